@@ -1,0 +1,126 @@
+package dev.aiaas.cli;
+
+import dev.aiaas.core.Versions;
+import dev.aiaas.core.backend.Backend;
+import dev.aiaas.core.backend.BackendKind;
+import dev.aiaas.core.backend.BackendOptions;
+import dev.aiaas.core.backend.BackendUnavailableException;
+import dev.aiaas.core.backend.Backends;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** {@code aiaas}: the top-level command and the options every sub-command takes. */
+@Command(name = "aiaas", mixinStandardHelpOptions = true, versionProvider = AiaasCommand.Version.class,
+        description = "A deep-learning engine for the JVM.",
+        subcommands = {InfoCommand.class, QuickstartCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:failure (the reason is printed on standard error)", "2:bad usage"})
+public final class AiaasCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Log ND4J's start-up and print stack traces on errors.")
+    boolean verbose;
+
+    @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "cpu|cuda|auto",
+            description = "Backend to run on; overrides -Daiaas.backend and AIAAS_BACKEND (default: auto).")
+    String backend;
+
+    @Option(names = "--threads", scope = ScopeType.INHERIT, paramLabel = "N",
+            description = "OpenMP and BLAS threads; overrides AIAAS_THREADS and AIAAS_BLAS_THREADS (default: one per core).")
+    Integer threads;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command: try 'aiaas quickstart', 'aiaas info' or 'aiaas --help'.");
+    }
+
+    /**
+     * The backend options from {@code -Daiaas.*}, {@code AIAAS_*} and this command's options, in
+     * increasing precedence. A bad value is a usage error (exit code 2).
+     */
+    BackendOptions backendOptions(CommandLine cl) {
+        try {
+            BackendOptions o = BackendOptions.fromEnvironment();
+            if (backend != null) {
+                o = new BackendOptions(BackendKind.parse(backend, "option --backend"), o.threads(), o.blasThreads());
+            }
+            if (threads != null) {
+                o = o.withThreads(threads, threads);
+            }
+            return o;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, e.getMessage(), e);
+        }
+    }
+
+    /** Selects the backend described by the options. */
+    Backend selectBackend(CommandLine cl) {
+        return Backends.select(backendOptions(cl));
+    }
+
+    /** The command line with aiaas's streams, exit codes and error handling. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new AiaasCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.getCommandSpec().exitCodeOnInvalidInput(2);
+        cl.getCommandSpec().exitCodeOnExecutionException(1);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("aiaas: " + ex.getMessage());
+            if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || !CommandLine.UnmatchedArgumentException.printSuggestions(u, c.getErr())) {
+                c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            }
+            if (isVerbose(c)) {
+                ex.printStackTrace(c.getErr());
+            }
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            c.getErr().println("aiaas: error: " + oneLine(ex));
+            if (isVerbose(c)) {
+                ex.printStackTrace(c.getErr());
+            } else if (!(ex instanceof BackendUnavailableException)) {
+                c.getErr().println("(run with --verbose for the stack trace)");
+            }
+            c.getErr().flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    private static boolean isVerbose(CommandLine c) {
+        CommandLine root = c;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Object cmd = root.getCommand();
+        return cmd instanceof AiaasCommand a && a.verbose;
+    }
+
+    /** The exception's message on one line, or its class name when it has none. */
+    static String oneLine(Throwable t) {
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) {
+            return t.getClass().getSimpleName();
+        }
+        return m.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** Prints the library and ND4J versions. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"aiaas " + Versions.aiaas() + " (ND4J " + Versions.nd4j() + ")"};
+        }
+    }
+}

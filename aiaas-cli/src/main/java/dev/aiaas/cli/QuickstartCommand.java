@@ -1,0 +1,131 @@
+package dev.aiaas.cli;
+
+import dev.aiaas.core.backend.Backend;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aiaas quickstart}: the main job. Runs each capability that exists so far on embedded
+ * default data, showing progress, and prints the results.
+ */
+@Command(name = "quickstart", mixinStandardHelpOptions = true,
+        description = "Runs each capability of aiaas on embedded default data, with progress, and prints the results.")
+final class QuickstartCommand implements Callable<Integer> {
+
+    @ParentCommand
+    AiaasCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for every random choice (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    /** One step of the quickstart: a name and the work, which returns its result lines. */
+    interface Step {
+        String name();
+
+        List<String> run() throws Exception;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Step> steps = new ArrayList<>();
+        Backend[] backend = new Backend[1];
+        steps.add(step("Selecting the backend", () -> {
+            backend[0] = parent.selectBackend(spec.commandLine());
+            var r = backend[0].report();
+            List<String> lines = new ArrayList<>();
+            lines.add("backend " + backend[0].kind().configName() + " (" + backend[0].note() + "), native build "
+                    + r.build().classifier() + ", BLAS " + r.blasVendor() + " with " + r.blasThreads() + " threads");
+            r.build().advice().ifPresent(a -> lines.add("advice: " + a));
+            return lines;
+        }));
+        steps.add(step("Checking tensor arithmetic against plain Java", () -> List.of(checkMatrixProduct(seed))));
+
+        long start = System.nanoTime();
+        for (int i = 0; i < steps.size(); i++) {
+            Step s = steps.get(i);
+            out.printf(Locale.ROOT, "[%d/%d] %s ...%n", i + 1, steps.size(), s.name());
+            out.flush();
+            long t0 = System.nanoTime();
+            List<String> lines = s.run();
+            for (String l : lines) {
+                out.println("      " + l);
+            }
+            out.printf(Locale.ROOT, "      done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            out.flush();
+        }
+        out.printf(Locale.ROOT, "quickstart finished: %d steps in %.1f s%n", steps.size(), (System.nanoTime() - start) / 1e9);
+        out.flush();
+        return 0;
+    }
+
+    private static Step step(String name, Callable<List<String>> work) {
+        return new Step() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public List<String> run() throws Exception {
+                return work.call();
+            }
+        };
+    }
+
+    /**
+     * Multiplies two seeded random 64x96 and 96x32 float32 matrices on the backend and in plain
+     * Java (double accumulation), and returns the largest difference.
+     */
+    static String checkMatrixProduct(long seed) {
+        int m = 64, k = 96, n = 32;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[][] a = new float[m][k];
+        float[][] b = new float[k][n];
+        for (float[] row : a) {
+            for (int j = 0; j < k; j++) {
+                row[j] = (float) rnd.nextDouble(-1, 1);
+            }
+        }
+        for (float[] row : b) {
+            for (int j = 0; j < n; j++) {
+                row[j] = (float) rnd.nextDouble(-1, 1);
+            }
+        }
+        double maxDiff = 0;
+        try (INDArray x = Nd4j.createFromArray(a); INDArray y = Nd4j.createFromArray(b); INDArray z = x.mmul(y)) {
+            if (z.dataType() != DataType.FLOAT) {
+                throw new IllegalStateException("expected a float32 product, got " + z.dataType());
+            }
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double ref = 0;
+                    for (int p = 0; p < k; p++) {
+                        ref += (double) a[i][p] * b[p][j];
+                    }
+                    maxDiff = Math.max(maxDiff, Math.abs(ref - z.getFloat(i, j)));
+                }
+            }
+        }
+        if (maxDiff > 1e-4) {
+            throw new IllegalStateException("the backend's matrix product differs from plain Java by " + maxDiff
+                    + " (expected at most 1e-4): the native build may not suit this CPU; try -Daiaas.native=linux-x86_64");
+        }
+        return String.format(Locale.ROOT, "%dx%d by %dx%d float32 product: largest difference from plain Java %.1e", m, k, k, n, maxDiff);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.aiaas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** Exit codes and messages of the command line, run in this JVM (which runs on the CPU). */
+class CliTest {
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsTheCommandsAndExitsZero() {
+        Result r = run("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("info") && r.out().contains("quickstart"), r.out());
+        assertTrue(r.out().contains("Exit codes"), r.out());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String cmd : new String[] {"info", "quickstart"}) {
+            Result r = run(cmd, "--help");
+            assertEquals(0, r.code(), cmd);
+            assertTrue(r.out().contains("Usage: aiaas " + cmd), r.out());
+        }
+    }
+
+    @Test
+    void versionNamesNd4j() {
+        Result r = run("--version");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("ND4J 1.0.0-M2.1"), r.out());
+    }
+
+    @Test
+    void noCommandIsBadUsage() {
+        Result r = run();
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("aiaas: Missing command"), r.err());
+    }
+
+    @Test
+    void unknownCommandIsBadUsageWithASuggestion() {
+        Result r = run("infoo");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("'infoo'") && r.err().contains("aiaas info"), r.err());
+    }
+
+    @Test
+    void unknownBackendIsBadUsageListingTheValidValues() {
+        Result r = run("--backend", "gpu", "info");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Unknown backend 'gpu'") && r.err().contains("cpu, cuda, auto"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose: " + r.err());
+    }
+
+    @Test
+    void negativeThreadsIsBadUsage() {
+        Result r = run("info", "--threads", "-2");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("threads=-2"), r.err());
+    }
+
+    @Test
+    void infoReportsTheCpuBackend() {
+        Result r = run("info", "--backend", "cpu");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("backend:") && r.out().contains("cpu"), r.out());
+        assertTrue(r.out().contains("native build:") && r.out().contains("blas:"), r.out());
+    }
+
+    @Test
+    void cudaFailureIsOneLineOnStderrWithExitOne() {
+        // Whether this JVM has already selected the CPU or not, cuda cannot be had here.
+        Result r = run("info", "--backend", "cuda");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("aiaas: error: "), r.err());
+        assertTrue(r.err().contains("cuda"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose: " + r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void verbosePrintsTheStackTrace() {
+        Result r = run("--verbose", "info", "--backend", "cuda");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("\tat dev.aiaas."), r.err());
+    }
+
+    @Test
+    void quickstartRunsEveryStep() {
+        Result r = run("quickstart", "--backend", "cpu");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("[1/"), r.out());
+        assertTrue(r.out().contains("quickstart finished"), r.out());
+    }
+}

@@ -1,0 +1,79 @@
+package dev.aiaas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The shaded {@code aiaas.jar}, run as a user runs it: a fresh JVM per command. */
+class JarIT {
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result java(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("aiaas.jar", "target/aiaas.jar"));
+        assertTrue(Files.isRegularFile(jar), "run 'mvn package' first: " + jar);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("AIAAS_BACKEND");
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("aiaas-out", ".txt");
+        Path err = Files.createTempFile("aiaas-err", ".txt");
+        try {
+            pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+            Process p = pb.start();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "aiaas " + String.join(" ", args) + " did not finish");
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @Test
+    void infoReportsTheCpuUnderAuto() throws Exception {
+        Result r = java(Map.of("AIAAS_BACKEND", "auto"), "info");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("backend:       cpu (requested: auto"), r.out());
+        assertTrue(r.out().contains("native build:") && r.out().contains("cpu supports:"), r.out());
+        assertTrue(r.out().contains("blas:          OPENBLAS"), r.out());
+        assertEquals("", r.err(), "no log noise by default");
+    }
+
+    @Test
+    void cudaWithoutCudaExitsNonZeroWithReasonAndFix() throws Exception {
+        Result r = java(Map.of("AIAAS_BACKEND", "cuda"), "info");
+        assertEquals(1, r.code());
+        assertEquals("", r.out());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].contains("not on the class path") && lines[0].contains("Fix:") && lines[0].contains("AIAAS_BACKEND=cpu"), lines[0]);
+    }
+
+    @Test
+    void unknownBackendInEnvironmentIsBadUsage() throws Exception {
+        Result r = java(Map.of("AIAAS_BACKEND", "tpu"), "info");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("environment variable AIAAS_BACKEND") && r.err().contains("cpu, cuda, auto"), r.err());
+    }
+
+    @Test
+    void quickstartSucceeds() throws Exception {
+        Result r = java(Map.of(), "quickstart");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("quickstart finished"), r.out());
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+}
