@@ -1,0 +1,117 @@
+package dev.aiaas.nlp.lm;
+
+import java.util.Arrays;
+
+/**
+ * The context a {@link LanguageModel} conditions on, KenLM's {@code State}: the most recent
+ * words (newest first), at most {@code order - 1} of them, kept only as far back as the model
+ * has n-grams for them, plus the model's cached lookups for those words.
+ *
+ * <p>A state is a small mutable buffer so that the hot path
+ * {@link LanguageModel#scoreLog10(LmState, int, LmState)} can write the next state into a state
+ * the caller owns and reuses, allocating nothing. Obtain states from the model that uses them
+ * ({@link LanguageModel#beginSentenceState()}, {@link LanguageModel#nullContextState()},
+ * {@link LanguageModel#newState()}). Two states are equal when they hold the same words.
+ */
+public final class LmState {
+
+  final int[] words;
+  final int[] entries;
+  final float[] backoffs;
+  int length;
+  int ngramLength;
+
+  LmState(int capacity) {
+    words = new int[capacity];
+    entries = new int[capacity];
+    backoffs = new float[capacity];
+  }
+
+  /**
+   * The number of context words held, {@code 0..order-1}.
+   *
+   * @return the context length
+   */
+  public int length() {
+    return length;
+  }
+
+  /**
+   * The context word {@code i} positions back: {@code word(0)} is the most recent one.
+   *
+   * @param i {@code 0..length()-1}
+   * @return its vocabulary id
+   */
+  public int word(int i) {
+    if (i < 0 || i >= length) {
+      throw new IndexOutOfBoundsException(
+          "context position " + i + " out of range; this state holds " + length + " words");
+    }
+    return words[i];
+  }
+
+  /**
+   * The length of the n-gram whose probability was used to score the word that produced this
+   * state (KenLM's {@code ngram_length}); 0 for a state that was not produced by scoring.
+   *
+   * @return the n-gram order used, {@code 0..order}
+   */
+  public int ngramLength() {
+    return ngramLength;
+  }
+
+  /**
+   * Makes this state a copy of {@code other} (which must come from a model of the same order).
+   *
+   * @param other the state to copy
+   */
+  public void copyFrom(LmState other) {
+    if (other.words.length != words.length) {
+      throw new IllegalArgumentException(
+          "state capacity " + other.words.length + " differs from " + words.length
+              + "; copy only between states of the same model");
+    }
+    System.arraycopy(other.words, 0, words, 0, other.length);
+    System.arraycopy(other.entries, 0, entries, 0, other.length);
+    System.arraycopy(other.backoffs, 0, backoffs, 0, other.length);
+    length = other.length;
+    ngramLength = other.ngramLength;
+  }
+
+  /**
+   * A new state equal to this one.
+   *
+   * @return the copy
+   */
+  public LmState copy() {
+    LmState s = new LmState(words.length);
+    s.copyFrom(this);
+    return s;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof LmState)) {
+      return false;
+    }
+    LmState s = (LmState) o;
+    return s.length == length && Arrays.equals(words, 0, length, s.words, 0, length);
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public int hashCode() {
+    int h = length;
+    for (int i = 0; i < length; i++) {
+      h = 31 * h + words[i];
+    }
+    return h;
+  }
+
+  /** {@inheritDoc} */
+  @Override
+  public String toString() {
+    return "LmState" + Arrays.toString(Arrays.copyOf(words, length));
+  }
+}

@@ -1,0 +1,141 @@
+package dev.aiaas.nlp.lm;
+
+import dev.aiaas.nlp.text.Tokenizer;
+import dev.aiaas.nlp.text.Vocabulary;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Corpus perplexity with the exact conventions of KenLM {@code query} ({@code lm/ngram_query.hh}):
+ * each sentence is scored from {@code <s>} and includes {@code </s>}; {@code tokens} counts the
+ * words plus one {@code </s>} per sentence; an OOV word contributes its {@code <unk>}
+ * probability.
+ * <pre>
+ *   ppl including OOVs = 10^(-log10Total / tokens)
+ *   ppl excluding OOVs = 10^(-(log10Total - log10OovTotal) / (tokens - oovs))
+ * </pre>
+ *
+ * @param log10Total the sum of log10 probabilities of every scored token ({@code </s>}
+ *     included)
+ * @param log10OovTotal the part of {@code log10Total} that OOV tokens contributed
+ * @param tokens the number of scored tokens: words plus one {@code </s>} per sentence
+ * @param oovs the number of OOV words
+ * @param sentences the number of sentences
+ */
+public record Perplexity(
+    double log10Total, double log10OovTotal, long tokens, long oovs, long sentences) {
+
+  /** Checks the counts are consistent. */
+  public Perplexity {
+    if (tokens < 0 || oovs < 0 || sentences < 0 || oovs > tokens) {
+      throw new IllegalArgumentException(
+          "inconsistent counts tokens=" + tokens + " oovs=" + oovs + " sentences=" + sentences
+              + "; expected 0 <= oovs <= tokens");
+    }
+  }
+
+  /**
+   * Perplexity including OOVs (KenLM's "Perplexity including OOVs").
+   *
+   * @return {@code 10^(-log10Total / tokens)}
+   */
+  public double including() {
+    return Math.pow(10.0, -(log10Total / tokens));
+  }
+
+  /**
+   * Perplexity excluding OOV tokens and their probabilities (KenLM's "Perplexity excluding
+   * OOVs").
+   *
+   * @return {@code 10^(-(log10Total - log10OovTotal) / (tokens - oovs))}
+   */
+  public double excludingOovs() {
+    return Math.pow(10.0, -((log10Total - log10OovTotal) / (tokens - oovs)));
+  }
+
+  /**
+   * Evaluates a model on sentences of tokens.
+   *
+   * @param model the model
+   * @param sentences one token list per sentence, without {@code <s>} and {@code </s>}
+   * @return the totals
+   */
+  public static Perplexity evaluate(LanguageModel model, Iterable<? extends List<String>> sentences) {
+    Accumulator acc = new Accumulator(model);
+    for (List<String> s : sentences) {
+      acc.add(s);
+    }
+    return acc.result();
+  }
+
+  /**
+   * Evaluates a model on a text file (UTF-8, optionally gzipped), one sentence per line.
+   *
+   * @param model the model
+   * @param file the corpus
+   * @param tokenizer how to split lines, e.g. {@link dev.aiaas.nlp.text.WhitespaceTokenizer}
+   * @return the totals
+   * @throws IOException if the file cannot be read
+   */
+  public static Perplexity evaluate(LanguageModel model, Path file, Tokenizer tokenizer)
+      throws IOException {
+    Accumulator acc = new Accumulator(model);
+    try (BufferedReader r = Arpa.openText(file)) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        acc.add(tokenizer.tokenize(line));
+      }
+    }
+    return acc.result();
+  }
+
+  /** Sums scores sentence by sentence. */
+  private static final class Accumulator {
+    private final LanguageModel model;
+    private final Vocabulary vocab;
+    private final LmState begin;
+    private LmState a;
+    private LmState b;
+    private double total;
+    private double oovTotal;
+    private long tokens;
+    private long oovs;
+    private long sentences;
+
+    Accumulator(LanguageModel model) {
+      this.model = model;
+      this.vocab = model.vocabulary();
+      this.begin = model.beginSentenceState();
+      this.a = model.newState();
+      this.b = model.newState();
+    }
+
+    void add(List<String> sentence) {
+      a.copyFrom(begin);
+      float sentenceLog10 = 0f; // KenLM query sums a sentence in float, the corpus in double
+      for (String t : sentence) {
+        int id = vocab.id(t);
+        double p = model.scoreLog10(a, id, b);
+        if (id == Vocabulary.UNK) {
+          oovs++;
+          oovTotal += p;
+        }
+        sentenceLog10 += (float) p;
+        tokens++;
+        LmState tmp = a;
+        a = b;
+        b = tmp;
+      }
+      sentenceLog10 += (float) model.scoreLog10(a, Vocabulary.EOS, b);
+      total += sentenceLog10;
+      tokens++;
+      sentences++;
+    }
+
+    Perplexity result() {
+      return new Perplexity(total, oovTotal, tokens, oovs, sentences);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.aiaas.nlp.lm;
+
+/**
+ * How {@link Sampler} draws words. Validated on construction.
+ *
+ * <p>From p(w | context) the sampler forms {@code q(w) ∝ p(w)^(1/temperature)}, keeps the
+ * {@code topK} most probable words (all when 0), then the smallest most-probable prefix whose
+ * mass reaches {@code topP} (nucleus sampling, Holtzman et al. 2020), renormalises and draws.
+ *
+ * @param temperature positive; 1 samples the model's distribution, below 1 sharpens it
+ * @param topK how many most probable words to keep; 0 keeps all
+ * @param topP nucleus mass in (0, 1]; 1 keeps all
+ * @param maxTokens the most words generated per sentence (the sentence then stops without
+ *     {@code </s>}), at least 1
+ */
+public record SamplingOptions(double temperature, int topK, double topP, int maxTokens) {
+
+  /** Validates each field. */
+  public SamplingOptions {
+    if (!(temperature > 0) || Double.isInfinite(temperature)) {
+      throw new IllegalArgumentException(
+          "temperature must be positive and finite, got temperature=" + temperature + "; use 1.0 for plain sampling");
+    }
+    if (topK < 0) {
+      throw new IllegalArgumentException("topK must be >= 0, got topK=" + topK + "; use 0 to keep all words");
+    }
+    if (!(topP > 0 && topP <= 1)) {
+      throw new IllegalArgumentException("topP must be in (0, 1], got topP=" + topP + "; use 1.0 to keep all words");
+    }
+    if (maxTokens < 1) {
+      throw new IllegalArgumentException("maxTokens must be >= 1, got maxTokens=" + maxTokens);
+    }
+  }
+
+  /**
+   * Plain ancestral sampling: temperature 1, no truncation, at most 100 words.
+   *
+   * @return the defaults
+   */
+  public static SamplingOptions defaults() {
+    return new SamplingOptions(1.0, 0, 1.0, 100);
+  }
+}

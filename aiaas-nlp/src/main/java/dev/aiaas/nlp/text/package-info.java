@@ -1,0 +1,10 @@
+/**
+ * Text to tokens and tokens to integer ids.
+ *
+ * <p>{@link dev.aiaas.nlp.text.Tokenizer} turns one line of text into tokens
+ * ({@link dev.aiaas.nlp.text.WhitespaceTokenizer} for pre-tokenised text, the lmplz convention;
+ * {@link dev.aiaas.nlp.text.WordTokenizer} for raw text). {@link dev.aiaas.nlp.text.Vocabulary}
+ * maps tokens to dense ids with {@code <unk>}, {@code <s>} and {@code </s>} reserved as ids 0, 1
+ * and 2 (KenLM's numbering), and persists to a versioned text file.
+ */
+package dev.aiaas.nlp.text;
