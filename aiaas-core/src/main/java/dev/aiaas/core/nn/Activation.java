@@ -1,0 +1,209 @@
+package dev.aiaas.core.nn;
+
+import dev.aiaas.core.internal.Buf;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * An activation function applied element by element (softmax: along each example's features).
+ *
+ * <table>
+ *   <caption>Activations</caption>
+ *   <tr><th>name</th><th>y = f(z)</th><th>f'(z)</th></tr>
+ *   <tr><td>identity</td><td>z</td><td>1</td></tr>
+ *   <tr><td>relu</td><td>max(0, z)</td><td>1 if z &gt; 0 else 0</td></tr>
+ *   <tr><td>leaky_relu(α)</td><td>z if z &gt; 0 else αz</td><td>1 or α</td></tr>
+ *   <tr><td>gelu</td><td>z/2 · (1 + tanh(√(2/π)(z + 0.044715 z³))) (Hendrycks and Gimpel 2016, tanh form)</td><td>by the chain rule</td></tr>
+ *   <tr><td>tanh</td><td>tanh z</td><td>1 − y²</td></tr>
+ *   <tr><td>sigmoid</td><td>1 / (1 + e^−z)</td><td>y(1 − y)</td></tr>
+ *   <tr><td>softmax</td><td>e^(zᵢ − max z) / Σⱼ e^(zⱼ − max z)</td><td>∂L/∂zᵢ = yᵢ(∂L/∂yᵢ − Σⱼ yⱼ ∂L/∂yⱼ)</td></tr>
+ * </table>
+ *
+ * @param name  one of {@link #NAMES}
+ * @param alpha the negative slope of {@code leaky_relu}; 0 for the others
+ */
+public record Activation(String name, double alpha) {
+
+    /** The valid names. */
+    public static final List<String> NAMES = List.of("identity", "relu", "leaky_relu", "gelu", "tanh", "sigmoid", "softmax");
+
+    /** y = z. */
+    public static final Activation IDENTITY = new Activation("identity", 0);
+    /** y = max(0, z). */
+    public static final Activation RELU = new Activation("relu", 0);
+    /** GELU, tanh form. */
+    public static final Activation GELU = new Activation("gelu", 0);
+    /** y = tanh z. */
+    public static final Activation TANH = new Activation("tanh", 0);
+    /** y = 1 / (1 + e^−z). */
+    public static final Activation SIGMOID = new Activation("sigmoid", 0);
+    /** Softmax over each example's features. */
+    public static final Activation SOFTMAX = new Activation("softmax", 0);
+
+    private static final double GELU_C = Math.sqrt(2 / Math.PI);
+
+    /** Validates the name and slope. */
+    public Activation {
+        if (name == null || !NAMES.contains(name)) {
+            throw new IllegalArgumentException("Unknown activation '" + name + "'; expected one of " + String.join(", ", NAMES));
+        }
+        if (name.equals("leaky_relu") ? !(alpha > 0 && alpha < 1) : alpha != 0) {
+            throw new IllegalArgumentException("alpha must be in (0, 1) for leaky_relu and 0 otherwise. Received: "
+                    + name + " with alpha=" + alpha);
+        }
+    }
+
+    /** Leaky ReLU with negative slope {@code alpha}, in (0, 1) (0.01 in PyTorch, 0.3 in Keras). */
+    public static Activation leakyRelu(double alpha) {
+        return new Activation("leaky_relu", alpha);
+    }
+
+    /** Parses a name such as {@code relu}; {@code leaky_relu} takes slope 0.01. */
+    public static Activation parse(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        return n.equals("leaky_relu") ? leakyRelu(0.01) : new Activation(n, 0);
+    }
+
+    /** Whether the derivative needs the input z (not only the output y). */
+    boolean needsInput() {
+        return name.equals("gelu");
+    }
+
+    /**
+     * y = f(z) for an 'f'-order {@code [rows, cols]} batch; {@code y} may be {@code z}.
+     */
+    void forward(Buf z, Buf y, long rows, long cols) {
+        long n = rows * cols;
+        switch (name) {
+            case "identity" -> {
+                if (z != y) {
+                    for (long i = 0; i < n; i++) {
+                        y.set(i, z.get(i));
+                    }
+                }
+            }
+            case "relu" -> {
+                for (long i = 0; i < n; i++) {
+                    double v = z.get(i);
+                    y.set(i, v > 0 ? v : 0);
+                }
+            }
+            case "leaky_relu" -> {
+                for (long i = 0; i < n; i++) {
+                    double v = z.get(i);
+                    y.set(i, v > 0 ? v : alpha * v);
+                }
+            }
+            case "gelu" -> {
+                for (long i = 0; i < n; i++) {
+                    double v = z.get(i);
+                    y.set(i, 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v))));
+                }
+            }
+            case "tanh" -> {
+                for (long i = 0; i < n; i++) {
+                    y.set(i, Math.tanh(z.get(i)));
+                }
+            }
+            case "sigmoid" -> {
+                for (long i = 0; i < n; i++) {
+                    y.set(i, sigmoid(z.get(i)));
+                }
+            }
+            case "softmax" -> softmax(z, y, rows, cols);
+            default -> throw new IllegalStateException(name);
+        }
+    }
+
+    /** ∂L/∂z from z, y = f(z) and ∂L/∂y; {@code dz} may be {@code dy}. */
+    void backward(Buf z, Buf y, Buf dy, Buf dz, long rows, long cols) {
+        long n = rows * cols;
+        switch (name) {
+            case "identity" -> {
+                if (dy != dz) {
+                    for (long i = 0; i < n; i++) {
+                        dz.set(i, dy.get(i));
+                    }
+                }
+            }
+            case "relu" -> {
+                for (long i = 0; i < n; i++) {
+                    dz.set(i, y.get(i) > 0 ? dy.get(i) : 0);
+                }
+            }
+            case "leaky_relu" -> {
+                for (long i = 0; i < n; i++) {
+                    double g = dy.get(i);
+                    dz.set(i, y.get(i) > 0 ? g : alpha * g);
+                }
+            }
+            case "gelu" -> {
+                for (long i = 0; i < n; i++) {
+                    double v = z.get(i);
+                    double t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
+                    double d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v);
+                    dz.set(i, dy.get(i) * d);
+                }
+            }
+            case "tanh" -> {
+                for (long i = 0; i < n; i++) {
+                    double t = y.get(i);
+                    dz.set(i, dy.get(i) * (1 - t * t));
+                }
+            }
+            case "sigmoid" -> {
+                for (long i = 0; i < n; i++) {
+                    double s = y.get(i);
+                    dz.set(i, dy.get(i) * s * (1 - s));
+                }
+            }
+            case "softmax" -> {
+                for (long r = 0; r < rows; r++) {
+                    double dot = 0;
+                    for (long c = 0; c < cols; c++) {
+                        dot += dy.get(c * rows + r) * y.get(c * rows + r);
+                    }
+                    for (long c = 0; c < cols; c++) {
+                        long i = c * rows + r;
+                        dz.set(i, y.get(i) * (dy.get(i) - dot));
+                    }
+                }
+            }
+            default -> throw new IllegalStateException(name);
+        }
+    }
+
+    static double sigmoid(double v) {
+        if (v >= 0) {
+            return 1 / (1 + Math.exp(-v));
+        }
+        double e = Math.exp(v);
+        return e / (1 + e);
+    }
+
+    /** Row-wise stable softmax of an 'f'-order [rows, cols] matrix; y may be z. */
+    static void softmax(Buf z, Buf y, long rows, long cols) {
+        for (long r = 0; r < rows; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (long c = 0; c < cols; c++) {
+                max = Math.max(max, z.get(c * rows + r));
+            }
+            double sum = 0;
+            for (long c = 0; c < cols; c++) {
+                double e = Math.exp(z.get(c * rows + r) - max);
+                y.set(c * rows + r, e);
+                sum += e;
+            }
+            for (long c = 0; c < cols; c++) {
+                long i = c * rows + r;
+                y.set(i, y.get(i) / sum);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name.equals("leaky_relu") ? "leaky_relu(" + alpha + ")" : name;
+    }
+}

@@ -1,0 +1,161 @@
+package dev.aiaas.core.nn;
+
+import dev.aiaas.core.internal.Buf;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A fully connected layer y = f(x W + b).
+ *
+ * <p>Shapes: x {@code [B, in]}, W {@code [in, units]}, b {@code [units]}, y {@code [B, units]}.
+ * Parameters, in θ's order: W in column-major order, then b ({@code in·units + units} in all).
+ * Gradients: ∂L/∂W = xᵀ δ, ∂L/∂b = Σ_batch δ, ∂L/∂x = δ Wᵀ, where δ = ∂L/∂y ⊙ f'(z).
+ *
+ * @param units            the output width, at least 1
+ * @param activation       f, applied to z = x W + b ({@link Activation#IDENTITY} for none)
+ * @param kernelInitializer how W is initialised
+ * @param biasInitializer   how b is initialised
+ */
+public record Dense(int units, Activation activation, Initializer kernelInitializer, Initializer biasInitializer) implements Layer {
+
+    /** Validates the settings. */
+    public Dense {
+        if (units < 1) {
+            throw new IllegalArgumentException("units must be a positive integer. Received: units=" + units);
+        }
+        if (activation == null || kernelInitializer == null || biasInitializer == null) {
+            throw new NullPointerException("activation and initializers must not be null");
+        }
+    }
+
+    @Override
+    public String type() {
+        return "dense";
+    }
+
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        inputWidth(inputShape);
+        return new long[] {units};
+    }
+
+    @Override
+    public long parameterCount(long[] inputShape) {
+        return inputWidth(inputShape) * units + units;
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("units", units);
+        m.put("activation", activation.name());
+        m.put("alpha", activation.alpha());
+        m.put("kernel_initializer", kernelInitializer.name());
+        m.put("kernel_initializer_value", kernelInitializer.value());
+        m.put("bias_initializer", biasInitializer.name());
+        m.put("bias_initializer_value", biasInitializer.value());
+        return m;
+    }
+
+    private static long inputWidth(long[] inputShape) {
+        if (inputShape.length != 1 || inputShape[0] < 1) {
+            throw new IllegalArgumentException("dense expects a flat input shape [features], got "
+                    + java.util.Arrays.toString(inputShape) + "; add Layers.flatten() before it");
+        }
+        return inputShape[0];
+    }
+
+    @Override
+    public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
+        return new Instance(inputWidth(inputShape), dataType);
+    }
+
+    private final class Instance implements Layer.Instance {
+        private final long in;
+        private final Workspace ws;
+        private INDArray w;
+        private INDArray b;
+        private INDArray dw;
+        private INDArray db;
+
+        Instance(long in, DataType dataType) {
+            this.in = in;
+            this.ws = new Workspace(dataType);
+        }
+
+        @Override
+        public void bind(INDArray params, INDArray grads) {
+            long nw = in * units;
+            w = params.get(NDArrayIndex.interval(0, nw)).reshape('f', in, units);
+            b = params.get(NDArrayIndex.interval(nw, nw + units));
+            dw = grads.get(NDArrayIndex.interval(0, nw)).reshape('f', in, units);
+            db = grads.get(NDArrayIndex.interval(nw, nw + units));
+        }
+
+        @Override
+        public void initialise(SplittableRandom random) {
+            kernelInitializer.fill(Buf.of(w), 0, in * units, in, units, random);
+            biasInitializer.fill(Buf.of(b), 0, units, in, units, random);
+        }
+
+        @Override
+        public INDArray forward(INDArray x, boolean training) {
+            long rows = x.rows();
+            INDArray z = ws.matrix("z", rows, units);
+            Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
+            Buf zb = Buf.of(z);
+            Buf bb = Buf.of(b);
+            for (long c = 0; c < units; c++) {
+                double bias = bb.get(c);
+                long base = c * rows;
+                for (long r = 0; r < rows; r++) {
+                    zb.add(base + r, bias);
+                }
+            }
+            if (activation.equals(Activation.IDENTITY)) {
+                return z;
+            }
+            INDArray y = activation.needsInput() ? ws.matrix("y", rows, units) : z;
+            activation.forward(zb, Buf.of(y), rows, units);
+            return y;
+        }
+
+        @Override
+        public INDArray backward(INDArray x, INDArray y, INDArray dy, boolean needInput) {
+            long rows = x.rows();
+            INDArray delta = dy;
+            if (!activation.equals(Activation.IDENTITY)) {
+                delta = ws.matrix("delta", rows, units);
+                Buf zb = activation.needsInput() ? Buf.of(ws.matrix("z", rows, units)) : null;
+                activation.backward(zb, Buf.of(y), Buf.of(dy), Buf.of(delta), rows, units);
+            }
+            Nd4j.gemm(x, delta, dw, true, false, 1.0, 0.0);
+            Buf d = Buf.of(delta);
+            Buf dbb = Buf.of(db);
+            for (long c = 0; c < units; c++) {
+                double s = 0;
+                long base = c * rows;
+                for (long r = 0; r < rows; r++) {
+                    s += d.get(base + r);
+                }
+                dbb.set(c, s);
+            }
+            if (!needInput) {
+                return null;
+            }
+            INDArray dx = ws.matrix("dx", rows, in);
+            Nd4j.gemm(delta, w, dx, false, true, 1.0, 0.0);
+            return dx;
+        }
+
+        @Override
+        public void close() {
+            ws.close();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.aiaas.core.nn;
+
+import java.util.List;
+
+/** The catalogue of layers: {@code Layers.dense(256, Activation.RELU)}, {@code Layers.relu()}, ... */
+public final class Layers {
+    private Layers() {
+    }
+
+    /** A dense layer with no activation, Glorot-uniform weights and zero biases. */
+    public static Dense dense(int units) {
+        return dense(units, Activation.IDENTITY);
+    }
+
+    /** A dense layer y = f(xW + b) with Glorot-uniform weights and zero biases. */
+    public static Dense dense(int units, Activation activation) {
+        return new Dense(units, activation, Initializer.glorotUniform(), Initializer.zeros());
+    }
+
+    /** A dense layer with the given initialisers. */
+    public static Dense dense(int units, Activation activation, Initializer kernel, Initializer bias) {
+        return new Dense(units, activation, kernel, bias);
+    }
+
+    /** y = max(0, x). */
+    public static ActivationLayer relu() {
+        return new ActivationLayer(Activation.RELU);
+    }
+
+    /** y = x if x &gt; 0 else αx. */
+    public static ActivationLayer leakyRelu(double alpha) {
+        return new ActivationLayer(Activation.leakyRelu(alpha));
+    }
+
+    /** GELU (tanh form). */
+    public static ActivationLayer gelu() {
+        return new ActivationLayer(Activation.GELU);
+    }
+
+    /** y = tanh x. */
+    public static ActivationLayer tanh() {
+        return new ActivationLayer(Activation.TANH);
+    }
+
+    /** y = 1 / (1 + e^−x). */
+    public static ActivationLayer sigmoid() {
+        return new ActivationLayer(Activation.SIGMOID);
+    }
+
+    /** Softmax over each example's features. For classification, prefer a linear output with
+     * {@code Losses.softmaxCrossEntropy()}, which fuses the two stably. */
+    public static ActivationLayer softmax() {
+        return new ActivationLayer(Activation.SOFTMAX);
+    }
+
+    /** y = x. */
+    public static ActivationLayer identity() {
+        return new ActivationLayer(Activation.IDENTITY);
+    }
+
+    /** y = x + g(x), g being the given layers in order. */
+    public static Residual residual(Layer... layers) {
+        return new Residual(List.of(layers));
+    }
+}

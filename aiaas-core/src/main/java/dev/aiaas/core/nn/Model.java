@@ -1,0 +1,250 @@
+package dev.aiaas.core.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import dev.aiaas.core.backend.Backends;
+
+/**
+ * A network y = f(x; θ): layers in sequence over one flat parameter vector θ, created ready to use.
+ *
+ * <pre>{@code
+ * try (Model model = Model.builder(784)
+ *         .add(Layers.dense(256, Activation.RELU))
+ *         .add(Layers.dense(10))
+ *         .seed(42)
+ *         .build()) {
+ *     System.out.println(model.summary());
+ *     INDArray logits = model.predict(x);            // x [B, 784] -> [B, 10]
+ * }
+ * }</pre>
+ *
+ * <p>The model owns θ and the gradient vector ∇θ (both 1-D, length {@link #parameterCount()},
+ * in the model's data type) and every layer's working buffers; {@link #close()} frees them.
+ * Not thread-safe: one model serves one thread at a time.
+ */
+public final class Model implements AutoCloseable {
+
+    private final long[] inputShape;
+    private final DataType dataType;
+    private final long seed;
+    private final Chain chain;
+    private final INDArray params;
+    private final INDArray grads;
+    private INDArray inputBuffer;
+    private boolean closed;
+
+    private Model(long[] inputShape, List<Layer> layers, DataType dataType, long seed) {
+        Backends.current();
+        this.inputShape = inputShape.clone();
+        this.dataType = dataType;
+        this.seed = seed;
+        this.chain = new Chain(layers, inputShape, dataType);
+        long p = Math.max(1, chain.parameterCount());
+        this.params = Nd4j.create(dataType, new long[] {p}, 'c');
+        this.grads = Nd4j.create(dataType, new long[] {p}, 'c');
+        chain.bind(params, grads);
+        chain.initialise(new SplittableRandom(seed));
+    }
+
+    /** Starts a model whose examples have the given shape, for example {@code builder(784)}. */
+    public static Builder builder(long... inputShape) {
+        return new Builder(inputShape);
+    }
+
+    /** Assembles a model. */
+    public static final class Builder {
+        private final long[] inputShape;
+        private final List<Layer> layers = new ArrayList<>();
+        private DataType dataType = DataType.FLOAT;
+        private long seed = 0;
+
+        private Builder(long[] inputShape) {
+            if (inputShape == null || inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
+                throw new IllegalArgumentException("input shape must be positive sizes, for example builder(784). Received: "
+                        + Arrays.toString(inputShape));
+            }
+            this.inputShape = inputShape.clone();
+        }
+
+        /** Appends a layer. */
+        public Builder add(Layer layer) {
+            if (layer == null) {
+                throw new NullPointerException("layer must not be null");
+            }
+            layers.add(layer);
+            return this;
+        }
+
+        /** FLOAT (float32, the default) or DOUBLE (float64, for gradient checks). */
+        public Builder dataType(DataType dataType) {
+            if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
+                throw new IllegalArgumentException("dataType must be FLOAT or DOUBLE. Received: " + dataType);
+            }
+            this.dataType = dataType;
+            return this;
+        }
+
+        /** The seed of the parameters' initialisation (default 0): same seed, same parameters. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Creates the model with initialised parameters.
+         *
+         * @throws IllegalArgumentException when there is no layer or a layer cannot take its input shape
+         */
+        public Model build() {
+            if (layers.isEmpty()) {
+                throw new IllegalArgumentException("a model needs at least one layer: call add(Layers.dense(...)) before build()");
+            }
+            return new Model(inputShape, layers, dataType, seed);
+        }
+    }
+
+    /** The shape of one input example. */
+    public long[] inputShape() {
+        return inputShape.clone();
+    }
+
+    /** The shape of one output example. */
+    public long[] outputShape() {
+        return chain.outputShape().clone();
+    }
+
+    /** FLOAT or DOUBLE. */
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /** The initialisation seed. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The layers, in order. */
+    public List<Layer> layers() {
+        return chain.layers;
+    }
+
+    /** P, the number of trainable parameters. */
+    public long parameterCount() {
+        return chain.parameterCount();
+    }
+
+    /** θ: a live 1-D view of length P (writes change the model). */
+    public INDArray parameters() {
+        checkOpen();
+        return params;
+    }
+
+    /** ∇θ from the last {@link #backward}: a live 1-D view of length P. */
+    public INDArray gradients() {
+        checkOpen();
+        return grads;
+    }
+
+    /**
+     * Predicts a batch: y = f(x; θ) with training behaviour off.
+     *
+     * @param x {@code [B, inputShape...]}, any order and floating type
+     * @return {@code [B, outputShape...]}, a new array the caller owns
+     */
+    public INDArray predict(INDArray x) {
+        return forward(x, false).dup('c');
+    }
+
+    /**
+     * The forward pass for a batch; the result is the model's own buffer, valid until the next
+     * call. Used by trainers, with {@code training = true} before {@link #backward}.
+     */
+    public INDArray forward(INDArray x, boolean training) {
+        checkOpen();
+        return chain.forward(asInput(x), training);
+    }
+
+    /** Back-propagates ∂L/∂y of the last training forward pass, filling {@link #gradients()}. */
+    public void backward(INDArray dOutput) {
+        checkOpen();
+        chain.backward(dOutput, false);
+    }
+
+    private INDArray asInput(INDArray x) {
+        if (x.rank() != inputShape.length + 1) {
+            throw new IllegalArgumentException("expected input of shape [batch, " + join(inputShape) + "], got "
+                    + Arrays.toString(x.shape()));
+        }
+        for (int i = 0; i < inputShape.length; i++) {
+            if (x.size(i + 1) != inputShape[i]) {
+                throw new IllegalArgumentException("expected input of shape [batch, " + join(inputShape) + "], got "
+                        + Arrays.toString(x.shape()));
+            }
+        }
+        if (x.ordering() == 'f' && x.dataType() == dataType && x.length() == x.data().length()) {
+            return x;
+        }
+        if (inputBuffer == null || inputBuffer.rows() != x.rows()) {
+            if (inputBuffer != null) {
+                inputBuffer.close();
+            }
+            inputBuffer = Nd4j.create(dataType, x.shape(), 'f');
+        }
+        inputBuffer.assign(x);
+        return inputBuffer;
+    }
+
+    private static String join(long[] s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length; i++) {
+            sb.append(i > 0 ? ", " : "").append(s[i]);
+        }
+        return sb.toString();
+    }
+
+    /** A table of the layers with their output shapes and parameter counts, and the totals. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-4s %-22s %-16s %12s%n", "#", "layer", "output shape", "parameters"));
+        sb.append(String.format(Locale.ROOT, "%-4s %-22s %-16s %12s%n", "", "input", Arrays.toString(inputShape), ""));
+        for (int i = 0; i < chain.layers.size(); i++) {
+            Layer l = chain.layers.get(i);
+            String name = l.type();
+            if (l instanceof Dense d && !d.activation().equals(Activation.IDENTITY)) {
+                name += " (" + d.activation() + ")";
+            }
+            sb.append(String.format(Locale.ROOT, "%-4d %-22s %-16s %,12d%n", i, name,
+                    Arrays.toString(chain.shapes[i + 1]), chain.offsets[i + 1] - chain.offsets[i]));
+        }
+        sb.append(String.format(Locale.ROOT, "total parameters: %,d (%s, %,d bytes)%n", parameterCount(),
+                dataType == DataType.FLOAT ? "float32" : "float64", parameterCount() * dataType.width()));
+        return sb.toString();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this model is closed; build or load a new one");
+        }
+    }
+
+    /** Frees θ, ∇θ and every working buffer. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        chain.close();
+        params.close();
+        grads.close();
+        if (inputBuffer != null) {
+            inputBuffer.close();
+        }
+    }
+}

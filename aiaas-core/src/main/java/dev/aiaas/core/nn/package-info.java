@@ -1,0 +1,11 @@
+/**
+ * Neural networks y = f(x; θ): the {@link dev.aiaas.core.nn.Layer} interface, its catalogue
+ * {@link dev.aiaas.core.nn.Layers}, activations, initialisers and the
+ * {@link dev.aiaas.core.nn.Model} that chains layers over one flat parameter buffer.
+ *
+ * <p>Shapes: a batch of B examples with d features is a matrix {@code [B, d]} in column-major
+ * ('f') order, the layout ND4J's BLAS multiplies fastest. All parameters of a model live in one
+ * flat vector θ of length P; each layer reads and writes a contiguous slice of it (and of the
+ * matching gradient vector ∇θ), so an optimiser updates every parameter in a few native calls.
+ */
+package dev.aiaas.core.nn;
