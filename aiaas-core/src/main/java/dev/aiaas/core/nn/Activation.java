@@ -86,13 +86,13 @@ public record Activation(String name, double alpha) {
             case "relu" -> {
                 for (long i = 0; i < n; i++) {
                     double v = z.get(i);
-                    y.set(i, v > 0 ? v : 0);
+                    y.set(i, v < 0 ? 0 : v); // NaN stays NaN, as in PyTorch
                 }
             }
             case "leaky_relu" -> {
                 for (long i = 0; i < n; i++) {
                     double v = z.get(i);
-                    y.set(i, v > 0 ? v : alpha * v);
+                    y.set(i, v < 0 ? alpha * v : v);
                 }
             }
             case "gelu" -> {

@@ -1,0 +1,48 @@
+package dev.aiaas.core.optim;
+
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Updates θ in place from ∇θ. Immutable: its running state (moments, accumulators) lives in a
+ * {@link State} it creates, which the trainer owns and closes.
+ *
+ * <p>Call order: {@link #newState} once per model; then {@link #step} once per mini-batch, with
+ * t = 1, 2, ... and the learning rate the schedule gives for that step.
+ */
+public interface Optimizer {
+
+    /** A short name, for example {@code adam}. */
+    String name();
+
+    /** The base learning rate η (a schedule scales it). */
+    double learningRate();
+
+    /** The settings, by name, for saved models. */
+    Map<String, Object> config();
+
+    /** Creates zeroed state for a parameter vector of {@code size} elements. */
+    State newState(long size, DataType dataType);
+
+    /**
+     * One update θ ← θ − Δ(∇θ).
+     *
+     * @param params       θ, 1-D
+     * @param grads        ∇θ, 1-D, same length
+     * @param state        the state from {@link #newState}
+     * @param learningRate η for this step
+     * @param t            the step number, from 1
+     */
+    void step(INDArray params, INDArray grads, State state, double learningRate, long t);
+
+    /** An optimiser's running state: zero or more buffers of θ's length, owned here. */
+    interface State extends AutoCloseable {
+        /** The buffers, in a fixed order (saved with checkpoints). */
+        INDArray[] buffers();
+
+        /** Frees the buffers. */
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,265 @@
+package dev.aiaas.core.train;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The catalogue of callbacks. */
+public final class Callbacks {
+    private Callbacks() {
+    }
+
+    /**
+     * Stops when {@code monitor} has not improved by more than {@code minDelta} for
+     * {@code patience} epochs; with {@code restoreBest}, puts back the parameters of the best epoch.
+     * Values whose name contains {@code acc} or {@code auc} improve upwards, others downwards.
+     */
+    public static Callback earlyStopping(String monitor, int patience, double minDelta, boolean restoreBest) {
+        if (patience < 0) {
+            throw new IllegalArgumentException("patience must be >= 0. Received: patience=" + patience);
+        }
+        if (!(minDelta >= 0)) {
+            throw new IllegalArgumentException("minDelta must be >= 0. Received: minDelta=" + minDelta);
+        }
+        return new EarlyStopping(monitor, patience, minDelta, restoreBest);
+    }
+
+    /** Throws {@link DivergenceException} as soon as a batch's loss is NaN or infinite. */
+    public static Callback terminateOnNaN() {
+        return new Callback() {
+            @Override
+            public void onBatchEnd(long step, double loss, TrainingContext context) {
+                if (!Double.isFinite(loss)) {
+                    throw new DivergenceException(step, loss);
+                }
+            }
+        };
+    }
+
+    /**
+     * Multiplies the learning rate by {@code factor} when {@code monitor} has not improved for
+     * {@code patience} epochs, never below {@code minFactor} of the base rate.
+     */
+    public static Callback reduceLearningRateOnPlateau(String monitor, double factor, int patience, double minFactor) {
+        if (!(factor > 0 && factor < 1)) {
+            throw new IllegalArgumentException("factor must be in (0, 1). Received: factor=" + factor);
+        }
+        if (patience < 0) {
+            throw new IllegalArgumentException("patience must be >= 0. Received: patience=" + patience);
+        }
+        return new Callback() {
+            private final Tracker tracker = new Tracker(monitor, 0);
+
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs, TrainingContext context) {
+                if (!tracker.update(logs) && tracker.wait >= patience + 1) {
+                    context.setLearningRateFactor(Math.max(minFactor, context.learningRateFactor() * factor));
+                    tracker.wait = 0;
+                }
+            }
+        };
+    }
+
+    /**
+     * Prints progress to {@code out}: on a terminal, a bar redrawn during each epoch with the
+     * running loss and the time left; elsewhere (logs, CI) one line per epoch.
+     */
+    public static Callback progress(PrintStream out) {
+        return new Progress(out, System.console() != null);
+    }
+
+    /** {@link #progress(PrintStream)} on standard output. */
+    public static Callback progress() {
+        return progress(System.out);
+    }
+
+    /** Appends one CSV row per epoch ({@code epoch,} then the logs' names) to {@code file}, written as it goes. */
+    public static Callback csvLogger(Path file) {
+        return new Callback() {
+            private BufferedWriter w;
+            private List<String> columns;
+
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs, TrainingContext context) {
+                try {
+                    if (w == null) {
+                        w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                        columns = new ArrayList<>(logs.keySet());
+                        w.write("epoch," + String.join(",", columns));
+                        w.newLine();
+                    }
+                    StringBuilder sb = new StringBuilder().append(epoch + 1);
+                    for (String c : columns) {
+                        sb.append(',').append(logs.getOrDefault(c, Double.NaN));
+                    }
+                    w.write(sb.toString());
+                    w.newLine();
+                    w.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the training log " + file + ": " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void onTrainEnd(History history, TrainingContext context) {
+                if (w != null) {
+                    try {
+                        w.close();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot close the training log " + file, e);
+                    }
+                }
+            }
+        };
+    }
+
+    static String format(Map<String, Double> logs) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Double> e : logs.entrySet()) {
+            if (sb.length() > 0) {
+                sb.append("  ");
+            }
+            double v = e.getValue();
+            sb.append(e.getKey()).append(' ').append(e.getKey().equals("lr")
+                    ? String.format(Locale.ROOT, "%.2e", v) : String.format(Locale.ROOT, "%.4f", v));
+        }
+        return sb.toString();
+    }
+
+    /** Tracks the best value of a monitored quantity. */
+    static final class Tracker {
+        final String monitor;
+        final double minDelta;
+        final boolean maximise;
+        double best;
+        int bestEpoch = -1;
+        int wait;
+        int epoch = -1;
+
+        Tracker(String monitor, double minDelta) {
+            if (monitor == null || monitor.isBlank()) {
+                throw new IllegalArgumentException("monitor must name a logged value such as val_loss or loss");
+            }
+            this.monitor = monitor;
+            this.minDelta = minDelta;
+            this.maximise = monitor.contains("acc") || monitor.contains("auc");
+            this.best = maximise ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+
+        /** Returns whether this epoch improved. */
+        boolean update(Map<String, Double> logs) {
+            epoch++;
+            Double v = logs.get(monitor);
+            if (v == null) {
+                throw new IllegalArgumentException("the monitored value '" + monitor + "' is not logged; logged: " + logs.keySet()
+                        + " (val_ values need a validation split or set)");
+            }
+            boolean better = maximise ? v > best + minDelta : v < best - minDelta;
+            if (better) {
+                best = v;
+                bestEpoch = epoch;
+                wait = 0;
+            } else {
+                wait++;
+            }
+            return better;
+        }
+    }
+
+    private static final class EarlyStopping implements Callback {
+        private final Tracker tracker;
+        private final int patience;
+        private final boolean restoreBest;
+        private INDArray bestParams;
+
+        EarlyStopping(String monitor, int patience, double minDelta, boolean restoreBest) {
+            this.tracker = new Tracker(monitor, minDelta);
+            this.patience = patience;
+            this.restoreBest = restoreBest;
+        }
+
+        @Override
+        public void onEpochEnd(int epoch, Map<String, Double> logs, TrainingContext context) {
+            if (tracker.update(logs)) {
+                if (restoreBest) {
+                    if (bestParams == null) {
+                        bestParams = context.model().parameters().dup();
+                    } else {
+                        bestParams.assign(context.model().parameters());
+                    }
+                }
+            } else if (tracker.wait > patience) {
+                context.requestStop();
+            }
+        }
+
+        @Override
+        public void onTrainEnd(History history, TrainingContext context) {
+            if (context.stopRequested()) {
+                history.stopReason("early stopping: " + tracker.monitor + " did not improve for " + tracker.wait
+                        + " epochs; best " + String.format(Locale.ROOT, "%.4f", tracker.best) + " at epoch " + (tracker.bestEpoch + 1)
+                        + (restoreBest && bestParams != null ? " (its parameters restored)" : ""));
+            }
+            if (bestParams != null) {
+                context.model().parameters().assign(bestParams);
+                bestParams.close();
+                bestParams = null;
+            }
+        }
+    }
+
+    private static final class Progress implements Callback {
+        private final PrintStream out;
+        private final boolean terminal;
+        private long epochStart;
+        private double lossSum;
+        private long batches;
+        private int epoch;
+
+        Progress(PrintStream out, boolean terminal) {
+            this.out = out;
+            this.terminal = terminal;
+        }
+
+        @Override
+        public void onEpochBegin(int epoch, TrainingContext context) {
+            this.epoch = epoch;
+            epochStart = System.nanoTime();
+            lossSum = 0;
+            batches = 0;
+        }
+
+        @Override
+        public void onBatchEnd(long step, double loss, TrainingContext context) {
+            lossSum += loss;
+            batches++;
+            long total = context.stepsPerEpoch();
+            if (!terminal || (batches % Math.max(1, total / 50) != 0 && batches != total)) {
+                return;
+            }
+            double elapsed = (System.nanoTime() - epochStart) / 1e9;
+            double eta = elapsed / batches * (total - batches);
+            int width = 30;
+            int done = (int) (width * batches / total);
+            out.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d  loss %.4f  ETA %.1fs ", epoch + 1, context.epochs(),
+                    "=".repeat(done), " ".repeat(width - done), batches, total, lossSum / batches, eta);
+            out.flush();
+        }
+
+        @Override
+        public void onEpochEnd(int epoch, Map<String, Double> logs, TrainingContext context) {
+            double elapsed = (System.nanoTime() - epochStart) / 1e9;
+            out.printf(Locale.ROOT, "%sepoch %d/%d  %.1fs  %s%n", terminal ? "\r" : "", epoch + 1, context.epochs(), elapsed, format(logs));
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.aiaas.core.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Per-epoch values of a training run: {@code loss}, metrics, {@code val_*}, {@code lr}. */
+public final class History {
+    private final List<Map<String, Double>> epochs = new ArrayList<>();
+    private String stopReason = "completed";
+
+    void add(Map<String, Double> logs) {
+        epochs.add(Collections.unmodifiableMap(new LinkedHashMap<>(logs)));
+    }
+
+    void stopReason(String reason) {
+        this.stopReason = reason;
+    }
+
+    /** Why training ended: {@code completed}, or the callback's reason. */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    /** The number of epochs run. */
+    public int epochCount() {
+        return epochs.size();
+    }
+
+    /** The logs of epoch {@code e} (from 0). */
+    public Map<String, Double> epoch(int e) {
+        return epochs.get(e);
+    }
+
+    /** The names logged. */
+    public Set<String> keys() {
+        Set<String> s = new LinkedHashSet<>();
+        epochs.forEach(m -> s.addAll(m.keySet()));
+        return s;
+    }
+
+    /** One value per epoch for {@code key}, NaN where it was not logged. */
+    public double[] series(String key) {
+        double[] v = new double[epochs.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = epochs.get(i).getOrDefault(key, Double.NaN);
+        }
+        return v;
+    }
+
+    /** The last epoch's value of {@code key}. */
+    public double last(String key) {
+        if (epochs.isEmpty()) {
+            throw new IllegalStateException("no epoch has run");
+        }
+        Double v = epochs.get(epochs.size() - 1).get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("'" + key + "' was not logged; logged: " + keys());
+        }
+        return v;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < epochs.size(); i++) {
+            sb.append("epoch ").append(i + 1).append(": ").append(Callbacks.format(epochs.get(i))).append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,546 @@
+package dev.aiaas.core.train;
+
+import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.loss.Loss;
+import dev.aiaas.core.nn.Model;
+import dev.aiaas.core.optim.Optimizer;
+import dev.aiaas.core.optim.Optimizers;
+import dev.aiaas.core.optim.Schedule;
+import dev.aiaas.core.optim.Schedules;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains a {@link Model} by mini-batch empirical-risk minimisation:
+ * θ = argmin (1/n) Σᵢ L(yᵢ, f(xᵢ; θ)).
+ *
+ * <pre>{@code
+ * Trainer trainer = Trainer.builder(Losses.sparseSoftmaxCrossEntropy())
+ *         .optimizer(Optimizers.adam(1e-3)).epochs(5).batchSize(128).seed(42)
+ *         .validationSplit(0.1).callbacks(Callbacks.progress())
+ *         .build();
+ * History history = trainer.fit(model, x, y);    // x [n, d]; y [n] class indices
+ * }</pre>
+ *
+ * <p>Each epoch visits the training examples in an order shuffled from the seed; the same seed,
+ * model and data on the same machine give the same parameters, bit for bit. The last batch of an
+ * epoch may be smaller. Classification losses also log {@code accuracy}. A Trainer is immutable
+ * and may be reused; each {@link #fit} owns its buffers and frees them before returning.
+ */
+public final class Trainer {
+
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final Schedule schedule;
+    private final int epochs;
+    private final int batchSize;
+    private final long seed;
+    private final double validationSplit;
+    private final double clipNorm;
+    private final double clipValue;
+    private final List<Callback> callbacks;
+
+    private Trainer(Builder b) {
+        this.loss = b.loss;
+        this.optimizer = b.optimizer;
+        this.schedule = b.schedule;
+        this.epochs = b.epochs;
+        this.batchSize = b.batchSize;
+        this.seed = b.seed;
+        this.validationSplit = b.validationSplit;
+        this.clipNorm = b.clipNorm;
+        this.clipValue = b.clipValue;
+        this.callbacks = List.copyOf(b.callbacks);
+    }
+
+    /** Starts a trainer for the given loss. Defaults: Adam(1e-3), 10 epochs, batch 32, seed 0. */
+    public static Builder builder(Loss loss) {
+        return new Builder(loss);
+    }
+
+    /** The settings of a {@link Trainer}; each setter validates its value. */
+    public static final class Builder {
+        private final Loss loss;
+        private Optimizer optimizer = Optimizers.adam(1e-3);
+        private Schedule schedule = Schedules.constant();
+        private int epochs = 10;
+        private int batchSize = 32;
+        private long seed;
+        private double validationSplit;
+        private double clipNorm;
+        private double clipValue;
+        private final List<Callback> callbacks = new ArrayList<>();
+
+        private Builder(Loss loss) {
+            if (loss == null) {
+                throw new NullPointerException("loss must not be null; pick one from Losses");
+            }
+            this.loss = loss;
+        }
+
+        /** The optimiser (default Adam with η = 1e-3). */
+        public Builder optimizer(Optimizer optimizer) {
+            if (optimizer == null) {
+                throw new NullPointerException("optimizer must not be null; pick one from Optimizers");
+            }
+            this.optimizer = optimizer;
+            return this;
+        }
+
+        /** The learning-rate schedule (default constant). */
+        public Builder schedule(Schedule schedule) {
+            if (schedule == null) {
+                throw new NullPointerException("schedule must not be null; use Schedules.constant()");
+            }
+            this.schedule = schedule;
+            return this;
+        }
+
+        /** Passes over the training data, at least 1. */
+        public Builder epochs(int epochs) {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs must be a positive integer. Received: epochs=" + epochs);
+            }
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Examples per optimiser step, at least 1. */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batchSize must be a positive integer. Received: batchSize=" + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** The seed of the shuffling and validation split. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The fraction of the training data held out, chosen from the seed, for validation: in [0, 1). */
+        public Builder validationSplit(double fraction) {
+            if (!(fraction >= 0 && fraction < 1)) {
+                throw new IllegalArgumentException("validationSplit must be in [0, 1). Received: validationSplit=" + fraction);
+            }
+            this.validationSplit = fraction;
+            return this;
+        }
+
+        /** Rescales ∇θ to this Euclidean norm when larger; 0 (the default) turns it off. */
+        public Builder clipNorm(double maxNorm) {
+            if (!(maxNorm >= 0) || !Double.isFinite(maxNorm)) {
+                throw new IllegalArgumentException("clipNorm must be >= 0 (0 turns it off). Received: clipNorm=" + maxNorm);
+            }
+            this.clipNorm = maxNorm;
+            return this;
+        }
+
+        /** Clips each gradient component to [−v, v]; 0 (the default) turns it off. */
+        public Builder clipValue(double maxValue) {
+            if (!(maxValue >= 0) || !Double.isFinite(maxValue)) {
+                throw new IllegalArgumentException("clipValue must be >= 0 (0 turns it off). Received: clipValue=" + maxValue);
+            }
+            this.clipValue = maxValue;
+            return this;
+        }
+
+        /** Adds callbacks, run in the order given. */
+        public Builder callbacks(Callback... callbacks) {
+            for (Callback c : callbacks) {
+                if (c == null) {
+                    throw new NullPointerException("callbacks must not be null");
+                }
+                this.callbacks.add(c);
+            }
+            return this;
+        }
+
+        /** The trainer. */
+        public Trainer build() {
+            return new Trainer(this);
+        }
+    }
+
+    /**
+     * Trains on (x, y), holding out {@code validationSplit} of it for validation.
+     *
+     * @param x features {@code [n, inputShape...]}
+     * @param y targets {@code [n, k]}, or class indices {@code [n]} / {@code [n, 1]} for sparse losses
+     */
+    public History fit(Model model, INDArray x, INDArray y) {
+        return fit(model, x, y, null, null);
+    }
+
+    /**
+     * Trains on (x, y) and validates on (xVal, yVal) after each epoch (both null for none; then
+     * {@code validationSplit} applies).
+     */
+    public History fit(Model model, INDArray x, INDArray y, INDArray xVal, INDArray yVal) {
+        if ((xVal == null) != (yVal == null)) {
+            throw new IllegalArgumentException("give both xVal and yVal, or neither");
+        }
+        DataType dt = model.dataType();
+        long width = model.inputShape().length == 1 ? model.inputShape()[0] : -1;
+        if (width < 0) {
+            throw new IllegalArgumentException("the trainer takes models with flat inputs [features] for now; got input shape "
+                    + Arrays.toString(model.inputShape()));
+        }
+        long k = model.outputShape()[0];
+        try (Examples all = new Examples(x, y, width, k, sparse(), dt, "x", "y")) {
+            long n = all.rows;
+            int[] order = identity(n);
+            int[] trainIdx;
+            int[] valIdx;
+            Examples val = null;
+            SplittableRandom random = new SplittableRandom(seed);
+            if (xVal != null) {
+                val = new Examples(xVal, yVal, width, k, sparse(), dt, "xVal", "yVal");
+                trainIdx = order;
+                valIdx = identity(val.rows);
+            } else if (validationSplit > 0) {
+                shuffle(order, random);
+                int nv = (int) Math.round(n * validationSplit);
+                if (nv < 1 || nv >= n) {
+                    throw new IllegalArgumentException("validationSplit " + validationSplit + " of " + n
+                            + " examples leaves " + nv + " for validation; need at least 1 each for training and validation");
+                }
+                valIdx = Arrays.copyOfRange(order, 0, nv);
+                trainIdx = Arrays.copyOfRange(order, nv, (int) n);
+            } else {
+                trainIdx = order;
+                valIdx = null;
+            }
+            try {
+                return run(model, all, trainIdx, val != null ? val : (valIdx != null ? all : null), valIdx, random);
+            } finally {
+                if (val != null) {
+                    val.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * The loss (and accuracy, for classification) of the model on (x, y), in batches of this
+     * trainer's batch size, with training behaviour off.
+     */
+    public Map<String, Double> evaluate(Model model, INDArray x, INDArray y) {
+        long width = model.inputShape()[0];
+        long k = model.outputShape()[0];
+        try (Examples data = new Examples(x, y, width, k, sparse(), model.dataType(), "x", "y");
+             Batches batches = new Batches(width, k, model.dataType())) {
+            return evaluate(model, data, identity(data.rows), batches, "");
+        }
+    }
+
+    private History run(Model model, Examples data, int[] trainIdx, Examples valData, int[] valIdx, SplittableRandom random) {
+        History history = new History();
+        long steps = (trainIdx.length + batchSize - 1) / batchSize;
+        TrainingContext ctx = new TrainingContext(model, epochs, steps);
+        long width = data.width;
+        long k = data.k;
+        try (Batches batches = new Batches(width, k, model.dataType());
+             Optimizer.State state = optimizer.newState(model.parameters().length(), model.dataType())) {
+            long t = 0;
+            for (Callback c : callbacks) {
+                c.onTrainBegin(ctx);
+            }
+            try {
+                for (int epoch = 0; epoch < epochs; epoch++) {
+                    for (Callback c : callbacks) {
+                        c.onEpochBegin(epoch, ctx);
+                    }
+                    shuffle(trainIdx, random);
+                    double lossSum = 0;
+                    long correct = 0;
+                    double lr = 0;
+                    for (int start = 0; start < trainIdx.length; start += batchSize) {
+                        int b = Math.min(batchSize, trainIdx.length - start);
+                        Batch batch = batches.get(b);
+                        data.gather(trainIdx, start, b, batch);
+                        INDArray out = model.forward(batch.x, true);
+                        double l = loss.compute(out, batch.y, batch.grad);
+                        correct += correct(out, batch.y);
+                        model.backward(batch.grad);
+                        clip(model.gradients());
+                        t++;
+                        lr = optimizer.learningRate() * schedule.factor(t, epoch) * ctx.learningRateFactor();
+                        optimizer.step(model.parameters(), model.gradients(), state, lr, t);
+                        lossSum += l * b;
+                        for (Callback c : callbacks) {
+                            c.onBatchEnd(t, l, ctx);
+                        }
+                    }
+                    Map<String, Double> logs = new LinkedHashMap<>();
+                    logs.put("loss", lossSum / trainIdx.length);
+                    if (classification()) {
+                        logs.put("accuracy", (double) correct / trainIdx.length);
+                    }
+                    if (valData != null) {
+                        logs.putAll(evaluate(model, valData, valIdx, batches, "val_"));
+                    }
+                    logs.put("lr", lr);
+                    history.add(logs);
+                    for (Callback c : callbacks) {
+                        c.onEpochEnd(epoch, logs, ctx);
+                    }
+                    if (ctx.stopRequested()) {
+                        break;
+                    }
+                }
+            } finally {
+                for (Callback c : callbacks) {
+                    c.onTrainEnd(history, ctx);
+                }
+            }
+        }
+        return history;
+    }
+
+    private Map<String, Double> evaluate(Model model, Examples data, int[] idx, Batches batches, String prefix) {
+        double lossSum = 0;
+        long correct = 0;
+        for (int start = 0; start < idx.length; start += batchSize) {
+            int b = Math.min(batchSize, idx.length - start);
+            Batch batch = batches.get(b);
+            data.gather(idx, start, b, batch);
+            INDArray out = model.forward(batch.x, false);
+            lossSum += loss.value(out, batch.y) * b;
+            correct += correct(out, batch.y);
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(prefix + "loss", lossSum / idx.length);
+        if (classification()) {
+            m.put(prefix + "accuracy", (double) correct / idx.length);
+        }
+        return m;
+    }
+
+    private boolean sparse() {
+        return loss.name().startsWith("sparse");
+    }
+
+    private boolean classification() {
+        return loss.name().contains("cross_entropy");
+    }
+
+    /** Correct predictions in a batch: argmax for softmax losses, sign for binary cross-entropy. */
+    private long correct(INDArray out, INDArray y) {
+        if (!classification()) {
+            return 0;
+        }
+        long rows = out.rows();
+        long k = out.columns();
+        Buf o = Buf.of(out);
+        Buf t = Buf.of(y);
+        long correct = 0;
+        if (loss.name().startsWith("binary")) {
+            for (long i = 0, n = rows * k; i < n; i++) {
+                if ((o.get(i) > 0) == (t.get(i) > 0.5)) {
+                    correct++;
+                }
+            }
+            return k == 1 ? correct : correct / k;
+        }
+        for (long r = 0; r < rows; r++) {
+            long best = 0;
+            for (long c = 1; c < k; c++) {
+                if (o.get(c * rows + r) > o.get(best * rows + r)) {
+                    best = c;
+                }
+            }
+            long label;
+            if (sparse()) {
+                label = (long) t.get(r);
+            } else {
+                label = 0;
+                for (long c = 1; c < k; c++) {
+                    if (t.get(c * rows + r) > t.get(label * rows + r)) {
+                        label = c;
+                    }
+                }
+            }
+            if (label == best) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    private void clip(INDArray grads) {
+        if (clipValue == 0 && clipNorm == 0) {
+            return;
+        }
+        Buf g = Buf.of(grads);
+        long n = grads.length();
+        if (clipValue > 0) {
+            for (long i = 0; i < n; i++) {
+                g.set(i, Math.max(-clipValue, Math.min(clipValue, g.get(i))));
+            }
+        }
+        if (clipNorm > 0) {
+            double sq = 0;
+            for (long i = 0; i < n; i++) {
+                double v = g.get(i);
+                sq += v * v;
+            }
+            double norm = Math.sqrt(sq);
+            if (norm > clipNorm) {
+                double s = clipNorm / norm;
+                for (long i = 0; i < n; i++) {
+                    g.set(i, g.get(i) * s);
+                }
+            }
+        }
+    }
+
+    private static int[] identity(long n) {
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("at most " + Integer.MAX_VALUE + " examples. Received: " + n);
+        }
+        int[] a = new int[(int) n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    /** Fisher-Yates shuffle from the given stream. */
+    static void shuffle(int[] a, SplittableRandom random) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = a[i];
+            a[i] = a[j];
+            a[j] = tmp;
+        }
+    }
+
+    /** One batch's buffers: x {@code [b, d]}, y {@code [b, k]} or {@code [b, 1]}, ∂L/∂ŷ {@code [b, k]}, all 'f' order. */
+    record Batch(INDArray x, INDArray y, INDArray grad) {
+    }
+
+    /** Batch buffers by batch size (the full size and the last, smaller one), made once. */
+    private final class Batches implements AutoCloseable {
+        private final long width;
+        private final long k;
+        private final DataType dt;
+        private final Map<Integer, Batch> bySize = new HashMap<>();
+
+        Batches(long width, long k, DataType dt) {
+            this.width = width;
+            this.k = k;
+            this.dt = dt;
+        }
+
+        Batch get(int b) {
+            return bySize.computeIfAbsent(b, size -> new Batch(
+                    Nd4j.create(dt, new long[] {size, width}, 'f'),
+                    Nd4j.create(dt, new long[] {size, sparse() ? 1 : k}, 'f'),
+                    Nd4j.create(dt, new long[] {size, k}, 'f')));
+        }
+
+        @Override
+        public void close() {
+            for (Batch b : bySize.values()) {
+                b.x().close();
+                b.y().close();
+                b.grad().close();
+            }
+            bySize.clear();
+        }
+    }
+
+    /** The examples as contiguous row-major copies in the model's data type, owned for one fit. */
+    private static final class Examples implements AutoCloseable {
+        final long rows;
+        final long width;
+        final long k;
+        final long yWidth;
+        private final INDArray x;
+        private final INDArray y;
+        private final Buf xb;
+        private final Buf yb;
+
+        Examples(INDArray x, INDArray y, long width, long k, boolean sparse, DataType dt, String xName, String yName) {
+            if (x == null || y == null) {
+                throw new NullPointerException(xName + " and " + yName + " must not be null");
+            }
+            if (x.rank() != 2 || x.columns() != width) {
+                throw new IllegalArgumentException(xName + " must be [n, " + width + "] for this model; got " + Arrays.toString(x.shape()));
+            }
+            rows = x.rows();
+            if (rows < 1) {
+                throw new IllegalArgumentException(xName + " has no examples");
+            }
+            this.width = width;
+            this.k = k;
+            if (sparse) {
+                if (y.length() != rows || y.rank() > 2 || (y.rank() == 2 && y.columns() != 1)) {
+                    throw new IllegalArgumentException(yName + " must hold one class index per example, [" + rows + "] or ["
+                            + rows + ", 1]; got " + Arrays.toString(y.shape()));
+                }
+                yWidth = 1;
+            } else {
+                if (y.rank() != 2 || y.rows() != rows || y.columns() != k) {
+                    throw new IllegalArgumentException(yName + " must be [" + rows + ", " + k + "] (one row of " + k
+                            + " targets per example); got " + Arrays.toString(y.shape()));
+                }
+                yWidth = k;
+            }
+            this.x = ownedCopy(x, dt);
+            this.y = ownedCopy(y.reshape(rows, yWidth), dt);
+            this.xb = Buf.of(this.x);
+            this.yb = Buf.of(this.y);
+        }
+
+        /** A contiguous row-major copy of {@code a} in type {@code dt}, with no intermediate left behind. */
+        private static INDArray ownedCopy(INDArray a, DataType dt) {
+            if (a.dataType() == dt) {
+                return a.dup('c');
+            }
+            INDArray cast = a.castTo(dt);
+            if (cast.ordering() == 'c' && cast.length() == cast.data().length() && cast != a) {
+                return cast;
+            }
+            INDArray copy = cast.dup('c');
+            if (cast != a) {
+                cast.close();
+            }
+            return copy;
+        }
+
+        /** Copies examples idx[start .. start+b) into the batch buffers ('f' order). */
+        void gather(int[] idx, int start, int b, Batch batch) {
+            Buf bx = Buf.of(batch.x());
+            Buf by = Buf.of(batch.y());
+            for (int r = 0; r < b; r++) {
+                long src = idx[start + r];
+                long sx = src * width;
+                for (long c = 0; c < width; c++) {
+                    bx.set(c * b + r, xb.get(sx + c));
+                }
+                long sy = src * yWidth;
+                for (long c = 0; c < yWidth; c++) {
+                    by.set(c * b + r, yb.get(sy + c));
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            x.close();
+            y.close();
+        }
+    }
+}

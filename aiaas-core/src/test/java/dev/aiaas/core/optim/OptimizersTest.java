@@ -1,0 +1,110 @@
+package dev.aiaas.core.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aiaas.core.backend.Backends;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Two steps of every optimiser on θ = (1, 2) with g = (0.5, −1), against the formulas by hand. */
+class OptimizersTest {
+
+    @BeforeAll
+    static void backend() {
+        Backends.current();
+    }
+
+    private static final double[] G = {0.5, -1};
+
+    /** Runs two steps with gradient G and returns θ. */
+    private static double[] twoSteps(Optimizer o, double lr) {
+        INDArray p = Nd4j.createFromArray(1.0, 2.0);
+        INDArray g = Nd4j.createFromArray(G);
+        try (Optimizer.State s = o.newState(2, DataType.DOUBLE)) {
+            o.step(p, g, s, lr, 1);
+            o.step(p, g, s, lr, 2);
+        }
+        return p.toDoubleVector();
+    }
+
+    @Test
+    void sgd() {
+        double[] p = twoSteps(Optimizers.sgd(0.1), 0.1);
+        assertEquals(1 - 2 * 0.1 * 0.5, p[0], 1e-12);
+        assertEquals(2 + 2 * 0.1 * 1, p[1], 1e-12);
+    }
+
+    @Test
+    void momentumAndNesterov() {
+        double mu = 0.9;
+        // v1 = g, v2 = μg + g; momentum: θ −= η(v1 + v2)
+        double[] p = twoSteps(Optimizers.momentum(0.1, mu), 0.1);
+        assertEquals(1 - 0.1 * (0.5 + (mu * 0.5 + 0.5)), p[0], 1e-12);
+        // nesterov: θ −= η(g + μ v_t) at each step
+        double[] q = twoSteps(Optimizers.nesterov(0.1, mu), 0.1);
+        assertEquals(1 - 0.1 * (0.5 + mu * 0.5) - 0.1 * (0.5 + mu * (mu * 0.5 + 0.5)), q[0], 1e-12);
+    }
+
+    @Test
+    void adamAndAdamW() {
+        double b1 = 0.9, b2 = 0.999, eps = 1e-8, lr = 0.01, g = 0.5;
+        double m1 = (1 - b1) * g, v1 = (1 - b2) * g * g;
+        double theta = 1 - lr * Math.sqrt(1 - b2) / (1 - b1) * m1 / (Math.sqrt(v1) + eps);
+        double m2 = b1 * m1 + (1 - b1) * g, v2 = b2 * v1 + (1 - b2) * g * g;
+        theta = theta - lr * Math.sqrt(1 - b2 * b2) / (1 - b1 * b1) * m2 / (Math.sqrt(v2) + eps);
+        assertEquals(theta, twoSteps(Optimizers.adam(lr), lr)[0], 1e-12);
+
+        double wd = 0.1;
+        double w = 1 * (1 - lr * wd) - lr * Math.sqrt(1 - b2) / (1 - b1) * m1 / (Math.sqrt(v1) + eps);
+        w = w * (1 - lr * wd) - lr * Math.sqrt(1 - b2 * b2) / (1 - b1 * b1) * m2 / (Math.sqrt(v2) + eps);
+        assertEquals(w, twoSteps(Optimizers.adamW(lr, wd), lr)[0], 1e-12);
+        assertEquals("adamw", Optimizers.adamW(lr, wd).name());
+    }
+
+    @Test
+    void rmsPropAndAdaGrad() {
+        double lr = 0.01, rho = 0.9, eps = 1e-7, g = 0.5;
+        double s1 = (1 - rho) * g * g;
+        double s2 = rho * s1 + (1 - rho) * g * g;
+        double expected = 1 - lr * g / (Math.sqrt(s1) + eps) - lr * g / (Math.sqrt(s2) + eps);
+        assertEquals(expected, twoSteps(Optimizers.rmsProp(lr), lr)[0], 1e-12);
+        double a1 = g * g, a2 = 2 * g * g;
+        assertEquals(1 - lr * g / (Math.sqrt(a1) + eps) - lr * g / (Math.sqrt(a2) + eps), twoSteps(Optimizers.adaGrad(lr), lr)[0], 1e-12);
+    }
+
+    @Test
+    void schedules() {
+        assertEquals(1.0, Schedules.constant().factor(100, 3));
+        assertEquals(0.25, Schedules.step(2, 0.5).factor(1, 5), 1e-15);
+        assertEquals(Math.pow(0.9, 3), Schedules.exponential(0.9).factor(1, 3), 1e-15);
+        Schedule cos = Schedules.cosine(10, 110, 0.1);
+        assertEquals(0.5, cos.factor(5, 0), 1e-15);
+        assertEquals(1.0, cos.factor(10, 0), 1e-15);
+        assertEquals(0.1 + 0.9 * 0.5, cos.factor(60, 0), 1e-12);
+        assertEquals(0.1, cos.factor(500, 9), 1e-15);
+    }
+
+    @Test
+    void errorsNameTheBadValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Optimizers.adam(-1));
+        assertTrue(e.getMessage().contains("learningRate=-1.0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Optimizers.adam(1e-3).withBetas(1.0, 0.999));
+        assertTrue(e.getMessage().contains("beta1=1.0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Optimizers.momentum(0.1, -0.5));
+        assertTrue(e.getMessage().contains("momentum=-0.5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Optimizers.adamW(0.1, -1));
+        assertTrue(e.getMessage().contains("weightDecay=-1.0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Schedules.cosine(10, 5, 0));
+        assertTrue(e.getMessage().contains("warmupSteps=10"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Schedules.step(0, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> Schedules.exponential(1.5));
+        INDArray p = Nd4j.createFromArray(1.0, 2.0);
+        e = assertThrows(IllegalArgumentException.class, () -> Optimizers.sgd(0.1).step(p, Nd4j.createFromArray(1.0), null, 0.1, 1));
+        assertTrue(e.getMessage().contains("differ in length"), e.getMessage());
+    }
+}

@@ -1,0 +1,254 @@
+package dev.aiaas.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aiaas.core.backend.Backends;
+import dev.aiaas.core.loss.Loss;
+import dev.aiaas.core.loss.Losses;
+import dev.aiaas.core.nn.Activation;
+import dev.aiaas.core.nn.Layers;
+import dev.aiaas.core.nn.Model;
+import dev.aiaas.core.optim.Optimizers;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TrainerTest {
+
+    @BeforeAll
+    static void backend() {
+        Backends.current();
+    }
+
+    /** Three Gaussian blobs in 4-D around distinct centres: n examples, labels 0..2. */
+    static INDArray[] blobs(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[][] centres = {{2, 0, 0, 1}, {0, 2, 0, -1}, {0, 0, 2, 0}};
+        double[][] x = new double[n][4];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            int c = i % 3;
+            y[i] = c;
+            for (int j = 0; j < 4; j++) {
+                x[i][j] = centres[c][j] + 0.5 * r.nextGaussian();
+            }
+        }
+        return new INDArray[] {Nd4j.createFromArray(x).castTo(DataType.FLOAT), Nd4j.createFromArray(y)};
+    }
+
+    static Model mlp(long seed) {
+        return Model.builder(4).add(Layers.dense(16, Activation.RELU)).add(Layers.dense(3)).seed(seed).build();
+    }
+
+    @Test
+    void learnsToSeparateBlobs() {
+        INDArray[] d = blobs(300, 1);
+        try (Model m = mlp(3)) {
+            Trainer t = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).optimizer(Optimizers.adam(0.01))
+                    .epochs(15).batchSize(32).seed(7).validationSplit(0.2).build();
+            History h = t.fit(m, d[0], d[1]);
+            assertEquals(15, h.epochCount());
+            assertTrue(h.last("loss") < h.epoch(0).get("loss"), h.toString());
+            assertTrue(h.last("val_accuracy") > 0.95, h.toString());
+            INDArray[] test = blobs(90, 99);
+            Map<String, Double> eval = t.evaluate(m, test[0], test[1]);
+            assertTrue(eval.get("accuracy") > 0.95, eval.toString());
+            assertEquals(List.of("loss", "accuracy", "val_loss", "val_accuracy", "lr"), List.copyOf(h.keys()));
+        }
+    }
+
+    @Test
+    void everyOptimiserAndLossFamilyReducesTheLoss() {
+        INDArray[] d = blobs(120, 2);
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, 120, 3);
+        for (int i = 0; i < 120; i++) {
+            oneHot.putScalar(i, d[1].getInt(i), 1f);
+        }
+        for (var o : List.of(Optimizers.sgd(0.1), Optimizers.momentum(0.05, 0.9), Optimizers.nesterov(0.05, 0.9),
+                Optimizers.adam(0.01), Optimizers.adamW(0.01, 0.01), Optimizers.rmsProp(0.01), Optimizers.adaGrad(0.1))) {
+            for (Loss loss : List.of(Losses.softmaxCrossEntropy(), Losses.meanSquaredError(), Losses.binaryCrossEntropyFromLogits())) {
+                try (Model m = mlp(5)) {
+                    History h = Trainer.builder(loss).optimizer(o).epochs(5).batchSize(16).seed(1).build().fit(m, d[0], oneHot);
+                    assertTrue(h.last("loss") < h.epoch(0).get("loss"), o.name() + " " + loss.name() + ": " + h);
+                }
+            }
+        }
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalParameters() {
+        INDArray[] d = blobs(200, 4);
+        Trainer t = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).epochs(3).batchSize(20).seed(11).validationSplit(0.1).build();
+        try (Model a = mlp(1); Model b = mlp(1); Model c = mlp(1)) {
+            t.fit(a, d[0], d[1]);
+            t.fit(b, d[0], d[1]);
+            assertEquals(a.parameters(), b.parameters());
+            Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).epochs(3).batchSize(20).seed(12).validationSplit(0.1).build()
+                    .fit(c, d[0], d[1]);
+            assertNotEquals(a.parameters(), c.parameters());
+        }
+    }
+
+    @Test
+    void theStepReusesItsBuffers() {
+        try (Model m = mlp(1)) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, 'f', 8, 4);
+            INDArray y1 = m.forward(x, true);
+            INDArray y2 = m.forward(x, true);
+            assertSame(y1, y2);
+        }
+    }
+
+    @Test
+    void earlyStoppingStopsAndRestoresTheBestParameters() {
+        INDArray[] d = blobs(150, 5);
+        try (Model m = mlp(2)) {
+            // a learning rate this large makes validation loss bounce, so patience 1 stops early
+            Trainer t = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).optimizer(Optimizers.sgd(3.0))
+                    .epochs(40).batchSize(10).seed(3).validationSplit(0.3)
+                    .callbacks(Callbacks.earlyStopping("val_loss", 1, 0, true)).build();
+            History h = t.fit(m, d[0], d[1]);
+            assertTrue(h.epochCount() < 40, h.toString());
+            assertTrue(h.stopReason().startsWith("early stopping"), h.stopReason());
+            double best = Double.POSITIVE_INFINITY;
+            for (double v : h.series("val_loss")) {
+                best = Math.min(best, v);
+            }
+            // the restored parameters reproduce the best epoch's validation loss
+            Trainer again = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).epochs(1).batchSize(10).seed(3).validationSplit(0.3).build();
+            INDArray[] split = splitLike(d, 0.3, 3);
+            assertEquals(best, again.evaluate(m, split[0], split[1]).get("loss"), 1e-5);
+        }
+    }
+
+    /** The validation part the trainer holds out for (fraction, seed). */
+    private static INDArray[] splitLike(INDArray[] d, double fraction, long seed) {
+        int n = (int) d[0].rows();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Trainer.shuffle(order, new SplittableRandom(seed));
+        int nv = (int) Math.round(n * fraction);
+        int[] val = java.util.Arrays.copyOf(order, nv);
+        return new INDArray[] {d[0].getRows(val), d[1].get(Nd4j.createFromArray(val))};
+    }
+
+    @Test
+    void terminateOnNaNNamesTheStep() {
+        INDArray x = Nd4j.createFromArray(new float[][] {{Float.NaN, 1, 1, 1}, {1, 2, 3, 4}});
+        INDArray y = Nd4j.createFromArray(new float[][] {{1, 0, 0}, {0, 1, 0}});
+        try (Model m = mlp(1)) {
+            DivergenceException e = assertThrows(DivergenceException.class, () -> Trainer.builder(Losses.meanSquaredError())
+                    .epochs(3).batchSize(2).callbacks(Callbacks.terminateOnNaN()).build().fit(m, x, y));
+            assertEquals(1, e.step());
+            assertTrue(e.getMessage().contains("at step 1") && e.getMessage().contains("Lower the learning rate"), e.getMessage());
+        }
+    }
+
+    @Test
+    void reduceOnPlateauHalvesTheRateAfterPatienceEpochsWithoutImprovement() {
+        try (Model m = mlp(2)) {
+            TrainingContext ctx = new TrainingContext(m, 10, 1);
+            Callback c = Callbacks.reduceLearningRateOnPlateau("loss", 0.5, 1, 0.2);
+            double[] losses = {1.0, 0.9, 0.95, 0.93, 0.92, 0.91, 0.99, 0.99};
+            double[] expected = {1, 1, 1, 0.5, 0.5, 0.25, 0.25, 0.2};
+            for (int e = 0; e < losses.length; e++) {
+                c.onEpochEnd(e, Map.of("loss", losses[e]), ctx);
+                assertEquals(expected[e], ctx.learningRateFactor(), 1e-12, "after epoch " + e);
+            }
+        }
+    }
+
+    @Test
+    void theRateFactorReachesTheOptimiser() {
+        INDArray[] d = blobs(30, 6);
+        try (Model m = mlp(2)) {
+            Callback halve = new Callback() {
+                @Override
+                public void onEpochEnd(int epoch, Map<String, Double> logs, TrainingContext context) {
+                    context.setLearningRateFactor(context.learningRateFactor() / 2);
+                }
+            };
+            History h = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).optimizer(Optimizers.sgd(0.1)).epochs(3).batchSize(10)
+                    .callbacks(halve).build().fit(m, d[0], d[1]);
+            assertEquals(List.of(0.1, 0.05, 0.025), java.util.Arrays.stream(h.series("lr")).boxed().toList());
+        }
+    }
+
+    @Test
+    void progressAndCsvLogging(@TempDir Path dir) throws Exception {
+        INDArray[] d = blobs(60, 7);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Path csv = dir.resolve("log.csv");
+        try (Model m = mlp(2)) {
+            Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).epochs(2).batchSize(10)
+                    .callbacks(Callbacks.progress(new PrintStream(bytes, true, StandardCharsets.UTF_8)), Callbacks.csvLogger(csv))
+                    .build().fit(m, d[0], d[1]);
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("epoch 1/2") && out.contains("epoch 2/2") && out.contains("loss "), out);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("epoch,loss,accuracy,lr", lines.get(0));
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(2).startsWith("2,"), lines.toString());
+    }
+
+    @Test
+    void clippingBoundsTheUpdate() {
+        INDArray x = Nd4j.createFromArray(new float[][] {{100, 100, 100, 100}});
+        INDArray y = Nd4j.createFromArray(new float[][] {{1000, 0, 0}});
+        try (Model a = mlp(1); Model b = mlp(1)) {
+            INDArray before = a.parameters().dup();
+            Trainer.builder(Losses.meanSquaredError()).optimizer(Optimizers.sgd(1.0)).epochs(1).batchSize(1).clipNorm(0.5)
+                    .build().fit(a, x, y);
+            double moved = a.parameters().sub(before).norm2Number().doubleValue();
+            assertEquals(0.5, moved, 1e-4);
+            Trainer.builder(Losses.meanSquaredError()).optimizer(Optimizers.sgd(1.0)).epochs(1).batchSize(1).clipValue(0.01)
+                    .build().fit(b, x, y);
+            assertTrue(b.parameters().sub(before).amaxNumber().doubleValue() <= 0.01 + 1e-6);
+        }
+    }
+
+    @Test
+    void errorsNameTheBadValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(Losses.meanSquaredError()).epochs(0));
+        assertTrue(e.getMessage().contains("epochs=0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(Losses.meanSquaredError()).batchSize(-1));
+        assertTrue(e.getMessage().contains("batchSize=-1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(Losses.meanSquaredError()).validationSplit(1.0));
+        assertTrue(e.getMessage().contains("validationSplit=1.0"), e.getMessage());
+        try (Model m = mlp(1)) {
+            Trainer t = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).build();
+            e = assertThrows(IllegalArgumentException.class, () -> t.fit(m, Nd4j.zeros(DataType.FLOAT, 5, 3), Nd4j.zeros(DataType.FLOAT, 5)));
+            assertTrue(e.getMessage().contains("[n, 4]") && e.getMessage().contains("[5, 3]"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> t.fit(m, Nd4j.zeros(DataType.FLOAT, 5, 4), Nd4j.zeros(DataType.FLOAT, 4)));
+            assertTrue(e.getMessage().contains("one class index per example"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).validationSplit(0.01)
+                    .build().fit(m, Nd4j.zeros(DataType.FLOAT, 5, 4), Nd4j.zeros(DataType.FLOAT, 5)));
+            assertTrue(e.getMessage().contains("leaves 0 for validation"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(Losses.sparseSoftmaxCrossEntropy())
+                    .callbacks(Callbacks.earlyStopping("val_loss", 1, 0, false)).build()
+                    .fit(m, Nd4j.zeros(DataType.FLOAT, 5, 4), Nd4j.zeros(DataType.FLOAT, 5)));
+            assertTrue(e.getMessage().contains("'val_loss' is not logged"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> t.fit(m, Nd4j.zeros(DataType.FLOAT, 2, 4),
+                    Nd4j.createFromArray(0f, 7f)));
+            assertTrue(e.getMessage().contains("class index 7.0"), e.getMessage());
+        }
+    }
+}
