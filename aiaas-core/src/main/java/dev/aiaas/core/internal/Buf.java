@@ -1,48 +1,65 @@
 package dev.aiaas.core.internal;
 
-import org.bytedeco.javacpp.indexer.DoubleIndexer;
-import org.bytedeco.javacpp.indexer.FloatIndexer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Internal, not API. Element access to a contiguous float32 or float64 INDArray from Java, without JNI calls or
- * allocation: the element-wise kernels of aiaas run as Java loops over these (ND4J's per-op
- * overhead exceeds the work for the small tensors of a training step), while products go to BLAS.
+ * Internal, not API. Element access to a contiguous float32 or float64 INDArray from Java,
+ * without JNI calls or allocation: the element-wise kernels of aiaas run as Java loops over
+ * these (ND4J's per-op overhead exceeds the work for the small tensors of a training step),
+ * while matrix products go to BLAS.
  *
  * <p>Index i is the i-th element in memory order: for an 'f'-order {@code [B, n]} matrix, element
- * (r, c) is at {@code c * B + r}.
+ * (r, c) is at {@code c * B + r}. Indices are {@code int}: the JIT compiles int-counted loops
+ * several times faster than long-counted ones (measured: Adam over 203k floats, 0.6 ms against
+ * 3.2 ms), and the dtype test below is loop-invariant, so it is hoisted out of the loop.
  */
 public final class Buf {
-    private final FloatIndexer f;
-    private final DoubleIndexer d;
-    public final long length;
+    private final FloatBuffer f;
+    private final DoubleBuffer d;
+    /** The number of elements. */
+    public final int length;
 
-    private Buf(FloatIndexer f, DoubleIndexer d, long length) {
+    private Buf(FloatBuffer f, DoubleBuffer d, int length) {
         this.f = f;
         this.d = d;
         this.length = length;
     }
 
+    /**
+     * A view of {@code a}'s elements.
+     *
+     * @throws IllegalArgumentException when {@code a} is not contiguous, not FLOAT/DOUBLE, or has
+     *                                  more than {@code Integer.MAX_VALUE} elements
+     */
     public static Buf of(INDArray a) {
         if (a.length() != a.data().length()) {
             throw new IllegalArgumentException("expected a contiguous array whose buffer holds exactly its "
                     + a.length() + " elements, got one over a buffer of " + a.data().length());
         }
+        if (a.length() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("arrays of more than " + Integer.MAX_VALUE + " elements are not supported. Received: "
+                    + a.length());
+        }
+        int n = (int) a.length();
         if (a.dataType() == DataType.FLOAT) {
-            return new Buf((FloatIndexer) a.data().indexer(), null, a.length());
+            return new Buf(a.data().asNioFloat().slice(), null, n); // a view's buffer is positioned at its offset
         }
         if (a.dataType() == DataType.DOUBLE) {
-            return new Buf(null, (DoubleIndexer) a.data().indexer(), a.length());
+            return new Buf(null, a.data().asNioDouble().slice(), n);
         }
         throw new IllegalArgumentException("expected a FLOAT or DOUBLE array, got " + a.dataType());
     }
 
-    public double get(long i) {
+    /** Element i. */
+    public double get(int i) {
         return f != null ? f.get(i) : d.get(i);
     }
 
-    public void set(long i, double v) {
+    /** Sets element i (rounded to float32 for FLOAT arrays). */
+    public void set(int i, double v) {
         if (f != null) {
             f.put(i, (float) v);
         } else {
@@ -50,7 +67,8 @@ public final class Buf {
         }
     }
 
-    public void add(long i, double v) {
+    /** Adds v to element i. */
+    public void add(int i, double v) {
         if (f != null) {
             f.put(i, f.get(i) + (float) v);
         } else {

@@ -114,10 +114,10 @@ public final class Losses {
             Buf p = Buf.of(contiguous(predictions, order));
             Buf t = Buf.of(contiguous(targets, order));
             Buf g = grad == null ? null : Buf.of(grad);
-            long n = predictions.length();
+            int n = (int) predictions.length();
             double inv = 1.0 / n;
             double sum = 0;
-            for (long i = 0; i < n; i++) {
+            for (int i = 0; i < n; i++) {
                 double z = p.get(i);
                 double y = t.get(i);
                 double e = z - y;
@@ -181,8 +181,8 @@ public final class Losses {
             if (predictions.rank() != 2) {
                 throw new IllegalArgumentException(name() + " expects logits [B, k]; got " + Arrays.toString(predictions.shape()));
             }
-            long rows = predictions.rows();
-            long k = predictions.columns();
+            int rows = (int) predictions.rows();
+            int k = (int) predictions.columns();
             if (sparse) {
                 if (targets.length() != rows || (targets.rank() == 2 && targets.columns() != 1) || targets.rank() > 2) {
                     throw new IllegalArgumentException(name() + " expects class indices [B] or [B, 1] with B=" + rows
@@ -194,29 +194,29 @@ public final class Losses {
             checkGrad(predictions, grad);
             // element (r, c): r + c*rows in 'f' order, r*k + c in 'c' order
             char order = predictions.ordering();
-            long rs = order == 'f' ? 1 : k;
-            long cs = order == 'f' ? rows : 1;
+            int rs = order == 'f' ? 1 : k;
+            int cs = order == 'f' ? rows : 1;
             Buf z = Buf.of(contiguous(predictions, order));
             Buf t = Buf.of(sparse ? contiguous(targets, 'c') : contiguous(targets, order));
             Buf g = grad == null ? null : Buf.of(grad);
             double inv = 1.0 / rows;
             double total = 0;
-            for (long r = 0; r < rows; r++) {
+            for (int r = 0; r < rows; r++) {
                 double max = Double.NEGATIVE_INFINITY;
-                for (long c = 0; c < k; c++) {
+                for (int c = 0; c < k; c++) {
                     max = Math.max(max, z.get(r * rs + c * cs));
                 }
                 double sumExp = 0;
-                for (long c = 0; c < k; c++) {
+                for (int c = 0; c < k; c++) {
                     sumExp += Math.exp(z.get(r * rs + c * cs) - max);
                 }
                 double lse = max + Math.log(sumExp);
                 double tSum;
                 double dot;
-                long label = -1;
+                int label = -1;
                 if (sparse) {
                     double v = t.get(r);
-                    label = (long) v;
+                    label = (int) v;
                     if (label != v || label < 0 || label >= k) {
                         throw new IllegalArgumentException("class index " + v + " at row " + r + " is not an integer in [0, "
                                 + (k - 1) + "]: the model has " + k + " outputs");
@@ -226,7 +226,7 @@ public final class Losses {
                 } else {
                     tSum = 0;
                     dot = 0;
-                    for (long c = 0; c < k; c++) {
+                    for (int c = 0; c < k; c++) {
                         double y = t.get(r * rs + c * cs);
                         tSum += y;
                         dot += y * z.get(r * rs + c * cs);
@@ -234,8 +234,8 @@ public final class Losses {
                 }
                 total += lse * tSum - dot;
                 if (g != null) {
-                    for (long c = 0; c < k; c++) {
-                        long i = r * rs + c * cs;
+                    for (int c = 0; c < k; c++) {
+                        int i = r * rs + c * cs;
                         double s = Math.exp(z.get(i) - lse) * tSum;
                         double y = sparse ? (c == label ? 1 : 0) : t.get(i);
                         g.set(i, (s - y) * inv);

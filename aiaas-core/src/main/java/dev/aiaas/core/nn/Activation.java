@@ -73,41 +73,41 @@ public record Activation(String name, double alpha) {
     /**
      * y = f(z) for an 'f'-order {@code [rows, cols]} batch; {@code y} may be {@code z}.
      */
-    void forward(Buf z, Buf y, long rows, long cols) {
-        long n = rows * cols;
+    void forward(Buf z, Buf y, int rows, int cols) {
+        int n = rows * cols;
         switch (name) {
             case "identity" -> {
                 if (z != y) {
-                    for (long i = 0; i < n; i++) {
+                    for (int i = 0; i < n; i++) {
                         y.set(i, z.get(i));
                     }
                 }
             }
             case "relu" -> {
-                for (long i = 0; i < n; i++) {
+                for (int i = 0; i < n; i++) {
                     double v = z.get(i);
                     y.set(i, v < 0 ? 0 : v); // NaN stays NaN, as in PyTorch
                 }
             }
             case "leaky_relu" -> {
-                for (long i = 0; i < n; i++) {
+                for (int i = 0; i < n; i++) {
                     double v = z.get(i);
                     y.set(i, v < 0 ? alpha * v : v);
                 }
             }
             case "gelu" -> {
-                for (long i = 0; i < n; i++) {
+                for (int i = 0; i < n; i++) {
                     double v = z.get(i);
                     y.set(i, 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v))));
                 }
             }
             case "tanh" -> {
-                for (long i = 0; i < n; i++) {
+                for (int i = 0; i < n; i++) {
                     y.set(i, Math.tanh(z.get(i)));
                 }
             }
             case "sigmoid" -> {
-                for (long i = 0; i < n; i++) {
+                for (int i = 0; i < n; i++) {
                     y.set(i, sigmoid(z.get(i)));
                 }
             }
@@ -117,29 +117,29 @@ public record Activation(String name, double alpha) {
     }
 
     /** ∂L/∂z from z, y = f(z) and ∂L/∂y; {@code dz} may be {@code dy}. */
-    void backward(Buf z, Buf y, Buf dy, Buf dz, long rows, long cols) {
-        long n = rows * cols;
+    void backward(Buf z, Buf y, Buf dy, Buf dz, int rows, int cols) {
+        int n = rows * cols;
         switch (name) {
             case "identity" -> {
                 if (dy != dz) {
-                    for (long i = 0; i < n; i++) {
+                    for (int i = 0; i < n; i++) {
                         dz.set(i, dy.get(i));
                     }
                 }
             }
             case "relu" -> {
-                for (long i = 0; i < n; i++) {
+                for (int i = 0; i < n; i++) {
                     dz.set(i, y.get(i) > 0 ? dy.get(i) : 0);
                 }
             }
             case "leaky_relu" -> {
-                for (long i = 0; i < n; i++) {
+                for (int i = 0; i < n; i++) {
                     double g = dy.get(i);
                     dz.set(i, y.get(i) > 0 ? g : alpha * g);
                 }
             }
             case "gelu" -> {
-                for (long i = 0; i < n; i++) {
+                for (int i = 0; i < n; i++) {
                     double v = z.get(i);
                     double t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
                     double d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v);
@@ -147,25 +147,25 @@ public record Activation(String name, double alpha) {
                 }
             }
             case "tanh" -> {
-                for (long i = 0; i < n; i++) {
+                for (int i = 0; i < n; i++) {
                     double t = y.get(i);
                     dz.set(i, dy.get(i) * (1 - t * t));
                 }
             }
             case "sigmoid" -> {
-                for (long i = 0; i < n; i++) {
+                for (int i = 0; i < n; i++) {
                     double s = y.get(i);
                     dz.set(i, dy.get(i) * s * (1 - s));
                 }
             }
             case "softmax" -> {
-                for (long r = 0; r < rows; r++) {
+                for (int r = 0; r < rows; r++) {
                     double dot = 0;
-                    for (long c = 0; c < cols; c++) {
+                    for (int c = 0; c < cols; c++) {
                         dot += dy.get(c * rows + r) * y.get(c * rows + r);
                     }
-                    for (long c = 0; c < cols; c++) {
-                        long i = c * rows + r;
+                    for (int c = 0; c < cols; c++) {
+                        int i = c * rows + r;
                         dz.set(i, y.get(i) * (dy.get(i) - dot));
                     }
                 }
@@ -183,20 +183,20 @@ public record Activation(String name, double alpha) {
     }
 
     /** Row-wise stable softmax of an 'f'-order [rows, cols] matrix; y may be z. */
-    static void softmax(Buf z, Buf y, long rows, long cols) {
-        for (long r = 0; r < rows; r++) {
+    static void softmax(Buf z, Buf y, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
             double max = Double.NEGATIVE_INFINITY;
-            for (long c = 0; c < cols; c++) {
+            for (int c = 0; c < cols; c++) {
                 max = Math.max(max, z.get(c * rows + r));
             }
             double sum = 0;
-            for (long c = 0; c < cols; c++) {
+            for (int c = 0; c < cols; c++) {
                 double e = Math.exp(z.get(c * rows + r) - max);
                 y.set(c * rows + r, e);
                 sum += e;
             }
-            for (long c = 0; c < cols; c++) {
-                long i = c * rows + r;
+            for (int c = 0; c < cols; c++) {
+                int i = c * rows + r;
                 y.set(i, y.get(i) / sum);
             }
         }

@@ -67,7 +67,7 @@ public record ActivationLayer(Activation activation) implements Layer {
             @Override
             public INDArray forward(INDArray x, boolean training) {
                 INDArray y = ws.matrix("y", x.rows(), width);
-                activation.forward(Buf.of(x), Buf.of(y), x.rows(), width);
+                activation.forward(Buf.of(x), Buf.of(y), (int) x.rows(), (int) width);
                 return y;
             }
 
@@ -77,7 +77,7 @@ public record ActivationLayer(Activation activation) implements Layer {
                     return null;
                 }
                 INDArray dx = ws.matrix("dx", x.rows(), width);
-                activation.backward(Buf.of(x), Buf.of(y), Buf.of(dy), Buf.of(dx), x.rows(), width);
+                activation.backward(Buf.of(x), Buf.of(y), Buf.of(dy), Buf.of(dx), (int) x.rows(), (int) width);
                 return dx;
             }
 

@@ -99,21 +99,21 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
 
         @Override
         public void initialise(SplittableRandom random) {
-            kernelInitializer.fill(Buf.of(w), 0, in * units, in, units, random);
+            kernelInitializer.fill(Buf.of(w), 0, Math.toIntExact(in * units), in, units, random);
             biasInitializer.fill(Buf.of(b), 0, units, in, units, random);
         }
 
         @Override
         public INDArray forward(INDArray x, boolean training) {
-            long rows = x.rows();
+            int rows = (int) x.rows();
             INDArray z = ws.matrix("z", rows, units);
             Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
             Buf zb = Buf.of(z);
             Buf bb = Buf.of(b);
-            for (long c = 0; c < units; c++) {
+            for (int c = 0; c < units; c++) {
                 double bias = bb.get(c);
-                long base = c * rows;
-                for (long r = 0; r < rows; r++) {
+                int base = c * rows;
+                for (int r = 0; r < rows; r++) {
                     zb.add(base + r, bias);
                 }
             }
@@ -127,7 +127,7 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
 
         @Override
         public INDArray backward(INDArray x, INDArray y, INDArray dy, boolean needInput) {
-            long rows = x.rows();
+            int rows = (int) x.rows();
             INDArray delta = dy;
             if (!activation.equals(Activation.IDENTITY)) {
                 delta = ws.matrix("delta", rows, units);
@@ -137,10 +137,10 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
             Nd4j.gemm(x, delta, dw, true, false, 1.0, 0.0);
             Buf d = Buf.of(delta);
             Buf dbb = Buf.of(db);
-            for (long c = 0; c < units; c++) {
+            for (int c = 0; c < units; c++) {
                 double s = 0;
-                long base = c * rows;
-                for (long r = 0; r < rows; r++) {
+                int base = c * rows;
+                for (int r = 0; r < rows; r++) {
                     s += d.get(base + r);
                 }
                 dbb.set(c, s);

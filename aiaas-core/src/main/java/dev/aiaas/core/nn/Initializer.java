@@ -72,8 +72,8 @@ public record Initializer(String name, double value) {
     }
 
     /** Fills the first {@code count} elements of {@code b} from {@code offset}. */
-    void fill(Buf b, long offset, long count, long fanIn, long fanOut, SplittableRandom random) {
-        for (long i = 0; i < count; i++) {
+    void fill(Buf b, int offset, int count, long fanIn, long fanOut, SplittableRandom random) {
+        for (int i = 0; i < count; i++) {
             b.set(offset + i, sample(fanIn, fanOut, random));
         }
     }

@@ -88,7 +88,7 @@ public record Residual(List<Layer> layers) implements Layer {
                 Buf xb = Buf.of(x);
                 Buf gb = Buf.of(gx);
                 Buf yb = Buf.of(y);
-                for (long i = 0, n = x.rows() * width; i < n; i++) {
+                for (int i = 0, n = Math.toIntExact(x.rows() * width); i < n; i++) {
                     yb.set(i, xb.get(i) + gb.get(i));
                 }
                 return y;
@@ -104,7 +104,7 @@ public record Residual(List<Layer> layers) implements Layer {
                 Buf a = Buf.of(dy);
                 Buf b = Buf.of(dgx);
                 Buf o = Buf.of(dx);
-                for (long i = 0, n = x.rows() * width; i < n; i++) {
+                for (int i = 0, n = Math.toIntExact(x.rows() * width); i < n; i++) {
                     o.set(i, a.get(i) + b.get(i));
                 }
                 return dx;

@@ -146,16 +146,16 @@ public final class Optimizers {
             checkLengths(params, grads);
             Buf p = Buf.of(params);
             Buf g = Buf.of(grads);
-            long n = params.length();
+            int n = (int) params.length();
             if (name.equals("sgd")) {
-                for (long i = 0; i < n; i++) {
+                for (int i = 0; i < n; i++) {
                     p.set(i, p.get(i) - lr * g.get(i));
                 }
                 return;
             }
             Buf v = Buf.of(state.buffers()[0]);
             boolean nesterov = name.equals("nesterov");
-            for (long i = 0; i < n; i++) {
+            for (int i = 0; i < n; i++) {
                 double gi = g.get(i);
                 double vi = momentum * v.get(i) + gi;
                 v.set(i, vi);
@@ -223,19 +223,47 @@ public final class Optimizers {
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
             checkLengths(params, grads);
             INDArray[] s = state.buffers();
+            double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+            double decay = 1 - lr * weightDecay;
+            if (params.dataType() == DataType.FLOAT && grads.dataType() == DataType.FLOAT) {
+                stepFloat(params, grads, s[0], s[1], (float) alpha, (float) decay);
+                return;
+            }
             Buf p = Buf.of(params);
             Buf g = Buf.of(grads);
             Buf m = Buf.of(s[0]);
             Buf v = Buf.of(s[1]);
-            double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-            double decay = 1 - lr * weightDecay;
-            for (long i = 0, n = params.length(); i < n; i++) {
+            for (int i = 0, n = (int) params.length(); i < n; i++) {
                 double gi = g.get(i);
                 double mi = beta1 * m.get(i) + (1 - beta1) * gi;
                 double vi = beta2 * v.get(i) + (1 - beta2) * gi * gi;
                 m.set(i, mi);
                 v.set(i, vi);
                 p.set(i, p.get(i) * decay - alpha * mi / (Math.sqrt(vi) + epsilon));
+            }
+        }
+
+        /**
+         * The same update in float32 arithmetic on the buffers directly: about 4x faster than the
+         * generic path, which goes through {@link Buf} in float64 (measured on θ of 203k floats).
+         */
+        private void stepFloat(INDArray params, INDArray grads, INDArray m, INDArray v, float alpha, float decay) {
+            java.nio.FloatBuffer p = params.data().asNioFloat().slice();
+            java.nio.FloatBuffer g = grads.data().asNioFloat().slice();
+            java.nio.FloatBuffer mb = m.data().asNioFloat().slice();
+            java.nio.FloatBuffer vb = v.data().asNioFloat().slice();
+            float b1 = (float) beta1;
+            float b2 = (float) beta2;
+            float c1 = (float) (1 - beta1);
+            float c2 = (float) (1 - beta2);
+            float eps = (float) epsilon;
+            for (int i = 0, n = (int) params.length(); i < n; i++) {
+                float gi = g.get(i);
+                float mi = b1 * mb.get(i) + c1 * gi;
+                float vi = b2 * vb.get(i) + c2 * gi * gi;
+                mb.put(i, mi);
+                vb.put(i, vi);
+                p.put(i, p.get(i) * decay - alpha * mi / ((float) Math.sqrt(vi) + eps));
             }
         }
     }
@@ -288,7 +316,7 @@ public final class Optimizers {
             Buf g = Buf.of(grads);
             Buf s = Buf.of(state.buffers()[0]);
             boolean rms = name.equals("rmsprop");
-            for (long i = 0, n = params.length(); i < n; i++) {
+            for (int i = 0, n = (int) params.length(); i < n; i++) {
                 double gi = g.get(i);
                 double si = rms ? rho * s.get(i) + (1 - rho) * gi * gi : s.get(i) + gi * gi;
                 s.set(i, si);

@@ -1,5 +1,7 @@
 package dev.aiaas.core.train;
 
+import dev.aiaas.core.data.Dataset;
+import dev.aiaas.core.data.OneHot;
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.loss.Loss;
 import dev.aiaas.core.nn.Model;
@@ -172,6 +174,55 @@ public final class Trainer {
         }
     }
 
+    /** Trains on a {@link Dataset}, holding out {@code validationSplit} of it for validation. */
+    public History fit(Model model, Dataset train) {
+        return fit(model, train, null);
+    }
+
+    /** Trains on {@code train} and validates on {@code validation} (or null) after each epoch. */
+    public History fit(Model model, Dataset train, Dataset validation) {
+        Targets y = targetsOf(train);
+        Targets yVal = validation == null ? null : targetsOf(validation);
+        try {
+            return fit(model, train.features(), y.array(), validation == null ? null : validation.features(),
+                    yVal == null ? null : yVal.array());
+        } finally {
+            y.close();
+            if (yVal != null) {
+                yVal.close();
+            }
+        }
+    }
+
+    /** {@link #evaluate(Model, INDArray, INDArray)} on a {@link Dataset}. */
+    public Map<String, Double> evaluate(Model model, Dataset data) {
+        try (Targets y = targetsOf(data)) {
+            return evaluate(model, data.features(), y.array());
+        }
+    }
+
+    /** The targets this trainer's loss takes, and whether they were made here (then closed after use). */
+    private record Targets(INDArray array, boolean made) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (made) {
+                array.close();
+            }
+        }
+    }
+
+    /** Class indices for sparse losses, one-hot rows for the others, or the dataset's float targets. */
+    private Targets targetsOf(Dataset d) {
+        if (!d.hasLabels()) {
+            if (sparse()) {
+                throw new IllegalArgumentException(loss.name() + " needs integer class labels, but this dataset holds float targets; "
+                        + "use Losses.softmaxCrossEntropy() or Losses.meanSquaredError(), or build it with Dataset.ofLabels");
+            }
+            return new Targets(d.targets(), false);
+        }
+        return new Targets(sparse() ? Nd4j.createFromArray(d.labels()) : OneHot.encode(d.labels(), d.numClasses()), true);
+    }
+
     /**
      * Trains on (x, y), holding out {@code validationSplit} of it for validation.
      *
@@ -340,32 +391,32 @@ public final class Trainer {
         if (!classification()) {
             return 0;
         }
-        long rows = out.rows();
-        long k = out.columns();
+        int rows = (int) out.rows();
+        int k = (int) out.columns();
         Buf o = Buf.of(out);
         Buf t = Buf.of(y);
         long correct = 0;
         if (loss.name().startsWith("binary")) {
-            for (long i = 0, n = rows * k; i < n; i++) {
+            for (int i = 0, n = rows * k; i < n; i++) {
                 if ((o.get(i) > 0) == (t.get(i) > 0.5)) {
                     correct++;
                 }
             }
             return k == 1 ? correct : correct / k;
         }
-        for (long r = 0; r < rows; r++) {
-            long best = 0;
-            for (long c = 1; c < k; c++) {
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            for (int c = 1; c < k; c++) {
                 if (o.get(c * rows + r) > o.get(best * rows + r)) {
                     best = c;
                 }
             }
-            long label;
+            int label;
             if (sparse()) {
-                label = (long) t.get(r);
+                label = (int) t.get(r);
             } else {
                 label = 0;
-                for (long c = 1; c < k; c++) {
+                for (int c = 1; c < k; c++) {
                     if (t.get(c * rows + r) > t.get(label * rows + r)) {
                         label = c;
                     }
@@ -383,22 +434,22 @@ public final class Trainer {
             return;
         }
         Buf g = Buf.of(grads);
-        long n = grads.length();
+        int n = g.length;
         if (clipValue > 0) {
-            for (long i = 0; i < n; i++) {
+            for (int i = 0; i < n; i++) {
                 g.set(i, Math.max(-clipValue, Math.min(clipValue, g.get(i))));
             }
         }
         if (clipNorm > 0) {
             double sq = 0;
-            for (long i = 0; i < n; i++) {
+            for (int i = 0; i < n; i++) {
                 double v = g.get(i);
                 sq += v * v;
             }
             double norm = Math.sqrt(sq);
             if (norm > clipNorm) {
                 double s = clipNorm / norm;
-                for (long i = 0; i < n; i++) {
+                for (int i = 0; i < n; i++) {
                     g.set(i, g.get(i) * s);
                 }
             }
@@ -438,7 +489,7 @@ public final class Trainer {
         private final Map<Integer, Batch> bySize = new HashMap<>();
 
         Batches(long width, long k, DataType dt) {
-            this.width = width;
+            this.width = Math.toIntExact(width);
             this.k = k;
             this.dt = dt;
         }
@@ -464,9 +515,9 @@ public final class Trainer {
     /** The examples as contiguous row-major copies in the model's data type, owned for one fit. */
     private static final class Examples implements AutoCloseable {
         final long rows;
-        final long width;
+        final int width;
         final long k;
-        final long yWidth;
+        final int yWidth;
         private final INDArray x;
         private final INDArray y;
         private final Buf xb;
@@ -483,7 +534,7 @@ public final class Trainer {
             if (rows < 1) {
                 throw new IllegalArgumentException(xName + " has no examples");
             }
-            this.width = width;
+            this.width = Math.toIntExact(width);
             this.k = k;
             if (sparse) {
                 if (y.length() != rows || y.rank() > 2 || (y.rank() == 2 && y.columns() != 1)) {
@@ -496,7 +547,7 @@ public final class Trainer {
                     throw new IllegalArgumentException(yName + " must be [" + rows + ", " + k + "] (one row of " + k
                             + " targets per example); got " + Arrays.toString(y.shape()));
                 }
-                yWidth = k;
+                yWidth = Math.toIntExact(k);
             }
             this.x = ownedCopy(x, dt);
             this.y = ownedCopy(y.reshape(rows, yWidth), dt);
@@ -525,13 +576,13 @@ public final class Trainer {
             Buf bx = Buf.of(batch.x());
             Buf by = Buf.of(batch.y());
             for (int r = 0; r < b; r++) {
-                long src = idx[start + r];
-                long sx = src * width;
-                for (long c = 0; c < width; c++) {
+                int src = idx[start + r];
+                int sx = src * width;
+                for (int c = 0; c < width; c++) {
                     bx.set(c * b + r, xb.get(sx + c));
                 }
-                long sy = src * yWidth;
-                for (long c = 0; c < yWidth; c++) {
+                int sy = src * yWidth;
+                for (int c = 0; c < yWidth; c++) {
                     by.set(c * b + r, yb.get(sy + c));
                 }
             }

@@ -67,6 +67,33 @@ class OptimizersTest {
     }
 
     @Test
+    void float32PathsAgreeWithFloat64() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        int n = 1000;
+        double[] p0 = new double[n];
+        double[] g0 = new double[n];
+        for (int i = 0; i < n; i++) {
+            p0[i] = r.nextDouble(-1, 1);
+            g0[i] = r.nextDouble(-1, 1);
+        }
+        for (Optimizer o : java.util.List.of(Optimizers.adam(0.01), Optimizers.adamW(0.01, 0.1), Optimizers.sgd(0.1),
+                Optimizers.nesterov(0.1, 0.9), Optimizers.rmsProp(0.01), Optimizers.adaGrad(0.01))) {
+            INDArray pd = Nd4j.createFromArray(p0);
+            INDArray pf = pd.castTo(DataType.FLOAT);
+            INDArray gd = Nd4j.createFromArray(g0);
+            INDArray gf = gd.castTo(DataType.FLOAT);
+            try (Optimizer.State sd = o.newState(n, DataType.DOUBLE); Optimizer.State sf = o.newState(n, DataType.FLOAT)) {
+                for (int t = 1; t <= 5; t++) {
+                    o.step(pd, gd, sd, o.learningRate(), t);
+                    o.step(pf, gf, sf, o.learningRate(), t);
+                }
+            }
+            double maxDiff = pd.sub(pf.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+            assertTrue(maxDiff < 1e-5, o.name() + ": float32 and float64 differ by " + maxDiff);
+        }
+    }
+
+    @Test
     void rmsPropAndAdaGrad() {
         double lr = 0.01, rho = 0.9, eps = 1e-7, g = 0.5;
         double s1 = (1 - rho) * g * g;
