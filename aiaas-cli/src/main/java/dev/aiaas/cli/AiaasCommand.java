@@ -6,6 +6,7 @@ import dev.aiaas.core.backend.BackendKind;
 import dev.aiaas.core.backend.BackendOptions;
 import dev.aiaas.core.backend.BackendUnavailableException;
 import dev.aiaas.core.backend.Backends;
+import dev.aiaas.nlp.lm.ArpaFormatException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code aiaas}: the top-level command and the options every sub-command takes. */
 @Command(name = "aiaas", mixinStandardHelpOptions = true, versionProvider = AiaasCommand.Version.class,
         description = "A deep-learning engine for the JVM.",
-        subcommands = {InfoCommand.class, QuickstartCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, QuickstartCommand.class, LmCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (the reason is printed on standard error)", "2:bad usage"})
 public final class AiaasCommand implements Runnable {
@@ -40,7 +41,7 @@ public final class AiaasCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: try 'aiaas quickstart', 'aiaas info' or 'aiaas --help'.");
+        throw new ParameterException(spec.commandLine(), "Missing command: try 'aiaas quickstart', 'aiaas info', 'aiaas lm' or 'aiaas --help'.");
     }
 
     /**
@@ -89,13 +90,22 @@ public final class AiaasCommand implements Runnable {
             c.getErr().println("aiaas: error: " + oneLine(ex));
             if (isVerbose(c)) {
                 ex.printStackTrace(c.getErr());
-            } else if (!(ex instanceof BackendUnavailableException)) {
+            } else if (!saysItAll(ex)) {
                 c.getErr().println("(run with --verbose for the stack trace)");
             }
             c.getErr().flush();
             return 1;
         });
         return cl;
+    }
+
+    /**
+     * Whether the exception's message alone tells the user what happened and what to do, so that
+     * the hint about {@code --verbose} would be noise.
+     */
+    private static boolean saysItAll(Exception ex) {
+        return ex instanceof BackendUnavailableException || ex instanceof CommandFailedException
+                || ex instanceof ArpaFormatException;
     }
 
     private static boolean isVerbose(CommandLine c) {

@@ -25,13 +25,13 @@ class CliTest {
     void helpListsTheCommandsAndExitsZero() {
         Result r = run("--help");
         assertEquals(0, r.code());
-        assertTrue(r.out().contains("info") && r.out().contains("quickstart"), r.out());
+        assertTrue(r.out().contains("info") && r.out().contains("quickstart") && r.out().contains("lm"), r.out());
         assertTrue(r.out().contains("Exit codes"), r.out());
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[] {"info", "quickstart"}) {
+        for (String cmd : new String[] {"info", "quickstart", "lm"}) {
             Result r = run(cmd, "--help");
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().contains("Usage: aiaas " + cmd), r.out());
@@ -105,6 +105,11 @@ class CliTest {
         Result r = run("quickstart", "--backend", "cpu");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("[1/"), r.out());
+        // the language-model step: KenLM's figures on the embedded Moby-Dick corpus
+        assertTrue(r.out().contains("Perplexity including OOVs: 243.4205"), r.out());
+        assertTrue(r.out().contains("Perplexity excluding OOVs: 199.8942"), r.out());
+        assertTrue(r.out().contains("OOVs: 842"), r.out());
+        assertTrue(r.out().contains("KenLM lmplz gives 243.4205 on the same data"), r.out());
         assertTrue(r.out().contains("quickstart finished"), r.out());
     }
 }

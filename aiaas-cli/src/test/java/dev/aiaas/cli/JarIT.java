@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aiaas.nlp.corpus.Corpora;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded {@code aiaas.jar}, run as a user runs it: a fresh JVM per command. */
 class JarIT {
@@ -67,6 +70,24 @@ class JarIT {
         Result r = java(Map.of("AIAAS_BACKEND", "tpu"), "info");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("environment variable AIAAS_BACKEND") && r.err().contains("cpu, cuda, auto"), r.err());
+    }
+
+    @Test
+    void lmBuildThenEvalOnMobyDickGivesKenlmsPerplexity(@TempDir Path dir) throws Exception {
+        Path train = dir.resolve("moby-train.txt");
+        Path test = dir.resolve("moby-test.txt");
+        try (InputStream a = Corpora.openMobyDickTrain(); InputStream b = Corpora.openMobyDickTest()) {
+            Files.copy(a, train);
+            Files.copy(b, test);
+        }
+        Path arpa = dir.resolve("moby-3.arpa.gz");
+        Result built = java(Map.of(), "lm", "build", "--order", "3", "--input", train.toString(), "--arpa", arpa.toString());
+        assertEquals(0, built.code(), built.err());
+        assertEquals("", built.err(), "no log noise by default");
+        assertTrue(built.out().contains("3 180410 D1=0.88983 D2=1.17915 D3+=1.51485"), built.out());
+        Result eval = java(Map.of(), "lm", "eval", "--model", arpa.toString(), "--input", test.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertEquals("Perplexity including OOVs: 243.4205\nPerplexity excluding OOVs: 199.8942\nOOVs: 842\n", eval.out());
     }
 
     @Test

@@ -47,7 +47,7 @@ class ReadmeExampleIT {
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the README's example did not finish");
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), out);
-        for (String expected : List.of("backend:")) {
+        for (String expected : List.of("backend:", "perplexity 243.4205 (199.8942 excluding the 842 OOVs)")) {
             assertTrue(out.contains(expected), "expected '" + expected + "' in the example's output:\n" + out);
         }
     }

@@ -1,12 +1,10 @@
 package dev.aiaas.nlp.lm;
 
+import dev.aiaas.nlp.text.TextFiles;
 import dev.aiaas.nlp.text.Vocabulary;
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -18,7 +16,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -41,20 +38,7 @@ final class Arpa {
 
   /** Opens a UTF-8 text file, transparently gunzipping it if it starts with the gzip magic. */
   static BufferedReader openText(Path file) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    try {
-      in.mark(2);
-      int b0 = in.read();
-      int b1 = in.read();
-      in.reset();
-      if (b0 == 0x1f && b1 == 0x8b) {
-        in = new GZIPInputStream(in, 1 << 16);
-      }
-      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-    } catch (IOException e) {
-      in.close();
-      throw e;
-    }
+    return TextFiles.open(file);
   }
 
   // ---------------------------------------------------------------- writing

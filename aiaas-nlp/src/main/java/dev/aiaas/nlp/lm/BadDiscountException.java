@@ -12,6 +12,8 @@ public class BadDiscountException extends IllegalStateException {
 
   /** The order whose discounts failed. */
   private final int order;
+  /** What failed and why, without the fix. */
+  private final String reason;
 
   /**
    * Creates the exception.
@@ -22,6 +24,30 @@ public class BadDiscountException extends IllegalStateException {
   public BadDiscountException(int order, String message) {
     super(message);
     this.order = order;
+    this.reason = message;
+  }
+
+  /**
+   * Creates the exception from its two parts; the message is {@code reason + "; " + fix}.
+   *
+   * @param order the n-gram order whose discounts failed
+   * @param reason what failed and why, e.g. the counts of counts; no fix
+   * @param fix how to fix it in the API's terms, e.g. the discount-fallback option
+   */
+  public BadDiscountException(int order, String reason, String fix) {
+    super(reason + "; " + fix);
+    this.order = order;
+    this.reason = reason;
+  }
+
+  /**
+   * What failed and why, without the API-specific fix, so that a front end (the command line)
+   * can name its own option instead.
+   *
+   * @return the reason; the whole message when the exception was made without a separate fix
+   */
+  public String reason() {
+    return reason;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.aiaas.nlp.lm;
 
+import dev.aiaas.nlp.text.TextFiles;
 import dev.aiaas.nlp.text.Tokenizer;
 import dev.aiaas.nlp.text.Vocabulary;
 import java.io.BufferedReader;
@@ -80,14 +81,7 @@ public final class NgramModel implements LanguageModel {
    */
   public static NgramModel build(Path corpus, Tokenizer tokenizer, NgramOptions options)
       throws IOException {
-    List<List<String>> sentences = new ArrayList<>();
-    try (BufferedReader r = Arpa.openText(corpus)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        sentences.add(tokenizer.tokenize(line));
-      }
-    }
-    return build(sentences, options);
+    return build(TextFiles.readSentences(corpus, tokenizer), options);
   }
 
   /**

@@ -6,5 +6,6 @@
  * {@link dev.aiaas.nlp.text.WordTokenizer} for raw text). {@link dev.aiaas.nlp.text.Vocabulary}
  * maps tokens to dense ids with {@code <unk>}, {@code <s>} and {@code </s>} reserved as ids 0, 1
  * and 2 (KenLM's numbering), and persists to a versioned text file.
+ * {@link dev.aiaas.nlp.text.TextFiles} reads corpora, one sentence per line, plain or gzipped.
  */
 package dev.aiaas.nlp.text;

@@ -62,6 +62,10 @@ class ErrorsTest {
     assertTrue(e.getMessage().contains("because we didn't observe any 1-grams with adjusted count 2"), e.getMessage());
     assertTrue(e.getMessage().contains("Is this small or artificial data?"), e.getMessage());
     assertTrue(e.getMessage().contains("discount fallback"), e.getMessage());
+    // the reason alone, for front ends that name their own option
+    assertTrue(e.getMessage().startsWith(e.reason()), e.getMessage());
+    assertTrue(e.reason().contains("Is this small or artificial data?"), e.reason());
+    assertTrue(!e.reason().contains("NgramOptions"), e.reason());
     NgramModel m = NgramModel.build(tiny, NgramOptions.kenlm(2).withDiscountFallback(Discounts.KENLM_FALLBACK));
     assertEquals(Discounts.KENLM_FALLBACK, m.discounts().get(0));
     assertThrows(BadDiscountException.class, () -> NgramModel.build(tiny, NgramOptions.of(2, Smoothing.ABSOLUTE)));

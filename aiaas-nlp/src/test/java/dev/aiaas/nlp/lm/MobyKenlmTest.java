@@ -3,9 +3,11 @@ package dev.aiaas.nlp.lm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aiaas.nlp.corpus.Corpora;
 import dev.aiaas.nlp.text.WhitespaceTokenizer;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Modified Kneser-Ney against KenLM on Moby-Dick (fixtures in {@code src/test/resources/moby},
- * see its README): discounts, perplexities, per-sentence totals and ARPA entries.
+ * Modified Kneser-Ney against KenLM on the embedded Moby-Dick corpus ({@link Corpora}; KenLM's
+ * outputs in {@code src/test/resources/moby}, see its README): discounts, perplexities,
+ * per-sentence totals and ARPA entries.
  */
 class MobyKenlmTest {
 
@@ -49,17 +52,6 @@ class MobyKenlmTest {
     }
   }
 
-  static List<List<String>> readSentences(String name) throws IOException {
-    List<List<String>> out = new ArrayList<>();
-    try (BufferedReader r = reader(name)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        out.add(TOKENIZER.tokenize(line));
-      }
-    }
-    return out;
-  }
-
   static BufferedReader reader(String gzName) throws IOException {
     return new BufferedReader(
         new InputStreamReader(
@@ -68,8 +60,8 @@ class MobyKenlmTest {
 
   @BeforeAll
   static void buildModels() throws IOException {
-    test = readSentences("moby-test.txt.gz");
-    built3 = NgramModel.build(resource("moby-train.txt.gz"), TOKENIZER, NgramOptions.kenlm(3));
+    test = Corpora.mobyDickTest();
+    built3 = NgramModel.build(Corpora.mobyDickTrain(), NgramOptions.kenlm(3));
     kenlm3 = NgramModel.readArpa(resource("moby-3.kenlm.arpa.gz"));
   }
 
@@ -116,9 +108,8 @@ class MobyKenlmTest {
   }
 
   @Test
-  void order5PerplexityEqualsKenlmQuery() throws IOException {
-    NgramModel built5 =
-        NgramModel.build(resource("moby-train.txt.gz"), TOKENIZER, NgramOptions.kenlm(5));
+  void order5PerplexityEqualsKenlmQuery() {
+    NgramModel built5 = NgramModel.build(Corpora.mobyDickTrain(), NgramOptions.kenlm(5));
     Perplexity p = Perplexity.evaluate(built5, test);
     assertEquals(OOVS, p.oovs());
     assertRelative(PPL5_INCL, p.including(), 1e-6, "ppl incl. OOVs");
@@ -126,8 +117,13 @@ class MobyKenlmTest {
   }
 
   @Test
-  void loadedKenlmArpaReproducesQuery() throws IOException {
-    Perplexity p = Perplexity.evaluate(kenlm3, resource("moby-test.txt.gz"), TOKENIZER);
+  void loadedKenlmArpaReproducesQuery(@TempDir Path dir) throws IOException {
+    // the test part as a plain text file, to go through the file-reading path too
+    Path testFile = dir.resolve("moby-test.txt");
+    try (InputStream in = Corpora.openMobyDickTest()) {
+      Files.copy(in, testFile);
+    }
+    Perplexity p = Perplexity.evaluate(kenlm3, testFile, TOKENIZER);
     assertEquals(OOVS, p.oovs());
     // float sums as in KenLM query: agreement to the last printed digit
     assertRelative(PPL3_INCL, p.including(), 1e-12, "ppl incl. OOVs");

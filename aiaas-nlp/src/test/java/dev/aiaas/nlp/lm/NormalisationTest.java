@@ -73,8 +73,7 @@ class NormalisationTest {
 
   @Test
   void kenlmModelOnMobySumsToOne() throws Exception {
-    NgramModel m = NgramModel.build(
-        MobyKenlmTest.resource("moby-train.txt.gz"), new dev.aiaas.nlp.text.WhitespaceTokenizer(), NgramOptions.kenlm(3));
+    NgramModel m = NgramModel.build(dev.aiaas.nlp.corpus.Corpora.mobyDickTrain(), NgramOptions.kenlm(3));
     for (LmState c : contexts(m)) {
       assertEquals(1.0, sum(m, c), 1e-4, "context " + c);
     }

@@ -1,0 +1,163 @@
+package dev.aiaas.cli;
+
+import dev.aiaas.nlp.lm.BadDiscountException;
+import dev.aiaas.nlp.lm.Discounts;
+import dev.aiaas.nlp.lm.NgramModel;
+import dev.aiaas.nlp.lm.NgramOptions;
+import dev.aiaas.nlp.lm.Smoothing;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aiaas lm build}: estimates an n-gram model from a corpus and writes it as an ARPA file,
+ * as KenLM's {@code lmplz -o N < TRAIN > OUT} does. Prints progress and a summary (n-gram counts
+ * per order, discounts, time, memory) on standard output.
+ */
+@Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Builds an n-gram language model from a corpus and writes it as an ARPA file (like KenLM's lmplz).",
+                "The ARPA file is written atomically: a failed build leaves an existing file untouched."})
+final class LmBuildCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--order", required = true, paramLabel = "N", description = "The n-gram order, at least 1 (3 = trigram).")
+    int order;
+
+    @Option(names = "--smoothing", defaultValue = "mkn", paramLabel = "METHOD",
+            description = "mkn (modified Kneser-Ney, lmplz's), kn, wb (Witten-Bell), abs (absolute discounting), "
+                    + "addk (add-one), mle or stupid (stupid backoff, not normalised) (default: ${DEFAULT-VALUE}).")
+    String smoothing;
+
+    @Option(names = "--discount-fallback",
+            description = "Where discounts cannot be estimated (small or artificial data), use D1=0.5 D2=1 D3+=1.5 "
+                    + "(lmplz --discount_fallback) instead of failing.")
+    boolean discountFallback;
+
+    @Option(names = "--input", required = true, paramLabel = "TRAIN",
+            description = "The training corpus: UTF-8, one pre-tokenized sentence per line, plain or gzip-compressed.")
+    Path input;
+
+    @Option(names = "--arpa", required = true, paramLabel = "OUT",
+            description = "The ARPA file to write; gzip-compressed when the name ends in .gz.")
+    Path arpa;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        NgramOptions options = options(cl);
+        LmFiles.requireFile(cl, "--input", input);
+        LmFiles.requireParentFolder(cl, "--arpa", arpa);
+        PrintWriter out = cl.getOut();
+        long start = System.nanoTime();
+
+        out.printf(Locale.ROOT, "=== 1/3 Reading %s ===%n", input);
+        out.flush();
+        List<List<String>> sentences = LmFiles.readSentences(input);
+        long tokens = sentences.stream().mapToLong(List::size).sum();
+        out.printf(Locale.ROOT, "%d sentences, %d tokens in %.1f s%n", sentences.size(), tokens, seconds(start));
+
+        long t1 = System.nanoTime();
+        out.printf(Locale.ROOT, "=== 2/3 Estimating %s, order %d ===%n", describe(options.smoothing()), options.order());
+        out.flush();
+        NgramModel model = build(sentences, options);
+        sentences = null; // the corpus is no longer needed while writing
+        for (String line : statistics(model, options.smoothing())) {
+            out.println(line);
+        }
+        out.printf(Locale.ROOT, "estimated in %.1f s%n", seconds(t1));
+
+        long t2 = System.nanoTime();
+        out.printf(Locale.ROOT, "=== 3/3 Writing ARPA model to %s ===%n", arpa);
+        out.flush();
+        try {
+            LmFiles.writeAtomically(arpa, model::writeArpa);
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot write " + arpa + ": " + AiaasCommand.oneLine(e)
+                    + "; " + arpa + " was left as it was", e);
+        }
+        out.printf(Locale.ROOT, "written in %.1f s%n", seconds(t2));
+        Runtime rt = Runtime.getRuntime();
+        out.printf(Locale.ROOT, "done in %.1f s; model tables %s; JVM heap %s used of %s%n", seconds(start),
+                LmFiles.mib(model.memoryBytes()), LmFiles.mib(rt.totalMemory() - rt.freeMemory()), LmFiles.mib(rt.maxMemory()));
+        out.flush();
+        return 0;
+    }
+
+    /** The options from the command line; a bad value is a usage error naming the option. */
+    private NgramOptions options(CommandLine cl) {
+        Smoothing method;
+        try {
+            method = Smoothing.parse(smoothing);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, "--smoothing: " + e.getMessage(), e);
+        }
+        NgramOptions o;
+        try {
+            o = NgramOptions.of(order, method);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, "--order: " + e.getMessage(), e);
+        }
+        return discountFallback ? o.withDiscountFallback(Discounts.KENLM_FALLBACK) : o;
+    }
+
+    /** Builds the model; discounts that cannot be estimated fail with lmplz's advice in this tool's terms. */
+    static NgramModel build(List<List<String>> sentences, NgramOptions options) throws CommandFailedException {
+        try {
+            return NgramModel.build(sentences, options);
+        } catch (BadDiscountException e) {
+            throw new CommandFailedException(e.reason() + "; or rerun with --discount-fallback (D1=0.5 D2=1 D3+=1.5, "
+                    + "as lmplz --discount_fallback)", e);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailedException("cannot build a model: " + AiaasCommand.oneLine(e), e);
+        }
+    }
+
+    /**
+     * One line per order as lmplz's log prints them: order, n-gram count and, for discounting
+     * methods, the discounts ({@code 1 16536 D1=0.571779 D2=1.11979 D3+=1.64996}).
+     */
+    static List<String> statistics(NgramModel model, Smoothing smoothing) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Statistics (order, n-grams" + (model.discounts().isEmpty() ? "" : ", discounts") + "):");
+        for (int n = 1; n <= model.order(); n++) {
+            StringBuilder b = new StringBuilder().append(n).append(' ').append(model.ngramCount(n));
+            if (n <= model.discounts().size()) {
+                Discounts d = model.discounts().get(n - 1);
+                b.append(" D1=").append(LmFiles.sixDigits(d.d1()));
+                if (smoothing == Smoothing.MKN) { // the single-discount methods use D1 only
+                    b.append(" D2=").append(LmFiles.sixDigits(d.d2())).append(" D3+=").append(LmFiles.sixDigits(d.d3plus()));
+                }
+            }
+            lines.add(b.toString());
+        }
+        return lines;
+    }
+
+    private static String describe(Smoothing s) {
+        return switch (s) {
+            case MKN -> "modified Kneser-Ney (mkn)";
+            case KN -> "interpolated Kneser-Ney (kn)";
+            case WITTEN_BELL -> "Witten-Bell (wb)";
+            case ABSOLUTE -> "absolute discounting (abs)";
+            case ADD_K -> "add-k (addk)";
+            case MLE -> "maximum likelihood (mle)";
+            case STUPID_BACKOFF -> "stupid backoff (stupid)";
+        };
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}

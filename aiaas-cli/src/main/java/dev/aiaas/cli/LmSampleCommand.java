@@ -1,0 +1,77 @@
+package dev.aiaas.cli;
+
+import dev.aiaas.nlp.lm.NgramModel;
+import dev.aiaas.nlp.lm.Sampler;
+import dev.aiaas.nlp.lm.SamplingOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aiaas lm sample}: draws sentences from an ARPA model with {@link Sampler}; the same
+ * seed gives the same sentences.
+ */
+@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Samples sentences from an ARPA model, one per line, words separated by spaces.",
+                "From p(w | context) it keeps q(w) ~ p(w)^(1/T), the top-k words, then the smallest set of most "
+                        + "probable words whose mass reaches top-p, and draws; </s> ends a sentence."})
+final class LmSampleCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ARPA model, plain or gzip-compressed.")
+    Path model;
+
+    @Option(names = "--count", required = true, paramLabel = "K", description = "How many sentences, at least 1.")
+    int count;
+
+    @Option(names = "--seed", required = true, paramLabel = "S", description = "Seed of the random draws.")
+    long seed;
+
+    @Option(names = "--temperature", defaultValue = "1.0", paramLabel = "T",
+            description = "Positive; below 1 sharpens the distribution (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K",
+            description = "Keep the K most probable words; 0 keeps all (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1.0", paramLabel = "P",
+            description = "Nucleus mass in (0, 1]; 1 keeps all (default: ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--max-tokens", defaultValue = "100", paramLabel = "M",
+            description = "At most M words per sentence (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        if (count < 1) {
+            throw new ParameterException(cl, "--count must be at least 1, got " + count);
+        }
+        SamplingOptions options;
+        try {
+            options = new SamplingOptions(temperature, topK, topP, maxTokens);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, "invalid sampling option: " + e.getMessage(), e);
+        }
+        LmFiles.requireFile(cl, "--model", model);
+        NgramModel lm = LmFiles.readModel(model);
+        PrintWriter out = cl.getOut();
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < count; i++) {
+            out.println(String.join(" ", Sampler.sample(lm, options, random)));
+        }
+        out.flush();
+        return 0;
+    }
+}

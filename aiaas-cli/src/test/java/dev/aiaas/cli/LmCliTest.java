@@ -1,0 +1,320 @@
+package dev.aiaas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aiaas.cli.CliTest.Result;
+import dev.aiaas.nlp.corpus.Corpora;
+import dev.aiaas.nlp.lm.NgramModel;
+import dev.aiaas.nlp.lm.Perplexity;
+import dev.aiaas.nlp.text.TextFiles;
+import dev.aiaas.nlp.text.WhitespaceTokenizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code aiaas lm build|eval|sample}, run in this JVM: results, output formats and every error path. */
+class LmCliTest {
+
+    /** Two sentences whose adjusted counts of counts cannot give Kneser-Ney discounts (as in lmplz). */
+    private static final String TOO_SMALL_FOR_KN = "a b\na b\n";
+    /** A tiny corpus that Witten-Bell (which needs no discounts) can model. */
+    private static final String TINY = "the cat sat\nthe dog sat\nthe cat ran\n";
+
+    private static CliTest.Result run(String... args) {
+        return CliTest.run(args);
+    }
+
+    private static Path write(Path file, String text) throws IOException {
+        return Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    private static List<String> lines(String out) {
+        return out.lines().toList();
+    }
+
+    private static void assertOneErrorLine(Result r, String... contains) {
+        List<String> err = lines(r.err());
+        assertEquals(1, err.size(), r.err());
+        assertTrue(err.get(0).startsWith("aiaas: error: "), r.err());
+        for (String c : contains) {
+            assertTrue(err.get(0).contains(c), "expected '" + c + "' in: " + r.err());
+        }
+    }
+
+    private static void assertUsageError(Result r, String... contains) {
+        assertEquals(2, r.code(), r.err());
+        String first = lines(r.err()).get(0);
+        assertTrue(first.startsWith("aiaas: "), r.err());
+        for (String c : contains) {
+            assertTrue(first.contains(c), "expected '" + c + "' in: " + r.err());
+        }
+        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose: " + r.err());
+    }
+
+    // ------------------------------------------------------------------ results
+
+    @Test
+    void mobyDickOrder3EqualsKenlm(@TempDir Path dir) throws IOException {
+        Path train = dir.resolve("moby-train.txt");
+        Path test = dir.resolve("moby-test.txt");
+        try (InputStream a = Corpora.openMobyDickTrain(); InputStream b = Corpora.openMobyDickTest()) {
+            Files.copy(a, train);
+            Files.copy(b, test);
+        }
+        Path arpa = dir.resolve("moby-3.arpa.gz");
+        Result built = run("lm", "build", "--order", "3", "--input", train.toString(), "--arpa", arpa.toString());
+        assertEquals(0, built.code(), built.err());
+        assertEquals("", built.err());
+        // lmplz's own log (aiaas-nlp's src/test/resources/moby/moby-3.lmplz.log) prints these three lines
+        assertTrue(built.out().contains("\n1 16536 D1=0.571779 D2=1.11979 D3+=1.64996\n"), built.out());
+        assertTrue(built.out().contains("\n2 101230 D1=0.795285 D2=1.16653 D3+=1.46398\n"), built.out());
+        assertTrue(built.out().contains("\n3 180410 D1=0.88983 D2=1.17915 D3+=1.51485\n"), built.out());
+        assertTrue(built.out().contains("7519 sentences, 224360 tokens"), built.out());
+        assertTrue(built.out().contains("model tables") && built.out().contains("JVM heap"), built.out());
+
+        Result eval = run("lm", "eval", "--model", arpa.toString(), "--input", test.toString());
+        assertEquals(0, eval.code(), eval.err());
+        // KenLM query: 243.42050701046327, 199.89416556792477, 842 OOVs
+        assertEquals(List.of("Perplexity including OOVs: 243.4205", "Perplexity excluding OOVs: 199.8942", "OOVs: 842"),
+                lines(eval.out()));
+
+        Result perSentence = run("lm", "eval", "--model", arpa.toString(), "--input", test.toString(), "--per-sentence");
+        assertEquals(0, perSentence.code(), perSentence.err());
+        List<String> out = lines(perSentence.out());
+        assertEquals(1180 + 3, out.size());
+        // query's first three sentences: -8.534686 1, -18.818804 0, -42.705013 1
+        assertEquals(List.of("Total: -8.53469 OOV: 1", "Total: -18.8188 OOV: 0", "Total: -42.705 OOV: 1"), out.subList(0, 3));
+        assertEquals(lines(eval.out()), out.subList(1180, 1183));
+    }
+
+    @Test
+    void buildWritesAnArpaFileThatEvalReads(@TempDir Path dir) throws IOException {
+        Path train = write(dir.resolve("tiny.txt"), TINY);
+        Path arpa = dir.resolve("tiny.arpa");
+        Result r = run("lm", "build", "--order", "2", "--smoothing", "wb", "--input", train.toString(), "--arpa", arpa.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Witten-Bell (wb), order 2"), r.out());
+        // 1-grams: <unk> <s> </s> the cat sat dog ran; 2-grams: <s> the, the cat, the dog, cat sat,
+        // dog sat, cat ran, sat </s>, ran </s>
+        assertTrue(r.out().contains("\n1 8\n2 8\n"), r.out());
+        assertTrue(Files.readString(arpa).startsWith("\\data\\\nngram 1=8\nngram 2=8\n"), Files.readString(arpa));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of("tiny.arpa", "tiny.txt"), files.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temporary file left behind");
+        }
+
+        Path test = write(dir.resolve("test.txt"), "the cat sat\nthe bird sat\n");
+        Result e = run("lm", "eval", "--model", arpa.toString(), "--input", test.toString());
+        assertEquals(0, e.code(), e.err());
+        Perplexity p = Perplexity.evaluate(NgramModel.readArpa(arpa), test, new WhitespaceTokenizer());
+        assertEquals(List.of(String.format(Locale.ROOT, "Perplexity including OOVs: %.4f", p.including()),
+                String.format(Locale.ROOT, "Perplexity excluding OOVs: %.4f", p.excludingOovs()), "OOVs: 1"), lines(e.out()));
+    }
+
+    @Test
+    void buildReadsGzipInputAndWritesGzipOutput(@TempDir Path dir) throws IOException {
+        Path train = dir.resolve("tiny.txt.gz");
+        try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(train))) {
+            os.write(TINY.getBytes(StandardCharsets.UTF_8));
+        }
+        Path arpa = dir.resolve("tiny.arpa.gz");
+        Result r = run("lm", "build", "--order", "2", "--smoothing", "addk", "--input", train.toString(), "--arpa", arpa.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("3 sentences, 9 tokens"), r.out());
+        try (var in = TextFiles.open(arpa)) {
+            assertEquals("\\data\\", in.readLine());
+        }
+        assertEquals(8, NgramModel.readArpa(arpa).ngramCount(1));
+    }
+
+    @Test
+    void discountFallbackLetsKneserNeyBuildOnTinyData(@TempDir Path dir) throws IOException {
+        Path train = write(dir.resolve("tiny.txt"), TOO_SMALL_FOR_KN);
+        Path arpa = dir.resolve("tiny.arpa");
+        Result r = run("lm", "build", "--order", "2", "--discount-fallback", "--input", train.toString(), "--arpa", arpa.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\n1 5 D1=0.5 D2=1 D3+=1.5\n"), r.out());
+        assertTrue(Files.isRegularFile(arpa));
+    }
+
+    @Test
+    void sampleIsReproducibleWithTheSeed(@TempDir Path dir) throws IOException {
+        Path train = write(dir.resolve("tiny.txt"), TINY);
+        Path arpa = dir.resolve("tiny.arpa");
+        assertEquals(0, run("lm", "build", "--order", "2", "--smoothing", "wb", "--input", train.toString(), "--arpa", arpa.toString()).code());
+        String[] args = {"lm", "sample", "--model", arpa.toString(), "--count", "5", "--seed", "7", "--temperature", "0.9",
+            "--top-k", "4", "--top-p", "0.99", "--max-tokens", "6"};
+        Result a = run(args);
+        assertEquals(0, a.code(), a.err());
+        List<String> sentences = lines(a.out());
+        assertEquals(5, sentences.size(), a.out());
+        for (String s : sentences) {
+            assertTrue(s.isEmpty() || s.split(" ").length <= 6, s);
+            for (String w : s.isEmpty() ? new String[0] : s.split(" ")) {
+                assertTrue(List.of("the", "cat", "dog", "sat", "ran").contains(w), "word outside the vocabulary: " + s);
+            }
+        }
+        assertEquals(a.out(), run(args).out(), "same seed, same sentences");
+        Result greedy = run("lm", "sample", "--model", arpa.toString(), "--count", "2", "--seed", "1", "--top-k", "1");
+        assertEquals(0, greedy.code(), greedy.err());
+        // top-k 1 always takes the most probable word: after <s> the, then cat (2 of 3), then sat
+        // (tied with ran; the sampler breaks ties by the lower id, and sat was seen first), then </s>
+        assertEquals(List.of("the cat sat", "the cat sat"), lines(greedy.out()));
+    }
+
+    // ------------------------------------------------------------------ usage errors: exit 2
+
+    @Test
+    void everyLmCommandHasHelp() {
+        for (String cmd : new String[] {"build", "eval", "sample"}) {
+            Result r = run("lm", cmd, "--help");
+            assertEquals(0, r.code(), cmd);
+            assertTrue(r.out().contains("Usage: aiaas lm " + cmd), r.out());
+        }
+        Result r = run("lm", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("build") && r.out().contains("eval") && r.out().contains("sample"), r.out());
+        assertTrue(run("--help").out().contains("lm"));
+    }
+
+    @Test
+    void lmWithoutACommandIsBadUsage() {
+        assertUsageError(run("lm"), "Missing command", "aiaas lm build");
+    }
+
+    @Test
+    void unknownSmoothingListsTheValidOnes(@TempDir Path dir) throws IOException {
+        Path train = write(dir.resolve("tiny.txt"), TINY);
+        Result r = run("lm", "build", "--order", "3", "--smoothing", "good-turing", "--input", train.toString(),
+                "--arpa", dir.resolve("x.arpa").toString());
+        assertUsageError(r, "--smoothing", "'good-turing'", "mkn|kn|wb|abs|addk|mle|stupid");
+    }
+
+    @Test
+    void orderBelowOneIsBadUsage(@TempDir Path dir) throws IOException {
+        Path train = write(dir.resolve("tiny.txt"), TINY);
+        Result r = run("lm", "build", "--order", "0", "--input", train.toString(), "--arpa", dir.resolve("x.arpa").toString());
+        assertUsageError(r, "--order", "order=0");
+    }
+
+    @Test
+    void missingRequiredOptionIsBadUsage() {
+        assertUsageError(run("lm", "build", "--input", "x.txt", "--arpa", "x.arpa"), "--order");
+    }
+
+    @Test
+    void missingFilesAreNamed(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("no-such-corpus.txt");
+        assertUsageError(run("lm", "build", "--order", "3", "--input", missing.toString(), "--arpa", dir.resolve("x.arpa").toString()),
+                "--input", "file not found", missing.toString());
+        Path tiny = write(dir.resolve("tiny.txt"), TINY);
+        Path noModel = dir.resolve("no-such-model.arpa");
+        assertUsageError(run("lm", "eval", "--model", noModel.toString(), "--input", tiny.toString()),
+                "--model", "file not found", noModel.toString());
+        assertUsageError(run("lm", "sample", "--model", noModel.toString(), "--count", "1", "--seed", "1"),
+                "--model", "file not found", noModel.toString());
+        Path noFolder = dir.resolve("no-such-folder").resolve("x.arpa");
+        assertUsageError(run("lm", "build", "--order", "2", "--input", tiny.toString(), "--arpa", noFolder.toString()),
+                "--arpa", "folder not found");
+    }
+
+    @Test
+    void badSamplingOptionsAreBadUsage(@TempDir Path dir) throws IOException {
+        Path train = write(dir.resolve("tiny.txt"), TINY);
+        Path arpa = dir.resolve("tiny.arpa");
+        assertEquals(0, run("lm", "build", "--order", "2", "--smoothing", "wb", "--input", train.toString(), "--arpa", arpa.toString()).code());
+        assertUsageError(run("lm", "sample", "--model", arpa.toString(), "--count", "0", "--seed", "1"), "--count", "got 0");
+        assertUsageError(run("lm", "sample", "--model", arpa.toString(), "--count", "1", "--seed", "1", "--top-p", "1.5"), "topP=1.5");
+        assertUsageError(run("lm", "sample", "--model", arpa.toString(), "--count", "1", "--seed", "1", "--temperature", "0"),
+                "temperature=0");
+        assertUsageError(run("lm", "sample", "--model", arpa.toString(), "--count", "1"), "--seed");
+    }
+
+    // ------------------------------------------------------------------ failures: exit 1
+
+    @Test
+    void malformedArpaGivesTheLineNumberAndContent(@TempDir Path dir) throws IOException {
+        Path arpa = write(dir.resolve("bad.arpa"), "\\data\\\nngram 1=2\n\n\\1-grams:\n-1.0\t<s>\nnot a number\n\\end\\\n");
+        Path tiny = write(dir.resolve("tiny.txt"), TINY);
+        Result r = run("lm", "eval", "--model", arpa.toString(), "--input", tiny.toString());
+        assertEquals(1, r.code());
+        assertOneErrorLine(r, "bad.arpa line 6", "'not a number'");
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void discountsThatCannotBeEstimatedNameTheFallbackOption(@TempDir Path dir) throws IOException {
+        Path train = write(dir.resolve("tiny.txt"), TOO_SMALL_FOR_KN);
+        Result r = run("lm", "build", "--order", "2", "--input", train.toString(), "--arpa", dir.resolve("x.arpa").toString());
+        assertEquals(1, r.code());
+        assertOneErrorLine(r, "Could not calculate Kneser-Ney discounts", "Is this small or artificial data?", "--discount-fallback");
+        assertFalse(r.err().contains("NgramOptions"), "the CLI's advice names its own option: " + r.err());
+        assertFalse(Files.exists(dir.resolve("x.arpa")));
+    }
+
+    @Test
+    void emptyTestCorpusFails(@TempDir Path dir) throws IOException {
+        Path train = write(dir.resolve("tiny.txt"), TINY);
+        Path arpa = dir.resolve("tiny.arpa");
+        assertEquals(0, run("lm", "build", "--order", "2", "--smoothing", "wb", "--input", train.toString(), "--arpa", arpa.toString()).code());
+        Path empty = write(dir.resolve("empty.txt"), "");
+        Result r = run("lm", "eval", "--model", arpa.toString(), "--input", empty.toString());
+        assertEquals(1, r.code());
+        assertOneErrorLine(r, "no sentences in", "empty.txt");
+    }
+
+    @Test
+    void corruptGzipInputNamesTheFile(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("broken.txt.gz");
+        Files.write(bad, new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0});
+        Result r = run("lm", "build", "--order", "2", "--input", bad.toString(), "--arpa", dir.resolve("x.arpa").toString());
+        assertEquals(1, r.code());
+        assertOneErrorLine(r, "cannot read", "broken.txt.gz");
+    }
+
+    // ------------------------------------------------------------------ atomic write
+
+    @Test
+    void anExistingArpaSurvivesAFailingBuild(@TempDir Path dir) throws IOException {
+        Path good = write(dir.resolve("good.txt"), TINY);
+        Path arpa = dir.resolve("model.arpa");
+        assertEquals(0, run("lm", "build", "--order", "2", "--smoothing", "wb", "--input", good.toString(), "--arpa", arpa.toString()).code());
+        byte[] before = Files.readAllBytes(arpa);
+        Path bad = write(dir.resolve("bad.txt"), TOO_SMALL_FOR_KN);
+        assertEquals(1, run("lm", "build", "--order", "2", "--input", bad.toString(), "--arpa", arpa.toString()).code());
+        assertEquals(new String(before, StandardCharsets.UTF_8), Files.readString(arpa));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(3, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void aWriteThatFailsHalfwayLeavesTheOldFileAndNoTemporaryFile(@TempDir Path dir) throws IOException {
+        Path file = write(dir.resolve("model.arpa"), "old content\n");
+        IOException e = assertThrows(IOException.class, () -> LmFiles.writeAtomically(file, w -> {
+            w.write("\\data\\\n".repeat(100_000)); // more than the buffers hold, so it reaches the disk
+            throw new IOException("disk full");
+        }));
+        assertEquals("disk full", e.getMessage());
+        assertEquals("old content\n", Files.readString(file));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList());
+        }
+        LmFiles.writeAtomically(file, w -> w.write("new content\n"));
+        assertEquals("new content\n", Files.readString(file));
+        assertNotEquals(0, Files.size(file));
+    }
+}
