@@ -1,0 +1,68 @@
+package dev.aiaas.core.io;
+
+import dev.aiaas.core.nn.Activation;
+import dev.aiaas.core.nn.ActivationLayer;
+import dev.aiaas.core.nn.Dense;
+import dev.aiaas.core.nn.Initializer;
+import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.Residual;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a layer's configuration as {@code prefix.key=value} header entries and reads it back:
+ * {@code type} names the layer; the other keys are its {@link Layer#config()}; a residual block
+ * writes its inner layers under {@code prefix.layer.j.}.
+ */
+final class LayerCodec {
+    private LayerCodec() {
+    }
+
+    static void encode(Layer layer, String prefix, Map<String, String> out) {
+        out.put(prefix + "type", layer.type());
+        if (layer instanceof Residual r) {
+            out.put(prefix + "layers", Integer.toString(r.layers().size()));
+            for (int j = 0; j < r.layers().size(); j++) {
+                encode(r.layers().get(j), prefix + "layer." + j + ".", out);
+            }
+            return;
+        }
+        for (Map.Entry<String, Object> e : layer.config().entrySet()) {
+            out.put(prefix + e.getKey(), String.valueOf(e.getValue()));
+        }
+    }
+
+    static Layer decode(String prefix, Header h) throws ModelFormatException {
+        String type = h.get(prefix + "type");
+        switch (type) {
+            case "dense" -> {
+                int units = h.getInt(prefix + "units");
+                String act = h.get(prefix + "activation");
+                double alpha = h.getDouble(prefix + "alpha");
+                String kernel = h.get(prefix + "kernel_initializer");
+                double kernelValue = h.getDouble(prefix + "kernel_initializer_value");
+                String bias = h.get(prefix + "bias_initializer");
+                double biasValue = h.getDouble(prefix + "bias_initializer_value");
+                return h.wrap(() -> new Dense(units, new Activation(act, alpha), new Initializer(kernel, kernelValue),
+                        new Initializer(bias, biasValue)));
+            }
+            case "residual" -> {
+                int n = h.getInt(prefix + "layers");
+                List<Layer> inner = new ArrayList<>();
+                for (int j = 0; j < n; j++) {
+                    inner.add(decode(prefix + "layer." + j + ".", h));
+                }
+                return h.wrap(() -> new Residual(inner));
+            }
+            default -> {
+                if (Activation.NAMES.contains(type)) {
+                    double alpha = h.getDouble(prefix + "alpha");
+                    return h.wrap(() -> new ActivationLayer(new Activation(type, alpha)));
+                }
+                throw h.error("unknown layer type '" + type + "' at " + prefix + "type; this library knows dense, residual and "
+                        + String.join(", ", Activation.NAMES) + " (was the file written by a newer aiaas?)");
+            }
+        }
+    }
+}
