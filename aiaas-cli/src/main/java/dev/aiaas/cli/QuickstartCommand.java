@@ -7,6 +7,13 @@ import dev.aiaas.nlp.lm.NgramOptions;
 import dev.aiaas.nlp.lm.Perplexity;
 import dev.aiaas.nlp.lm.Sampler;
 import dev.aiaas.nlp.lm.SamplingOptions;
+import dev.aiaas.core.data.FashionMnist;
+import dev.aiaas.core.data.TrainTest;
+import dev.aiaas.core.loss.Losses;
+import dev.aiaas.core.nn.Model;
+import dev.aiaas.core.optim.Optimizers;
+import dev.aiaas.core.train.History;
+import dev.aiaas.core.train.Trainer;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +68,8 @@ final class QuickstartCommand implements Callable<Integer> {
             return lines;
         }));
         steps.add(step("Checking tensor arithmetic against plain Java", () -> List.of(checkMatrixProduct(seed))));
+        steps.add(step("Training an MLP on Fashion-MNIST (embedded subset: 6,000 train / 1,000 test images)",
+                () -> trainMlp(seed)));
         steps.add(step("Building a 3-gram modified Kneser-Ney language model on Moby-Dick (embedded)",
                 () -> languageModel(seed)));
 
@@ -94,6 +103,29 @@ final class QuickstartCommand implements Callable<Integer> {
                 return work.call();
             }
         };
+    }
+
+    /**
+     * Trains an MLP 784-128-10 (ReLU, softmax cross-entropy, Adam 1e-3, batch 64, 3 epochs) on the
+     * embedded Fashion-MNIST subset and returns its per-epoch results and test accuracy.
+     */
+    static List<String> trainMlp(long seed) throws Exception {
+        List<String> lines = new ArrayList<>();
+        try (TrainTest data = FashionMnist.embedded(); Model m = TrainCommand.mlp(784, 128, 10, seed)) {
+            Trainer trainer = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).optimizer(Optimizers.adam(1e-3))
+                    .epochs(3).batchSize(64).seed(seed).build();
+            long t0 = System.nanoTime();
+            History h = trainer.fit(m, data.train(), data.test());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            lines.add(String.format(Locale.ROOT, "MLP 784-128-10 (%,d parameters), Adam, batch 64, 3 epochs in %.1f s:",
+                    m.parameterCount(), seconds));
+            for (int e = 0; e < h.epochCount(); e++) {
+                lines.add(String.format(Locale.ROOT, "  epoch %d: loss %.4f, train accuracy %.4f, test accuracy %.4f", e + 1,
+                        h.epoch(e).get("loss"), h.epoch(e).get("accuracy"), h.epoch(e).get("val_accuracy")));
+            }
+            lines.add(String.format(Locale.ROOT, "test accuracy: %.4f", h.last("val_accuracy")));
+        }
+        return lines;
     }
 
     /**

@@ -104,7 +104,10 @@ class CliTest {
     void quickstartRunsEveryStep() {
         Result r = run("quickstart", "--backend", "cpu");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("[1/"), r.out());
+        assertTrue(r.out().contains("[1/4]") && r.out().contains("[4/4]"), r.out());
+        // the training step: an MLP on the embedded Fashion-MNIST subset learns well past chance (0.1)
+        java.util.regex.Matcher acc = java.util.regex.Pattern.compile("test accuracy: (0\\.\\d{4})\\n").matcher(r.out());
+        assertTrue(acc.find() && Double.parseDouble(acc.group(1)) > 0.75, r.out());
         // the language-model step: KenLM's figures on the embedded Moby-Dick corpus
         assertTrue(r.out().contains("Perplexity including OOVs: 243.4205"), r.out());
         assertTrue(r.out().contains("Perplexity excluding OOVs: 199.8942"), r.out());

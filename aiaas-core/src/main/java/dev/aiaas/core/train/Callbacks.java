@@ -3,6 +3,7 @@ package dev.aiaas.core.train;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,6 +75,11 @@ public final class Callbacks {
      * running loss and the time left; elsewhere (logs, CI) one line per epoch.
      */
     public static Callback progress(PrintStream out) {
+        return progress(new PrintWriter(out, true));
+    }
+
+    /** {@link #progress(PrintStream)} on a writer. */
+    public static Callback progress(PrintWriter out) {
         return new Progress(out, System.console() != null);
     }
 
@@ -218,14 +224,14 @@ public final class Callbacks {
     }
 
     private static final class Progress implements Callback {
-        private final PrintStream out;
+        private final PrintWriter out;
         private final boolean terminal;
         private long epochStart;
         private double lossSum;
         private long batches;
         private int epoch;
 
-        Progress(PrintStream out, boolean terminal) {
+        Progress(PrintWriter out, boolean terminal) {
             this.out = out;
             this.terminal = terminal;
         }
