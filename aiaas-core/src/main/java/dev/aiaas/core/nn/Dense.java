@@ -1,11 +1,15 @@
 package dev.aiaas.core.nn;
 
 import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.internal.Gemm;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -82,6 +86,7 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
         private INDArray b;
         private INDArray dw;
         private INDArray db;
+        private INDArray dbColumn;
 
         Instance(long in, DataType dataType) {
             this.in = in;
@@ -95,6 +100,7 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
             b = params.get(NDArrayIndex.interval(nw, nw + units));
             dw = grads.get(NDArrayIndex.interval(0, nw)).reshape('f', in, units);
             db = grads.get(NDArrayIndex.interval(nw, nw + units));
+            dbColumn = db.reshape('f', units, 1);
         }
 
         @Override
@@ -107,21 +113,17 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
         public INDArray forward(INDArray x, boolean training) {
             int rows = (int) x.rows();
             INDArray z = ws.matrix("z", rows, units);
-            Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
-            Buf zb = Buf.of(z);
-            Buf bb = Buf.of(b);
-            for (int c = 0; c < units; c++) {
-                double bias = bb.get(c);
-                int base = c * rows;
-                for (int r = 0; r < rows; r++) {
-                    zb.add(base + r, bias);
-                }
-            }
+            Gemm.gemm(x, false, w, false, z, 1.0, 0.0);
+            Nd4j.getExecutioner().exec(new BiasAdd(z, b, z, false));
             if (activation.equals(Activation.IDENTITY)) {
                 return z;
             }
+            if (activation.equals(Activation.RELU)) {
+                Nd4j.getExecutioner().exec(new RectifiedLinear(z, z, 0.0));
+                return z;
+            }
             INDArray y = activation.needsInput() ? ws.matrix("y", rows, units) : z;
-            activation.forward(zb, Buf.of(y), rows, units);
+            activation.forward(Buf.of(z), Buf.of(y), rows, units);
             return y;
         }
 
@@ -129,27 +131,24 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
         public INDArray backward(INDArray x, INDArray y, INDArray dy, boolean needInput) {
             int rows = (int) x.rows();
             INDArray delta = dy;
-            if (!activation.equals(Activation.IDENTITY)) {
+            if (activation.equals(Activation.RELU)) {
+                // δ = ∂L/∂y where y > 0 (y > 0 exactly where z > 0)
+                delta = ws.matrix("delta", rows, units);
+                Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(y, dy, delta));
+            } else if (!activation.equals(Activation.IDENTITY)) {
                 delta = ws.matrix("delta", rows, units);
                 Buf zb = activation.needsInput() ? Buf.of(ws.matrix("z", rows, units)) : null;
                 activation.backward(zb, Buf.of(y), Buf.of(dy), Buf.of(delta), rows, units);
             }
-            Nd4j.gemm(x, delta, dw, true, false, 1.0, 0.0);
-            Buf d = Buf.of(delta);
-            Buf dbb = Buf.of(db);
-            for (int c = 0; c < units; c++) {
-                double s = 0;
-                int base = c * rows;
-                for (int r = 0; r < rows; r++) {
-                    s += d.get(base + r);
-                }
-                dbb.set(c, s);
-            }
+            Gemm.gemm(x, true, delta, false, dw, 1.0, 0.0);
+            // ∂L/∂b = δᵀ·1, one matrix-vector product
+            INDArray ones = ws.matrix("ones", rows, 1, 1.0);
+            Gemm.gemm(delta, true, ones, false, dbColumn, 1.0, 0.0);
             if (!needInput) {
                 return null;
             }
             INDArray dx = ws.matrix("dx", rows, in);
-            Nd4j.gemm(delta, w, dx, false, true, 1.0, 0.0);
+            Gemm.gemm(delta, false, w, true, dx, 1.0, 0.0);
             return dx;
         }
 

@@ -24,8 +24,13 @@ final class Workspace implements AutoCloseable {
         this.dataType = dataType;
     }
 
-    /** An 'f'-order {@code [batch, columns]} buffer named {@code name}, made on first use. */
+    /** An 'f'-order {@code [batch, columns]} buffer named {@code name}, made (zeroed) on first use. */
     INDArray matrix(String name, long batch, long columns) {
+        return matrix(name, batch, columns, 0.0);
+    }
+
+    /** As {@link #matrix(String, long, long)}, filled with {@code initial} when made. */
+    INDArray matrix(String name, long batch, long columns, double initial) {
         Map<String, INDArray> m = bySize.get(batch);
         if (m == null) {
             if (bySize.size() == MAX_BATCH_SIZES) {
@@ -38,6 +43,9 @@ final class Workspace implements AutoCloseable {
         INDArray a = m.get(name);
         if (a == null) {
             a = Nd4j.create(dataType, new long[] {batch, columns}, 'f');
+            if (initial != 0.0) {
+                a.assign(initial);
+            }
             m.put(name, a);
         }
         return a;
