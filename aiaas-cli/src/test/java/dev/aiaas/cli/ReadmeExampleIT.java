@@ -47,7 +47,11 @@ class ReadmeExampleIT {
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the README's example did not finish");
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), out);
-        for (String expected : List.of("backend:", "perplexity 243.4205 (199.8942 excluding the 842 OOVs)")) {
+        Matcher trained = Pattern.compile("(?m)^test accuracy (0\\.\\d{4})$").matcher(out);
+        assertTrue(trained.find(), out);
+        assertTrue(Double.parseDouble(trained.group(1)) > 0.75, out);
+        assertTrue(out.contains("loaded model: test accuracy " + trained.group(1)), "the loaded model scores as the saved one:\n" + out);
+        for (String expected : List.of("backend:", "total parameters: 101,770", "perplexity 243.4205 (199.8942 excluding the 842 OOVs)")) {
             assertTrue(out.contains(expected), "expected '" + expected + "' in the example's output:\n" + out);
         }
     }
