@@ -187,7 +187,9 @@ public final class Model implements AutoCloseable {
                         + Arrays.toString(x.shape()));
             }
         }
-        if (x.ordering() == 'f' && x.dataType() == dataType && x.length() == x.data().length()) {
+        boolean contiguous = x.dataType() == dataType && x.length() == x.data().length();
+        // a dense first layer reads x only through BLAS, which takes either order without a copy
+        if (contiguous && (x.ordering() == 'f' || (x.ordering() == 'c' && chain.layers.get(0) instanceof Dense))) {
             return x;
         }
         if (inputBuffer == null || inputBuffer.rows() != x.rows()) {

