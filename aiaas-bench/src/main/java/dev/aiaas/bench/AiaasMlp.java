@@ -1,0 +1,93 @@
+package dev.aiaas.bench;
+
+import dev.aiaas.core.loss.Loss;
+import dev.aiaas.core.loss.Losses;
+import dev.aiaas.core.nn.Activation;
+import dev.aiaas.core.nn.Layers;
+import dev.aiaas.core.nn.Model;
+import dev.aiaas.core.optim.Optimizer;
+import dev.aiaas.core.optim.Optimizers;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * aiaas: {@link Model} with dense(relu) hidden layers and a dense logits layer; a training step is
+ * {@code forward(x, true)}, {@code Losses.sparseSoftmaxCrossEntropy().compute}, {@code backward},
+ * {@code Optimizers.adam(1e-3).step} (what {@code Trainer} does per batch); inference is
+ * {@code predict(x)}, which returns a new array the caller owns (closed here). x is given in
+ * 'f' order, the layout {@code Model} computes in.
+ */
+public final class AiaasMlp implements Workload {
+
+    private final MlpTask task;
+    private Model model;
+    private INDArray x;
+    private INDArray y;
+    private INDArray grad;
+    private Loss loss;
+    private Optimizer optimizer;
+    private Optimizer.State state;
+    private long t;
+
+    /** The workload for {@code task}; nothing is allocated before {@link #setup()}. */
+    public AiaasMlp(MlpTask task) {
+        this.task = task;
+    }
+
+    @Override
+    public String benchmark() {
+        return task.benchmark();
+    }
+
+    @Override
+    public String engine() {
+        return "aiaas";
+    }
+
+    @Override
+    public double flopsPerStep() {
+        return task.flops();
+    }
+
+    @Override
+    public void setup() {
+        MlpShape s = task.shape();
+        Model.Builder b = Model.builder(s.inputs());
+        for (int l = 1; l < s.layerCount(); l++) {
+            b.add(Layers.dense(s.widths().get(l), Activation.RELU));
+        }
+        model = b.add(Layers.dense(s.classes())).seed(Inputs.SEED).build();
+        x = Inputs.features(task.batch(), s.inputs(), 'f');
+        if (task.train()) {
+            y = Inputs.sparse(Inputs.labels(task.batch(), s.classes()));
+            grad = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, new long[] {task.batch(), s.classes()}, 'f');
+            loss = Losses.sparseSoftmaxCrossEntropy();
+            optimizer = Optimizers.adam(MlpTask.LEARNING_RATE);
+            state = optimizer.newState(model.parameterCount(), model.dataType());
+            t = 0;
+        }
+    }
+
+    @Override
+    public void step() {
+        if (task.train()) {
+            INDArray out = model.forward(x, true);
+            loss.compute(out, y, grad);
+            model.backward(grad);
+            optimizer.step(model.parameters(), model.gradients(), state, MlpTask.LEARNING_RATE, ++t);
+        } else {
+            model.predict(x).close();
+        }
+    }
+
+    @Override
+    public void close() {
+        Closer.closeAll(state, x, y, grad);
+        if (model != null) {
+            model.close();
+        }
+        model = null;
+        state = null;
+        x = y = grad = null;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.aiaas.bench;
+
+import dev.aiaas.core.backend.BackendOptions;
+import dev.aiaas.core.backend.Backends;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Runs workloads side by side in this process and measures them against the machine's GEMM rate.
+ *
+ * <p>Call order: construct; {@link #run(List)} once. For each thread setting t of
+ * {@link BenchOptions#threadCounts()} it first measures the GEMM limit ({@link GemmProbe}); then,
+ * for each selected workload and each t: {@code Backends.select(base.withThreads(t, t))} (OpenMP
+ * and BLAS threads alike; DL4J and SameDiff run on the same ND4J, so the setting applies to them
+ * too), {@link Workload#setup()}, untimed steps for the warm-up, {@link BenchOptions#repeats()}
+ * timed repeats of at least {@link BenchOptions#repeatSeconds()} and {@link BenchOptions#MIN_STEPS}
+ * steps each (every step timed alone with {@link System#nanoTime()}), {@link Workload#close()}.
+ * The statistics pool the per-step times of all repeats.
+ */
+public final class BenchRunner {
+
+    private final BenchOptions options;
+    private final BackendOptions backend;
+    private final Consumer<String> progress;
+
+    /**
+     * @param options  how to measure
+     * @param backend  the backend to select (its thread counts are replaced by each setting)
+     * @param progress receives one line per finished measurement
+     */
+    public BenchRunner(BenchOptions options, BackendOptions backend, Consumer<String> progress) {
+        this.options = options;
+        this.backend = backend;
+        this.progress = progress;
+    }
+
+    /**
+     * The workloads that {@link BenchOptions#only()} selects.
+     *
+     * @throws IllegalArgumentException when it selects none (the message lists the names)
+     */
+    public List<Workload> select(List<Workload> workloads) {
+        List<Workload> selected = workloads.stream().filter(options::selects).collect(Collectors.toList());
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException("--only '" + options.only() + "' matches no workload; the workloads are "
+                    + workloads.stream().map(w -> w.benchmark() + "/" + w.engine()).collect(Collectors.joining(", ")));
+        }
+        return selected;
+    }
+
+    /** Measures the GEMM limit and every selected workload; see the class comment. */
+    public BenchReport run(List<Workload> workloads) {
+        List<Workload> selected = select(workloads);
+        boolean anyArithmetic = selected.stream().anyMatch(w -> w.flopsPerStep() > 0);
+        Map<Integer, Double> gemm = new LinkedHashMap<>();
+        if (anyArithmetic) {
+            for (int t : options.threadCounts()) {
+                useThreads(t);
+                double rate = GemmProbe.measureGflops(options.quick() ? 0.5 : 2, options.quick() ? 0.5 : 2);
+                gemm.put(t, rate);
+                progress.accept(String.format(Locale.ROOT, "gemm-f-n%d nd4j t=%d: %.1f GFLOP/s", GemmProbe.N, t, rate));
+            }
+        }
+        List<Measurement> results = new ArrayList<>();
+        for (Workload w : selected) {
+            List<Integer> counts = w.usesComputeThreads() ? options.threadCounts() : List.of(1);
+            for (int t : counts) {
+                useThreads(t);
+                Stats s = measure(w);
+                Measurement m = new Measurement(w.benchmark(), w.engine(), t, s, w.flopsPerStep());
+                results.add(m);
+                progress.accept(String.format(Locale.ROOT, "%s %s t=%d: %s ms (p10 %s, p90 %s; %d steps)", w.benchmark(),
+                        w.engine(), t, BenchReport.num(s.medianMs()), BenchReport.num(s.p10Ms()), BenchReport.num(s.p90Ms()), s.steps()));
+            }
+        }
+        return new BenchReport(options, gemm, results);
+    }
+
+    private void useThreads(int t) {
+        Backends.select(backend.withThreads(t, t));
+    }
+
+    private Stats measure(Workload w) {
+        w.setup();
+        try {
+            long end = System.nanoTime() + (long) (options.warmupSeconds() * 1e9);
+            for (int i = 0; i < 1 || System.nanoTime() < end; i++) {
+                w.step();
+            }
+            long[] times = new long[64];
+            int n = 0;
+            for (int r = 0; r < options.repeats(); r++) {
+                end = System.nanoTime() + (long) (options.repeatSeconds() * 1e9);
+                for (int i = 0; i < BenchOptions.MIN_STEPS || System.nanoTime() < end; i++) {
+                    long t0 = System.nanoTime();
+                    w.step();
+                    long dt = System.nanoTime() - t0;
+                    if (n == times.length) {
+                        times = java.util.Arrays.copyOf(times, 2 * n);
+                    }
+                    times[n++] = dt;
+                }
+            }
+            return Stats.ofNanos(java.util.Arrays.copyOf(times, n));
+        } finally {
+            w.close();
+        }
+    }
+}

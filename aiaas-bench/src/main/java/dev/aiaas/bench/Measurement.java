@@ -1,0 +1,26 @@
+package dev.aiaas.bench;
+
+/**
+ * One (workload, threads) result.
+ *
+ * @param benchmark    the benchmark, for example {@code mlp-784-256-10-b128}
+ * @param engine       the engine, for example {@code dl4j}
+ * @param threads      ND4J compute threads (OpenMP and BLAS)
+ * @param stats        per-step times
+ * @param flopsPerStep the arithmetic floor of one step in FLOP, or 0 when not arithmetic
+ */
+public record Measurement(String benchmark, String engine, int threads, Stats stats, double flopsPerStep) {
+
+    /** Achieved GFLOP/s at the median step time: flopsPerStep / median; 0 when not arithmetic. */
+    public double gflops() {
+        return flopsPerStep <= 0 ? 0 : flopsPerStep / (stats.medianMs() * 1e6);
+    }
+
+    /**
+     * The share of the arithmetic floor reached, in percent: (flopsPerStep / gemmGflops) / median,
+     * that is gflops / gemmGflops × 100; 0 when not arithmetic or no GEMM rate is known.
+     */
+    public double floorPercent(double gemmGflops) {
+        return flopsPerStep <= 0 || gemmGflops <= 0 ? 0 : 100 * gflops() / gemmGflops;
+    }
+}

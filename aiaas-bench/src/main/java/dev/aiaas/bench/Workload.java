@@ -1,0 +1,43 @@
+package dev.aiaas.bench;
+
+/**
+ * One unit of work timed by {@link BenchRunner}: an engine doing a benchmark's step on fixed,
+ * seeded inputs (the same inputs for every engine).
+ *
+ * <p>Call order: {@link #setup()}; {@link #step()} any number of times; {@link #close()}. The
+ * runner repeats that cycle once per thread setting, so {@link #setup()} must work again after
+ * {@link #close()}. Compute threads are process-wide in ND4J: the runner sets them (through
+ * {@code Backends.select}) before {@link #setup()}; a workload does not.
+ */
+public interface Workload extends AutoCloseable {
+
+    /** The benchmark's name, shared by every engine doing it, for example {@code mlp-784-256-10-b128}. */
+    String benchmark();
+
+    /** The engine: {@code aiaas}, {@code dl4j}, {@code samediff} (later {@code pytorch-djl} ...). */
+    String engine();
+
+    /**
+     * The floating-point operations one step must do at least (the arithmetic floor; see
+     * {@link MlpShape} for the formulas), or 0 when the step is not arithmetic (n-gram queries).
+     */
+    double flopsPerStep();
+
+    /**
+     * Whether the step's speed depends on ND4J's compute threads. When false (pure-Java work such
+     * as n-gram queries), the runner measures it at one thread setting only.
+     */
+    default boolean usesComputeThreads() {
+        return true;
+    }
+
+    /** Allocates the model, inputs and working memory (not timed). */
+    void setup();
+
+    /** Does one step (one training step, one inference call, one query pass). */
+    void step();
+
+    /** Frees what {@link #setup()} allocated, native memory included. */
+    @Override
+    void close();
+}

@@ -1,0 +1,53 @@
+package dev.aiaas.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The catalogue of end-to-end workloads run by {@code aiaas bench}: every engine on identical
+ * work. {@code --quick} runs a subset chosen to finish in under three minutes on two cores.
+ */
+public final class Workloads {
+
+    /** 784-256-10, the small MLP of the quickstart. */
+    public static final MlpShape SMALL = MlpShape.of(784, 256, 10);
+    /** 784-2048-2048-10, large enough to be arithmetic-bound. */
+    public static final MlpShape LARGE = MlpShape.of(784, 2048, 2048, 10);
+
+    private Workloads() {
+    }
+
+    /**
+     * Every workload, in run order.
+     *
+     * @param quick true for the subset of {@code --quick}: the small MLP's training step at batch
+     *              128, inference at batch 1 and 128, and n-gram queries
+     */
+    public static List<Workload> all(boolean quick) {
+        List<MlpTask> tasks = new ArrayList<>();
+        if (quick) {
+            tasks.add(MlpTask.training(SMALL, 128));
+        } else {
+            tasks.add(MlpTask.training(SMALL, 32));
+            tasks.add(MlpTask.training(SMALL, 128));
+            tasks.add(MlpTask.training(SMALL, 512));
+            tasks.add(MlpTask.training(LARGE, 512));
+        }
+        tasks.add(MlpTask.inference(SMALL, 1));
+        tasks.add(MlpTask.inference(SMALL, 128));
+        List<Workload> all = new ArrayList<>();
+        for (MlpTask t : tasks) {
+            all.addAll(engines(t));
+        }
+        if (!quick) {
+            all.add(NgramWorkload.build());
+        }
+        all.add(NgramWorkload.query());
+        return all;
+    }
+
+    /** The task in every JVM engine: aiaas, DL4J, SameDiff. */
+    public static List<Workload> engines(MlpTask task) {
+        return List.of(new AiaasMlp(task), new Dl4jMlp(task), new SameDiffMlp(task));
+    }
+}

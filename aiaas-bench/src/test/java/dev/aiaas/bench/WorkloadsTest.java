@@ -1,0 +1,143 @@
+package dev.aiaas.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aiaas.core.backend.BackendKind;
+import dev.aiaas.core.backend.BackendOptions;
+import dev.aiaas.core.backend.Backends;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the harness correct without timing anything: every workload of a full run does its
+ * steps, the FLOP formulas match sums worked out by hand, and the report's CSV has the promised
+ * columns.
+ */
+class WorkloadsTest {
+
+    @Test
+    void everyWorkloadRunsTwoStepsAndCanBeSetUpAgain() {
+        Backends.select(BackendOptions.of(BackendKind.CPU));
+        Set<String> names = new HashSet<>();
+        for (Workload w : Workloads.all(false)) {
+            assertTrue(names.add(w.benchmark() + "/" + w.engine()), "duplicate workload " + w.benchmark() + "/" + w.engine());
+            for (int cycle = 0; cycle < 2; cycle++) {
+                w.setup();
+                try {
+                    w.step();
+                    w.step();
+                } finally {
+                    w.close();
+                }
+            }
+        }
+        assertTrue(names.containsAll(List.of("mlp-784-256-10-b128/aiaas", "mlp-784-256-10-b128/dl4j",
+                "mlp-784-256-10-b128/samediff", "mlp-784-2048-2048-10-b512/dl4j", "infer-784-256-10-b1/samediff",
+                "ngram-query-moby-o3/aiaas", "ngram-build-moby-o3/aiaas")), names.toString());
+    }
+
+    @Test
+    void quickIsASubsetOfFull() {
+        Set<String> full = new HashSet<>();
+        Workloads.all(false).forEach(w -> full.add(w.benchmark() + "/" + w.engine()));
+        for (Workload w : Workloads.all(true)) {
+            assertTrue(full.contains(w.benchmark() + "/" + w.engine()), w.benchmark());
+        }
+    }
+
+    @Test
+    void flopFormulasAreTheSumsOfTheProducts() {
+        MlpShape s = Workloads.SMALL;
+        assertEquals(784 * 256 + 256 * 10, s.weightCount());
+        assertEquals(784 * 256 + 256 + 256 * 10 + 10, s.parameterCount());
+        // forward: 2·B·(784·256 + 256·10); training adds weight gradients (the same) and the
+        // input gradient of the second layer only (2·B·256·10)
+        assertEquals(2.0 * 128 * 203_264, s.inferenceFlops(128));
+        assertEquals(2.0 * 128 * (2 * 203_264 + 2_560), s.trainingFlops(128));
+        assertEquals("mlp-784-256-10-b128", MlpTask.training(s, 128).benchmark());
+        assertEquals("infer-784-256-10-b1", MlpTask.inference(s, 1).benchmark());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MlpShape.of(784, 0, 10));
+        assertTrue(e.getMessage().contains("widths=[784, 0, 10]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> MlpTask.training(s, 0));
+        assertTrue(e.getMessage().contains("batch=0"), e.getMessage());
+    }
+
+    @Test
+    void percentilesInterpolateBetweenRanks() {
+        Stats st = Stats.ofNanos(new long[] {5_000_000, 1_000_000, 3_000_000, 2_000_000, 4_000_000});
+        assertEquals(3.0, st.medianMs(), 1e-12);
+        assertEquals(1.4, st.p10Ms(), 1e-12);
+        assertEquals(4.6, st.p90Ms(), 1e-12);
+        assertEquals(5, st.steps());
+        assertThrows(IllegalArgumentException.class, () -> Stats.ofNanos(new long[0]));
+    }
+
+    @Test
+    void optionsRejectBadValuesNamingThem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchOptions.quickRun().withWarmupSeconds(-1));
+        assertTrue(e.getMessage().contains("warmup=-1.0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> BenchOptions.full().withThreadCounts(List.of(0)));
+        assertTrue(e.getMessage().contains("threadCounts=[0]"), e.getMessage());
+        assertTrue(BenchOptions.quickRun().indicative());
+        assertFalse(BenchOptions.full().indicative());
+        assertTrue(BenchOptions.full().withWarmupSeconds(3).indicative());
+    }
+
+    @Test
+    void onlyThatMatchesNothingListsTheWorkloads() {
+        BenchRunner r = new BenchRunner(BenchOptions.quickRun().withOnly(Pattern.compile("nope")),
+                BackendOptions.of(BackendKind.CPU), s -> { });
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.select(Workloads.all(true)));
+        assertTrue(e.getMessage().contains("'nope'") && e.getMessage().contains("infer-784-256-10-b1/aiaas"), e.getMessage());
+    }
+
+    @Test
+    void reportHasTheCsvColumnsRatiosAndFloorShares() {
+        double flops = 1e9;
+        List<Measurement> ms = new ArrayList<>();
+        ms.add(new Measurement("b", "aiaas", 1, new Stats(2, 1.5, 3, 10), flops));
+        ms.add(new Measurement("b", "aiaas", 2, new Stats(1, 0.5, 2, 10), flops));
+        ms.add(new Measurement("b", "dl4j", 1, new Stats(4, 3, 5, 10), flops));
+        ms.add(new Measurement("b", "dl4j", 2, new Stats(8, 7, 9, 10), flops));
+        BenchReport report = new BenchReport(BenchOptions.quickRun(), Map.of(1, 100.0, 2, 200.0), ms);
+        List<String> rows = report.csvRows();
+        assertEquals(BenchReport.CSV_HEADER, rows.get(0));
+        for (String row : rows) {
+            assertEquals(5, row.split(",", -1).length, row);
+        }
+        // aiaas's best is 1 ms at 2 threads: 1 GFLOP in 1 ms = 1000 GFLOP/s, 500 % of a 200 GFLOP/s GEMM
+        assertTrue(rows.contains("b,aiaas,step_ms,1,ms"), rows.toString());
+        assertTrue(rows.contains("b,aiaas,threads,2,threads"), rows.toString());
+        assertTrue(rows.contains("b,aiaas,gflops,1000,GFLOP/s"), rows.toString());
+        assertTrue(rows.contains("b,aiaas,floor_pct,500,%"), rows.toString());
+        // dl4j's best is 4 ms at 1 thread: 4x aiaas's best
+        assertTrue(rows.contains("b,dl4j,step_ms_t1,4,ms"), rows.toString());
+        assertTrue(rows.contains("b,dl4j,threads,1,threads"), rows.toString());
+        assertTrue(rows.contains("b,dl4j,ratio_to_aiaas,4,x"), rows.toString());
+        assertTrue(rows.contains("gemm-f-n1024,nd4j,gflops,200,GFLOP/s"), rows.toString());
+        assertTrue(rows.contains("run,aiaas-bench,indicative,1,bool"), rows.toString());
+        String table = report.table();
+        assertTrue(table.contains("INDICATIVE") && table.contains("4.00x") && table.contains("headline"), table);
+    }
+
+    @Test
+    void runnerMeasuresOneTinyWorkloadAtEachThreadSetting() {
+        BenchOptions o = BenchOptions.quickRun().withWarmupSeconds(0).withRepeats(1, 0.01)
+                .withOnly(Pattern.compile("^infer-784-256-10-b1/aiaas$"));
+        List<String> lines = new ArrayList<>();
+        BenchReport r = new BenchRunner(o, BackendOptions.of(BackendKind.CPU), lines::add).run(Workloads.all(true));
+        assertEquals(2, r.measurements().size());
+        assertEquals(Set.of(1, 2), r.gemmGflops().keySet());
+        assertTrue(r.bestGemmGflops() > 0);
+        assertTrue(r.measurements().stream().allMatch(m -> m.stats().steps() >= BenchOptions.MIN_STEPS));
+        assertEquals(4, lines.size(), lines.toString());
+    }
+}

@@ -1,0 +1,81 @@
+package dev.aiaas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code aiaas bench}: usage errors (exit code 2) and one tiny measured workload. */
+class BenchCliTest {
+
+    @Test
+    void helpNamesTheOptions() {
+        CliTest.Result r = CliTest.run("bench", "--help");
+        assertEquals(0, r.code());
+        for (String o : new String[] {"Usage: aiaas bench", "--quick", "--csv", "--warmup", "--only"}) {
+            assertTrue(r.out().contains(o), r.out());
+        }
+    }
+
+    @Test
+    void negativeWarmupIsBadUsage() {
+        CliTest.Result r = CliTest.run("bench", "--warmup", "-1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("warmup=-1.0"), r.err());
+    }
+
+    @Test
+    void warmupThatIsNotANumberIsBadUsage() {
+        CliTest.Result r = CliTest.run("bench", "--warmup", "long");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("long"), r.err());
+    }
+
+    @Test
+    void onlyThatIsNotARegularExpressionIsBadUsage() {
+        CliTest.Result r = CliTest.run("bench", "--only", "mlp[");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--only: 'mlp[' is not a regular expression"), r.err());
+    }
+
+    @Test
+    void onlyThatMatchesNothingIsBadUsageListingTheWorkloads() {
+        CliTest.Result r = CliTest.run("bench", "--quick", "--only", "resnet");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("'resnet' matches no workload") && r.err().contains("mlp-784-256-10-b128/dl4j"), r.err());
+    }
+
+    @Test
+    void csvInAMissingFolderIsBadUsage(@TempDir Path dir) {
+        CliTest.Result r = CliTest.run("bench", "--csv", dir.resolve("no/such/out.csv").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--csv: the folder") && r.err().contains("does not exist"), r.err());
+    }
+
+    @Test
+    void zeroThreadsIsBadUsage() {
+        CliTest.Result r = CliTest.run("--threads", "0", "bench", "--quick", "--only", "infer-784-256-10-b1/aiaas");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("threadCounts=[0]"), r.err());
+    }
+
+    @Test
+    void oneTinyWorkloadPrintsTheTableAndWritesTheCsv(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("bench.csv");
+        CliTest.Result r = CliTest.run("bench", "--quick", "--warmup", "0", "--only", "^infer-784-256-10-b1/aiaas$",
+                "--csv", csv.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("physical limit: ND4J sgemm") && r.out().contains("infer-784-256-10-b1")
+                && r.out().contains("INDICATIVE"), r.out());
+        List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        assertEquals("benchmark,engine,metric,value,unit", rows.get(0));
+        assertTrue(rows.stream().anyMatch(s -> s.startsWith("infer-784-256-10-b1,aiaas,step_ms,")), rows.toString());
+        assertTrue(rows.stream().anyMatch(s -> s.startsWith("infer-784-256-10-b1,aiaas,step_ms_t2,")), rows.toString());
+        assertTrue(rows.stream().anyMatch(s -> s.startsWith("gemm-f-n1024,nd4j,gflops,")), rows.toString());
+    }
+}
