@@ -83,11 +83,17 @@ public record BackendReport(Backend backend, String aiaasVersion, String nd4jVer
         line(sb, "cpu supports", build.cpuSupports());
         build.advice().ifPresent(a -> line(sb, "advice", a));
         line(sb, "blas", blasVendor + ", " + blasThreads + " threads");
-        line(sb, "threads", threads + " OpenMP, " + masterThreads + " master");
+        line(sb, "threads", threads + " OpenMP (wait policy " + ompWaitPolicy() + "), " + masterThreads + " master");
         for (Map.Entry<String, String> e : extra.entrySet()) {
             line(sb, e.getKey(), e.getValue());
         }
         return sb.toString();
+    }
+
+    /** OpenMP's wait policy in force (aiaas sets PASSIVE unless the environment says otherwise). */
+    private static String ompWaitPolicy() {
+        String v = NativeEnv.getenv(RealNd4jBoot.OMP_WAIT_POLICY);
+        return v == null ? "libgomp default" : v;
     }
 
     private static void line(StringBuilder sb, String name, String value) {

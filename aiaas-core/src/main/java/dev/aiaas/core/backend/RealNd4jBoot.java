@@ -20,15 +20,29 @@ final class RealNd4jBoot implements Nd4jBoot {
     static final String CPU_BACKEND_CLASS = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
     static final String SERVICE_FILE = "META-INF/services/" + Nd4jBackend.class.getName();
 
+    /**
+     * OpenMP's wait policy. libgomp's default lets idle OpenMP threads spin, and on a machine with
+     * few cores they then take the cores that OpenBLAS's threads need: measured on 2 cores, an MLP
+     * training step of 15 to 24 ms becomes 5.5 ms with PASSIVE (REFERENCE.md's lever). libgomp reads
+     * it once, when ND4J's native library loads, so it is set just before; a value the user set
+     * wins.
+     */
+    static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
+
     @Override
     public BackendKind initialise(BackendKind wanted) {
+        NativeEnv.setDefault(OMP_WAIT_POLICY, "PASSIVE");
         String wantedClass = wanted == BackendKind.CUDA ? CudaProbe.CUDA_BACKEND_CLASS : CPU_BACKEND_CLASS;
         ClassLoader previous = ND4JClassLoading.getNd4jClassloader();
         ND4JClassLoading.setNd4jClassloader(new OneBackendClassLoader(previous, wantedClass));
         try {
             // Nd4j's class initialisation runs Nd4jBackend.load(), which sees only wantedClass;
             // when Nd4j was initialised before, this returns the backend it already has.
-            return kindOf(Nd4j.getBackend());
+            BackendKind kind = kindOf(Nd4j.getBackend());
+            // one master thread: ND4J's ops do not fan out across extra top-level threads, which on
+            // few cores only compete with OpenMP and BLAS (REFERENCE.md's measured lever)
+            Nd4j.getEnvironment().setMaxMasterThreads(1);
+            return kind;
         } finally {
             ND4JClassLoading.setNd4jClassloader(previous);
         }
