@@ -27,6 +27,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public record Dense(int units, Activation activation, Initializer kernelInitializer, Initializer biasInitializer) implements Layer {
 
+    /**
+     * Outputs of at most this many values (batch × units) get their bias and ReLU from Java loops:
+     * below it a native op's fixed cost (5 to 10 us) exceeds the work (batch-1 inference).
+     */
+    static final long SMALL = 4096;
+
     /** Validates the settings. */
     public Dense {
         if (units < 1) {
@@ -114,11 +120,16 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
             int rows = (int) x.rows();
             INDArray z = ws.matrix("z", rows, units);
             Gemm.gemm(x, false, w, false, z, 1.0, 0.0);
-            Nd4j.getExecutioner().exec(new BiasAdd(z, b, z, false));
+            boolean small = (long) rows * units <= SMALL;
+            if (small) {
+                addBias(Buf.of(z), Buf.of(b), rows);
+            } else {
+                Nd4j.getExecutioner().exec(new BiasAdd(z, b, z, false));
+            }
             if (activation.equals(Activation.IDENTITY)) {
                 return z;
             }
-            if (activation.equals(Activation.RELU)) {
+            if (activation.equals(Activation.RELU) && !small) {
                 Nd4j.getExecutioner().exec(new RectifiedLinear(z, z, 0.0));
                 return z;
             }
@@ -131,7 +142,7 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
         public INDArray backward(INDArray x, INDArray y, INDArray dy, boolean needInput) {
             int rows = (int) x.rows();
             INDArray delta = dy;
-            if (activation.equals(Activation.RELU)) {
+            if (activation.equals(Activation.RELU) && (long) rows * units > SMALL) {
                 // δ = ∂L/∂y where y > 0 (y > 0 exactly where z > 0)
                 delta = ws.matrix("delta", rows, units);
                 Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(y, dy, delta));
@@ -150,6 +161,17 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
             INDArray dx = ws.matrix("dx", rows, in);
             Gemm.gemm(delta, false, w, true, dx, 1.0, 0.0);
             return dx;
+        }
+
+        /** z[r, c] += b[c] for an 'f'-order [rows, units] z. */
+        private void addBias(Buf zb, Buf bb, int rows) {
+            for (int c = 0; c < units; c++) {
+                double bias = bb.get(c);
+                int base = c * rows;
+                for (int r = 0; r < rows; r++) {
+                    zb.add(base + r, bias);
+                }
+            }
         }
 
         @Override

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -53,6 +54,19 @@ class LayerConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("layers")
     void conformsToTheLayerContract(Layer layer) {
+        check(layer, BATCH);
+    }
+
+    /** Dense outputs above {@link Dense#SMALL} values take ND4J's native bias and ReLU ops instead of Java loops. */
+    @Test
+    void denseConformsOnItsNativePathToo() {
+        long batch = Dense.SMALL / 64 + 7;
+        assertTrue(batch * 64 > Dense.SMALL);
+        check(Layers.dense(64, Activation.RELU), batch);
+        check(Layers.dense(64), batch);
+    }
+
+    private static void check(Layer layer, long batchSize) {
         long[] in = {IN};
         long[] outShape = layer.outputShape(in);
         long p = layer.parameterCount(in);
@@ -63,12 +77,12 @@ class LayerConformanceTest {
             chain.bind(params, grads);
             chain.initialise(new SplittableRandom(7));
             SplittableRandom r = new SplittableRandom(11);
-            INDArray x = Nd4j.create(DataType.DOUBLE, new long[] {BATCH, IN}, 'f');
+            INDArray x = Nd4j.create(DataType.DOUBLE, new long[] {batchSize, IN}, 'f');
             for (long i = 0; i < x.length(); i++) {
                 x.putScalar(i, r.nextDouble(-2, 2));
             }
             INDArray y = chain.forward(x, true);
-            assertArrayEquals(new long[] {BATCH, outShape[0]}, y.shape(), "output shape");
+            assertArrayEquals(new long[] {batchSize, outShape[0]}, y.shape(), "output shape");
             INDArray w = Nd4j.create(DataType.DOUBLE, y.shape(), 'f');
             for (long i = 0; i < w.length(); i++) {
                 w.putScalar(i, r.nextDouble(-1, 1));
@@ -87,7 +101,7 @@ class LayerConformanceTest {
                 assertClose((up - down) / (2 * EPS), analytic.getDouble(i), layer + " ∂L/∂θ[" + i + "]");
             }
             // ∂L/∂x by central differences
-            for (long row = 0; row < BATCH; row++) {
+            for (long row = 0; row < batchSize; row++) {
                 for (long col = 0; col < IN; col++) {
                     double old = x.getDouble(row, col);
                     x.putScalar(row, col, old + EPS);
