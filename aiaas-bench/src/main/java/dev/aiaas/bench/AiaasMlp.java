@@ -17,9 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code predict(x)}, which returns a new array the caller owns (closed here). x is given in
  * 'f' order, the layout {@code Model} computes in.
  */
-public final class AiaasMlp implements Workload {
+public final class AiaasMlp extends MlpWorkload {
 
-    private final MlpTask task;
     private Model model;
     private INDArray x;
     private INDArray y;
@@ -31,22 +30,12 @@ public final class AiaasMlp implements Workload {
 
     /** The workload for {@code task}; nothing is allocated before {@link #setup()}. */
     public AiaasMlp(MlpTask task) {
-        this.task = task;
-    }
-
-    @Override
-    public String benchmark() {
-        return task.benchmark();
+        super(task);
     }
 
     @Override
     public String engine() {
         return "aiaas";
-    }
-
-    @Override
-    public double flopsPerStep() {
-        return task.flops();
     }
 
     @Override

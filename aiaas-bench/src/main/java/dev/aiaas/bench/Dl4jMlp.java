@@ -19,9 +19,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * build it. A training step is {@code fit(DataSet)} on one-hot labels; inference is
  * {@code output(x)}, whose new array is closed here. x is given in 'c' order, DL4J's layout.
  */
-public final class Dl4jMlp implements Workload {
+public final class Dl4jMlp extends MlpWorkload {
 
-    private final MlpTask task;
     private MultiLayerNetwork net;
     private INDArray x;
     private INDArray y;
@@ -29,22 +28,12 @@ public final class Dl4jMlp implements Workload {
 
     /** The workload for {@code task}; nothing is allocated before {@link #setup()}. */
     public Dl4jMlp(MlpTask task) {
-        this.task = task;
-    }
-
-    @Override
-    public String benchmark() {
-        return task.benchmark();
+        super(task);
     }
 
     @Override
     public String engine() {
         return "dl4j";
-    }
-
-    @Override
-    public double flopsPerStep() {
-        return task.flops();
     }
 
     @Override

@@ -17,9 +17,8 @@ import org.nd4j.linalg.learning.config.Adam;
  * step is {@code fit(DataSet)}; inference is {@code output(placeholders, "logits")}, whose new
  * array is closed here. Weights are He-uniform from {@link Inputs}.
  */
-public final class SameDiffMlp implements Workload {
+public final class SameDiffMlp extends MlpWorkload {
 
-    private final MlpTask task;
     private SameDiff sd;
     private INDArray x;
     private INDArray y;
@@ -28,22 +27,12 @@ public final class SameDiffMlp implements Workload {
 
     /** The workload for {@code task}; nothing is allocated before {@link #setup()}. */
     public SameDiffMlp(MlpTask task) {
-        this.task = task;
-    }
-
-    @Override
-    public String benchmark() {
-        return task.benchmark();
+        super(task);
     }
 
     @Override
     public String engine() {
         return "samediff";
-    }
-
-    @Override
-    public double flopsPerStep() {
-        return task.flops();
     }
 
     @Override

@@ -1,0 +1,25 @@
+package dev.aiaas.bench;
+
+/**
+ * What the MLP workloads of every engine share: the task they run, its benchmark name and its
+ * FLOPs per step. Subclasses give the engine and the work.
+ */
+abstract class MlpWorkload implements Workload {
+    /** The network shape, batch size and kind of step. */
+    protected final MlpTask task;
+
+    /** The workload for {@code task}; nothing is allocated before {@link #setup()}. */
+    MlpWorkload(MlpTask task) {
+        this.task = task;
+    }
+
+    @Override
+    public final String benchmark() {
+        return task.benchmark();
+    }
+
+    @Override
+    public final double flopsPerStep() {
+        return task.flops();
+    }
+}
