@@ -76,8 +76,14 @@ public final class Losses {
         };
     }
 
+    /**
+     * {@code a} itself when its elements lie in memory in {@code order} (a contiguous vector does
+     * in either order), else a copy (the caller then pays an allocation: pass matching orders).
+     */
     static INDArray contiguous(INDArray a, char order) {
-        return a.ordering() == order && a.length() == a.data().length() ? a : a.dup(order);
+        boolean dense = a.length() == a.data().length();
+        boolean vector = a.rank() == 1 || a.rows() == 1 || a.columns() == 1;
+        return dense && (a.ordering() == order || vector) ? a : a.dup(order);
     }
 
     private static void checkSameShape(INDArray p, INDArray t, String name) {

@@ -2,6 +2,7 @@ package dev.aiaas.core.nn;
 
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.internal.Gemm;
+import dev.aiaas.core.internal.PreparedOp;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -124,13 +125,14 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
             if (small) {
                 addBias(Buf.of(z), Buf.of(b), rows);
             } else {
-                Nd4j.getExecutioner().exec(new BiasAdd(z, b, z, false));
+                ws.op("bias", rows, new INDArray[] {z, b, z}, () -> PreparedOp.of(new BiasAdd(z, b, z, false),
+                        new INDArray[] {z, b}, new INDArray[] {z}, new double[0], new boolean[] {false})).exec();
             }
             if (activation.equals(Activation.IDENTITY)) {
                 return z;
             }
             if (activation.equals(Activation.RELU) && !small) {
-                Nd4j.getExecutioner().exec(new RectifiedLinear(z, z, 0.0));
+                ws.op("relu", rows, new INDArray[] {z}, () -> PreparedOp.of(new RectifiedLinear(z, z, 0.0), z)).exec();
                 return z;
             }
             INDArray y = activation.needsInput() ? ws.matrix("y", rows, units) : z;
@@ -145,7 +147,9 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
             if (activation.equals(Activation.RELU) && (long) rows * units > SMALL) {
                 // δ = ∂L/∂y where y > 0 (y > 0 exactly where z > 0)
                 delta = ws.matrix("delta", rows, units);
-                Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(y, dy, delta));
+                INDArray d = delta;
+                ws.op("relu_bp", rows, new INDArray[] {y, dy, d}, () -> PreparedOp.of(new RectifiedLinearDerivative(y, dy, d),
+                        new INDArray[] {y, dy}, new INDArray[] {d}, new double[] {0.0}, new boolean[0])).exec();
             } else if (!activation.equals(Activation.IDENTITY)) {
                 delta = ws.matrix("delta", rows, units);
                 Buf zb = activation.needsInput() ? Buf.of(ws.matrix("z", rows, units)) : null;

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import dev.aiaas.core.internal.PreparedOp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The working buffers of one layer instance, made once per batch size and reused: a training
+ * The working buffers (and prepared ND4J ops over them) of one layer instance, made once per batch size and reused: a training
  * loop with a fixed batch size allocates nothing after its first step. Holds the buffers of at
  * most {@value #MAX_BATCH_SIZES} batch sizes (the full batch, the last partial batch, and a few
  * prediction sizes); older ones are closed.
@@ -18,7 +20,7 @@ final class Workspace implements AutoCloseable {
     static final int MAX_BATCH_SIZES = 4;
 
     private final DataType dataType;
-    private final LinkedHashMap<Long, Map<String, INDArray>> bySize = new LinkedHashMap<>(8, 0.75f, true);
+    private final LinkedHashMap<Long, Map<String, Object>> bySize = new LinkedHashMap<>(8, 0.75f, true);
 
     Workspace(DataType dataType) {
         this.dataType = dataType;
@@ -31,16 +33,8 @@ final class Workspace implements AutoCloseable {
 
     /** As {@link #matrix(String, long, long)}, filled with {@code initial} when made. */
     INDArray matrix(String name, long batch, long columns, double initial) {
-        Map<String, INDArray> m = bySize.get(batch);
-        if (m == null) {
-            if (bySize.size() == MAX_BATCH_SIZES) {
-                Long eldest = bySize.keySet().iterator().next();
-                closeAll(bySize.remove(eldest).values());
-            }
-            m = new LinkedHashMap<>();
-            bySize.put(batch, m);
-        }
-        INDArray a = m.get(name);
+        Map<String, Object> m = forSize(batch);
+        INDArray a = (INDArray) m.get(name);
         if (a == null) {
             a = Nd4j.create(dataType, new long[] {batch, columns}, 'f');
             if (initial != 0.0) {
@@ -51,19 +45,55 @@ final class Workspace implements AutoCloseable {
         return a;
     }
 
+    /**
+     * The op named {@code name} for this batch size, prepared over exactly {@code arrays}; made by
+     * {@code make} on first use, and made again (the old one closed) if the arrays changed.
+     */
+    PreparedOp op(String name, long batch, INDArray[] arrays, Supplier<PreparedOp> make) {
+        Map<String, Object> m = forSize(batch);
+        PreparedOp op = (PreparedOp) m.get(name);
+        if (op == null || !op.over(arrays)) {
+            if (op != null) {
+                op.close();
+            }
+            op = make.get();
+            m.put(name, op);
+        }
+        return op;
+    }
+
+    private Map<String, Object> forSize(long batch) {
+        Map<String, Object> m = bySize.get(batch);
+        if (m == null) {
+            if (bySize.size() == MAX_BATCH_SIZES) {
+                Long eldest = bySize.keySet().iterator().next();
+                closeAll(bySize.remove(eldest).values());
+            }
+            m = new LinkedHashMap<>();
+            bySize.put(batch, m);
+        }
+        return m;
+    }
+
     @Override
     public void close() {
-        for (Map<String, INDArray> m : bySize.values()) {
+        for (Map<String, Object> m : bySize.values()) {
             closeAll(m.values());
         }
         bySize.clear();
     }
 
-    private static void closeAll(Iterable<INDArray> arrays) {
-        List<INDArray> list = new ArrayList<>();
-        arrays.forEach(list::add);
-        for (INDArray a : list) {
-            if (a.closeable()) {
+    /** Closes ops first (their contexts refer to the arrays), then arrays. */
+    private static void closeAll(Iterable<Object> resources) {
+        List<Object> list = new ArrayList<>();
+        resources.forEach(list::add);
+        for (Object o : list) {
+            if (o instanceof PreparedOp op) {
+                op.close();
+            }
+        }
+        for (Object o : list) {
+            if (o instanceof INDArray a && a.closeable()) {
                 a.close();
             }
         }

@@ -1,0 +1,82 @@
+package dev.aiaas.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aiaas.core.backend.Backends;
+import dev.aiaas.core.loss.Loss;
+import dev.aiaas.core.loss.Losses;
+import dev.aiaas.core.nn.Activation;
+import dev.aiaas.core.nn.Layers;
+import dev.aiaas.core.nn.Model;
+import dev.aiaas.core.optim.Optimizer;
+import dev.aiaas.core.optim.Optimizers;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** After its first steps, a training step allocates no native memory. */
+class SteadyStateMemoryTest {
+
+    @Test
+    void nativeMemoryIsFlatOverThousandsOfSteps() {
+        Backends.current();
+        // outputs above and below Dense.SMALL, so both the native-op and the Java-loop paths run
+        try (Model m = Model.builder(100).add(Layers.dense(160, Activation.RELU)).add(Layers.dense(10)).seed(1).build();
+             Optimizer.State state = Optimizers.adam(1e-3).newState(m.parameterCount(), DataType.FLOAT)) {
+            Optimizer adam = Optimizers.adam(1e-3);
+            Loss loss = Losses.sparseSoftmaxCrossEntropy();
+            INDArray x = Nd4j.rand(DataType.FLOAT, 'c', 32, 100);
+            INDArray y = Nd4j.create(DataType.FLOAT, new long[] {32, 1}, 'f');
+            for (int i = 0; i < 32; i++) {
+                y.putScalar(i, i % 10);
+            }
+            INDArray g = Nd4j.create(DataType.FLOAT, new long[] {32, 10}, 'f');
+            long t = 0;
+            for (int i = 0; i < 50; i++) {
+                step(m, adam, state, loss, x, y, g, ++t);
+            }
+            try (AllocationCounter counter = new AllocationCounter()) {
+                for (int i = 0; i < 3000; i++) {
+                    step(m, adam, state, loss, x, y, g, ++t);
+                }
+                assertEquals(0, counter.allocations, "native allocations (JavaCPP pointers with a deallocator) in 3,000 steps");
+            }
+        }
+    }
+
+    @Test
+    void theCounterSeesAnAllocation() {
+        Backends.current();
+        try (AllocationCounter counter = new AllocationCounter()) {
+            INDArray a = Nd4j.create(DataType.FLOAT, 1000);
+            a.close();
+            assertTrue(counter.allocations > 0, "the counter must see ND4J's buffer allocation");
+        }
+    }
+
+    /**
+     * Counts the native allocations JavaCPP makes on this thread while it is open: each pointer
+     * with a deallocator registers with the innermost {@link PointerScope}; this one only counts
+     * (it takes no ownership, so nothing ND4J caches is freed early).
+     */
+    private static final class AllocationCounter extends PointerScope {
+        long allocations;
+
+        @Override
+        public PointerScope attach(Pointer p) {
+            allocations++;
+            return this;
+        }
+    }
+
+    private static void step(Model m, Optimizer o, Optimizer.State s, Loss loss, INDArray x, INDArray y, INDArray g, long t) {
+        INDArray out = m.forward(x, true);
+        loss.compute(out, y, g);
+        m.backward(g);
+        o.step(m.parameters(), m.gradients(), s, 1e-3, t);
+    }
+}
