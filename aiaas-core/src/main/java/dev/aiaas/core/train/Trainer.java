@@ -7,6 +7,7 @@ import dev.aiaas.core.loss.Loss;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.optim.Optimizer;
 import dev.aiaas.core.optim.Optimizers;
+import dev.aiaas.core.optim.Regularizer;
 import dev.aiaas.core.optim.Schedule;
 import dev.aiaas.core.optim.Schedules;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ public final class Trainer {
     private final double clipNorm;
     private final double clipValue;
     private final List<Callback> callbacks;
+    private final Regularizer regularizer;
 
     private Trainer(Builder b) {
         this.loss = b.loss;
@@ -61,6 +63,7 @@ public final class Trainer {
         this.clipNorm = b.clipNorm;
         this.clipValue = b.clipValue;
         this.callbacks = List.copyOf(b.callbacks);
+        this.regularizer = b.regularizer;
     }
 
     /** Starts a trainer for the given loss. Defaults: Adam(1e-3), 10 epochs, batch 32, seed 0. */
@@ -80,6 +83,7 @@ public final class Trainer {
         private double clipNorm;
         private double clipValue;
         private final List<Callback> callbacks = new ArrayList<>();
+        private Regularizer regularizer;
 
         private Builder(Loss loss) {
             if (loss == null) {
@@ -154,6 +158,19 @@ public final class Trainer {
                 throw new IllegalArgumentException("clipValue must be >= 0 (0 turns it off). Received: clipValue=" + maxValue);
             }
             this.clipValue = maxValue;
+            return this;
+        }
+
+        /**
+         * Penalises the dense layers' weights W (not biases) with R, for example
+         * {@code Regularizer.l2(1e-4)}: ∂R/∂W is added to ∇θ before clipping, and the logged
+         * {@code loss} and {@code val_loss} include R(θ) (Keras's semantics). Default: none.
+         */
+        public Builder regularizer(Regularizer regularizer) {
+            if (regularizer == null) {
+                throw new NullPointerException("regularizer must not be null; leave it unset for none");
+            }
+            this.regularizer = regularizer;
             return this;
         }
 
@@ -299,6 +316,7 @@ public final class Trainer {
         History history = new History();
         long steps = (trainIdx.length + batchSize - 1) / batchSize;
         TrainingContext ctx = new TrainingContext(model, epochs, steps);
+        List<long[]> kernels = regularizer == null ? List.of() : model.kernelSlices();
         long width = data.width;
         long k = data.k;
         try (Batches batches = new Batches(width, k, model.dataType());
@@ -324,6 +342,7 @@ public final class Trainer {
                         double l = loss.compute(out, batch.y, batch.grad);
                         correct += correct(out, batch.y);
                         model.backward(batch.grad);
+                        l += regularize(model, kernels);
                         clip(model.gradients());
                         t++;
                         lr = optimizer.learningRate() * schedule.factor(t, epoch) * ctx.learningRateFactor();
@@ -371,7 +390,13 @@ public final class Trainer {
             correct += correct(out, batch.y);
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put(prefix + "loss", lossSum / idx.length);
+        double penalty = 0;
+        if (regularizer != null) {
+            for (long[] k : model.kernelSlices()) {
+                penalty += regularizer.penalty(model.parameters(), k[0], k[1]);
+            }
+        }
+        m.put(prefix + "loss", lossSum / idx.length + penalty);
         if (classification()) {
             m.put(prefix + "accuracy", (double) correct / idx.length);
         }
@@ -427,6 +452,15 @@ public final class Trainer {
             }
         }
         return correct;
+    }
+
+    /** Adds ∂R/∂W to ∇θ over the kernels and returns R(θ); 0 without a regulariser. */
+    private double regularize(Model model, List<long[]> kernels) {
+        double r = 0;
+        for (long[] k : kernels) {
+            r += regularizer.addTo(model.parameters(), model.gradients(), k[0], k[1]);
+        }
+        return r;
     }
 
     private void clip(INDArray grads) {
