@@ -165,7 +165,7 @@ class TrainerTest {
     @Test
     void reduceOnPlateauHalvesTheRateAfterPatienceEpochsWithoutImprovement() {
         try (Model m = mlp(2)) {
-            TrainingContext ctx = new TrainingContext(m, 10, 1);
+            TrainingContext ctx = new TrainingContext(m, 10, 1, Optimizers.sgd(0.1), null, 0);
             Callback c = Callbacks.reduceLearningRateOnPlateau("loss", 0.5, 1, 0.2);
             double[] losses = {1.0, 0.9, 0.95, 0.93, 0.92, 0.91, 0.99, 0.99};
             double[] expected = {1, 1, 1, 0.5, 0.5, 0.25, 0.25, 0.2};
