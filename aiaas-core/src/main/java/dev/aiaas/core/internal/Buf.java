@@ -35,7 +35,8 @@ public final class Buf {
      *                                  more than {@code Integer.MAX_VALUE} elements
      */
     public static Buf of(INDArray a) {
-        if (a.length() != a.data().length()) {
+        // a view at offset 0 of its array shares that array's whole buffer: then the buffer is longer
+        if (a.length() > a.data().length() || (a.length() != a.data().length() && !denseStrides(a))) {
             throw new IllegalArgumentException("expected a contiguous array whose buffer holds exactly its "
                     + a.length() + " elements, got one over a buffer of " + a.data().length());
         }
@@ -51,6 +52,22 @@ public final class Buf {
             return new Buf(null, a.data().asNioDouble().slice(), n);
         }
         throw new IllegalArgumentException("expected a FLOAT or DOUBLE array, got " + a.dataType());
+    }
+
+    /** Whether a's elements lie one after another in memory, in its own order. */
+    private static boolean denseStrides(INDArray a) {
+        long[] shape = a.shape();
+        long[] stride = a.stride();
+        long expect = 1;
+        boolean c = a.ordering() == 'c';
+        for (int k = 0; k < shape.length; k++) {
+            int i = c ? shape.length - 1 - k : k;
+            if (shape[i] != 1 && stride[i] != expect) {
+                return false;
+            }
+            expect *= shape[i];
+        }
+        return true;
     }
 
     /** Element i. */

@@ -2,9 +2,12 @@ package dev.aiaas.core.io;
 
 import dev.aiaas.core.nn.Activation;
 import dev.aiaas.core.nn.ActivationLayer;
+import dev.aiaas.core.nn.BatchNorm;
 import dev.aiaas.core.nn.Dense;
+import dev.aiaas.core.nn.Dropout;
 import dev.aiaas.core.nn.Initializer;
 import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.LayerNorm;
 import dev.aiaas.core.nn.Residual;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +50,19 @@ final class LayerCodec {
                 return h.wrap(() -> new Dense(units, new Activation(act, alpha), new Initializer(kernel, kernelValue),
                         new Initializer(bias, biasValue)));
             }
+            case "dropout" -> {
+                double rate = h.getDouble(prefix + "rate");
+                return h.wrap(() -> new Dropout(rate));
+            }
+            case "layer_norm" -> {
+                double epsilon = h.getDouble(prefix + "epsilon");
+                return h.wrap(() -> new LayerNorm(epsilon));
+            }
+            case "batch_norm" -> {
+                double momentum = h.getDouble(prefix + "momentum");
+                double epsilon = h.getDouble(prefix + "epsilon");
+                return h.wrap(() -> new BatchNorm(momentum, epsilon));
+            }
             case "residual" -> {
                 int n = h.getInt(prefix + "layers");
                 List<Layer> inner = new ArrayList<>();
@@ -60,7 +76,7 @@ final class LayerCodec {
                     double alpha = h.getDouble(prefix + "alpha");
                     return h.wrap(() -> new ActivationLayer(new Activation(type, alpha)));
                 }
-                throw h.error("unknown layer type '" + type + "' at " + prefix + "type; this library knows dense, residual and "
+                throw h.error("unknown layer type '" + type + "' at " + prefix + "type; this library knows dense, dropout, layer_norm, batch_norm, residual and "
                         + String.join(", ", Activation.NAMES) + " (was the file written by a newer aiaas?)");
             }
         }

@@ -62,4 +62,29 @@ public final class Layers {
     public static Residual residual(Layer... layers) {
         return new Residual(List.of(layers));
     }
+
+    /** Inverted dropout of the given rate in [0, 1): identity outside training. */
+    public static Dropout dropout(double rate) {
+        return new Dropout(rate);
+    }
+
+    /** Layer normalisation over each example's features, ε = 1e-5. */
+    public static LayerNorm layerNorm() {
+        return new LayerNorm(LayerNorm.DEFAULT_EPSILON);
+    }
+
+    /** Layer normalisation with the given ε &gt; 0. */
+    public static LayerNorm layerNorm(double epsilon) {
+        return new LayerNorm(epsilon);
+    }
+
+    /** Batch normalisation with Keras's defaults: momentum 0.99, ε = 1e-3. */
+    public static BatchNorm batchNorm() {
+        return new BatchNorm(BatchNorm.DEFAULT_MOMENTUM, BatchNorm.DEFAULT_EPSILON);
+    }
+
+    /** Batch normalisation with the given momentum in [0, 1) (Keras convention) and ε &gt; 0. */
+    public static BatchNorm batchNorm(double momentum, double epsilon) {
+        return new BatchNorm(momentum, epsilon);
+    }
 }

@@ -139,6 +139,31 @@ public final class Model implements AutoCloseable {
         return chain.parameterCount();
     }
 
+    /**
+     * Where the weight matrices W of the dense layers (nested ones in residual blocks included)
+     * lie in θ: each range {@code [from, to)}, in layer order. Biases and the normalisation
+     * layers' parameters are not in them. Used to regularise weights only.
+     */
+    public List<long[]> kernelSlices() {
+        List<long[]> out = new ArrayList<>();
+        kernelSlices(chain.layers, inputShape, 0, out);
+        return out;
+    }
+
+    private static void kernelSlices(List<Layer> layers, long[] inputShape, long base, List<long[]> out) {
+        long[] s = inputShape;
+        long offset = base;
+        for (Layer l : layers) {
+            if (l instanceof Dense d) {
+                out.add(new long[] {offset, offset + s[0] * d.units()}); // W comes first in a dense slice
+            } else if (l instanceof Residual r) {
+                kernelSlices(r.layers(), s, offset, out);
+            }
+            offset += l.parameterCount(s);
+            s = l.outputShape(s);
+        }
+    }
+
     /** θ: a live 1-D view of length P (writes change the model). */
     public INDArray parameters() {
         checkOpen();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.aiaas.core.io.ModelIO;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The catalogue of callbacks. */
@@ -32,6 +33,41 @@ public final class Callbacks {
             throw new IllegalArgumentException("minDelta must be >= 0. Received: minDelta=" + minDelta);
         }
         return new EarlyStopping(monitor, patience, minDelta, restoreBest);
+    }
+
+    /** The provenance key under which {@link #checkpoint} stores the number of epochs completed. */
+    public static final String EPOCH_KEY = "epoch";
+
+    /**
+     * Saves a resumable checkpoint ({@link ModelIO#saveCheckpoint}: the model, the optimiser, its
+     * state and the step, with the epochs completed under the provenance key {@value #EPOCH_KEY})
+     * to {@code file} at the end of every {@code everyEpochs}-th epoch, replacing the previous one
+     * atomically. Resume with {@code trainer.resume(ModelIO.loadCheckpoint(file), x, y)}.
+     *
+     * @throws IllegalArgumentException when {@code everyEpochs} &lt; 1
+     */
+    public static Callback checkpoint(Path file, int everyEpochs) {
+        if (file == null) {
+            throw new NullPointerException("file must not be null");
+        }
+        if (everyEpochs < 1) {
+            throw new IllegalArgumentException("everyEpochs must be a positive integer. Received: everyEpochs=" + everyEpochs);
+        }
+        return new Callback() {
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs, TrainingContext context) {
+                int done = epoch + 1;
+                if (done % everyEpochs != 0) {
+                    return;
+                }
+                try {
+                    ModelIO.saveCheckpoint(context.model(), context.optimizer(), context.optimizerState(), context.step(),
+                            Map.of(EPOCH_KEY, Integer.toString(done)), file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the checkpoint " + file + " after epoch " + done + ": " + e.getMessage(), e);
+                }
+            }
+        };
     }
 
     /** Throws {@link DivergenceException} as soon as a batch's loss is NaN or infinite. */

@@ -1,5 +1,7 @@
 package dev.aiaas.core.train;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -62,6 +64,24 @@ public final class History {
             throw new IllegalArgumentException("'" + key + "' was not logged; logged: " + keys());
         }
         return v;
+    }
+
+    /** {@link #writeChart(Path, int, int)} at 800x600 pixels. */
+    public void writeChart(Path png) throws IOException {
+        writeChart(png, 800, 600);
+    }
+
+    /**
+     * Draws the history as a PNG of {@code width x height} pixels: {@code loss} and
+     * {@code val_loss} per epoch in the upper panel and, when logged, {@code accuracy} and
+     * {@code val_accuracy} in the lower one, with axes, ticks and a legend. Needs no display
+     * (drawn into a {@code BufferedImage}). The file is written beside the target and moved over it.
+     *
+     * @throws IllegalArgumentException when the size is under 200x150
+     * @throws IllegalStateException    when no epoch has run
+     */
+    public void writeChart(Path png, int width, int height) throws IOException {
+        Chart.write(this, png, width, height);
     }
 
     @Override

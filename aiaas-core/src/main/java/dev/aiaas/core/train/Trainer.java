@@ -3,10 +3,12 @@ package dev.aiaas.core.train;
 import dev.aiaas.core.data.Dataset;
 import dev.aiaas.core.data.OneHot;
 import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.io.ModelIO;
 import dev.aiaas.core.loss.Loss;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.optim.Optimizer;
 import dev.aiaas.core.optim.Optimizers;
+import dev.aiaas.core.optim.Regularizer;
 import dev.aiaas.core.optim.Schedule;
 import dev.aiaas.core.optim.Schedules;
 import java.util.ArrayList;
@@ -32,7 +34,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * History history = trainer.fit(model, x, y);    // x [n, d]; y [n] class indices
  * }</pre>
  *
- * <p>Each epoch visits the training examples in an order shuffled from the seed; the same seed,
+ * <p>Each epoch visits the training examples in an order shuffled from (seed, epoch); the same seed,
  * model and data on the same machine give the same parameters, bit for bit. The last batch of an
  * epoch may be smaller. Classification losses also log {@code accuracy}. A Trainer is immutable
  * and may be reused; each {@link #fit} owns its buffers and frees them before returning.
@@ -49,6 +51,7 @@ public final class Trainer {
     private final double clipNorm;
     private final double clipValue;
     private final List<Callback> callbacks;
+    private final Regularizer regularizer;
 
     private Trainer(Builder b) {
         this.loss = b.loss;
@@ -61,6 +64,7 @@ public final class Trainer {
         this.clipNorm = b.clipNorm;
         this.clipValue = b.clipValue;
         this.callbacks = List.copyOf(b.callbacks);
+        this.regularizer = b.regularizer;
     }
 
     /** Starts a trainer for the given loss. Defaults: Adam(1e-3), 10 epochs, batch 32, seed 0. */
@@ -80,6 +84,7 @@ public final class Trainer {
         private double clipNorm;
         private double clipValue;
         private final List<Callback> callbacks = new ArrayList<>();
+        private Regularizer regularizer;
 
         private Builder(Loss loss) {
             if (loss == null) {
@@ -154,6 +159,19 @@ public final class Trainer {
                 throw new IllegalArgumentException("clipValue must be >= 0 (0 turns it off). Received: clipValue=" + maxValue);
             }
             this.clipValue = maxValue;
+            return this;
+        }
+
+        /**
+         * Penalises the dense layers' weights W (not biases) with R, for example
+         * {@code Regularizer.l2(1e-4)}: ∂R/∂W is added to ∇θ before clipping, and the logged
+         * {@code loss} and {@code val_loss} include R(θ) (Keras's semantics). Default: none.
+         */
+        public Builder regularizer(Regularizer regularizer) {
+            if (regularizer == null) {
+                throw new NullPointerException("regularizer must not be null; leave it unset for none");
+            }
+            this.regularizer = regularizer;
             return this;
         }
 
@@ -238,6 +256,50 @@ public final class Trainer {
      * {@code validationSplit} applies).
      */
     public History fit(Model model, INDArray x, INDArray y, INDArray xVal, INDArray yVal) {
+        return fit(model, x, y, xVal, yVal, null);
+    }
+
+    /**
+     * Continues the run saved in {@code checkpoint} (by {@link Callbacks#checkpoint}) on the same
+     * data, up to this trainer's {@code epochs} in all: trains {@code checkpoint.model()} in place
+     * with the checkpoint's optimiser state, from its step and epoch. With the same settings and
+     * data, training E₁ epochs, checkpointing and resuming gives the parameters of an unbroken
+     * run, bit for bit: each epoch's shuffle is derived from (seed, epoch), not from a running
+     * stream. Not restored: callbacks' own state (early stopping's best value, the
+     * reduce-on-plateau factor) and dropout's mask stream, which restarts from the model's seed.
+     * The returned history holds the resumed epochs only.
+     *
+     * @throws IllegalArgumentException when the checkpoint's optimiser differs from this trainer's,
+     *                                  its provenance lacks {@code epoch}, or it already ran {@code epochs}
+     */
+    public History resume(ModelIO.Checkpoint checkpoint, INDArray x, INDArray y) {
+        return resume(checkpoint, x, y, null, null);
+    }
+
+    /** {@link #resume(ModelIO.Checkpoint, INDArray, INDArray)} with validation data (both null for none). */
+    public History resume(ModelIO.Checkpoint checkpoint, INDArray x, INDArray y, INDArray xVal, INDArray yVal) {
+        if (!checkpoint.optimizer().equals(optimizer)) {
+            throw new IllegalArgumentException("the checkpoint was trained with " + checkpoint.optimizer() + " but this trainer uses "
+                    + optimizer + "; build the trainer with .optimizer(checkpoint.optimizer())");
+        }
+        String e = checkpoint.provenance().get(Callbacks.EPOCH_KEY);
+        if (e == null) {
+            throw new IllegalArgumentException("the checkpoint's provenance has no '" + Callbacks.EPOCH_KEY
+                    + "' entry, so the epoch to resume from is unknown; write checkpoints with Callbacks.checkpoint");
+        }
+        int done = Integer.parseInt(e);
+        if (done >= epochs) {
+            throw new IllegalArgumentException("the checkpoint already completed " + done + " epochs and this trainer runs " + epochs
+                    + " in all; set epochs(n) with n > " + done);
+        }
+        return fit(checkpoint.model(), x, y, xVal, yVal, new Start(checkpoint.state(), checkpoint.step(), done));
+    }
+
+    /** Where a resumed run starts: the optimiser state to continue, the step and the epochs done. */
+    private record Start(Optimizer.State state, long step, int epoch) {
+    }
+
+    private History fit(Model model, INDArray x, INDArray y, INDArray xVal, INDArray yVal, Start start) {
         if ((xVal == null) != (yVal == null)) {
             throw new IllegalArgumentException("give both xVal and yVal, or neither");
         }
@@ -273,7 +335,7 @@ public final class Trainer {
                 valIdx = null;
             }
             try {
-                return run(model, all, trainIdx, val != null ? val : (valIdx != null ? all : null), valIdx, random);
+                return run(model, all, trainIdx, val != null ? val : (valIdx != null ? all : null), valIdx, start);
             } finally {
                 if (val != null) {
                     val.close();
@@ -295,39 +357,45 @@ public final class Trainer {
         }
     }
 
-    private History run(Model model, Examples data, int[] trainIdx, Examples valData, int[] valIdx, SplittableRandom random) {
+    private History run(Model model, Examples data, int[] trainIdx, Examples valData, int[] valIdx, Start start) {
         History history = new History();
         long steps = (trainIdx.length + batchSize - 1) / batchSize;
-        TrainingContext ctx = new TrainingContext(model, epochs, steps);
+        List<long[]> kernels = regularizer == null ? List.of() : model.kernelSlices();
         long width = data.width;
         long k = data.k;
+        int[] order = new int[trainIdx.length];
         try (Batches batches = new Batches(width, k, model.dataType());
-             Optimizer.State state = optimizer.newState(model.parameters().length(), model.dataType())) {
-            long t = 0;
+             Optimizer.State own = start == null ? optimizer.newState(model.parameters().length(), model.dataType()) : null) {
+            Optimizer.State state = start == null ? own : start.state();
+            long t = start == null ? 0 : start.step();
+            TrainingContext ctx = new TrainingContext(model, epochs, steps, optimizer, state, t);
             for (Callback c : callbacks) {
                 c.onTrainBegin(ctx);
             }
             try {
-                for (int epoch = 0; epoch < epochs; epoch++) {
+                for (int epoch = start == null ? 0 : start.epoch(); epoch < epochs; epoch++) {
                     for (Callback c : callbacks) {
                         c.onEpochBegin(epoch, ctx);
                     }
-                    shuffle(trainIdx, random);
+                    System.arraycopy(trainIdx, 0, order, 0, order.length);
+                    shuffle(order, epochStream(seed, epoch));
                     double lossSum = 0;
                     long correct = 0;
                     double lr = 0;
-                    for (int start = 0; start < trainIdx.length; start += batchSize) {
-                        int b = Math.min(batchSize, trainIdx.length - start);
+                    for (int from = 0; from < order.length; from += batchSize) {
+                        int b = Math.min(batchSize, order.length - from);
                         Batch batch = batches.get(b);
-                        data.gather(trainIdx, start, b, batch);
+                        data.gather(order, from, b, batch);
                         INDArray out = model.forward(batch.x, true);
                         double l = loss.compute(out, batch.y, batch.grad);
                         correct += correct(out, batch.y);
                         model.backward(batch.grad);
+                        l += regularize(model, kernels);
                         clip(model.gradients());
                         t++;
                         lr = optimizer.learningRate() * schedule.factor(t, epoch) * ctx.learningRateFactor();
                         optimizer.step(model.parameters(), model.gradients(), state, lr, t);
+                        ctx.step(t);
                         lossSum += l * b;
                         for (Callback c : callbacks) {
                             c.onBatchEnd(t, l, ctx);
@@ -371,7 +439,13 @@ public final class Trainer {
             correct += correct(out, batch.y);
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put(prefix + "loss", lossSum / idx.length);
+        double penalty = 0;
+        if (regularizer != null) {
+            for (long[] k : model.kernelSlices()) {
+                penalty += regularizer.penalty(model.parameters(), k[0], k[1]);
+            }
+        }
+        m.put(prefix + "loss", lossSum / idx.length + penalty);
         if (classification()) {
             m.put(prefix + "accuracy", (double) correct / idx.length);
         }
@@ -429,6 +503,15 @@ public final class Trainer {
         return correct;
     }
 
+    /** Adds ∂R/∂W to ∇θ over the kernels and returns R(θ); 0 without a regulariser. */
+    private double regularize(Model model, List<long[]> kernels) {
+        double r = 0;
+        for (long[] k : kernels) {
+            r += regularizer.addTo(model.parameters(), model.gradients(), k[0], k[1]);
+        }
+        return r;
+    }
+
     private void clip(INDArray grads) {
         if (clipValue == 0 && clipNorm == 0) {
             return;
@@ -465,6 +548,16 @@ public final class Trainer {
             a[i] = i;
         }
         return a;
+    }
+
+    /**
+     * The stream of epoch {@code epoch}'s shuffle, a function of (seed, epoch) alone, so that a
+     * resumed run shuffles as an unbroken one would. The validation split uses
+     * {@code new SplittableRandom(seed)}; epoch e uses the seed plus (e + 1) golden-ratio
+     * increments (SplittableRandom's own seed spacing), whose streams are independent.
+     */
+    static SplittableRandom epochStream(long seed, int epoch) {
+        return new SplittableRandom(seed + 0x9E3779B97F4A7C15L * (epoch + 1L));
     }
 
     /** Fisher-Yates shuffle from the given stream. */

@@ -1,10 +1,12 @@
 package dev.aiaas.core.train;
 
 import dev.aiaas.core.nn.Model;
+import dev.aiaas.core.optim.Optimizer;
 
 /**
- * What callbacks may see and change during training: the model, a stop request and the
- * learning-rate multiplier (on top of the schedule).
+ * What callbacks may see and change during training: the model, the optimiser with its state
+ * and the step count (what a checkpoint needs), a stop request and the learning-rate multiplier
+ * (on top of the schedule).
  */
 public final class TrainingContext {
     private final Model model;
@@ -12,11 +14,36 @@ public final class TrainingContext {
     private final long stepsPerEpoch;
     private boolean stopRequested;
     private double learningRateFactor = 1.0;
+    private final Optimizer optimizer;
+    private final Optimizer.State optimizerState;
+    private long step;
 
-    TrainingContext(Model model, int epochs, long stepsPerEpoch) {
+    TrainingContext(Model model, int epochs, long stepsPerEpoch, Optimizer optimizer, Optimizer.State optimizerState, long step) {
         this.model = model;
         this.epochs = epochs;
         this.stepsPerEpoch = stepsPerEpoch;
+        this.optimizer = optimizer;
+        this.optimizerState = optimizerState;
+        this.step = step;
+    }
+
+    /** The optimiser in use. */
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** The optimiser's state for this run (live: read it, for example to save a checkpoint; do not close it). */
+    public Optimizer.State optimizerState() {
+        return optimizerState;
+    }
+
+    /** Optimiser steps taken so far, counting those before a resumed checkpoint. */
+    public long step() {
+        return step;
+    }
+
+    void step(long step) {
+        this.step = step;
     }
 
     /** The model being trained. */

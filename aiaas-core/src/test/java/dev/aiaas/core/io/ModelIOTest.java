@@ -66,6 +66,24 @@ class ModelIOTest {
     }
 
     @Test
+    void dropoutAndNormalisationLayersRoundTripWithTheirRunningStatistics(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("norm.aiaas");
+        INDArray x = Nd4j.rand(DataType.FLOAT, 'f', 5, 6);
+        try (Model m = Model.builder(6)
+                .add(Layers.dense(8, Activation.RELU)).add(Layers.batchNorm(0.9, 1e-5)).add(Layers.dropout(0.3))
+                .add(Layers.residual(Layers.layerNorm(1e-4), Layers.dense(8))).add(Layers.dense(2))
+                .seed(5).build()) {
+            m.forward(x, true); // moves the running statistics away from their initial values
+            ModelIO.save(m, file);
+            try (Model back = ModelIO.load(file)) {
+                assertEquals(m.layers(), back.layers());
+                assertEquals(m.parameters(), back.parameters());
+                assertEquals(m.predict(x), back.predict(x));
+            }
+        }
+    }
+
+    @Test
     void checkpointKeepsTheOptimiserStateSoResumingMatchesAnUnbrokenRun(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("ckpt.aiaas");
         INDArray x = Nd4j.rand(DataType.FLOAT, 'f', 4, 6);

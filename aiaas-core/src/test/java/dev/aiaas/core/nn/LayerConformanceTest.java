@@ -39,7 +39,11 @@ class LayerConformanceTest {
                 Layers.dense(3, Activation.TANH, Initializer.heNormal(), Initializer.constant(0.1)),
                 Layers.relu(), Layers.leakyRelu(0.2), Layers.gelu(), Layers.tanh(), Layers.sigmoid(), Layers.softmax(),
                 Layers.identity(),
-                Layers.residual(Layers.dense(5, Activation.TANH), Layers.dense(5)));
+                Layers.residual(Layers.dense(5, Activation.TANH), Layers.dense(5)),
+                Layers.dropout(0.0), // rate > 0: DropoutTest (a new mask per training forward)
+                Layers.layerNorm(), Layers.layerNorm(1e-3),
+                Layers.batchNorm(), Layers.batchNorm(0.9, 1e-5), // training mode: batch statistics
+                Layers.residual(Layers.layerNorm(), Layers.dense(5, Activation.GELU)));
     }
 
     private static final long IN = 5;

@@ -6,12 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class ModelTest {
+
+    @Test
+    void kernelSlicesFindEveryDenseWeightMatrixAndNothingElse() {
+        // dense 3→4: W [0, 12), b [12, 16); layer norm [16, 24); residual(dense 4→4: W [24, 40), b [40, 44));
+        // batch norm [44, 60); dense 4→2: W [60, 68), b [68, 70)
+        try (Model m = Model.builder(3).add(Layers.dense(4)).add(Layers.layerNorm()).add(Layers.residual(Layers.dense(4)))
+                .add(Layers.batchNorm()).add(Layers.dense(2)).build()) {
+            assertEquals(70, m.parameterCount());
+            List<long[]> k = m.kernelSlices();
+            assertEquals(3, k.size());
+            assertArrayEquals(new long[] {0, 12}, k.get(0));
+            assertArrayEquals(new long[] {24, 40}, k.get(1));
+            assertArrayEquals(new long[] {60, 68}, k.get(2));
+        }
+    }
 
     @Test
     void summaryListsLayersShapesAndCounts() {

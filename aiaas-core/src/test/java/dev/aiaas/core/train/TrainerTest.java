@@ -13,6 +13,7 @@ import dev.aiaas.core.nn.Activation;
 import dev.aiaas.core.nn.Layers;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.optim.Optimizers;
+import dev.aiaas.core.optim.Regularizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -164,7 +165,7 @@ class TrainerTest {
     @Test
     void reduceOnPlateauHalvesTheRateAfterPatienceEpochsWithoutImprovement() {
         try (Model m = mlp(2)) {
-            TrainingContext ctx = new TrainingContext(m, 10, 1);
+            TrainingContext ctx = new TrainingContext(m, 10, 1, Optimizers.sgd(0.1), null, 0);
             Callback c = Callbacks.reduceLearningRateOnPlateau("loss", 0.5, 1, 0.2);
             double[] losses = {1.0, 0.9, 0.95, 0.93, 0.92, 0.91, 0.99, 0.99};
             double[] expected = {1, 1, 1, 0.5, 0.5, 0.25, 0.25, 0.2};
@@ -207,6 +208,43 @@ class TrainerTest {
         assertEquals("epoch,loss,accuracy,lr", lines.get(0));
         assertEquals(3, lines.size());
         assertTrue(lines.get(2).startsWith("2,"), lines.toString());
+    }
+
+    @Test
+    void anL2RegularizerAddsItsPenaltyToTheLossAndItsGradientToTheKernelsOnly() {
+        INDArray[] d = blobs(30, 4);
+        double lambda = 0.05;
+        double lr = 0.1;
+        Trainer.Builder b = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).optimizer(Optimizers.sgd(lr))
+                .epochs(1).batchSize(30).seed(1);
+        try (Model plain = mlp64(); Model reg = mlp64()) {
+            INDArray w0 = reg.parameters().dup();
+            double penalty = 0;
+            for (long[] k : reg.kernelSlices()) {
+                for (long i = k[0]; i < k[1]; i++) {
+                    penalty += lambda * w0.getDouble(i) * w0.getDouble(i);
+                }
+            }
+            History hp = b.build().fit(plain, d[0], d[1]);
+            History hr = b.regularizer(Regularizer.l2(lambda)).build().fit(reg, d[0], d[1]);
+            // one full-batch step: the loss is taken before it, so it differs by R(θ₀) exactly
+            assertEquals(hp.last("loss") + penalty, hr.last("loss"), 1e-9);
+            // θ_reg = θ_plain − η·2λW on kernels; biases equal
+            INDArray expected = plain.parameters().dup();
+            for (long[] k : reg.kernelSlices()) {
+                for (long i = k[0]; i < k[1]; i++) {
+                    expected.putScalar(i, expected.getDouble(i) - lr * 2 * lambda * w0.getDouble(i));
+                }
+            }
+            for (long i = 0; i < expected.length(); i++) {
+                assertEquals(expected.getDouble(i), reg.parameters().getDouble(i), 1e-12, "θ[" + i + "]");
+            }
+        }
+    }
+
+    private static Model mlp64() {
+        return Model.builder(4).add(Layers.dense(5, Activation.TANH)).add(Layers.residual(Layers.dense(5)))
+                .add(Layers.dense(3)).dataType(DataType.DOUBLE).seed(2).build();
     }
 
     @Test

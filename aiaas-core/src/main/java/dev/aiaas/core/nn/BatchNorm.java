@@ -1,0 +1,187 @@
+package dev.aiaas.core.nn;
+
+import dev.aiaas.core.internal.Buf;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Batch normalisation (Ioffe and Szegedy 2015), with Keras's conventions: each feature is
+ * normalised over the batch in training and with running statistics at inference, then scaled
+ * and shifted.
+ *
+ * <pre>
+ * training:  μ_c = (1/B) Σ_r x_rc    σ²_c = (1/B) Σ_r (x_rc − μ_c)²    x̂_rc = (x_rc − μ_c) / √(σ²_c + ε)
+ *            mean_c ← m·mean_c + (1 − m)·μ_c      var_c ← m·var_c + (1 − m)·σ²_c   (the biased σ², as Keras)
+ * inference: x̂_rc = (x_rc − mean_c) / √(var_c + ε)
+ * both:      y_rc = γ_c x̂_rc + β_c
+ * ∂L/∂γ_c = Σ_r ∂L/∂y_rc x̂_rc    ∂L/∂β_c = Σ_r ∂L/∂y_rc
+ * ∂L/∂x_rc = (g_rc − mean_r g_·c − x̂_rc mean_r (g ⊙ x̂)_·c) / √(σ²_c + ε),  g = ∂L/∂y ⊙ γ
+ * </pre>
+ *
+ * <p>Momentum m is Keras's (0.99 by default: the running value keeps 99% of itself per step;
+ * PyTorch's {@code momentum=0.1} is 1 − m). ε defaults to Keras's 1e-3.
+ *
+ * <p>Shapes: x and y {@code [B, d]}. θ's slice, in order: γ {@code [d]} (initialised to 1),
+ * β {@code [d]} (0), then the running mean {@code [d]} (0) and running variance {@code [d]} (1),
+ * so {@link #parameterCount} is 4d. <b>The running statistics live in θ but are not trained:</b>
+ * this layer writes them in each training {@code forward} and always writes 0 into their ∇θ
+ * entries. That keeps the model one flat vector that {@code ModelIO} saves and loads as it is,
+ * with no second kind of state. Optimisers that move a parameter only through its gradient (SGD,
+ * momentum, Nesterov, Adam, RMSProp, AdaGrad) leave them alone; AdamW's decoupled decay
+ * θ ← θ(1 − ηλ) reaches them too, shrinking them by ηλ (about 1e-5) per step before the next
+ * momentum update re-estimates them: a relative bias of about ηλ·m/(1 − m), 1e-3 for η = 1e-3,
+ * λ = 0.01, m = 0.99.
+ *
+ * @param momentum m, in [0, 1)
+ * @param epsilon  ε &gt; 0, added to the variance
+ */
+public record BatchNorm(double momentum, double epsilon) implements Layer {
+
+    /** Keras's default momentum, used by {@link Layers#batchNorm()}. */
+    public static final double DEFAULT_MOMENTUM = 0.99;
+    /** Keras's default ε, used by {@link Layers#batchNorm()}. */
+    public static final double DEFAULT_EPSILON = 1e-3;
+
+    /** Validates the settings. */
+    public BatchNorm {
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1) (Keras convention: the share of the running value kept "
+                    + "per step; PyTorch's momentum=0.1 is 0.9 here). Received: momentum=" + momentum);
+        }
+        if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
+            throw new IllegalArgumentException("epsilon must be positive and finite. Received: epsilon=" + epsilon);
+        }
+    }
+
+    @Override
+    public String type() {
+        return "batch_norm";
+    }
+
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        return ActivationLayer.flat(inputShape);
+    }
+
+    @Override
+    public long parameterCount(long[] inputShape) {
+        return 4 * ActivationLayer.flat(inputShape)[0];
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("momentum", momentum);
+        m.put("epsilon", epsilon);
+        return m;
+    }
+
+    @Override
+    public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
+        int d = Math.toIntExact(ActivationLayer.flat(inputShape)[0]);
+        Workspace ws = new Workspace(dataType);
+        return new Layer.Instance() {
+            private INDArray params;
+            private INDArray grads;
+            private final double[] inv = new double[d]; // 1/√(σ² + ε) of the last forward, per feature
+
+            @Override
+            public void bind(INDArray params, INDArray grads) {
+                this.params = params;
+                this.grads = grads;
+            }
+
+            @Override
+            public void initialise(SplittableRandom random) {
+                params.get(NDArrayIndex.interval(0, d)).assign(1.0);
+                params.get(NDArrayIndex.interval(d, 3 * d)).assign(0.0);
+                params.get(NDArrayIndex.interval(3 * d, 4 * d)).assign(1.0);
+            }
+
+            @Override
+            public INDArray forward(INDArray x, boolean training) {
+                int b = (int) x.rows();
+                Buf xb = Buf.of(x);
+                Buf p = Buf.of(params); // γ at c, β at d + c, mean at 2d + c, var at 3d + c
+                Buf xh = Buf.of(ws.matrix("xhat", b, d));
+                INDArray y = ws.matrix("y", b, d);
+                Buf yb = Buf.of(y);
+                for (int c = 0; c < d; c++) {
+                    int base = c * b;
+                    double mu;
+                    double var;
+                    if (training) {
+                        double s = 0;
+                        for (int r = 0; r < b; r++) {
+                            s += xb.get(base + r);
+                        }
+                        mu = s / b;
+                        double q = 0;
+                        for (int r = 0; r < b; r++) {
+                            double v = xb.get(base + r) - mu;
+                            q += v * v;
+                        }
+                        var = q / b;
+                        p.set(2 * d + c, momentum * p.get(2 * d + c) + (1 - momentum) * mu);
+                        p.set(3 * d + c, momentum * p.get(3 * d + c) + (1 - momentum) * var);
+                    } else {
+                        mu = p.get(2 * d + c);
+                        var = p.get(3 * d + c);
+                    }
+                    double iv = 1 / Math.sqrt(var + epsilon);
+                    inv[c] = iv;
+                    double gc = p.get(c);
+                    double bc = p.get(d + c);
+                    for (int r = 0; r < b; r++) {
+                        double h = (xb.get(base + r) - mu) * iv;
+                        xh.set(base + r, h);
+                        yb.set(base + r, gc * h + bc);
+                    }
+                }
+                return y;
+            }
+
+            @Override
+            public INDArray backward(INDArray x, INDArray y, INDArray dy, boolean needInput) {
+                int b = (int) x.rows();
+                Buf dyb = Buf.of(dy);
+                Buf p = Buf.of(params);
+                Buf gr = Buf.of(grads);
+                Buf xh = Buf.of(ws.matrix("xhat", b, d));
+                Buf o = needInput ? Buf.of(ws.matrix("dx", b, d)) : null;
+                for (int c = 0; c < d; c++) {
+                    int base = c * b;
+                    double sg = 0;
+                    double sb = 0;
+                    for (int r = 0; r < b; r++) {
+                        double g = dyb.get(base + r);
+                        sg += g * xh.get(base + r);
+                        sb += g;
+                    }
+                    gr.set(c, sg);
+                    gr.set(d + c, sb);
+                    gr.set(2 * d + c, 0.0); // running statistics: not trained
+                    gr.set(3 * d + c, 0.0);
+                    if (o != null) {
+                        // with g = γ ∂L/∂y: Σ_r g = γ·sb and Σ_r g x̂ = γ·sg
+                        double gc = p.get(c);
+                        double iv = inv[c];
+                        for (int r = 0; r < b; r++) {
+                            o.set(base + r, gc * iv * (dyb.get(base + r) - sb / b - xh.get(base + r) * sg / b));
+                        }
+                    }
+                }
+                return needInput ? ws.matrix("dx", b, d) : null;
+            }
+
+            @Override
+            public void close() {
+                ws.close();
+            }
+        };
+    }
+}
