@@ -74,9 +74,24 @@ final class LongIntHashMap {
   }
 
   private void grow() {
+    rehash(keys.length * 2);
+  }
+
+  /**
+   * Shrinks the table to the smallest power of two that keeps the load factor at most 1/2 (the
+   * initial capacity is a guess from the corpus size and can be several times too large).
+   */
+  void trimToSize() {
+    int cap = Integer.highestOneBit(Math.max(16, size * 2 - 1)) << 1;
+    if (cap < keys.length) {
+      rehash(cap);
+    }
+  }
+
+  private void rehash(int cap) {
     long[] oldKeys = keys;
     int[] oldValues = values;
-    allocate(keys.length * 2);
+    allocate(cap);
     for (int j = 0; j < oldKeys.length; j++) {
       long k = oldKeys[j];
       if (k != EMPTY) {

@@ -73,6 +73,7 @@ final class NgramLevel {
     if (index != null) {
       prefix = Arrays.copyOf(prefix, size);
       word = Arrays.copyOf(word, size);
+      index.trimToSize();
     }
     prob = new float[size];
     backoff = new float[size];

@@ -3,7 +3,9 @@
  *
  * <p>{@link dev.aiaas.nlp.text.Tokenizer} turns one line of text into tokens
  * ({@link dev.aiaas.nlp.text.WhitespaceTokenizer} for pre-tokenised text, the lmplz convention;
- * {@link dev.aiaas.nlp.text.WordTokenizer} for raw text). {@link dev.aiaas.nlp.text.Vocabulary}
+ * {@link dev.aiaas.nlp.text.WordTokenizer} for raw text; {@link dev.aiaas.nlp.text.CharacterTokenizer}
+ * for code points; {@link dev.aiaas.nlp.text.BpeTokenizer} for GPT-2-style byte-level BPE with
+ * {@code encode}/{@code decode} to ids and a versioned merges file). {@link dev.aiaas.nlp.text.Vocabulary}
  * maps tokens to dense ids with {@code <unk>}, {@code <s>} and {@code </s>} reserved as ids 0, 1
  * and 2 (KenLM's numbering), and persists to a versioned text file.
  * {@link dev.aiaas.nlp.text.TextFiles} reads corpora, one sentence per line, plain or gzipped.
