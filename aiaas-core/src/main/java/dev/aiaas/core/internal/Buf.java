@@ -35,8 +35,7 @@ public final class Buf {
      *                                  more than {@code Integer.MAX_VALUE} elements
      */
     public static Buf of(INDArray a) {
-        // a view at offset 0 of its array shares that array's whole buffer: then the buffer is longer
-        if (a.length() > a.data().length() || (a.length() != a.data().length() && !denseStrides(a))) {
+        if (!contiguous(a)) {
             throw new IllegalArgumentException("expected a contiguous array whose buffer holds exactly its "
                     + a.length() + " elements, got one over a buffer of " + a.data().length());
         }
@@ -52,6 +51,14 @@ public final class Buf {
             return new Buf(null, a.data().asNioDouble().slice(), n);
         }
         throw new IllegalArgumentException("expected a FLOAT or DOUBLE array, got " + a.dataType());
+    }
+
+    /**
+     * Whether {@code a}'s elements lie one after another from the start of its buffer. A view at
+     * offset 0 of its array shares that array's whole buffer, which is then longer than the view.
+     */
+    public static boolean contiguous(INDArray a) {
+        return a.length() == a.data().length() || (a.length() < a.data().length() && denseStrides(a));
     }
 
     /** Whether a's elements lie one after another in memory, in its own order. */

@@ -76,7 +76,7 @@ public final class Gemm {
     }
 
     private static void checkContiguous(INDArray x, String name) {
-        if (x.length() != x.data().length()) {
+        if (!Buf.contiguous(x)) {
             throw new IllegalArgumentException(name + " must be contiguous: " + x.length() + " elements over a buffer of " + x.data().length());
         }
     }
