@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.zip.CRC32;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Saves and loads models in aiaas's own versioned format; no Java serialisation.
@@ -101,14 +102,17 @@ public final class ModelIO {
         try {
             Optimizer o = optimizer(p.header);
             Optimizer.State state = o.newState(p.model.parameters().length(), p.model.dataType());
-            INDArray[] buffers = state.buffers();
-            if (buffers.length != p.arrays.size() - 1) {
+            if (state.arrayCount() != p.arrays.size() - 1) {
                 state.close();
-                throw p.header.error("the optimiser " + o.name() + " needs " + buffers.length + " state arrays, the file has "
+                throw p.header.error("the optimiser " + o.name() + " needs " + state.arrayCount() + " state arrays, the file has "
                         + (p.arrays.size() - 1));
             }
-            for (int i = 0; i < buffers.length; i++) {
-                copyInto(p.arrays.get(i + 1), buffers[i], file);
+            for (int i = 0; i < state.arrayCount(); i++) {
+                RawArray raw = p.arrays.get(i + 1);
+                try (INDArray values = Nd4j.create(raw.f32 ? DataType.FLOAT : DataType.DOUBLE, raw.length)) {
+                    copyInto(raw, values, file);
+                    state.copyIn(i, values);
+                }
             }
             return new Checkpoint(p.model, o, state, p.header.getLong("optimizer.step"), provenance(p.header));
         } catch (IOException | RuntimeException e) {
@@ -136,6 +140,10 @@ public final class ModelIO {
 
     private static void write(Model model, Path file, Map<String, String> extra, Optimizer optimizer, Optimizer.State state,
                               long step) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new NoSuchFileException(String.valueOf(dir), null, "the folder to save the model in does not exist; create it first");
+        }
         Map<String, String> h = new LinkedHashMap<>();
         h.put("input_shape", join(model.inputShape()));
         h.put("dtype", model.dataType() == DataType.FLOAT ? "float32" : "float64");
@@ -150,18 +158,18 @@ public final class ModelIO {
         h.put("provenance.saved_at", Instant.now().toString());
         extra.forEach((k, v) -> h.put("provenance." + k, v));
         List<INDArray> arrays = new ArrayList<>();
+        List<INDArray> owned = new ArrayList<>();
         arrays.add(model.parameters());
         if (optimizer != null) {
             optimizer.config().forEach((k, v) -> h.put("optimizer." + k, String.valueOf(v)));
             h.put("optimizer.step", Long.toString(step));
-            arrays.addAll(Arrays.asList(state.buffers()));
+            for (int i = 0; i < state.arrayCount(); i++) {
+                arrays.add(state.copyOut(i));
+                owned.add(arrays.get(arrays.size() - 1));
+            }
         }
         byte[] header = Header.format(h).getBytes(StandardCharsets.UTF_8);
 
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new NoSuchFileException(String.valueOf(dir), null, "the folder to save the model in does not exist; create it first");
-        }
         // not Files.createTempFile, whose owner-only permissions the saved model would keep
         Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
@@ -190,6 +198,7 @@ public final class ModelIO {
             }
         } finally {
             Files.deleteIfExists(tmp);
+            owned.forEach(INDArray::close);
         }
     }
 

@@ -36,12 +36,26 @@ public interface Optimizer {
      */
     void step(INDArray params, INDArray grads, State state, double learningRate, long t);
 
-    /** An optimiser's running state: zero or more buffers of θ's length, owned here. */
+    /**
+     * An optimiser's running state: zero or more arrays of θ's length (moments, accumulators),
+     * kept on the Java heap in float64, where the update loop runs fastest (see
+     * {@link Optimizers}). Checkpoints read and write them with {@link #copyOut} and {@link #copyIn}.
+     */
     interface State extends AutoCloseable {
-        /** The buffers, in a fixed order (saved with checkpoints). */
-        INDArray[] buffers();
+        /** The number of state arrays, in a fixed order (0 for plain SGD). */
+        int arrayCount();
 
-        /** Frees the buffers. */
+        /** A new float64 INDArray holding state array {@code i} (the caller owns and closes it). */
+        INDArray copyOut(int i);
+
+        /**
+         * Sets state array {@code i} from {@code values} (FLOAT or DOUBLE, θ's length).
+         *
+         * @throws IllegalArgumentException when the length differs from θ's
+         */
+        void copyIn(int i, INDArray values);
+
+        /** Frees the state (heap arrays: nothing native). */
         @Override
         void close();
     }

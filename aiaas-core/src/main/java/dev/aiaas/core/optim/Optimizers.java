@@ -1,6 +1,5 @@
 package dev.aiaas.core.optim;
 
-import dev.aiaas.core.internal.Buf;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <tr><td>{@link #adaGrad(double)}</td><td>s ← s + g²; θ ← θ − η g/(√s + ε) (Duchi et al. 2011)</td></tr>
  * </table>
  *
- * Each runs as one pass over θ, with no allocation.
+ * Each runs as one loop over heap copies of θ and ∇θ (see {@link HeapState}), allocating nothing after the first step.
  */
 public final class Optimizers {
     private Optimizers() {
@@ -80,25 +79,111 @@ public final class Optimizers {
         }
     }
 
-    /** State made of {@code n} zeroed buffers. */
-    static Optimizer.State buffers(int n, long size, DataType dataType) {
-        INDArray[] b = new INDArray[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = Nd4j.zeros(dataType, size);
+    /** State of {@code n} zeroed arrays of {@code size} elements in θ's type, with scratch space for θ and ∇θ. */
+    static HeapState heapState(int n, long size, DataType dataType) {
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("at most " + Integer.MAX_VALUE + " parameters. Received: " + size);
         }
-        return new Optimizer.State() {
-            @Override
-            public INDArray[] buffers() {
-                return b.clone();
-            }
+        if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
+            throw new IllegalArgumentException("expected FLOAT or DOUBLE parameters, got " + dataType);
+        }
+        return new HeapState(n, (int) size, dataType == DataType.FLOAT);
+    }
 
-            @Override
-            public void close() {
-                for (INDArray a : b) {
-                    a.close();
-                }
+    /**
+     * Optimiser state on the Java heap in θ's type, and the scratch arrays each step copies θ and
+     * ∇θ into. The JIT vectorises a loop over heap arrays but not one over ND4J's direct buffers
+     * (measured, Adam over 203,530 floats with caches cold as in a training step: 0.37 ms with the
+     * bulk copies in and out, against 0.9-1.0 ms over direct buffers or in float64).
+     */
+    static final class HeapState implements Optimizer.State {
+        final float[][] af;
+        final double[][] ad;
+        final float[] pf;
+        final float[] gf;
+        final double[] pd;
+        final double[] gd;
+        private final int size;
+
+        HeapState(int n, int size, boolean f32) {
+            this.size = size;
+            af = f32 ? new float[n][size] : null;
+            ad = f32 ? null : new double[n][size];
+            pf = f32 ? new float[size] : null;
+            gf = f32 ? new float[size] : null;
+            pd = f32 ? null : new double[size];
+            gd = f32 ? null : new double[size];
+        }
+
+        boolean f32() {
+            return af != null;
+        }
+
+        @Override
+        public int arrayCount() {
+            return f32() ? af.length : ad.length;
+        }
+
+        @Override
+        public INDArray copyOut(int i) {
+            return f32() ? Nd4j.createFromArray(af[i].clone()) : Nd4j.createFromArray(ad[i].clone());
+        }
+
+        @Override
+        public void copyIn(int i, INDArray values) {
+            if (values.length() != size) {
+                throw new IllegalArgumentException("state array " + i + " holds " + size + " values; got " + values.length());
             }
-        };
+            if (f32()) {
+                System.arraycopy(values.data().asFloat(), 0, af[i], 0, size); // converts DOUBLE values too
+            } else {
+                System.arraycopy(values.data().asDouble(), 0, ad[i], 0, size);
+            }
+        }
+
+        /** Copies θ and ∇θ into the scratch arrays (bulk copies). */
+        void load(INDArray params, INDArray grads) {
+            if (params.length() != size) {
+                throw new IllegalArgumentException("this state is for " + size + " parameters; got " + params.length());
+            }
+            DataType want = f32() ? DataType.FLOAT : DataType.DOUBLE;
+            if (params.dataType() != want || grads.dataType() != want) {
+                throw new IllegalArgumentException("this state is for " + want + " parameters; got " + params.dataType()
+                        + " and " + grads.dataType() + " gradients");
+            }
+            if (f32()) {
+                params.data().asNioFloat().slice().get(0, pf);
+                grads.data().asNioFloat().slice().get(0, gf);
+            } else {
+                params.data().asNioDouble().slice().get(0, pd);
+                grads.data().asNioDouble().slice().get(0, gd);
+            }
+        }
+
+        /** Writes the updated θ back (one bulk copy). */
+        void store(INDArray params) {
+            if (f32()) {
+                params.data().asNioFloat().slice().put(0, pf);
+            } else {
+                params.data().asNioDouble().slice().put(0, pd);
+            }
+        }
+
+        @Override
+        public void close() {
+            // heap arrays only: nothing native to free
+        }
+    }
+
+    /** Checks the arrays and the state, and loads θ and ∇θ into the state's scratch arrays. */
+    static HeapState heap(INDArray params, INDArray grads, Optimizer.State state) {
+        checkLengths(params, grads);
+        if (!(state instanceof HeapState s)) {
+            throw new IllegalArgumentException("expected the state this optimiser's newState made; got "
+                    + (state == null ? "null" : state.getClass().getName()));
+        }
+        s.load(params, grads);
+        return s;
     }
 
     static void checkLengths(INDArray params, INDArray grads) {
@@ -138,29 +223,47 @@ public final class Optimizers {
 
         @Override
         public Optimizer.State newState(long size, DataType dataType) {
-            return buffers(name.equals("sgd") ? 0 : 1, size, dataType);
+            return heapState(name.equals("sgd") ? 0 : 1, size, dataType);
         }
 
         @Override
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
-            checkLengths(params, grads);
-            Buf p = Buf.of(params);
-            Buf g = Buf.of(grads);
-            int n = (int) params.length();
-            if (name.equals("sgd")) {
-                for (int i = 0; i < n; i++) {
-                    p.set(i, p.get(i) - lr * g.get(i));
-                }
-                return;
-            }
-            Buf v = Buf.of(state.buffers()[0]);
+            HeapState s = heap(params, grads, state);
             boolean nesterov = name.equals("nesterov");
-            for (int i = 0; i < n; i++) {
-                double gi = g.get(i);
-                double vi = momentum * v.get(i) + gi;
-                v.set(i, vi);
-                p.set(i, p.get(i) - lr * (nesterov ? gi + momentum * vi : vi));
+            if (s.f32()) {
+                float[] p = s.pf;
+                float[] g = s.gf;
+                float eta = (float) lr;
+                float mu = (float) momentum;
+                if (name.equals("sgd")) {
+                    for (int i = 0; i < p.length; i++) {
+                        p[i] -= eta * g[i];
+                    }
+                } else {
+                    float[] v = s.af[0];
+                    for (int i = 0; i < p.length; i++) {
+                        float vi = mu * v[i] + g[i];
+                        v[i] = vi;
+                        p[i] -= eta * (nesterov ? g[i] + mu * vi : vi);
+                    }
+                }
+            } else {
+                double[] p = s.pd;
+                double[] g = s.gd;
+                if (name.equals("sgd")) {
+                    for (int i = 0; i < p.length; i++) {
+                        p[i] -= lr * g[i];
+                    }
+                } else {
+                    double[] v = s.ad[0];
+                    for (int i = 0; i < p.length; i++) {
+                        double vi = momentum * v[i] + g[i];
+                        v[i] = vi;
+                        p[i] -= lr * (nesterov ? g[i] + momentum * vi : vi);
+                    }
+                }
             }
+            s.store(params);
         }
     }
 
@@ -216,64 +319,56 @@ public final class Optimizers {
 
         @Override
         public Optimizer.State newState(long size, DataType dataType) {
-            return buffers(2, size, dataType);
+            return heapState(2, size, dataType);
         }
 
         @Override
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
-            checkLengths(params, grads);
-            INDArray[] s = state.buffers();
+            HeapState s = heap(params, grads, state);
             double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
             double decay = 1 - lr * weightDecay;
-            if (params.dataType() == DataType.FLOAT && grads.dataType() == DataType.FLOAT) {
-                stepFloat(params, grads, s[0], s[1], (float) alpha, (float) decay);
-                return;
-            }
-            Buf p = Buf.of(params);
-            Buf g = Buf.of(grads);
-            Buf m = Buf.of(s[0]);
-            Buf v = Buf.of(s[1]);
-            for (int i = 0, n = (int) params.length(); i < n; i++) {
-                double gi = g.get(i);
-                double mi = beta1 * m.get(i) + (1 - beta1) * gi;
-                double vi = beta2 * v.get(i) + (1 - beta2) * gi * gi;
-                m.set(i, mi);
-                v.set(i, vi);
-                p.set(i, p.get(i) * decay - alpha * mi / (Math.sqrt(vi) + epsilon));
-            }
-        }
-
-        /**
-         * The same update in float32 arithmetic on the buffers directly: about 4x faster than the
-         * generic path, which goes through {@link Buf} in float64 (measured on θ of 203k floats).
-         */
-        private void stepFloat(INDArray params, INDArray grads, INDArray m, INDArray v, float alpha, float decay) {
-            java.nio.FloatBuffer p = params.data().asNioFloat().slice();
-            java.nio.FloatBuffer g = grads.data().asNioFloat().slice();
-            java.nio.FloatBuffer mb = m.data().asNioFloat().slice();
-            java.nio.FloatBuffer vb = v.data().asNioFloat().slice();
-            float b1 = (float) beta1;
-            float b2 = (float) beta2;
-            float c1 = (float) (1 - beta1);
-            float c2 = (float) (1 - beta2);
-            float eps = (float) epsilon;
-            for (int i = 0, n = (int) params.length(); i < n; i++) {
-                float gi = g.get(i);
-                float mi = b1 * mb.get(i) + c1 * gi;
-                float vi = b2 * vb.get(i) + c2 * gi * gi;
-                // flush subnormal moments to zero (as TensorFlow's FTZ mode does): a parameter whose
-                // gradient stays 0 (a border pixel's weight) decays into the subnormal range, where
-                // each operation costs ~100 cycles; measured: Adam over 203k floats 5.7 ms -> 0.6 ms
-                if (Math.abs(mi) < Float.MIN_NORMAL) {
-                    mi = 0f;
+            if (s.f32()) {
+                float b1 = (float) beta1;
+                float b2 = (float) beta2;
+                float c1 = (float) (1 - beta1);
+                float c2 = (float) (1 - beta2);
+                float a = (float) alpha;
+                float dec = (float) decay;
+                float eps = (float) epsilon;
+                float[] p = s.pf;
+                float[] g = s.gf;
+                float[] m = s.af[0];
+                float[] v = s.af[1];
+                for (int i = 0; i < p.length; i++) {
+                    float gi = g[i];
+                    float mi = b1 * m[i] + c1 * gi;
+                    float vi = b2 * v[i] + c2 * gi * gi;
+                    // flush subnormal moments to zero (as TensorFlow's FTZ mode does): a parameter whose
+                    // gradient stays 0 (a border pixel's weight) decays into the subnormal range, where
+                    // each operation costs ~100 cycles (measured: 5.7 ms against 0.6 ms per step)
+                    mi = Math.abs(mi) < Float.MIN_NORMAL ? 0f : mi;
+                    vi = vi < Float.MIN_NORMAL ? 0f : vi;
+                    m[i] = mi;
+                    v[i] = vi;
+                    p[i] = p[i] * dec - a * mi / ((float) Math.sqrt(vi) + eps);
                 }
-                if (vi < Float.MIN_NORMAL) {
-                    vi = 0f;
+            } else {
+                double c1 = 1 - beta1;
+                double c2 = 1 - beta2;
+                double[] p = s.pd;
+                double[] g = s.gd;
+                double[] m = s.ad[0];
+                double[] v = s.ad[1];
+                for (int i = 0; i < p.length; i++) {
+                    double gi = g[i];
+                    double mi = beta1 * m[i] + c1 * gi;
+                    double vi = beta2 * v[i] + c2 * gi * gi;
+                    m[i] = mi;
+                    v[i] = vi;
+                    p[i] = p[i] * decay - alpha * mi / (Math.sqrt(vi) + epsilon);
                 }
-                mb.put(i, mi);
-                vb.put(i, vi);
-                p.put(i, p.get(i) * decay - alpha * mi / ((float) Math.sqrt(vi) + eps));
             }
+            s.store(params);
         }
     }
 
@@ -315,22 +410,40 @@ public final class Optimizers {
 
         @Override
         public Optimizer.State newState(long size, DataType dataType) {
-            return buffers(1, size, dataType);
+            return heapState(1, size, dataType);
         }
 
         @Override
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
-            checkLengths(params, grads);
-            Buf p = Buf.of(params);
-            Buf g = Buf.of(grads);
-            Buf s = Buf.of(state.buffers()[0]);
+            HeapState s = heap(params, grads, state);
             boolean rms = name.equals("rmsprop");
-            for (int i = 0, n = (int) params.length(); i < n; i++) {
-                double gi = g.get(i);
-                double si = rms ? rho * s.get(i) + (1 - rho) * gi * gi : s.get(i) + gi * gi;
-                s.set(i, si);
-                p.set(i, p.get(i) - lr * gi / (Math.sqrt(si) + epsilon));
+            if (s.f32()) {
+                float[] p = s.pf;
+                float[] g = s.gf;
+                float[] acc = s.af[0];
+                float r = (float) rho;
+                float c = (float) (1 - rho);
+                float eta = (float) lr;
+                float eps = (float) epsilon;
+                for (int i = 0; i < p.length; i++) {
+                    float gi = g[i];
+                    float si = rms ? r * acc[i] + c * gi * gi : acc[i] + gi * gi;
+                    si = si < Float.MIN_NORMAL ? 0f : si;
+                    acc[i] = si;
+                    p[i] -= eta * gi / ((float) Math.sqrt(si) + eps);
+                }
+            } else {
+                double[] p = s.pd;
+                double[] g = s.gd;
+                double[] acc = s.ad[0];
+                for (int i = 0; i < p.length; i++) {
+                    double gi = g[i];
+                    double si = rms ? rho * acc[i] + (1 - rho) * gi * gi : acc[i] + gi * gi;
+                    acc[i] = si;
+                    p[i] -= lr * gi / (Math.sqrt(si) + epsilon);
+                }
             }
+            s.store(params);
         }
     }
 }
