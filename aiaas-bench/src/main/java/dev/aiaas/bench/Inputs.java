@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Seeded float32 inputs, identical for every engine (each gets them in its preferred order). */
-final class Inputs {
+public final class Inputs {
 
     /** The seed of every benchmark input. */
     static final long SEED = 20240501L;
@@ -14,10 +14,15 @@ final class Inputs {
     private Inputs() {
     }
 
-    /** x {@code [rows, cols]} uniform in [0, 1), like scaled pixels. */
+    /** x {@code [rows, cols]} uniform in [0, 1), like scaled pixels, from the benchmarks' seed. */
     static INDArray features(int rows, int cols, char order) {
-        SplittableRandom r = new SplittableRandom(SEED);
-        float[] v = new float[rows * cols];
+        return uniform(rows, cols, order, SEED);
+    }
+
+    /** A float32 {@code [rows, cols]} matrix in {@code order}, uniform in [0, 1) from {@code seed}. */
+    public static INDArray uniform(long rows, long cols, char order, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[Math.toIntExact(rows * cols)];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) r.nextDouble();
         }

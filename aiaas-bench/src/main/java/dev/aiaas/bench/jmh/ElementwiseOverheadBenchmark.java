@@ -1,5 +1,6 @@
 package dev.aiaas.bench.jmh;
 
+import dev.aiaas.bench.Inputs;
 import dev.aiaas.core.backend.Backends;
 import java.nio.FloatBuffer;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ public class ElementwiseOverheadBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         Backends.select();
-        x = GemmBenchmark.random(128, 256, 'c', 3);
+        x = Inputs.uniform(128, 256, 'c', 3);
         buffer = x.data().asNioFloat();
     }
 

@@ -1,7 +1,7 @@
 package dev.aiaas.bench.jmh;
 
+import dev.aiaas.bench.Inputs;
 import dev.aiaas.core.backend.Backends;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,27 +53,12 @@ public class GemmBenchmark {
         long m = Long.parseLong(p[0]);
         long k = p.length == 3 ? Long.parseLong(p[1]) : m;
         long n = p.length == 3 ? Long.parseLong(p[2]) : m;
-        aF = random(m, k, 'f', 1);
-        bF = random(k, n, 'f', 2);
+        aF = Inputs.uniform(m, k, 'f', 1);
+        bF = Inputs.uniform(k, n, 'f', 2);
         cF = Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'f');
         aC = aF.dup('c');
         bC = bF.dup('c');
         cC = Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'c');
-    }
-
-    static INDArray random(long rows, long cols, char order, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[Math.toIntExact(rows * cols)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextDouble();
-        }
-        INDArray c = Nd4j.create(v, new long[] {rows, cols}, 'c');
-        if (order == 'c') {
-            return c;
-        }
-        INDArray f = c.dup('f');
-        c.close();
-        return f;
     }
 
     /** The baseline: column-major operands. */

@@ -1,5 +1,6 @@
 package dev.aiaas.bench.jmh;
 
+import dev.aiaas.bench.Inputs;
 import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.optim.Optimizer;
 import dev.aiaas.core.optim.Optimizers;
@@ -55,8 +56,8 @@ public class OptimizerBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         Backends.select();
-        params = GemmBenchmark.random(1, size, 'c', 1).reshape(size);
-        grads = GemmBenchmark.random(1, size, 'c', 2).subi(0.5).reshape(size);
+        params = Inputs.uniform(1, size, 'c', 1).reshape(size);
+        grads = Inputs.uniform(1, size, 'c', 2).subi(0.5).reshape(size);
         update = Nd4j.create(DataType.FLOAT, size);
         m = Nd4j.zeros(DataType.FLOAT, size);
         v = Nd4j.zeros(DataType.FLOAT, size);
