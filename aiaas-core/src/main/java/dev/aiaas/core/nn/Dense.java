@@ -125,14 +125,14 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
             if (small) {
                 addBias(Buf.of(z), Buf.of(b), rows);
             } else {
-                ws.op("bias", rows, new INDArray[] {z, b, z}, () -> PreparedOp.of(new BiasAdd(z, b, z, false),
-                        new INDArray[] {z, b}, new INDArray[] {z}, new double[0], new boolean[] {false})).exec();
+                ws.op("bias", rows, z, b, null, (zz, bb, unused) -> PreparedOp.of(new BiasAdd(zz, bb, zz, false),
+                        new INDArray[] {zz, bb}, new INDArray[] {zz}, new double[0], new boolean[] {false})).exec();
             }
             if (activation.equals(Activation.IDENTITY)) {
                 return z;
             }
             if (activation.equals(Activation.RELU) && !small) {
-                ws.op("relu", rows, new INDArray[] {z}, () -> PreparedOp.of(new RectifiedLinear(z, z, 0.0), z)).exec();
+                ws.op("relu", rows, z, null, null, (zz, u1, u2) -> PreparedOp.of(new RectifiedLinear(zz, zz, 0.0), zz)).exec();
                 return z;
             }
             INDArray y = activation.needsInput() ? ws.matrix("y", rows, units) : z;
@@ -147,9 +147,8 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
             if (activation.equals(Activation.RELU) && (long) rows * units > SMALL) {
                 // δ = ∂L/∂y where y > 0 (y > 0 exactly where z > 0)
                 delta = ws.matrix("delta", rows, units);
-                INDArray d = delta;
-                ws.op("relu_bp", rows, new INDArray[] {y, dy, d}, () -> PreparedOp.of(new RectifiedLinearDerivative(y, dy, d),
-                        new INDArray[] {y, dy}, new INDArray[] {d}, new double[] {0.0}, new boolean[0])).exec();
+                ws.op("relu_bp", rows, y, dy, delta, (yy, dyy, d) -> PreparedOp.of(new RectifiedLinearDerivative(yy, dyy, d),
+                        new INDArray[] {yy, dyy}, new INDArray[] {d}, new double[] {0.0}, new boolean[0])).exec();
             } else if (!activation.equals(Activation.IDENTITY)) {
                 delta = ws.matrix("delta", rows, units);
                 Buf zb = activation.needsInput() ? Buf.of(ws.matrix("z", rows, units)) : null;

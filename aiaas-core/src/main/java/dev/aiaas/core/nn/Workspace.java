@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import dev.aiaas.core.internal.PreparedOp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,8 +18,25 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Workspace implements AutoCloseable {
     static final int MAX_BATCH_SIZES = 4;
 
+    /** Makes a prepared op over up to three arrays (a non-capturing lambda, so asking allocates nothing). */
+    @FunctionalInterface
+    interface OpMaker {
+        PreparedOp make(INDArray a, INDArray b, INDArray c);
+    }
+
+    /** A prepared op and the arrays it was made over. */
+    private record Prepared(PreparedOp op, INDArray a, INDArray b, INDArray c) {
+        boolean over(INDArray a2, INDArray b2, INDArray c2) {
+            return a == a2 && b == b2 && c == c2;
+        }
+    }
+
     private final DataType dataType;
-    private final LinkedHashMap<Long, Map<String, Object>> bySize = new LinkedHashMap<>(8, 0.75f, true);
+    /** Batch sizes in use, most recently used last, and their buffers by name (no boxing on lookup). */
+    private final long[] sizes = new long[MAX_BATCH_SIZES];
+    @SuppressWarnings("unchecked")
+    private final Map<String, Object>[] bySize = new Map[MAX_BATCH_SIZES];
+    private int count;
 
     Workspace(DataType dataType) {
         this.dataType = dataType;
@@ -46,41 +62,56 @@ final class Workspace implements AutoCloseable {
     }
 
     /**
-     * The op named {@code name} for this batch size, prepared over exactly {@code arrays}; made by
-     * {@code make} on first use, and made again (the old one closed) if the arrays changed.
+     * The op named {@code name} for this batch size, prepared over exactly the arrays a, b, c
+     * (unused ones null); made by {@code make} on first use, and made again (the old one closed)
+     * if the arrays changed.
      */
-    PreparedOp op(String name, long batch, INDArray[] arrays, Supplier<PreparedOp> make) {
+    PreparedOp op(String name, long batch, INDArray a, INDArray b, INDArray c, OpMaker make) {
         Map<String, Object> m = forSize(batch);
-        PreparedOp op = (PreparedOp) m.get(name);
-        if (op == null || !op.over(arrays)) {
-            if (op != null) {
-                op.close();
+        Prepared p = (Prepared) m.get(name);
+        if (p == null || !p.over(a, b, c)) {
+            if (p != null) {
+                p.op().close();
             }
-            op = make.get();
-            m.put(name, op);
+            p = new Prepared(make.make(a, b, c), a, b, c);
+            m.put(name, p);
         }
-        return op;
+        return p.op();
     }
 
     private Map<String, Object> forSize(long batch) {
-        Map<String, Object> m = bySize.get(batch);
-        if (m == null) {
-            if (bySize.size() == MAX_BATCH_SIZES) {
-                Long eldest = bySize.keySet().iterator().next();
-                closeAll(bySize.remove(eldest).values());
+        for (int i = count - 1; i >= 0; i--) {
+            if (sizes[i] == batch) {
+                if (i != count - 1) { // move to the most recently used end
+                    Map<String, Object> m = bySize[i];
+                    System.arraycopy(sizes, i + 1, sizes, i, count - 1 - i);
+                    System.arraycopy(bySize, i + 1, bySize, i, count - 1 - i);
+                    sizes[count - 1] = batch;
+                    bySize[count - 1] = m;
+                }
+                return bySize[count - 1];
             }
-            m = new LinkedHashMap<>();
-            bySize.put(batch, m);
         }
+        if (count == MAX_BATCH_SIZES) { // close the least recently used size
+            closeAll(bySize[0].values());
+            System.arraycopy(sizes, 1, sizes, 0, count - 1);
+            System.arraycopy(bySize, 1, bySize, 0, count - 1);
+            count--;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        sizes[count] = batch;
+        bySize[count] = m;
+        count++;
         return m;
     }
 
     @Override
     public void close() {
-        for (Map<String, Object> m : bySize.values()) {
-            closeAll(m.values());
+        for (int i = 0; i < count; i++) {
+            closeAll(bySize[i].values());
+            bySize[i] = null;
         }
-        bySize.clear();
+        count = 0;
     }
 
     /** Closes ops first (their contexts refer to the arrays), then arrays. */
@@ -88,8 +119,8 @@ final class Workspace implements AutoCloseable {
         List<Object> list = new ArrayList<>();
         resources.forEach(list::add);
         for (Object o : list) {
-            if (o instanceof PreparedOp op) {
-                op.close();
+            if (o instanceof Prepared p) {
+                p.op().close();
             }
         }
         for (Object o : list) {

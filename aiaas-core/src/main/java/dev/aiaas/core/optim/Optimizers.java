@@ -1,5 +1,6 @@
 package dev.aiaas.core.optim;
 
+import dev.aiaas.core.internal.Buf;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,8 @@ public final class Optimizers {
      * bulk copies in and out, against 0.9-1.0 ms over direct buffers or in float64).
      */
     static final class HeapState implements Optimizer.State {
+        /** The state is flushed of subnormals in this many rotating parts, one per step. */
+        static final int FLUSH_CHUNKS = 16;
         final float[][] af;
         final double[][] ad;
         final float[] pf;
@@ -152,20 +155,49 @@ public final class Optimizers {
                         + " and " + grads.dataType() + " gradients");
             }
             if (f32()) {
-                params.data().asNioFloat().slice().get(0, pf);
-                grads.data().asNioFloat().slice().get(0, gf);
+                Buf.of(params).copyTo(pf);
+                Buf.of(grads).copyTo(gf);
             } else {
-                params.data().asNioDouble().slice().get(0, pd);
-                grads.data().asNioDouble().slice().get(0, gd);
+                Buf.of(params).copyTo(pd);
+                Buf.of(grads).copyTo(gd);
+            }
+        }
+
+        /**
+         * Flushes subnormal values in the float state to zero, one sixteenth of the arrays per
+         * step (the part chosen by t, so a resumed run flushes as an uninterrupted one does).
+         *
+         * <p>A parameter whose gradient stays 0 (the weight of a pixel that is always blank) has
+         * moments that decay geometrically into the subnormal range, where every arithmetic
+         * instruction takes a microcode assist of ~100 cycles (measured: Adam 5.7 ms against 0.6
+         * ms per step of the MLP 784-256-10 without any flush). A flush inside the update loop
+         * stops the JIT from vectorising it (measured, Adam over 203,530 floats: 0.51-0.61 ms with
+         * the flush in the loop, 0.12-0.14 ms without); flushing a rotating sixteenth here bounds a
+         * value's time in the subnormal range to 16 steps at a cost of ~0.02 ms per step. Values
+         * in float64 state are left alone: they take ~700,000 steps of decay to get there.
+         */
+        void flushSubnormals(long t) {
+            if (af == null) {
+                return;
+            }
+            int chunk = (int) Math.floorMod(t, FLUSH_CHUNKS);
+            int from = (int) ((long) size * chunk / FLUSH_CHUNKS);
+            int to = (int) ((long) size * (chunk + 1) / FLUSH_CHUNKS);
+            for (float[] a : af) {
+                for (int i = from; i < to; i++) {
+                    if (Math.abs(a[i]) < Float.MIN_NORMAL) {
+                        a[i] = 0f;
+                    }
+                }
             }
         }
 
         /** Writes the updated θ back (one bulk copy). */
         void store(INDArray params) {
             if (f32()) {
-                params.data().asNioFloat().slice().put(0, pf);
+                Buf.of(params).copyFrom(pf);
             } else {
-                params.data().asNioDouble().slice().put(0, pd);
+                Buf.of(params).copyFrom(pd);
             }
         }
 
@@ -263,6 +295,7 @@ public final class Optimizers {
                     }
                 }
             }
+            s.flushSubnormals(t);
             s.store(params);
         }
     }
@@ -343,11 +376,6 @@ public final class Optimizers {
                     float gi = g[i];
                     float mi = b1 * m[i] + c1 * gi;
                     float vi = b2 * v[i] + c2 * gi * gi;
-                    // flush subnormal moments to zero (as TensorFlow's FTZ mode does): a parameter whose
-                    // gradient stays 0 (a border pixel's weight) decays into the subnormal range, where
-                    // each operation costs ~100 cycles (measured: 5.7 ms against 0.6 ms per step)
-                    mi = Math.abs(mi) < Float.MIN_NORMAL ? 0f : mi;
-                    vi = vi < Float.MIN_NORMAL ? 0f : vi;
                     m[i] = mi;
                     v[i] = vi;
                     p[i] = p[i] * dec - a * mi / ((float) Math.sqrt(vi) + eps);
@@ -368,6 +396,7 @@ public final class Optimizers {
                     p[i] = p[i] * decay - alpha * mi / (Math.sqrt(vi) + epsilon);
                 }
             }
+            s.flushSubnormals(t);
             s.store(params);
         }
     }
@@ -428,7 +457,6 @@ public final class Optimizers {
                 for (int i = 0; i < p.length; i++) {
                     float gi = g[i];
                     float si = rms ? r * acc[i] + c * gi * gi : acc[i] + gi * gi;
-                    si = si < Float.MIN_NORMAL ? 0f : si;
                     acc[i] = si;
                     p[i] -= eta * gi / ((float) Math.sqrt(si) + eps);
                 }
@@ -443,6 +471,7 @@ public final class Optimizers {
                     p[i] -= lr * gi / (Math.sqrt(si) + epsilon);
                 }
             }
+            s.flushSubnormals(t);
             s.store(params);
         }
     }

@@ -134,4 +134,35 @@ class OptimizersTest {
         e = assertThrows(IllegalArgumentException.class, () -> Optimizers.sgd(0.1).step(p, Nd4j.createFromArray(1.0), null, 0.1, 1));
         assertTrue(e.getMessage().contains("differ in length"), e.getMessage());
     }
+    /**
+     * State that decays under zero gradients never stays subnormal: every float optimiser with
+     * state flushes it (one sixteenth per step), so after 40 steps of decay from just above
+     * Float.MIN_NORMAL (which without a flush leaves every moment subnormal) each value is 0 or normal.
+     */
+    @Test
+    void floatStateIsFlushedOfSubnormals() {
+        int n = 1000;
+        for (Optimizer o : new Optimizer[] {Optimizers.momentum(0.1, 0.9), Optimizers.adam(1e-3),
+                Optimizers.adamW(1e-3, 0.01), Optimizers.rmsProp(1e-3)}) {
+            INDArray p = Nd4j.ones(DataType.FLOAT, n);
+            INDArray g = Nd4j.zeros(DataType.FLOAT, n);
+            try (Optimizer.State s = o.newState(n, DataType.FLOAT)) {
+                for (int a = 0; a < s.arrayCount(); a++) {
+                    s.copyIn(a, Nd4j.valueArrayOf(new long[] {n}, 1.2e-38f, DataType.FLOAT));
+                }
+                for (long t = 1; t <= 40; t++) {
+                    o.step(p, g, s, 1e-3, t);
+                }
+                int zeros = 0;
+                for (int a = 0; a < s.arrayCount(); a++) {
+                    for (float v : s.copyOut(a).toFloatVector()) {
+                        assertTrue(v == 0f || Math.abs(v) >= Float.MIN_NORMAL, o.name() + " left a subnormal state value " + v);
+                        zeros += v == 0f ? 1 : 0;
+                    }
+                }
+                assertTrue(zeros > 0, o.name() + ": expected the decayed state to be flushed to 0");
+            }
+            assertTrue(p.dup().subi(1).amaxNumber().doubleValue() < 1e-3, o.name() + " moved θ too far on zero gradients");
+        }
+    }
 }
