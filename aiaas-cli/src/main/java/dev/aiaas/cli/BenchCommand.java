@@ -3,6 +3,8 @@ package dev.aiaas.cli;
 import dev.aiaas.bench.BenchOptions;
 import dev.aiaas.bench.BenchReport;
 import dev.aiaas.bench.BenchRunner;
+import dev.aiaas.bench.MlpTask;
+import dev.aiaas.bench.SteadyStateProbe;
 import dev.aiaas.bench.Workload;
 import dev.aiaas.bench.Workloads;
 import dev.aiaas.core.backend.Backend;
@@ -12,6 +14,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -59,10 +62,19 @@ final class BenchCommand implements Callable<Integer> {
                     + "for example 'b128' or 'infer-784-256-10-b1/aiaas'.")
     String only;
 
+    @Option(names = "--steady-state", paramLabel = "STEPS",
+            description = "Instead of timing: runs STEPS training steps (after 200 warm-up steps) of MLP 784-256-10 at batch 128 "
+                    + "in each engine and reports native allocations and heap bytes allocated per step and the growth of "
+                    + "off-heap memory, with a checkpoint every STEPS/10 steps (for example 10000).")
+    Integer steadyState;
+
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         BenchOptions options = options(cl);
+        if (steadyState != null && steadyState < 10) {
+            throw new ParameterException(cl, "--steady-state must be at least 10 steps. Received: " + steadyState);
+        }
         if (csv != null) {
             Path dir = csv.toAbsolutePath().getParent();
             if (dir == null || !Files.isDirectory(dir)) {
@@ -76,7 +88,9 @@ final class BenchCommand implements Callable<Integer> {
         });
         List<Workload> workloads;
         try {
-            workloads = runner.select(Workloads.all(options.quick()));
+            workloads = runner.select(steadyState != null
+                    ? Workloads.engines(MlpTask.training(Workloads.SMALL, 128))
+                    : Workloads.all(options.quick()));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage(), e);
         }
@@ -86,12 +100,47 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "machine: %s, %d cores, Java %s%n", cpuModel(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         out.flush();
+        if (steadyState != null) {
+            return steadyState(cl, out, workloads);
+        }
         BenchReport report = runQuietly(runner, workloads);
         out.println();
         out.print(report.table());
         if (csv != null) {
             try {
                 report.writeCsv(csv);
+            } catch (IOException e) {
+                throw new CommandFailedException("cannot write " + csv + ": " + e.getMessage(), e);
+            }
+            out.println("csv: " + csv);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** {@code --steady-state}: the memory probe instead of the timing run. */
+    private int steadyState(CommandLine cl, PrintWriter out, List<Workload> workloads) throws CommandFailedException {
+        List<String> rows = new ArrayList<>();
+        rows.add(BenchReport.CSV_HEADER);
+        out.println();
+        for (Workload w : workloads) {
+            cl.getErr().println("steady state: " + w.benchmark() + " / " + w.engine() + ", " + steadyState + " steps");
+            cl.getErr().flush();
+            PrintStream stdout = System.out;
+            System.setOut(System.err); // SameDiff prints while it builds its graph
+            SteadyStateProbe.Result r;
+            try {
+                r = SteadyStateProbe.run(w, steadyState, Math.max(1, steadyState / 10));
+            } finally {
+                System.setOut(stdout);
+            }
+            out.print(r.text());
+            out.flush();
+            rows.addAll(r.csvRows());
+        }
+        if (csv != null) {
+            try {
+                Files.write(csv, rows);
             } catch (IOException e) {
                 throw new CommandFailedException("cannot write " + csv + ": " + e.getMessage(), e);
             }

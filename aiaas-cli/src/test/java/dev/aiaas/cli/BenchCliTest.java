@@ -78,4 +78,25 @@ class BenchCliTest {
         assertTrue(rows.stream().anyMatch(s -> s.startsWith("infer-784-256-10-b1,aiaas,step_ms_t2,")), rows.toString());
         assertTrue(rows.stream().anyMatch(s -> s.startsWith("gemm-f-n1024,nd4j,gflops,")), rows.toString());
     }
+
+    @Test
+    void steadyStateUnderTenStepsIsBadUsage() {
+        CliTest.Result r = CliTest.run("bench", "--steady-state", "5");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--steady-state must be at least 10 steps. Received: 5"), r.err());
+    }
+
+    /** The memory probe on aiaas: its training step makes no native allocation after the warm-up. */
+    @Test
+    void steadyStateReportsNoNativeAllocationForAiaas(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("steady.csv");
+        CliTest.Result r = CliTest.run("bench", "--steady-state", "20", "--only", "/aiaas$", "--csv", csv.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("mlp-784-256-10-b128 / aiaas: 20 steps after 200 warm-up steps"), r.out());
+        List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        assertEquals("benchmark,engine,metric,value,unit", rows.get(0));
+        assertTrue(rows.contains("steady-mlp-784-256-10-b128,aiaas,native_allocs_per_step,0.000,allocations"), rows.toString());
+        assertTrue(rows.stream().anyMatch(l -> l.startsWith("steady-mlp-784-256-10-b128,aiaas,heap_alloc_per_step,")), rows.toString());
+        assertTrue(rows.stream().anyMatch(l -> l.startsWith("steady-mlp-784-256-10-b128,aiaas,rss_growth,")), rows.toString());
+    }
 }
