@@ -30,11 +30,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * so {@link #parameterCount} is 4d. <b>The running statistics live in θ but are not trained:</b>
  * this layer writes them in each training {@code forward} and always writes 0 into their ∇θ
  * entries. That keeps the model one flat vector that {@code ModelIO} saves and loads as it is,
- * with no second kind of state. Optimisers that move a parameter only through its gradient (SGD,
- * momentum, Nesterov, Adam, RMSProp, AdaGrad) leave them alone; AdamW's decoupled decay
- * θ ← θ(1 − ηλ) reaches them too, shrinking them by ηλ (about 1e-5) per step before the next
- * momentum update re-estimates them: a relative bias of about ηλ·m/(1 − m), 1e-3 for η = 1e-3,
- * λ = 0.01, m = 0.99.
+ * with no second kind of state. {@code Model.stateSlices()} says where they lie, and the trainer
+ * puts them back after every optimiser step, so that no update rule moves them (AdamW's decoupled
+ * decay θ ← θ(1 − ηλ) would otherwise shrink them by ηλ per step).
  *
  * @param momentum m, in [0, 1)
  * @param epsilon  ε &gt; 0, added to the variance

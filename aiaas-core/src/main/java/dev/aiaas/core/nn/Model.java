@@ -164,6 +164,33 @@ public final class Model implements AutoCloseable {
         }
     }
 
+    /**
+     * Where the layers' untrained state lies in θ (the running mean and variance of each batch
+     * normalisation, nested ones included): each range {@code [from, to)}, in layer order. Their
+     * gradients are always 0; trainers put these values back after each optimiser step, so that
+     * no update rule (AdamW's decoupled decay, say) moves them.
+     */
+    public List<long[]> stateSlices() {
+        List<long[]> out = new ArrayList<>();
+        stateSlices(chain.layers, inputShape, 0, out);
+        return out;
+    }
+
+    private static void stateSlices(List<Layer> layers, long[] inputShape, long base, List<long[]> out) {
+        long[] s = inputShape;
+        long offset = base;
+        for (Layer l : layers) {
+            if (l instanceof BatchNorm) {
+                long d = s[0];
+                out.add(new long[] {offset + 2 * d, offset + 4 * d}); // after γ and β: running mean, running variance
+            } else if (l instanceof Residual r) {
+                stateSlices(r.layers(), s, offset, out);
+            }
+            offset += l.parameterCount(s);
+            s = l.outputShape(s);
+        }
+    }
+
     /** θ: a live 1-D view of length P (writes change the model). */
     public INDArray parameters() {
         checkOpen();

@@ -354,6 +354,7 @@ public final class Trainer {
         History history = new History();
         long steps = (trainIdx.length + batchSize - 1) / batchSize;
         List<long[]> kernels = regularizer == null ? List.of() : model.kernelSlices();
+        FrozenState frozen = new FrozenState(model.stateSlices());
         long width = data.width;
         long k = data.k;
         int[] order = new int[trainIdx.length];
@@ -387,7 +388,9 @@ public final class Trainer {
                         clip(model.gradients());
                         t++;
                         lr = optimizer.learningRate() * schedule.factor(t, epoch) * ctx.learningRateFactor();
+                        frozen.save(model.parameters());
                         optimizer.step(model.parameters(), model.gradients(), state, lr, t);
+                        frozen.restore(model.parameters());
                         ctx.step(t);
                         lossSum += l * b;
                         for (Callback c : callbacks) {
@@ -707,6 +710,52 @@ public final class Trainer {
                 int sy = idx[start + r] * yWidth;
                 for (int c = 0; c < yWidth; c++) {
                     by.set(c * b + r, y[sy + c]);
+                }
+            }
+        }
+    }
+
+    /**
+     * The model's untrained state in θ ({@link Model#stateSlices()}: batch normalisation's running
+     * statistics), saved before each optimiser step and put back after it, so that an update rule
+     * that moves parameters without a gradient (AdamW's decay) leaves it alone. Nothing to do, and
+     * nothing allocated, for models without such state.
+     */
+    private static final class FrozenState {
+        private final List<long[]> slices;
+        private final double[] saved;
+
+        FrozenState(List<long[]> slices) {
+            this.slices = slices;
+            long n = 0;
+            for (long[] s : slices) {
+                n += s[1] - s[0];
+            }
+            this.saved = new double[Math.toIntExact(n)];
+        }
+
+        void save(INDArray params) {
+            if (saved.length == 0) {
+                return;
+            }
+            Buf p = Buf.of(params);
+            int j = 0;
+            for (long[] s : slices) {
+                for (int i = (int) s[0]; i < s[1]; i++) {
+                    saved[j++] = p.get(i);
+                }
+            }
+        }
+
+        void restore(INDArray params) {
+            if (saved.length == 0) {
+                return;
+            }
+            Buf p = Buf.of(params);
+            int j = 0;
+            for (long[] s : slices) {
+                for (int i = (int) s[0]; i < s[1]; i++) {
+                    p.set(i, saved[j++]);
                 }
             }
         }

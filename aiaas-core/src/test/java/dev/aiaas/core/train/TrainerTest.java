@@ -289,4 +289,33 @@ class TrainerTest {
             assertTrue(e.getMessage().contains("class index 7.0"), e.getMessage());
         }
     }
+
+    /**
+     * AdamW's decoupled decay θ ← θ(1 − ηλ) would shrink batch normalisation's running statistics,
+     * which live in θ; the trainer puts them back after each step. With one batch of all the data,
+     * every step's batch mean is the data mean μ, so after k steps the running mean is exactly
+     * μ(1 − m^k); with the decay reaching it (η = 0.1, λ = 0.5: 5% per step) it would be far below.
+     */
+    @Test
+    void adamWDecayLeavesBatchNormRunningStatisticsAlone() {
+        int n = 64;
+        int d = 3;
+        double momentum = 0.9;
+        int epochs = 6;
+        INDArray x = Nd4j.rand(DataType.DOUBLE, n, d).addi(2.0);
+        INDArray y = x.sum(true, 1).reshape(n, 1);
+        try (Model m = Model.builder(d).add(Layers.batchNorm(momentum, 1e-3)).add(Layers.dense(1)).dataType(DataType.DOUBLE)
+                .seed(3).build()) {
+            assertEquals(1, m.stateSlices().size());
+            long from = m.stateSlices().get(0)[0];
+            assertEquals(2 * d, from, "running mean after γ and β");
+            Trainer.builder(Losses.meanSquaredError()).optimizer(Optimizers.adamW(0.1, 0.5)).epochs(epochs).batchSize(n)
+                    .seed(1).build().fit(m, x, y);
+            INDArray mean = x.mean(0);
+            for (int c = 0; c < d; c++) {
+                double expected = mean.getDouble(c) * (1 - Math.pow(momentum, epochs));
+                assertEquals(expected, m.parameters().getDouble(from + c), 1e-12, "running mean of feature " + c);
+            }
+        }
+    }
 }
