@@ -64,6 +64,29 @@ public final class Gemm {
         if (a.dataType() != dt || b.dataType() != dt) {
             throw new IllegalArgumentException("gemm needs one data type; got " + a.dataType() + ", " + b.dataType() + ", " + dt);
         }
+        if (n == 1 || m == 1) {
+            // a matrix-vector product: gemv reads the matrix once, where gemm would first pack it
+            // into blocks (a batch-1 prediction's first layer, a bias gradient δᵀ·1)
+            INDArray mat = n == 1 ? a : b;
+            INDArray vec = n == 1 ? b : a;
+            boolean fm = n == 1 ? fa : fb;
+            // n == 1: C = op(A)·x; m == 1: Cᵀ = op(B)ᵀ·op(A)ᵀ, so B's flag is flipped
+            int flag = n == 1 ? ta : (tb == openblas_nolapack.CblasTrans ? openblas_nolapack.CblasNoTrans : openblas_nolapack.CblasTrans);
+            int rowsStored = (int) (fm ? mat.rows() : mat.columns());
+            int colsStored = (int) (fm ? mat.columns() : mat.rows());
+            int ld = Math.max(1, rowsStored);
+            Pointers p = POINTERS.get();
+            if (dt == DataType.FLOAT) {
+                openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasColMajor, flag, rowsStored, colsStored, (float) alpha,
+                        p.fa.at(address(mat)), ld, p.fb.at(address(vec)), 1, (float) beta, p.fc.at(address(c)), 1);
+                return;
+            }
+            if (dt == DataType.DOUBLE) {
+                openblas_nolapack.cblas_dgemv(openblas_nolapack.CblasColMajor, flag, rowsStored, colsStored, alpha,
+                        p.da.at(address(mat)), ld, p.db.at(address(vec)), 1, beta, p.dc.at(address(c)), 1);
+                return;
+            }
+        }
         if (dt == DataType.FLOAT) {
             Pointers p = POINTERS.get();
             openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, ta, tb, (int) m, (int) n, (int) k, (float) alpha,
