@@ -150,23 +150,23 @@ public final class Buf {
         }
     }
 
-    /** Copies all elements into {@code dst} (one bulk copy; the array is FLOAT). */
-    public void copyTo(float[] dst) {
-        f.get(0, dst, 0, length);
+    /** Copies elements [from, from + len) into {@code dst} at the same indices (the array is FLOAT). */
+    public void copyTo(int from, float[] dst, int len) {
+        f.get(from, dst, from, len);
     }
 
-    /** Copies all elements into {@code dst} (one bulk copy; the array is DOUBLE). */
-    public void copyTo(double[] dst) {
-        d.get(0, dst, 0, length);
+    /** Copies elements [from, from + len) into {@code dst} at the same indices (the array is DOUBLE). */
+    public void copyTo(int from, double[] dst, int len) {
+        d.get(from, dst, from, len);
     }
 
-    /** Sets all elements from {@code src} (one bulk copy; the array is FLOAT). */
-    public void copyFrom(float[] src) {
-        f.put(0, src, 0, length);
+    /** Sets elements [from, from + len) from {@code src} at the same indices (the array is FLOAT). */
+    public void copyFrom(int from, float[] src, int len) {
+        f.put(from, src, from, len);
     }
 
-    /** Sets all elements from {@code src} (one bulk copy; the array is DOUBLE). */
-    public void copyFrom(double[] src) {
-        d.put(0, src, 0, length);
+    /** Sets elements [from, from + len) from {@code src} at the same indices (the array is DOUBLE). */
+    public void copyFrom(int from, double[] src, int len) {
+        d.put(from, src, from, len);
     }
 }

@@ -93,9 +93,9 @@ public final class Optimizers {
 
     /**
      * Optimiser state on the Java heap in θ's type, and the scratch arrays each step copies θ and
-     * ∇θ into. The JIT vectorises a loop over heap arrays but not one over ND4J's direct buffers
-     * (measured, Adam over 203,530 floats with caches cold as in a training step: 0.37 ms with the
-     * bulk copies in and out, against 0.9-1.0 ms over direct buffers or in float64).
+     * ∇θ into, a chunk at a time. The JIT vectorises a loop over heap arrays but not one over
+     * ND4J's direct buffers (measured, Adam over 203,530 floats with caches cold as in a training
+     * step: 0.37 ms with bulk copies in and out, against 0.9-1.0 ms over direct buffers).
      */
     static final class HeapState implements Optimizer.State {
         /** The state is flushed of subnormals in this many rotating parts, one per step. */
@@ -144,8 +144,14 @@ public final class Optimizers {
             }
         }
 
-        /** Copies θ and ∇θ into the scratch arrays (bulk copies). */
-        void load(INDArray params, INDArray grads) {
+        /** The part of θ and ∇θ a step copies in, updates and copies back at a time (floats: 16 KB per array). */
+        static final int CHUNK = 4096;
+
+        private Buf params;
+        private Buf grads;
+
+        /** Checks θ and ∇θ against this state and remembers them for {@link #load}/{@link #store}. */
+        void bind(INDArray params, INDArray grads) {
             if (params.length() != size) {
                 throw new IllegalArgumentException("this state is for " + size + " parameters; got " + params.length());
             }
@@ -154,13 +160,43 @@ public final class Optimizers {
                 throw new IllegalArgumentException("this state is for " + want + " parameters; got " + params.dataType()
                         + " and " + grads.dataType() + " gradients");
             }
+            this.params = Buf.of(params);
+            this.grads = Buf.of(grads);
+        }
+
+        /**
+         * Copies θ and ∇θ in [from, to) into the scratch arrays, at the same indices. A step works
+         * through θ a chunk at a time, so each chunk is still in cache when it is updated and
+         * copied back (measured, Adam over 203,530 floats: 0.23 ms against 0.27 ms with whole-array
+         * copies); the same indices in every array keep the loops vectorisable.
+         */
+        void load(int from, int to) {
             if (f32()) {
-                Buf.of(params).copyTo(pf);
-                Buf.of(grads).copyTo(gf);
+                params.copyTo(from, pf, to - from);
+                grads.copyTo(from, gf, to - from);
             } else {
-                Buf.of(params).copyTo(pd);
-                Buf.of(grads).copyTo(gd);
+                params.copyTo(from, pd, to - from);
+                grads.copyTo(from, gd, to - from);
             }
+        }
+
+        /** Writes θ in [from, to) back from the scratch array. */
+        void store(int from, int to) {
+            if (f32()) {
+                params.copyFrom(from, pf, to - from);
+            } else {
+                params.copyFrom(from, pd, to - from);
+            }
+        }
+
+        /** Forgets θ and ∇θ (the step is over). */
+        void unbind() {
+            params = null;
+            grads = null;
+        }
+
+        int size() {
+            return size;
         }
 
         /**
@@ -192,29 +228,20 @@ public final class Optimizers {
             }
         }
 
-        /** Writes the updated θ back (one bulk copy). */
-        void store(INDArray params) {
-            if (f32()) {
-                Buf.of(params).copyFrom(pf);
-            } else {
-                Buf.of(params).copyFrom(pd);
-            }
-        }
-
         @Override
         public void close() {
             // heap arrays only: nothing native to free
         }
     }
 
-    /** Checks the arrays and the state, and loads θ and ∇θ into the state's scratch arrays. */
+    /** Checks the arrays and the state, and binds θ and ∇θ to it for the step. */
     static HeapState heap(INDArray params, INDArray grads, Optimizer.State state) {
         checkLengths(params, grads);
         if (!(state instanceof HeapState s)) {
             throw new IllegalArgumentException("expected the state this optimiser's newState made; got "
                     + (state == null ? "null" : state.getClass().getName()));
         }
-        s.load(params, grads);
+        s.bind(params, grads);
         return s;
     }
 
@@ -262,41 +289,47 @@ public final class Optimizers {
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
             HeapState s = heap(params, grads, state);
             boolean nesterov = name.equals("nesterov");
-            if (s.f32()) {
-                float[] p = s.pf;
-                float[] g = s.gf;
-                float eta = (float) lr;
-                float mu = (float) momentum;
-                if (name.equals("sgd")) {
-                    for (int i = 0; i < p.length; i++) {
-                        p[i] -= eta * g[i];
+            boolean plain = name.equals("sgd");
+            for (int from = 0; from < s.size(); from += HeapState.CHUNK) {
+                int to = Math.min(s.size(), from + HeapState.CHUNK);
+                s.load(from, to);
+                if (s.f32()) {
+                    float[] p = s.pf;
+                    float[] g = s.gf;
+                    float eta = (float) lr;
+                    float mu = (float) momentum;
+                    if (plain) {
+                        for (int i = from; i < to; i++) {
+                            p[i] -= eta * g[i];
+                        }
+                    } else {
+                        float[] v = s.af[0];
+                        for (int i = from; i < to; i++) {
+                            float vi = mu * v[i] + g[i];
+                            v[i] = vi;
+                            p[i] -= eta * (nesterov ? g[i] + mu * vi : vi);
+                        }
                     }
                 } else {
-                    float[] v = s.af[0];
-                    for (int i = 0; i < p.length; i++) {
-                        float vi = mu * v[i] + g[i];
-                        v[i] = vi;
-                        p[i] -= eta * (nesterov ? g[i] + mu * vi : vi);
+                    double[] p = s.pd;
+                    double[] g = s.gd;
+                    if (plain) {
+                        for (int i = from; i < to; i++) {
+                            p[i] -= lr * g[i];
+                        }
+                    } else {
+                        double[] v = s.ad[0];
+                        for (int i = from; i < to; i++) {
+                            double vi = momentum * v[i] + g[i];
+                            v[i] = vi;
+                            p[i] -= lr * (nesterov ? g[i] + momentum * vi : vi);
+                        }
                     }
                 }
-            } else {
-                double[] p = s.pd;
-                double[] g = s.gd;
-                if (name.equals("sgd")) {
-                    for (int i = 0; i < p.length; i++) {
-                        p[i] -= lr * g[i];
-                    }
-                } else {
-                    double[] v = s.ad[0];
-                    for (int i = 0; i < p.length; i++) {
-                        double vi = momentum * v[i] + g[i];
-                        v[i] = vi;
-                        p[i] -= lr * (nesterov ? g[i] + momentum * vi : vi);
-                    }
-                }
+                s.store(from, to);
             }
             s.flushSubnormals(t);
-            s.store(params);
+            s.unbind();
         }
     }
 
@@ -360,44 +393,49 @@ public final class Optimizers {
             HeapState s = heap(params, grads, state);
             double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
             double decay = 1 - lr * weightDecay;
-            if (s.f32()) {
-                float b1 = (float) beta1;
-                float b2 = (float) beta2;
-                float c1 = (float) (1 - beta1);
-                float c2 = (float) (1 - beta2);
-                float a = (float) alpha;
-                float dec = (float) decay;
-                float eps = (float) epsilon;
-                float[] p = s.pf;
-                float[] g = s.gf;
-                float[] m = s.af[0];
-                float[] v = s.af[1];
-                for (int i = 0; i < p.length; i++) {
-                    float gi = g[i];
-                    float mi = b1 * m[i] + c1 * gi;
-                    float vi = b2 * v[i] + c2 * gi * gi;
-                    m[i] = mi;
-                    v[i] = vi;
-                    p[i] = p[i] * dec - a * mi / ((float) Math.sqrt(vi) + eps);
+            for (int from = 0; from < s.size(); from += HeapState.CHUNK) {
+                int to = Math.min(s.size(), from + HeapState.CHUNK);
+                s.load(from, to);
+                if (s.f32()) {
+                    float b1 = (float) beta1;
+                    float b2 = (float) beta2;
+                    float c1 = (float) (1 - beta1);
+                    float c2 = (float) (1 - beta2);
+                    float a = (float) alpha;
+                    float dec = (float) decay;
+                    float eps = (float) epsilon;
+                    float[] p = s.pf;
+                    float[] g = s.gf;
+                    float[] m = s.af[0];
+                    float[] v = s.af[1];
+                    for (int i = from; i < to; i++) {
+                        float gi = g[i];
+                        float mi = b1 * m[i] + c1 * gi;
+                        float vi = b2 * v[i] + c2 * gi * gi;
+                        m[i] = mi;
+                        v[i] = vi;
+                        p[i] = p[i] * dec - a * mi / ((float) Math.sqrt(vi) + eps);
+                    }
+                } else {
+                    double c1 = 1 - beta1;
+                    double c2 = 1 - beta2;
+                    double[] p = s.pd;
+                    double[] g = s.gd;
+                    double[] m = s.ad[0];
+                    double[] v = s.ad[1];
+                    for (int i = from; i < to; i++) {
+                        double gi = g[i];
+                        double mi = beta1 * m[i] + c1 * gi;
+                        double vi = beta2 * v[i] + c2 * gi * gi;
+                        m[i] = mi;
+                        v[i] = vi;
+                        p[i] = p[i] * decay - alpha * mi / (Math.sqrt(vi) + epsilon);
+                    }
                 }
-            } else {
-                double c1 = 1 - beta1;
-                double c2 = 1 - beta2;
-                double[] p = s.pd;
-                double[] g = s.gd;
-                double[] m = s.ad[0];
-                double[] v = s.ad[1];
-                for (int i = 0; i < p.length; i++) {
-                    double gi = g[i];
-                    double mi = beta1 * m[i] + c1 * gi;
-                    double vi = beta2 * v[i] + c2 * gi * gi;
-                    m[i] = mi;
-                    v[i] = vi;
-                    p[i] = p[i] * decay - alpha * mi / (Math.sqrt(vi) + epsilon);
-                }
+                s.store(from, to);
             }
             s.flushSubnormals(t);
-            s.store(params);
+            s.unbind();
         }
     }
 
@@ -446,33 +484,38 @@ public final class Optimizers {
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
             HeapState s = heap(params, grads, state);
             boolean rms = name.equals("rmsprop");
-            if (s.f32()) {
-                float[] p = s.pf;
-                float[] g = s.gf;
-                float[] acc = s.af[0];
-                float r = (float) rho;
-                float c = (float) (1 - rho);
-                float eta = (float) lr;
-                float eps = (float) epsilon;
-                for (int i = 0; i < p.length; i++) {
-                    float gi = g[i];
-                    float si = rms ? r * acc[i] + c * gi * gi : acc[i] + gi * gi;
-                    acc[i] = si;
-                    p[i] -= eta * gi / ((float) Math.sqrt(si) + eps);
+            for (int from = 0; from < s.size(); from += HeapState.CHUNK) {
+                int to = Math.min(s.size(), from + HeapState.CHUNK);
+                s.load(from, to);
+                if (s.f32()) {
+                    float[] p = s.pf;
+                    float[] g = s.gf;
+                    float[] acc = s.af[0];
+                    float r = (float) rho;
+                    float c = (float) (1 - rho);
+                    float eta = (float) lr;
+                    float eps = (float) epsilon;
+                    for (int i = from; i < to; i++) {
+                        float gi = g[i];
+                        float si = rms ? r * acc[i] + c * gi * gi : acc[i] + gi * gi;
+                        acc[i] = si;
+                        p[i] -= eta * gi / ((float) Math.sqrt(si) + eps);
+                    }
+                } else {
+                    double[] p = s.pd;
+                    double[] g = s.gd;
+                    double[] acc = s.ad[0];
+                    for (int i = from; i < to; i++) {
+                        double gi = g[i];
+                        double si = rms ? rho * acc[i] + (1 - rho) * gi * gi : acc[i] + gi * gi;
+                        acc[i] = si;
+                        p[i] -= lr * gi / (Math.sqrt(si) + epsilon);
+                    }
                 }
-            } else {
-                double[] p = s.pd;
-                double[] g = s.gd;
-                double[] acc = s.ad[0];
-                for (int i = 0; i < p.length; i++) {
-                    double gi = g[i];
-                    double si = rms ? rho * acc[i] + (1 - rho) * gi * gi : acc[i] + gi * gi;
-                    acc[i] = si;
-                    p[i] -= lr * gi / (Math.sqrt(si) + epsilon);
-                }
+                s.store(from, to);
             }
             s.flushSubnormals(t);
-            s.store(params);
+            s.unbind();
         }
     }
 }
