@@ -7,6 +7,8 @@ import dev.aiaas.core.nn.Activation;
 import dev.aiaas.core.nn.Layers;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.optim.Optimizers;
+import dev.aiaas.core.optim.Schedule;
+import dev.aiaas.core.optim.Schedules;
 import dev.aiaas.core.train.Callbacks;
 import dev.aiaas.core.train.History;
 import dev.aiaas.core.train.Trainer;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -58,6 +61,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.001", paramLabel = "RATE", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
+    @Option(names = "--schedule", defaultValue = "constant", paramLabel = "NAME",
+            description = "The learning-rate schedule: constant, or cosine (decay to 0 over all the steps of the run) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String schedule;
+
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the initialisation and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -76,10 +84,11 @@ final class TrainCommand implements Callable<Integer> {
                 throw new ParameterException(cl, "--out: the folder " + dir + " does not exist; create it first");
             }
         }
-        Trainer trainer;
+        if (!SCHEDULES.contains(schedule)) {
+            throw new ParameterException(cl, "--schedule: unknown schedule '" + schedule + "'; expected one of " + String.join(", ", SCHEDULES));
+        }
         try {
-            trainer = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).optimizer(Optimizers.adam(learningRate))
-                    .epochs(epochs).batchSize(batchSize).seed(seed).callbacks(Callbacks.progress(cl.getOut())).build();
+            trainer(cl, Schedules.constant());
             if (hidden < 1) {
                 throw new IllegalArgumentException("--hidden must be a positive integer. Received: hidden=" + hidden);
             }
@@ -95,6 +104,9 @@ final class TrainCommand implements Callable<Integer> {
                     data.train().numClasses());
             pw.print(m.summary());
             pw.flush();
+            long stepsPerEpoch = (data.train().size() + batchSize - 1) / batchSize;
+            Trainer trainer = trainer(cl, schedule.equals("cosine")
+                    ? Schedules.cosine(0, Math.max(2, (long) epochs * stepsPerEpoch), 0.0) : Schedules.constant());
             long t0 = System.nanoTime();
             History h = trainer.fit(m, data.train());
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -103,7 +115,8 @@ final class TrainCommand implements Callable<Integer> {
             if (out != null) {
                 Map<String, String> provenance = new LinkedHashMap<>();
                 provenance.put("dataset", DatasetOption.describe(dataset));
-                provenance.put("trainer", "adam lr=" + learningRate + " epochs=" + epochs + " batch_size=" + batchSize + " seed=" + seed);
+                provenance.put("trainer", "adam lr=" + learningRate + " schedule=" + schedule + " epochs=" + epochs + " batch_size="
+                        + batchSize + " seed=" + seed);
                 provenance.put("test_accuracy", String.format(Locale.ROOT, "%.4f", accuracy));
                 try {
                     ModelIO.save(m, out, provenance);
@@ -116,6 +129,14 @@ final class TrainCommand implements Callable<Integer> {
             pw.flush();
         }
         return 0;
+    }
+
+    /** The names {@code --schedule} takes. */
+    static final List<String> SCHEDULES = List.of("constant", "cosine");
+
+    private Trainer trainer(CommandLine cl, Schedule lrSchedule) {
+        return Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).optimizer(Optimizers.adam(learningRate)).schedule(lrSchedule)
+                .epochs(epochs).batchSize(batchSize).seed(seed).callbacks(Callbacks.progress(cl.getOut())).build();
     }
 
     /** The CLI's MLP: dense(hidden, relu), then dense(classes) giving logits. */

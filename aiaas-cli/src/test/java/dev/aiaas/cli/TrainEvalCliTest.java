@@ -38,6 +38,30 @@ class TrainEvalCliTest {
         assertEquals(trained, accuracy(eval.out()));
     }
 
+    /** Cosine decay ends the run at learning rate 0, so it trains differently from the constant default. */
+    @Test
+    void cosineScheduleTrainsAndDiffersFromConstant() {
+        CliTest.Result cosine = CliTest.run("train", "--epochs", "2", "--hidden", "16", "--seed", "5", "--schedule", "cosine");
+        assertEquals(0, cosine.code(), cosine.err());
+        assertTrue(Double.parseDouble(accuracy(cosine.out())) > 0.6, cosine.out());
+        CliTest.Result constant = CliTest.run("train", "--epochs", "2", "--hidden", "16", "--seed", "5");
+        assertTrue(!lastLoss(cosine.out()).equals(lastLoss(constant.out())), cosine.out() + constant.out());
+        CliTest.Result bad = CliTest.run("train", "--schedule", "linear");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--schedule: unknown schedule 'linear'; expected one of constant, cosine"), bad.err());
+    }
+
+    /** The loss printed on the last progress line. */
+    private static String lastLoss(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("loss[ =:]+([0-9.]+)").matcher(out);
+        String last = null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        assertTrue(last != null, out);
+        return last;
+    }
+
     @Test
     void sameSeedSameAccuracy() {
         String a = accuracy(CliTest.run("train", "--epochs", "1", "--hidden", "16", "--seed", "5").out());
