@@ -63,9 +63,12 @@ final class Arpa {
     StringBuilder sb = new StringBuilder(128);
     for (int n = 1; n <= order; n++) {
       w.write("\n\\" + n + "-grams:\n");
-      NgramLevel level = model.level(n);
-      for (int i = 0; i < level.size; i++) {
-        float prob = level.prob[i];
+      int slots = model.slots(n);
+      for (int i = 0; i < slots; i++) {
+        if (!model.occupied(n, i)) {
+          continue;
+        }
+        float prob = model.prob(n, i);
         if (Float.isNaN(prob)) {
           prob = (float) model.toEntry(n, i).log10Prob();
         }
@@ -79,7 +82,7 @@ final class Arpa {
           sb.append(v.token(ids[j]));
         }
         if (n < order) {
-          sb.append('\t').append(format(level.backoff[i]));
+          sb.append('\t').append(format(model.backoff(n, i)));
         }
         sb.append('\n');
         w.write(sb.toString());
