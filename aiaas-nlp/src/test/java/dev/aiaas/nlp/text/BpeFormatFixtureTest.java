@@ -2,7 +2,9 @@ package dev.aiaas.nlp.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -60,5 +62,13 @@ class BpeFormatFixtureTest {
     StringWriter out = new StringWriter();
     bpe.write(out);
     assertEquals(Files.readString(fixture(), StandardCharsets.UTF_8), out.toString());
+  }
+
+  @Test
+  void loadsAsATokenizerFile() throws IOException, URISyntaxException {
+    Tokenizer t = TokenizerFiles.load(fixture());
+    BpeTokenizer bpe = assertInstanceOf(BpeTokenizer.class, t);
+    assertArrayEquals(new int[] {256, 101, 258, 97, 283, 121, 258, 111, 114, 280}, bpe.encode("the watery world"));
+    assertEquals("bpe (40 merges)", TokenizerFiles.describe(t));
   }
 }
