@@ -341,6 +341,16 @@ public final class NgramModel implements LanguageModel {
     return n == 1 ? unigramProb.length : tables[n].capacity();
   }
 
+  /** The prefix entry (order n-1) of entry {@code i} of order {@code n >= 2}. */
+  int prefixOf(int n, int i) {
+    return tables[n].prefix(i);
+  }
+
+  /** The last word id of entry {@code i} of order {@code n} (the id itself for unigrams). */
+  int lastWordOf(int n, int i) {
+    return n == 1 ? i : tables[n].word(i);
+  }
+
   /** Whether entry {@code i} of order {@code n} holds an n-gram. */
   boolean occupied(int n, int i) {
     return n == 1 || tables[n].occupied(i);
