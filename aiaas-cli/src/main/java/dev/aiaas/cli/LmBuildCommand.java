@@ -5,8 +5,13 @@ import dev.aiaas.nlp.lm.Discounts;
 import dev.aiaas.nlp.lm.NgramModel;
 import dev.aiaas.nlp.lm.NgramOptions;
 import dev.aiaas.nlp.lm.Smoothing;
+import dev.aiaas.nlp.text.BpeTokenizer;
+import dev.aiaas.nlp.text.Tokenizer;
+import dev.aiaas.nlp.text.TokenizerFiles;
+import dev.aiaas.nlp.text.WhitespaceTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +31,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Builds an n-gram language model from a corpus and writes it as an ARPA file (like KenLM's lmplz).",
-                "The ARPA file is written atomically: a failed build leaves an existing file untouched."})
+                "The ARPA file is written atomically: a failed build leaves an existing file untouched.",
+                "With a tokenizer other than whitespace, OUT.tokenizer is written beside OUT (the BPE merges, or "
+                        + "which tokenizer) and 'lm eval' applies it."})
 final class LmBuildCommand implements Callable<Integer> {
 
     @Spec
@@ -46,8 +53,27 @@ final class LmBuildCommand implements Callable<Integer> {
     boolean discountFallback;
 
     @Option(names = "--input", required = true, paramLabel = "TRAIN",
-            description = "The training corpus: UTF-8, one pre-tokenized sentence per line, plain or gzip-compressed.")
+            description = "The training corpus: UTF-8, one sentence per line, plain or gzip-compressed.")
     Path input;
+
+    @Option(names = "--tokenizer", defaultValue = "whitespace", paramLabel = "NAME",
+            description = "How a line is split into tokens: whitespace (pre-tokenized text, as lmplz), word (raw text: "
+                    + "words, numbers and each punctuation mark) or bpe (byte-level BPE pieces, with --bpe-merges or "
+                    + "--bpe-model) (default: ${DEFAULT-VALUE}).")
+    String tokenizer;
+
+    @Option(names = "--lowercase", description = "With --tokenizer word: lower-case the tokens.")
+    boolean lowercase;
+
+    @Option(names = "--bpe-merges", paramLabel = "N",
+            description = "With --tokenizer bpe: learn N merges from the training corpus (training stops early when no "
+                    + "pair occurs twice).")
+    Integer bpeMerges;
+
+    @Option(names = "--bpe-model", paramLabel = "FILE",
+            description = "With --tokenizer bpe: use these BPE merges (a merges file, or the OUT.tokenizer of another "
+                    + "BPE model).")
+    Path bpeModel;
 
     @Option(names = "--arpa", required = true, paramLabel = "OUT",
             description = "The ARPA file to write; gzip-compressed when the name ends in .gz.")
@@ -57,6 +83,11 @@ final class LmBuildCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         NgramOptions options = options(cl);
+        LmTokenizers.check(cl, tokenizer, lowercase, bpeMerges, bpeModel);
+        if (tokenizer.equals("bpe") && bpeMerges == null && bpeModel == null) {
+            throw new ParameterException(cl, "--tokenizer bpe needs --bpe-merges N (learn N merges from --input) or "
+                    + "--bpe-model FILE (reuse merges)");
+        }
         LmFiles.requireFile(cl, "--input", input);
         LmFiles.requireParentFolder(cl, "--arpa", arpa);
         PrintWriter out = cl.getOut();
@@ -64,7 +95,29 @@ final class LmBuildCommand implements Callable<Integer> {
 
         out.printf(Locale.ROOT, "=== 1/3 Reading %s ===%n", input);
         out.flush();
-        List<List<String>> sentences = LmFiles.readSentences(input);
+        Tokenizer tok;
+        List<List<String>> sentences;
+        if (tokenizer.equals("bpe")) {
+            List<String> lines = LmTokenizers.readLines(input);
+            if (bpeModel != null) {
+                tok = LmTokenizers.loadBpe(bpeModel);
+                out.printf(Locale.ROOT, "tokenizer: %s from %s%n", TokenizerFiles.describe(tok), bpeModel);
+            } else {
+                long t0 = System.nanoTime();
+                tok = trainBpe(lines, bpeMerges);
+                int learnt = ((BpeTokenizer) tok).vocabSize() - 256;
+                out.printf(Locale.ROOT, "tokenizer: %s learnt from %s in %.1f s%s%n", TokenizerFiles.describe(tok), input,
+                        seconds(t0), learnt < bpeMerges
+                                ? " (" + bpeMerges + " asked; training stopped when no pair occurred twice)" : "");
+            }
+            sentences = LmTokenizers.tokenize(lines, tok);
+        } else {
+            tok = LmTokenizers.ruleBased(tokenizer, lowercase);
+            if (!tokenizer.equals("whitespace")) {
+                out.printf(Locale.ROOT, "tokenizer: %s%n", TokenizerFiles.describe(tok));
+            }
+            sentences = LmFiles.readSentences(input, tok);
+        }
         long tokens = sentences.stream().mapToLong(List::size).sum();
         out.printf(Locale.ROOT, "%d sentences, %d tokens in %.1f s%n", sentences.size(), tokens, seconds(start));
 
@@ -87,12 +140,44 @@ final class LmBuildCommand implements Callable<Integer> {
             throw new CommandFailedException("cannot write " + arpa + ": " + AiaasCommand.oneLine(e)
                     + "; " + arpa + " was left as it was", e);
         }
+        writeTokenizer(out, tok);
         out.printf(Locale.ROOT, "written in %.1f s%n", seconds(t2));
         Runtime rt = Runtime.getRuntime();
         out.printf(Locale.ROOT, "done in %.1f s; model tables %s; JVM heap %s used of %s%n", seconds(start),
                 LmFiles.mib(model.memoryBytes()), LmFiles.mib(rt.totalMemory() - rt.freeMemory()), LmFiles.mib(rt.maxMemory()));
         out.flush();
         return 0;
+    }
+
+    /**
+     * Writes OUT.tokenizer for a tokenizer other than whitespace; for whitespace, removes an
+     * OUT.tokenizer left by an earlier build, which 'lm eval' would otherwise apply to this model.
+     */
+    private void writeTokenizer(PrintWriter out, Tokenizer tok) throws CommandFailedException {
+        Path file = LmTokenizers.sidecar(arpa);
+        try {
+            if (tok instanceof WhitespaceTokenizer) {
+                if (Files.deleteIfExists(file)) {
+                    out.printf(Locale.ROOT, "removed %s, left by an earlier build with another tokenizer%n", file);
+                }
+                return;
+            }
+            LmFiles.writeAtomically(file, w -> TokenizerFiles.write(tok, w));
+            out.printf(Locale.ROOT, "tokenizer written to %s%n", file);
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot write " + file + ": " + AiaasCommand.oneLine(e)
+                    + "; the model " + arpa + " was written, but 'lm eval' needs --tokenizer " + tokenizer
+                    + " to read it", e);
+        }
+    }
+
+    /** Learns {@code merges} BPE merges from the corpus lines. */
+    private BpeTokenizer trainBpe(List<String> lines, int merges) throws CommandFailedException {
+        try {
+            return BpeTokenizer.train(lines, 256 + merges);
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailedException("cannot learn BPE merges from " + input + ": " + AiaasCommand.oneLine(e), e);
+        }
     }
 
     /** The options from the command line; a bad value is a usage error naming the option. */

@@ -3,7 +3,11 @@ package dev.aiaas.cli;
 import dev.aiaas.nlp.lm.NgramModel;
 import dev.aiaas.nlp.lm.Perplexity;
 import dev.aiaas.nlp.lm.TokenScore;
+import dev.aiaas.nlp.text.Tokenizer;
+import dev.aiaas.nlp.text.TokenizerFiles;
+import dev.aiaas.nlp.text.WhitespaceTokenizer;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -12,6 +16,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -23,7 +28,9 @@ import picocli.CommandLine.Spec;
                 "  Perplexity including OOVs: X",
                 "  Perplexity excluding OOVs: Y",
                 "  OOVs: N",
-                "Each sentence is scored from <s> to </s>; an out-of-vocabulary word gets the probability of <unk>."})
+                "Each sentence is scored from <s> to </s>; an out-of-vocabulary word gets the probability of <unk>.",
+                "Lines are split as the model was built: with FILE.tokenizer when 'lm build' wrote one beside FILE "
+                        + "(the line 'Tokenizer: ...' then comes first), else on whitespace; --tokenizer overrides."})
 final class LmEvalCommand implements Callable<Integer> {
 
     @Spec
@@ -33,8 +40,20 @@ final class LmEvalCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "TEST",
-            description = "The test corpus: UTF-8, one pre-tokenized sentence per line, plain or gzip-compressed.")
+            description = "The test corpus: UTF-8, one sentence per line, plain or gzip-compressed.")
     Path input;
+
+    @Option(names = "--tokenizer", paramLabel = "NAME",
+            description = "whitespace, word or bpe (with --bpe-model); default: the model's FILE.tokenizer if there is "
+                    + "one, else whitespace.")
+    String tokenizer;
+
+    @Option(names = "--lowercase", description = "With --tokenizer word: lower-case the tokens.")
+    boolean lowercase;
+
+    @Option(names = "--bpe-model", paramLabel = "BPE",
+            description = "With --tokenizer bpe: the BPE merges (a merges file, or a BPE model's .tokenizer file).")
+    Path bpeModel;
 
     @Option(names = "--per-sentence",
             description = "Before the summary, print one line per sentence: 'Total: LOG10PROB OOV: COUNT' (as query does).")
@@ -43,14 +62,25 @@ final class LmEvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
+        if (tokenizer != null) {
+            LmTokenizers.check(cl, tokenizer, lowercase, null, bpeModel);
+            if (tokenizer.equals("bpe") && bpeModel == null) {
+                throw new ParameterException(cl, "--tokenizer bpe needs --bpe-model FILE (the merges the model was "
+                        + "built with); or leave out --tokenizer to use " + LmTokenizers.sidecar(model));
+            }
+        } else if (lowercase || bpeModel != null) {
+            throw new ParameterException(cl, (lowercase ? "--lowercase" : "--bpe-model")
+                    + " needs --tokenizer " + (lowercase ? "word" : "bpe"));
+        }
         LmFiles.requireFile(cl, "--model", model);
         LmFiles.requireFile(cl, "--input", input);
+        PrintWriter out = cl.getOut();
+        Tokenizer tok = tokenizer(cl, out);
         NgramModel lm = LmFiles.readModel(model);
-        List<List<String>> sentences = LmFiles.readSentences(input);
+        List<List<String>> sentences = LmFiles.readSentences(input, tok);
         if (sentences.isEmpty()) {
             throw new CommandFailedException("no sentences in " + input + ": nothing to score; expected one sentence per line", null);
         }
-        PrintWriter out = cl.getOut();
         if (perSentence) {
             for (List<String> s : sentences) {
                 out.println(sentenceLine(lm, s));
@@ -61,6 +91,48 @@ final class LmEvalCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The tokenizer: from the options, else from the model's tokenizer file, else whitespace. Says
+     * on the first output line which one is used when it is not whitespace, and warns on standard
+     * error when the options override a tokenizer file that differs.
+     */
+    private Tokenizer tokenizer(CommandLine cl, PrintWriter out) throws CommandFailedException {
+        Path sidecar = LmTokenizers.sidecar(model);
+        boolean hasSidecar = Files.isRegularFile(sidecar);
+        Tokenizer tok;
+        String from;
+        if (tokenizer != null) {
+            tok = tokenizer.equals("bpe") ? LmTokenizers.loadBpe(bpeModel) : LmTokenizers.ruleBased(tokenizer, lowercase);
+            from = "--tokenizer";
+            if (hasSidecar) {
+                String saved;
+                boolean same;
+                try {
+                    Tokenizer built = LmTokenizers.loadSidecar(sidecar, model);
+                    saved = TokenizerFiles.describe(built);
+                    same = LmTokenizers.sameFile(built, tok);
+                } catch (CommandFailedException e) {
+                    saved = "unreadable";
+                    same = false;
+                }
+                if (!same) {
+                    cl.getErr().println("aiaas: warning: --tokenizer " + TokenizerFiles.describe(tok) + " overrides "
+                            + sidecar + " (" + saved + "), the tokenizer the model was built with");
+                    cl.getErr().flush();
+                }
+            }
+        } else if (hasSidecar) {
+            tok = LmTokenizers.loadSidecar(sidecar, model);
+            from = sidecar.toString();
+        } else {
+            return new WhitespaceTokenizer();
+        }
+        if (!(tok instanceof WhitespaceTokenizer)) {
+            out.println("Tokenizer: " + TokenizerFiles.describe(tok) + ", from " + from);
+        }
+        return tok;
     }
 
     /**

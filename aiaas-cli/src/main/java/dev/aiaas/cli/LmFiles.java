@@ -3,6 +3,7 @@ package dev.aiaas.cli;
 import dev.aiaas.nlp.lm.ArpaFormatException;
 import dev.aiaas.nlp.lm.NgramModel;
 import dev.aiaas.nlp.text.TextFiles;
+import dev.aiaas.nlp.text.Tokenizer;
 import dev.aiaas.nlp.text.WhitespaceTokenizer;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -59,8 +60,13 @@ final class LmFiles {
 
     /** Reads a corpus, one whitespace-tokenized sentence per line; an I/O failure names the file. */
     static List<List<String>> readSentences(Path file) throws CommandFailedException {
+        return readSentences(file, new WhitespaceTokenizer());
+    }
+
+    /** Reads a corpus, one sentence per line split by {@code tokenizer}; an I/O failure names the file. */
+    static List<List<String>> readSentences(Path file, Tokenizer tokenizer) throws CommandFailedException {
         try {
-            return TextFiles.readSentences(file, new WhitespaceTokenizer());
+            return TextFiles.readSentences(file, tokenizer);
         } catch (IOException e) {
             throw new CommandFailedException("cannot read " + file + ": " + AiaasCommand.oneLine(e), e);
         }

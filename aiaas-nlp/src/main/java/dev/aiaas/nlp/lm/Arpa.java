@@ -61,29 +61,53 @@ final class Arpa {
     }
     Vocabulary v = model.vocabulary();
     StringBuilder sb = new StringBuilder(128);
+    char[] buf = new char[256];
+    // The word ids of order n-1's entries, n-1 per slot, so that an n-gram's words are its
+    // prefix's plus one: no walk down the prefix chain, and entries are read in slot order.
+    int[] prefixIds = null;
     for (int n = 1; n <= order; n++) {
       w.write("\n\\" + n + "-grams:\n");
-      NgramLevel level = model.level(n);
-      for (int i = 0; i < level.size; i++) {
-        float prob = level.prob[i];
+      int slots = model.slots(n);
+      int[] ids = n < order ? new int[slots * n] : null;
+      for (int i = 0; i < slots; i++) {
+        if (!model.occupied(n, i)) {
+          continue;
+        }
+        float prob = model.prob(n, i);
         if (Float.isNaN(prob)) {
           prob = (float) model.toEntry(n, i).log10Prob();
         }
         sb.setLength(0);
         sb.append(format(prob)).append('\t');
-        int[] ids = model.wordsOf(n, i);
-        for (int j = 0; j < ids.length; j++) {
-          if (j > 0) {
-            sb.append(' ');
+        int word = model.lastWordOf(n, i);
+        if (n == 2) {
+          sb.append(v.token(model.prefixOf(n, i))).append(' ');
+        } else if (n > 2) {
+          int p = model.prefixOf(n, i) * (n - 1);
+          for (int j = 0; j < n - 1; j++) {
+            sb.append(v.token(prefixIds[p + j])).append(' ');
           }
-          sb.append(v.token(ids[j]));
+        }
+        sb.append(v.token(word));
+        if (ids != null) {
+          if (n == 2) {
+            ids[2 * i] = model.prefixOf(n, i);
+          } else if (n > 2) {
+            System.arraycopy(prefixIds, model.prefixOf(n, i) * (n - 1), ids, i * n, n - 1);
+          }
+          ids[i * n + n - 1] = word;
         }
         if (n < order) {
-          sb.append('\t').append(format(level.backoff[i]));
+          sb.append('\t').append(format(model.backoff(n, i)));
         }
         sb.append('\n');
-        w.write(sb.toString());
+        if (buf.length < sb.length()) {
+          buf = new char[2 * sb.length()];
+        }
+        sb.getChars(0, sb.length(), buf, 0);
+        w.write(buf, 0, sb.length());
       }
+      prefixIds = n == 1 ? null : ids;
     }
     w.write("\n\\end\\\n");
   }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Open-addressing (linear probing) map from non-negative {@code long} keys to {@code int} values,
- * the n-gram index of {@link NgramLevel}. Load factor at most 1/2; no removal.
+ * the n-gram index of {@link NgramLevel} during estimation. Load factor at most 1/2; no removal.
  */
 final class LongIntHashMap {
 
@@ -77,17 +77,6 @@ final class LongIntHashMap {
     rehash(keys.length * 2);
   }
 
-  /**
-   * Shrinks the table to the smallest power of two that keeps the load factor at most 1/2 (the
-   * initial capacity is a guess from the corpus size and can be several times too large).
-   */
-  void trimToSize() {
-    int cap = Integer.highestOneBit(Math.max(16, size * 2 - 1)) << 1;
-    if (cap < keys.length) {
-      rehash(cap);
-    }
-  }
-
   private void rehash(int cap) {
     long[] oldKeys = keys;
     int[] oldValues = values;
@@ -107,9 +96,5 @@ final class LongIntHashMap {
 
   int size() {
     return size;
-  }
-
-  long memoryBytes() {
-    return 8L * keys.length + 4L * values.length;
   }
 }

@@ -3,12 +3,13 @@ package dev.aiaas.nlp.lm;
 import java.util.Arrays;
 
 /**
- * The n-grams of one order {@code n}, int-encoded: entry {@code i} is the n-gram whose first
+ * The n-grams of one order {@code n} while a model is estimated or read, int-encoded: entry {@code i} is the n-gram whose first
  * {@code n-1} words are entry {@code prefix[i]} of order {@code n-1} and whose last word is
  * {@code word[i]}. The index key is {@code (prefix << 32) | word}. For order 1 the entry index is
  * the word id itself and there is no hash index. After estimation each entry carries a float
  * log10 probability ({@code NaN} for a blank entry that exists only as a context) and a log10
- * backoff weight.
+ * backoff weight. {@link NgramModel} then moves orders 2 and above into {@link ProbingTable}s,
+ * its query structure, and this one is dropped.
  */
 final class NgramLevel {
 
@@ -68,25 +69,9 @@ final class NgramLevel {
     return index == null ? i : word[i];
   }
 
-  /** Allocates the probability and backoff arrays, trimming the structure to its size. */
+  /** Allocates the probability and backoff arrays, one entry per n-gram. */
   void allocateScores() {
-    if (index != null) {
-      prefix = Arrays.copyOf(prefix, size);
-      word = Arrays.copyOf(word, size);
-      index.trimToSize();
-    }
     prob = new float[size];
     backoff = new float[size];
-  }
-
-  long memoryBytes() {
-    long bytes = 4L * (prefix.length + word.length);
-    if (prob != null) {
-      bytes += 4L * (prob.length + backoff.length);
-    }
-    if (index != null) {
-      bytes += index.memoryBytes();
-    }
-    return bytes;
   }
 }

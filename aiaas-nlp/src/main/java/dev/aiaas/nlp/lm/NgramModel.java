@@ -28,14 +28,20 @@ import java.util.function.Consumer;
  * where {@code b} of a context not in the model is 1. Unknown words are scored as
  * {@code <unk>}.
  *
- * <p>Storage: order-n entry {@code i} is keyed by {@code (index of its (n-1)-word prefix) << 32
- * | last word id} in an open-addressing table, with float probability and backoff arrays;
- * unigrams are indexed by word id. Immutable and thread-safe.
+ * <p>Storage, as KenLM's {@code probing} structure: unigrams in float probability and backoff
+ * arrays indexed by word id; each higher order in a {@link ProbingTable}, an open-addressing table
+ * at load factor 2/3 whose slot is the n-gram's entry, keyed by {@code (slot of its (n-1)-word
+ * prefix) << 32 | last word id} and holding the key, the float log10 probability and the float
+ * log10 backoff side by side (24 bytes per n-gram; 18 for the highest order, which has no
+ * backoff). Nothing is quantised. Immutable and thread-safe.
  */
 public final class NgramModel implements LanguageModel {
 
   private final Vocabulary vocabulary;
-  private final NgramLevel[] levels;
+  private final float[] unigramProb;
+  private final float[] unigramBackoff;
+  /** Index n = 2..order; 0 and 1 unused. */
+  private final ProbingTable[] tables;
   private final int order;
   private final boolean normalised;
   private final List<Discounts> discounts;
@@ -48,11 +54,39 @@ public final class NgramModel implements LanguageModel {
       List<Discounts> discounts,
       String description) {
     this.vocabulary = vocabulary;
-    this.levels = levels;
     this.order = levels.length - 1;
+    this.unigramProb = levels[1].prob;
+    this.unigramBackoff = levels[1].backoff;
+    this.tables = index(levels);
     this.normalised = normalised;
     this.discounts = List.copyOf(discounts);
     this.description = description;
+  }
+
+  /**
+   * Moves orders 2 and above from the estimation structure (entries numbered in insertion order,
+   * with a separate hash index) into probing tables, where the slot is the entry: each order's
+   * keys are rewritten with the slots of the order below.
+   */
+  private static ProbingTable[] index(NgramLevel[] levels) {
+    int order = levels.length - 1;
+    ProbingTable[] tables = new ProbingTable[order + 1];
+    int[] below = null; // entry of order n-1 -> its slot; null for unigrams (the id itself)
+    for (int n = 2; n <= order; n++) {
+      NgramLevel level = levels[n];
+      ProbingTable table = new ProbingTable(level.size, n < order);
+      int[] slots = n < order ? new int[level.size] : null;
+      for (int i = 0; i < level.size; i++) {
+        int prefix = below == null ? level.prefix[i] : below[level.prefix[i]];
+        int s = table.insert(prefix, level.word[i], level.prob[i], level.backoff[i]);
+        if (slots != null) {
+          slots[i] = s;
+        }
+      }
+      tables[n] = table;
+      below = slots;
+    }
+    return tables;
   }
 
   /**
@@ -164,7 +198,7 @@ public final class NgramModel implements LanguageModel {
    */
   public int ngramCount(int n) {
     checkOrder(n);
-    return levels[n].size;
+    return n == 1 ? unigramProb.length : tables[n].size();
   }
 
   private void checkOrder(int n) {
@@ -188,7 +222,7 @@ public final class NgramModel implements LanguageModel {
       s.length = 1;
       s.words[0] = Vocabulary.BOS;
       s.entries[0] = Vocabulary.BOS;
-      s.backoffs[0] = levels[1].backoff[Vocabulary.BOS];
+      s.backoffs[0] = unigramBackoff[Vocabulary.BOS];
     }
     return s;
   }
@@ -206,28 +240,31 @@ public final class NgramModel implements LanguageModel {
       throw new IllegalArgumentException(
           "in and out must be different LmState objects; allocate a second with newState()");
     }
-    if (wordId < 0 || wordId >= levels[1].size) {
+    if (wordId < 0 || wordId >= unigramProb.length) {
       throw new IllegalArgumentException(
-          "word id " + wordId + " out of range; expected 0.." + (levels[1].size - 1));
+          "word id " + wordId + " out of range; expected 0.." + (unigramProb.length - 1));
     }
-    float p = levels[1].prob[wordId];
+    float p = unigramProb[wordId];
     int matched = 1;
     int found = 1;
-    if (order > 1) {
+    int keep = order - 1; // context entries a state holds
+    if (keep > 0) {
       out.entries[0] = wordId;
+      out.backoffs[0] = unigramBackoff[wordId];
     }
-    int max = Math.min(in.length, order - 1);
+    int max = Math.min(in.length, keep);
     for (int l = 1; l <= max; l++) {
-      NgramLevel level = levels[l + 1];
-      int e = level.find(in.entries[l - 1], wordId);
+      ProbingTable table = tables[l + 1];
+      int e = table.find(in.entries[l - 1], wordId);
       if (e < 0) {
         break;
       }
-      if (l < out.entries.length) {
+      if (l < keep) {
         out.entries[l] = e;
+        out.backoffs[l] = table.backoff(e);
       }
       found = l + 1;
-      float q = level.prob[e];
+      float q = table.prob(e);
       if (!Float.isNaN(q)) {
         p = q;
         matched = l + 1;
@@ -237,10 +274,7 @@ public final class NgramModel implements LanguageModel {
     for (int l = matched; l <= in.length; l++) {
       total += in.backoffs[l - 1];
     }
-    int len = Math.min(found, order - 1);
-    for (int l = 0; l < len; l++) {
-      out.backoffs[l] = levels[l + 1].backoff[out.entries[l]];
-    }
+    int len = Math.min(found, keep);
     if (len > 0) {
       out.words[0] = wordId;
       System.arraycopy(in.words, 0, out.words, 1, len - 1);
@@ -253,9 +287,9 @@ public final class NgramModel implements LanguageModel {
   /** {@inheritDoc} */
   @Override
   public long memoryBytes() {
-    long bytes = 0;
-    for (int n = 1; n <= order; n++) {
-      bytes += levels[n].memoryBytes();
+    long bytes = 4L * (unigramProb.length + unigramBackoff.length);
+    for (int n = 2; n <= order; n++) {
+      bytes += tables[n].memoryBytes();
     }
     return bytes;
   }
@@ -277,7 +311,7 @@ public final class NgramModel implements LanguageModel {
       if (!vocabulary.contains(w)) {
         return Optional.empty();
       }
-      idx = levels[n].find(idx, vocabulary.id(w));
+      idx = n == 1 ? vocabulary.id(w) : tables[n].find(idx, vocabulary.id(w));
       if (idx < 0) {
         return Optional.empty();
       }
@@ -286,16 +320,50 @@ public final class NgramModel implements LanguageModel {
   }
 
   /**
-   * Visits every stored n-gram, by order and then in storage order (unigrams in id order).
+   * Visits every stored n-gram, by order and then in storage order (unigrams in id order, higher
+   * orders in hash-table slot order).
    *
    * @param visitor receives each entry
    */
   public void forEachEntry(Consumer<NgramEntry> visitor) {
     for (int n = 1; n <= order; n++) {
-      for (int i = 0; i < levels[n].size; i++) {
-        visitor.accept(toEntry(n, i));
+      int slots = slots(n);
+      for (int i = 0; i < slots; i++) {
+        if (occupied(n, i)) {
+          visitor.accept(toEntry(n, i));
+        }
       }
     }
+  }
+
+  /** Entries of order {@code n} are numbered {@code 0..slots(n)-1}, some unoccupied. */
+  int slots(int n) {
+    return n == 1 ? unigramProb.length : tables[n].capacity();
+  }
+
+  /** The prefix entry (order n-1) of entry {@code i} of order {@code n >= 2}. */
+  int prefixOf(int n, int i) {
+    return tables[n].prefix(i);
+  }
+
+  /** The last word id of entry {@code i} of order {@code n} (the id itself for unigrams). */
+  int lastWordOf(int n, int i) {
+    return n == 1 ? i : tables[n].word(i);
+  }
+
+  /** Whether entry {@code i} of order {@code n} holds an n-gram. */
+  boolean occupied(int n, int i) {
+    return n == 1 || tables[n].occupied(i);
+  }
+
+  /** The stored log10 probability of entry {@code i} of order {@code n} (NaN for a blank). */
+  float prob(int n, int i) {
+    return n == 1 ? unigramProb[i] : tables[n].prob(i);
+  }
+
+  /** The stored log10 backoff of entry {@code i} of order {@code n}. */
+  float backoff(int n, int i) {
+    return n == 1 ? unigramBackoff[i] : tables[n].backoff(i);
   }
 
   NgramEntry toEntry(int n, int i) {
@@ -304,12 +372,11 @@ public final class NgramModel implements LanguageModel {
     for (int id : ids) {
       words.add(vocabulary.token(id));
     }
-    NgramLevel level = levels[n];
-    double prob = level.prob[i];
+    double prob = prob(n, i);
     if (Double.isNaN(prob)) {
       prob = backedOffLog10(ids);
     }
-    return new NgramEntry(Collections.unmodifiableList(words), prob, level.backoff[i]);
+    return new NgramEntry(Collections.unmodifiableList(words), prob, backoff(n, i));
   }
 
   /** The ids of entry {@code i} of order {@code n}, oldest first. */
@@ -317,8 +384,8 @@ public final class NgramModel implements LanguageModel {
     int[] ids = new int[n];
     int e = i;
     for (int m = n; m >= 2; m--) {
-      ids[m - 1] = levels[m].word[e];
-      e = levels[m].prefix[e];
+      ids[m - 1] = tables[m].word(e);
+      e = tables[m].prefix(e);
     }
     ids[0] = e;
     return ids;
@@ -337,16 +404,12 @@ public final class NgramModel implements LanguageModel {
     return scoreLog10(a, ids[ids.length - 1], b);
   }
 
-  NgramLevel level(int n) {
-    return levels[n];
-  }
-
   /** {@inheritDoc} */
   @Override
   public String toString() {
     int[] counts = new int[order];
     for (int n = 1; n <= order; n++) {
-      counts[n - 1] = levels[n].size;
+      counts[n - 1] = ngramCount(n);
     }
     return "NgramModel[" + description + ", ngrams=" + Arrays.toString(counts)
         + ", bytes=" + memoryBytes() + "]";

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -411,11 +412,21 @@ public final class BpeTokenizer implements Tokenizer {
    */
   public void save(Path file) throws IOException {
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      out.write(MAGIC + " " + FORMAT_VERSION + "\n");
-      out.write("merges " + left.length + "\n");
-      for (int i = 0; i < left.length; i++) {
-        out.write(left[i] + " " + right[i] + " " + token(256 + i) + "\n");
-      }
+      write(out);
+    }
+  }
+
+  /**
+   * Writes the merges in format version {@value #FORMAT_VERSION}, as {@link #save(Path)} does.
+   *
+   * @param out the destination; not closed
+   * @throws IOException on a write failure
+   */
+  public void write(Writer out) throws IOException {
+    out.write(MAGIC + " " + FORMAT_VERSION + "\n");
+    out.write("merges " + left.length + "\n");
+    for (int i = 0; i < left.length; i++) {
+      out.write(left[i] + " " + right[i] + " " + token(256 + i) + "\n");
     }
   }
 

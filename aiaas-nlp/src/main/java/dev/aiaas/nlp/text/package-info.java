@@ -9,5 +9,6 @@
  * maps tokens to dense ids with {@code <unk>}, {@code <s>} and {@code </s>} reserved as ids 0, 1
  * and 2 (KenLM's numbering), and persists to a versioned text file.
  * {@link dev.aiaas.nlp.text.TextFiles} reads corpora, one sentence per line, plain or gzipped.
+ * {@link dev.aiaas.nlp.text.TokenizerFiles} saves and loads the tokenizer a model was built with.
  */
 package dev.aiaas.nlp.text;
