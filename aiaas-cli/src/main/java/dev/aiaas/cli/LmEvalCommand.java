@@ -1,6 +1,6 @@
 package dev.aiaas.cli;
 
-import dev.aiaas.nlp.lm.NgramModel;
+import dev.aiaas.nlp.lm.LanguageModel;
 import dev.aiaas.nlp.lm.Perplexity;
 import dev.aiaas.nlp.lm.TokenScore;
 import java.io.PrintWriter;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * conventions ({@link Perplexity}) and its summary lines.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Scores a corpus with an ARPA model and prints its perplexity (like KenLM's query):",
+        description = {"Scores a corpus with an ARPA model or an LSTM model and prints its perplexity (like KenLM's query):",
                 "  Perplexity including OOVs: X",
                 "  Perplexity excluding OOVs: Y",
                 "  OOVs: N",
@@ -29,7 +29,7 @@ final class LmEvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ARPA model, plain or gzip-compressed.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ARPA model (plain or gzip-compressed), or an LSTM model written by 'lm train'.")
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "TEST",
@@ -45,7 +45,7 @@ final class LmEvalCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         LmFiles.requireFile(cl, "--model", model);
         LmFiles.requireFile(cl, "--input", input);
-        NgramModel lm = LmFiles.readModel(model);
+        LanguageModel lm = LmFiles.readAnyModel(model);
         List<List<String>> sentences = LmFiles.readSentences(input);
         if (sentences.isEmpty()) {
             throw new CommandFailedException("no sentences in " + input + ": nothing to score; expected one sentence per line", null);
@@ -67,7 +67,7 @@ final class LmEvalCommand implements Callable<Integer> {
      * query's per-sentence line, {@code Total: -52.7894 OOV: 1}: the log10 probability of the
      * sentence including {@code </s>}, summed in float as query sums it, and its OOV count.
      */
-    static String sentenceLine(NgramModel lm, List<String> sentence) {
+    static String sentenceLine(LanguageModel lm, List<String> sentence) {
         float total = 0f;
         int oovs = 0;
         for (TokenScore t : lm.scoreTokens(sentence)) {
