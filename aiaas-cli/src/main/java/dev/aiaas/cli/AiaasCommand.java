@@ -105,7 +105,7 @@ public final class AiaasCommand implements Runnable {
      */
     private static boolean saysItAll(Exception ex) {
         return ex instanceof BackendUnavailableException || ex instanceof CommandFailedException
-                || ex instanceof ArpaFormatException;
+                || ex instanceof ArpaFormatException || ex instanceof dev.aiaas.core.io.ModelFormatException;
     }
 
     private static boolean isVerbose(CommandLine c) {

@@ -6,14 +6,16 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aiaas lm}: n-gram language models, in the manner of KenLM's tools: {@code build} (as
- * {@code lmplz}), {@code eval} (as {@code query}) and {@code sample}.
+ * {@code aiaas lm}: language models. N-gram models in the manner of KenLM's tools: {@code build}
+ * (as {@code lmplz}), {@code eval} (as {@code query}) and {@code sample}; LSTM models:
+ * {@code train}, then the same {@code eval} and {@code sample}.
  */
 @Command(name = "lm", mixinStandardHelpOptions = true,
-        description = {"N-gram language models, in the manner of KenLM's lmplz and query.",
+        description = {"Language models: n-gram models in the manner of KenLM's lmplz and query, and LSTM models.",
                 "Corpora are UTF-8 text, one pre-tokenized sentence per line, plain or gzip-compressed; "
-                        + "models are ARPA files (plain, or gzip-compressed when the name ends in .gz)."},
-        subcommands = {LmBuildCommand.class, LmEvalCommand.class, LmSampleCommand.class})
+                        + "n-gram models are ARPA files (plain, or gzip-compressed when the name ends in .gz), "
+                        + "LSTM models aiaas model files written by 'lm train'."},
+        subcommands = {LmBuildCommand.class, LmTrainCommand.class, LmEvalCommand.class, LmSampleCommand.class})
 final class LmCommand implements Runnable {
 
     @Spec
@@ -22,6 +24,6 @@ final class LmCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "Missing command: try 'aiaas lm build', 'aiaas lm eval', 'aiaas lm sample' or 'aiaas lm --help'.");
+                "Missing command: try 'aiaas lm build', 'aiaas lm train', 'aiaas lm eval', 'aiaas lm sample' or 'aiaas lm --help'.");
     }
 }

@@ -1,6 +1,6 @@
 package dev.aiaas.cli;
 
-import dev.aiaas.nlp.lm.NgramModel;
+import dev.aiaas.nlp.lm.LanguageModel;
 import dev.aiaas.nlp.lm.Perplexity;
 import dev.aiaas.nlp.lm.TokenScore;
 import dev.aiaas.nlp.text.Tokenizer;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * conventions ({@link Perplexity}) and its summary lines.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Scores a corpus with an ARPA model and prints its perplexity (like KenLM's query):",
+        description = {"Scores a corpus with an ARPA model or an LSTM model and prints its perplexity (like KenLM's query):",
                 "  Perplexity including OOVs: X",
                 "  Perplexity excluding OOVs: Y",
                 "  OOVs: N",
@@ -36,7 +36,7 @@ final class LmEvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ARPA model, plain or gzip-compressed.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ARPA model (plain or gzip-compressed), or an LSTM model written by 'lm train'.")
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "TEST",
@@ -76,7 +76,7 @@ final class LmEvalCommand implements Callable<Integer> {
         LmFiles.requireFile(cl, "--input", input);
         PrintWriter out = cl.getOut();
         Tokenizer tok = tokenizer(cl, out);
-        NgramModel lm = LmFiles.readModel(model);
+        LanguageModel lm = LmFiles.readAnyModel(model);
         List<List<String>> sentences = LmFiles.readSentences(input, tok);
         if (sentences.isEmpty()) {
             throw new CommandFailedException("no sentences in " + input + ": nothing to score; expected one sentence per line", null);
@@ -139,7 +139,7 @@ final class LmEvalCommand implements Callable<Integer> {
      * query's per-sentence line, {@code Total: -52.7894 OOV: 1}: the log10 probability of the
      * sentence including {@code </s>}, summed in float as query sums it, and its OOV count.
      */
-    static String sentenceLine(NgramModel lm, List<String> sentence) {
+    static String sentenceLine(LanguageModel lm, List<String> sentence) {
         float total = 0f;
         int oovs = 0;
         for (TokenScore t : lm.scoreTokens(sentence)) {

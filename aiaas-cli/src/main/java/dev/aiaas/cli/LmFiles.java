@@ -1,6 +1,8 @@
 package dev.aiaas.cli;
 
 import dev.aiaas.nlp.lm.ArpaFormatException;
+import dev.aiaas.nlp.lm.LanguageModel;
+import dev.aiaas.nlp.lm.LstmLanguageModel;
 import dev.aiaas.nlp.lm.NgramModel;
 import dev.aiaas.nlp.text.TextFiles;
 import dev.aiaas.nlp.text.Tokenizer;
@@ -84,6 +86,22 @@ final class LmFiles {
         } catch (IOException e) {
             throw new CommandFailedException("cannot read the model " + file + ": " + AiaasCommand.oneLine(e), e);
         }
+    }
+
+    /**
+     * Loads either kind of model: an aiaas model file (it starts with {@code AIAASMDL}) as an
+     * {@link LstmLanguageModel}, anything else as an ARPA file ({@link #readModel}).
+     */
+    static LanguageModel readAnyModel(Path file) throws CommandFailedException, IOException {
+        byte[] head = new byte[8];
+        int n;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        if (n == head.length && new String(head, StandardCharsets.US_ASCII).equals("AIAASMDL")) {
+            return LstmLanguageModel.load(file);
+        }
+        return readModel(file);
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.aiaas.cli;
 
-import dev.aiaas.nlp.lm.NgramModel;
+import dev.aiaas.nlp.lm.LanguageModel;
 import dev.aiaas.nlp.lm.Sampler;
 import dev.aiaas.nlp.lm.SamplingOptions;
 import java.io.PrintWriter;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * seed gives the same sentences.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Samples sentences from an ARPA model, one per line, words separated by spaces.",
+        description = {"Samples sentences from an ARPA model or an LSTM model, one per line, words separated by spaces.",
                 "From p(w | context) it keeps q(w) ~ p(w)^(1/T), the top-k words, then the smallest set of most "
                         + "probable words whose mass reaches top-p, and draws; </s> ends a sentence."})
 final class LmSampleCommand implements Callable<Integer> {
@@ -27,7 +27,7 @@ final class LmSampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ARPA model, plain or gzip-compressed.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ARPA model (plain or gzip-compressed), or an LSTM model written by 'lm train'.")
     Path model;
 
     @Option(names = "--count", required = true, paramLabel = "K", description = "How many sentences, at least 1.")
@@ -65,7 +65,7 @@ final class LmSampleCommand implements Callable<Integer> {
             throw new ParameterException(cl, "invalid sampling option: " + e.getMessage(), e);
         }
         LmFiles.requireFile(cl, "--model", model);
-        NgramModel lm = LmFiles.readModel(model);
+        LanguageModel lm = LmFiles.readAnyModel(model);
         PrintWriter out = cl.getOut();
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < count; i++) {

@@ -175,11 +175,87 @@ class LmCliTest {
         assertEquals(List.of("the cat sat", "the cat sat"), lines(greedy.out()));
     }
 
+    // ------------------------------------------------------------------ LSTM models
+
+    private static String[] trainArgs(Path train, Path out, String... more) {
+        List<String> a = new java.util.ArrayList<>(List.of("lm", "train", "--input", train.toString(), "--out", out.toString(),
+                "--epochs", "3", "--embedding", "8", "--hidden", "8", "--seq-len", "6", "--overlap", "2", "--batch", "4",
+                "--lr", "0.02", "--min-count", "1", "--seed", "1"));
+        for (int i = 0; i + 1 < more.length; i += 2) { // an option given again replaces the default above
+            int at = a.indexOf(more[i]);
+            if (at >= 0) {
+                a.set(at + 1, more[i + 1]);
+            } else {
+                a.add(more[i]);
+                a.add(more[i + 1]);
+            }
+        }
+        return a.toArray(new String[0]);
+    }
+
+    @Test
+    void trainWritesAnLstmModelThatEvalAndSampleRead(@TempDir Path dir) throws IOException {
+        Path train = write(dir.resolve("train.txt"), TINY.repeat(4));
+        Path test = write(dir.resolve("test.txt"), "the cat sat\nthe bird sat\n");
+        Path model = dir.resolve("tiny.lstm.aiaas");
+        Result t = run(trainArgs(train, model, "--validation", test.toString()));
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("12 sentences, 36 tokens") && t.out().contains("saved " + model), t.out());
+        assertTrue(t.out().contains("val_loss"), "per-epoch progress with validation: " + t.out());
+
+        Perplexity p = Perplexity.evaluate(dev.aiaas.nlp.lm.LstmLanguageModel.load(model), test, new WhitespaceTokenizer());
+        List<String> expected = List.of(String.format(Locale.ROOT, "Perplexity including OOVs: %.4f", p.including()),
+                String.format(Locale.ROOT, "Perplexity excluding OOVs: %.4f", p.excludingOovs()), "OOVs: 1");
+        List<String> trainLines = lines(t.out());
+        assertEquals(expected, trainLines.subList(trainLines.size() - 3, trainLines.size()));
+        Result e = run("lm", "eval", "--model", model.toString(), "--input", test.toString());
+        assertEquals(0, e.code(), e.err());
+        assertEquals(expected, lines(e.out()));
+        Result perSentence = run("lm", "eval", "--model", model.toString(), "--input", test.toString(), "--per-sentence");
+        assertEquals(5, lines(perSentence.out()).size(), perSentence.out());
+        assertTrue(lines(perSentence.out()).get(1).endsWith("OOV: 1"), perSentence.out());
+
+        String[] sample = {"lm", "sample", "--model", model.toString(), "--count", "3", "--seed", "7", "--max-tokens", "5"};
+        Result a = run(sample);
+        assertEquals(0, a.code(), a.err());
+        assertEquals(3, lines(a.out()).size(), a.out());
+        for (String line : lines(a.out())) {
+            for (String w : line.isEmpty() ? new String[0] : line.split(" ")) {
+                assertTrue(List.of("the", "cat", "dog", "sat", "ran").contains(w), "word outside the vocabulary: " + line);
+            }
+        }
+        assertEquals(a.out(), run(sample).out(), "same seed, same sentences");
+    }
+
+    @Test
+    void badTrainingOptionsAreBadUsageNamingTheValue(@TempDir Path dir) throws IOException {
+        Path train = write(dir.resolve("train.txt"), TINY);
+        Path model = dir.resolve("m.aiaas");
+        assertUsageError(run(trainArgs(train, model, "--hidden", "0")), "hiddenSize=0");
+        assertUsageError(run(trainArgs(train, model, "--overlap", "9")), "contextOverlap=9");
+        assertUsageError(run(trainArgs(train, dir.resolve("no/such/folder/m.aiaas"))), "--out", "folder not found");
+        assertUsageError(run(trainArgs(dir.resolve("missing.txt"), model)), "--input", "file not found");
+        assertUsageError(run(trainArgs(train, model, "--validation", dir.resolve("missing.txt").toString())), "--validation");
+        assertFalse(Files.exists(model));
+    }
+
+    @Test
+    void evalOfAnAiaasFileThatIsNoLanguageModelFailsWithOneLine(@TempDir Path dir) throws IOException {
+        Path plain = dir.resolve("mlp.aiaas");
+        try (dev.aiaas.core.nn.Model m = dev.aiaas.core.nn.Model.builder(4).add(dev.aiaas.core.nn.Layers.dense(2)).build()) {
+            dev.aiaas.core.io.ModelIO.save(m, plain);
+        }
+        Path test = write(dir.resolve("test.txt"), "the cat sat\n");
+        Result r = run("lm", "eval", "--model", plain.toString(), "--input", test.toString());
+        assertEquals(1, r.code(), r.err());
+        assertOneErrorLine(r, "not an LSTM language model", "lm train");
+    }
+
     // ------------------------------------------------------------------ usage errors: exit 2
 
     @Test
     void everyLmCommandHasHelp() {
-        for (String cmd : new String[] {"build", "eval", "sample"}) {
+        for (String cmd : new String[] {"build", "train", "eval", "sample"}) {
             Result r = run("lm", cmd, "--help");
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().contains("Usage: aiaas lm " + cmd), r.out());

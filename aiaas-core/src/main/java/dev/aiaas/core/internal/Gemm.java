@@ -142,6 +142,64 @@ public final class Gemm {
         DoublePointer at(long addr) {
             address = addr;
             return this;
+
+    /**
+     * C = α·op(A)·op(B) + β·C on column-major blocks inside larger buffers, BLAS's own form: each
+     * operand is the block that starts {@code off} elements into its array's buffer and has
+     * leading dimension {@code ld} (the distance between the starts of two of its columns). With
+     * it a layer multiplies the rows of one time step of a {@code [B·T, n]} sequence buffer (rows
+     * {@code B·t .. B·t + B − 1}, leading dimension {@code B·T}) without copying them out.
+     *
+     * @param m rows of op(A) and C
+     * @param n columns of op(B) and C
+     * @param k columns of op(A), rows of op(B)
+     * @throws IllegalArgumentException when a block reaches past its buffer or the types differ
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                            INDArray a, long offA, int lda, INDArray b, long offB, int ldb,
+                            double beta, INDArray c, long offC, int ldc) {
+        checkBlock(a, "A", offA, lda, transA ? k : m, transA ? m : k);
+        checkBlock(b, "B", offB, ldb, transB ? n : k, transB ? k : n);
+        checkBlock(c, "C", offC, ldc, m, n);
+        DataType dt = c.dataType();
+        if (a.dataType() != dt || b.dataType() != dt) {
+            throw new IllegalArgumentException("gemm needs one data type; got " + a.dataType() + ", " + b.dataType() + ", " + dt);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (!CPU) {
+            INDArray va = Nd4j.create(a.data(), new long[] {transA ? k : m, transA ? m : k}, new long[] {1, lda}, offA, 'f');
+            INDArray vb = Nd4j.create(b.data(), new long[] {transB ? n : k, transB ? k : n}, new long[] {1, ldb}, offB, 'f');
+            INDArray vc = Nd4j.create(c.data(), new long[] {m, n}, new long[] {1, ldc}, offC, 'f');
+            Nd4j.gemm(va, vb, vc, transA, transB, alpha, beta);
+            return;
+        }
+        int ta = transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        int tb = transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
+        if (dt == DataType.FLOAT) {
+            Pointers p = POINTERS.get();
+            long w = Float.BYTES;
+            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasColMajor, ta, tb, m, n, k, (float) alpha,
+                    p.fa.at(address(a) + offA * w), lda, p.fb.at(address(b) + offB * w), ldb, (float) beta,
+                    p.fc.at(address(c) + offC * w), ldc);
+        } else if (dt == DataType.DOUBLE) {
+            Pointers p = POINTERS.get();
+            long w = Double.BYTES;
+            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasColMajor, ta, tb, m, n, k, alpha,
+                    p.da.at(address(a) + offA * w), lda, p.db.at(address(b) + offB * w), ldb, beta,
+                    p.dc.at(address(c) + offC * w), ldc);
+        } else {
+            throw new IllegalArgumentException("gemm takes FLOAT or DOUBLE; got " + dt);
+        }
+    }
+
+    /** Checks that a column-major {@code [rows, cols]} block at {@code off} with leading dimension {@code ld} lies in x's buffer. */
+    private static void checkBlock(INDArray x, String name, long off, int ld, int rows, int cols) {
+        long end = cols == 0 || rows == 0 ? off : off + (long) ld * (cols - 1) + rows;
+        if (off < 0 || rows < 0 || cols < 0 || ld < Math.max(1, rows) || end > x.data().length()) {
+            throw new IllegalArgumentException(name + ": a [" + rows + ", " + cols + "] block at offset " + off + " with leading dimension "
+                    + ld + " does not fit in a buffer of " + x.data().length() + " elements");
         }
     }
 

@@ -5,10 +5,13 @@ import dev.aiaas.core.nn.ActivationLayer;
 import dev.aiaas.core.nn.BatchNorm;
 import dev.aiaas.core.nn.Dense;
 import dev.aiaas.core.nn.Dropout;
+import dev.aiaas.core.nn.Embedding;
 import dev.aiaas.core.nn.Initializer;
 import dev.aiaas.core.nn.Layer;
 import dev.aiaas.core.nn.LayerNorm;
+import dev.aiaas.core.nn.Lstm;
 import dev.aiaas.core.nn.Residual;
+import dev.aiaas.core.nn.TimeDistributed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +19,8 @@ import java.util.Map;
 /**
  * Writes a layer's configuration as {@code prefix.key=value} header entries and reads it back:
  * {@code type} names the layer; the other keys are its {@link Layer#config()}; a residual block
- * writes its inner layers under {@code prefix.layer.j.}.
+ * writes its inner layers under {@code prefix.layer.j.}, a time-distributed wrapper its layer
+ * under {@code prefix.layer.}.
  */
 final class LayerCodec {
     private LayerCodec() {
@@ -29,6 +33,10 @@ final class LayerCodec {
             for (int j = 0; j < r.layers().size(); j++) {
                 encode(r.layers().get(j), prefix + "layer." + j + ".", out);
             }
+            return;
+        }
+        if (layer instanceof TimeDistributed td) {
+            encode(td.layer(), prefix + "layer.", out);
             return;
         }
         for (Map.Entry<String, Object> e : layer.config().entrySet()) {
@@ -63,6 +71,26 @@ final class LayerCodec {
                 double epsilon = h.getDouble(prefix + "epsilon");
                 return h.wrap(() -> new BatchNorm(momentum, epsilon));
             }
+            case "embedding" -> {
+                int inputDim = h.getInt(prefix + "input_dim");
+                int outputDim = h.getInt(prefix + "output_dim");
+                String init = h.get(prefix + "initializer");
+                double value = h.getDouble(prefix + "initializer_value");
+                return h.wrap(() -> new Embedding(inputDim, outputDim, new Initializer(init, value)));
+            }
+            case "lstm" -> {
+                int units = h.getInt(prefix + "units");
+                String kernel = h.get(prefix + "kernel_initializer");
+                double kernelValue = h.getDouble(prefix + "kernel_initializer_value");
+                String recurrent = h.get(prefix + "recurrent_initializer");
+                double recurrentValue = h.getDouble(prefix + "recurrent_initializer_value");
+                double forget = h.getDouble(prefix + "forget_gate_bias");
+                return h.wrap(() -> new Lstm(units, new Initializer(kernel, kernelValue), new Initializer(recurrent, recurrentValue), forget));
+            }
+            case "time_distributed" -> {
+                Layer inner = decode(prefix + "layer.", h);
+                return h.wrap(() -> new TimeDistributed(inner));
+            }
             case "residual" -> {
                 int n = h.getInt(prefix + "layers");
                 List<Layer> inner = new ArrayList<>();
@@ -76,7 +104,7 @@ final class LayerCodec {
                     double alpha = h.getDouble(prefix + "alpha");
                     return h.wrap(() -> new ActivationLayer(new Activation(type, alpha)));
                 }
-                throw h.error("unknown layer type '" + type + "' at " + prefix + "type; this library knows dense, dropout, layer_norm, batch_norm, residual and "
+                throw h.error("unknown layer type '" + type + "' at " + prefix + "type; this library knows dense, dropout, layer_norm, batch_norm, residual, embedding, lstm, time_distributed and "
                         + String.join(", ", Activation.NAMES) + " (was the file written by a newer aiaas?)");
             }
         }

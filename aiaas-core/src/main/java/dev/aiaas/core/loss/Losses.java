@@ -20,7 +20,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <tr><td>{@link #binaryCrossEntropyFromLogits()}</td><td>(1/n) Σ max(z, 0) − z·y + log(1 + e^−|z|)</td><td>(σ(z) − y)/n</td></tr>
  *   <tr><td>{@link #softmaxCrossEntropy()}</td><td>(1/B) Σ_rows [log Σⱼ e^zⱼ · Σⱼ yⱼ − Σⱼ yⱼ zⱼ]</td><td>(softmax(z)·Σⱼyⱼ − y)/B</td></tr>
  *   <tr><td>{@link #sparseSoftmaxCrossEntropy()}</td><td>(1/B) Σ_rows [log Σⱼ e^zⱼ − z_label]</td><td>(softmax(z) − onehot(label))/B</td></tr>
+ *   <tr><td>{@link #sequenceSparseSoftmaxCrossEntropy()}</td><td>(1/N) Σ_(b,t) labelled [log Σⱼ e^z_btj − z_bt,label]</td><td>(softmax(z_bt) − onehot(label))/N; 0 at padding</td></tr>
  * </table>
+ * For the sequence loss, N is the number of labelled positions in the batch (labels of
+ * {@value #PADDING} mark padding), so L is the mean cross-entropy per token, in nats.
  */
 public final class Losses {
     private Losses() {
@@ -28,7 +31,10 @@ public final class Losses {
 
     /** The valid names, as {@link #parse(String)} takes them. */
     public static final List<String> NAMES = List.of("mse", "mae", "huber", "binary_cross_entropy",
-            "softmax_cross_entropy", "sparse_softmax_cross_entropy");
+            "softmax_cross_entropy", "sparse_softmax_cross_entropy", "sequence_sparse_softmax_cross_entropy");
+
+    /** The label that marks a padding position in {@link #sequenceSparseSoftmaxCrossEntropy()}'s targets. */
+    public static final int PADDING = -1;
 
     /** Mean squared error. */
     public static Loss meanSquaredError() {
@@ -63,6 +69,18 @@ public final class Losses {
         return new SoftmaxCrossEntropy(true);
     }
 
+    /**
+     * Softmax fused with cross-entropy at every position of a sequence, on logits {@code [B, T, k]}
+     * (a model whose examples come out as {@code [T, k]}, e.g. ending in
+     * {@code Layers.timeDistributed(Layers.dense(k))}), with targets {@code [B, T]}: a class index
+     * per position, or {@value #PADDING} for a padding position, which adds nothing to L and gets a
+     * zero gradient. L is the mean over the labelled positions of the batch (per token, in nats;
+     * e^L is the batch's perplexity); 0 when no position is labelled.
+     */
+    public static Loss sequenceSparseSoftmaxCrossEntropy() {
+        return new SequenceSoftmaxCrossEntropy();
+    }
+
     /** A loss by name (huber takes δ = 1). */
     public static Loss parse(String name) {
         return switch (name == null ? "" : name.trim()) {
@@ -72,6 +90,7 @@ public final class Losses {
             case "binary_cross_entropy" -> binaryCrossEntropyFromLogits();
             case "softmax_cross_entropy" -> softmaxCrossEntropy();
             case "sparse_softmax_cross_entropy" -> sparseSoftmaxCrossEntropy();
+            case "sequence_sparse_softmax_cross_entropy" -> sequenceSparseSoftmaxCrossEntropy();
             default -> throw new IllegalArgumentException("Unknown loss '" + name + "'; expected one of " + String.join(", ", NAMES));
         };
     }
@@ -82,7 +101,7 @@ public final class Losses {
      */
     static INDArray contiguous(INDArray a, char order) {
         boolean dense = a.length() == a.data().length();
-        boolean vector = a.rank() == 1 || a.rows() == 1 || a.columns() == 1;
+        boolean vector = a.rank() == 1 || (a.rank() == 2 && (a.rows() == 1 || a.columns() == 1));
         return dense && (a.ordering() == order || vector) ? a : a.dup(order);
     }
 
@@ -183,6 +202,11 @@ public final class Losses {
         }
 
         @Override
+        public long targetWidth(long[] outputShape) {
+            return sparse ? 1 : Loss.super.targetWidth(outputShape);
+        }
+
+        @Override
         public double compute(INDArray predictions, INDArray targets, INDArray grad) {
             if (predictions.rank() != 2) {
                 throw new IllegalArgumentException(name() + " expects logits [B, k]; got " + Arrays.toString(predictions.shape()));
@@ -245,6 +269,128 @@ public final class Losses {
                         double s = Math.exp(z.get(i) - lse) * tSum;
                         double y = sparse ? (c == label ? 1 : 0) : t.get(i);
                         g.set(i, (s - y) * inv);
+                    }
+                }
+            }
+            return total * inv;
+        }
+    }
+    /**
+     * Softmax cross-entropy per position of {@code [B, T, k]} logits, with {@code [B, T]} labels
+     * and padding. Works class by class over all positions at once (for 'f'-order logits, each
+     * class's B·T logits are contiguous) and computes each exponential once.
+     */
+    private record SequenceSoftmaxCrossEntropy() implements Loss {
+        @Override
+        public String name() {
+            return "sequence_sparse_softmax_cross_entropy";
+        }
+
+        @Override
+        public Map<String, Object> config() {
+            return Map.of("name", name());
+        }
+
+        @Override
+        public long targetWidth(long[] outputShape) {
+            if (outputShape.length != 2) {
+                throw new IllegalArgumentException(name() + " needs a model whose examples come out as [T, classes], got "
+                        + Arrays.toString(outputShape) + "; end the model with Layers.timeDistributed(Layers.dense(classes))");
+            }
+            return outputShape[0];
+        }
+
+        @Override
+        public double compute(INDArray predictions, INDArray targets, INDArray grad) {
+            if (predictions.rank() != 3) {
+                throw new IllegalArgumentException(name() + " expects logits [B, T, k]; got " + Arrays.toString(predictions.shape()));
+            }
+            int batch = (int) predictions.size(0);
+            int steps = (int) predictions.size(1);
+            int k = (int) predictions.size(2);
+            if (targets.rank() != 2 || targets.size(0) != batch || targets.size(1) != steps) {
+                throw new IllegalArgumentException(name() + " expects labels [B, T] = [" + batch + ", " + steps + "]; got "
+                        + Arrays.toString(targets.shape()) + " (one class index per position, " + PADDING + " for padding)");
+            }
+            checkGrad(predictions, grad);
+            int n = batch * steps;
+            char order = predictions.ordering();
+            // position p of (b, t): b + B·t in 'f' order, b·T + t in 'c' order; its class c at base(p) + c·cs
+            boolean f = order == 'f';
+            int ps = f ? 1 : k;
+            int cs = f ? n : 1;
+            Buf z = Buf.of(contiguous(predictions, order));
+            INDArray tc = contiguous(targets, targets.ordering());
+            Buf t = Buf.of(tc);
+            boolean tf = tc.ordering() == 'f';
+            int[] label = new int[n];
+            int labelled = 0;
+            for (int p = 0; p < n; p++) {
+                int b = f ? p % batch : p / steps;
+                int s = f ? p / batch : p % steps;
+                double v = t.get(tf ? b + batch * s : b * steps + s);
+                int l = (int) v;
+                if (l != v || l < PADDING || l >= k) {
+                    throw new IllegalArgumentException("label " + v + " at example " + b + ", position " + s + " is not an integer in [0, "
+                            + (k - 1) + "] or " + PADDING + " (padding): the model has " + k + " outputs per position");
+                }
+                label[p] = l;
+                if (l != PADDING) {
+                    labelled++;
+                }
+            }
+            Buf g = grad == null ? null : Buf.of(grad);
+            if (labelled == 0) {
+                if (g != null) {
+                    for (int i = 0, len = n * k; i < len; i++) {
+                        g.set(i, 0);
+                    }
+                }
+                return 0;
+            }
+            double inv = 1.0 / labelled;
+            double[] max = new double[n];
+            double[] sum = new double[n];
+            Arrays.fill(max, Double.NEGATIVE_INFINITY);
+            for (int c = 0; c < k; c++) {
+                int base = c * cs;
+                for (int p = 0; p < n; p++) {
+                    double v = z.get(base + p * ps);
+                    if (v > max[p]) { // not Math.max: its NaN and −0 handling costs a third of this pass
+                        max[p] = v;
+                    }
+                }
+            }
+            for (int c = 0; c < k; c++) {
+                int base = c * cs;
+                for (int p = 0; p < n; p++) {
+                    double e = Math.exp(z.get(base + p * ps) - max[p]);
+                    sum[p] += e;
+                    if (g != null) {
+                        g.set(base + p * ps, e);
+                    }
+                }
+            }
+            double total = 0;
+            for (int p = 0; p < n; p++) {
+                if (label[p] != PADDING) {
+                    total += max[p] + Math.log(sum[p]) - z.get(label[p] * cs + p * ps);
+                }
+            }
+            if (g != null) {
+                for (int p = 0; p < n; p++) {
+                    sum[p] = label[p] == PADDING ? 0.0 : inv / sum[p]; // now the scale of e
+                }
+                for (int c = 0; c < k; c++) {
+                    int base = c * cs;
+                    for (int p = 0; p < n; p++) {
+                        int i = base + p * ps;
+                        g.set(i, g.get(i) * sum[p]);
+                    }
+                }
+                for (int p = 0; p < n; p++) {
+                    if (label[p] != PADDING) {
+                        g.add(label[p] * cs + p * ps, -inv);
                     }
                 }
             }

@@ -87,4 +87,32 @@ public final class Layers {
     public static BatchNorm batchNorm(double momentum, double epsilon) {
         return new BatchNorm(momentum, epsilon);
     }
+    /**
+     * A lookup table from token ids {@code [0, inputDim)} to vectors of width {@code outputDim},
+     * Glorot-uniform: per example {@code [T]} ids to {@code [T, outputDim]}.
+     */
+    public static Embedding embedding(int inputDim, int outputDim) {
+        return new Embedding(inputDim, outputDim, Initializer.glorotUniform());
+    }
+
+    /**
+     * An LSTM over a sequence, {@code [T, F]} to {@code [T, units]}: Glorot-uniform W and U, the
+     * forget-gate bias at 1, the other biases at 0.
+     */
+    public static Lstm lstm(int units) {
+        return new Lstm(units, Initializer.glorotUniform(), Initializer.glorotUniform(), Lstm.DEFAULT_FORGET_GATE_BIAS);
+    }
+
+    /** An LSTM with the given initialisers and initial forget-gate bias. */
+    public static Lstm lstm(int units, Initializer kernel, Initializer recurrent, double forgetGateBias) {
+        return new Lstm(units, kernel, recurrent, forgetGateBias);
+    }
+
+    /**
+     * The layer applied to every step of a sequence with shared parameters, {@code [T, F]} to
+     * {@code [T, U]}: {@code timeDistributed(dense(vocabularySize))} gives logits per position.
+     */
+    public static TimeDistributed timeDistributed(Layer layer) {
+        return new TimeDistributed(layer);
+    }
 }

@@ -140,8 +140,8 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Where the weight matrices W of the dense layers (nested ones in residual blocks included)
-     * lie in θ: each range {@code [from, to)}, in layer order. Biases and the normalisation
+     * Where the weight matrices W of the dense layers (nested ones in residual blocks and
+     * time-distributed wrappers included) lie in θ: each range {@code [from, to)}, in layer order. Biases and the normalisation
      * layers' parameters are not in them. Used to regularise weights only.
      */
     public List<long[]> kernelSlices() {
@@ -158,6 +158,8 @@ public final class Model implements AutoCloseable {
                 out.add(new long[] {offset, offset + s[0] * d.units()}); // W comes first in a dense slice
             } else if (l instanceof Residual r) {
                 kernelSlices(r.layers(), s, offset, out);
+            } else if (l instanceof TimeDistributed td) {
+                kernelSlices(List.of(td.layer()), new long[] {s[1]}, offset, out);
             }
             offset += l.parameterCount(s);
             s = l.outputShape(s);
@@ -240,8 +242,10 @@ public final class Model implements AutoCloseable {
             }
         }
         boolean contiguous = x.dataType() == dataType && x.length() == x.data().length();
-        // a dense first layer reads x only through BLAS, which takes either order without a copy
-        if (contiguous && (x.ordering() == 'f' || (x.ordering() == 'c' && chain.layers.get(0) instanceof Dense))) {
+        // a dense first layer reads x only through BLAS, which takes either order without a copy;
+        // an embedding reads its ids in either order
+        Layer first = chain.layers.get(0);
+        if (contiguous && (x.ordering() == 'f' || (x.ordering() == 'c' && (first instanceof Dense || first instanceof Embedding)))) {
             return x;
         }
         if (inputBuffer == null || inputBuffer.rows() != x.rows()) {
@@ -270,7 +274,11 @@ public final class Model implements AutoCloseable {
         for (int i = 0; i < chain.layers.size(); i++) {
             Layer l = chain.layers.get(i);
             String name = l.type();
-            if (l instanceof Dense d && !d.activation().equals(Activation.IDENTITY)) {
+            Layer shown = l instanceof TimeDistributed td ? td.layer() : l;
+            if (l != shown) {
+                name += " (" + shown.type() + ")";
+            }
+            if (shown instanceof Dense d && !d.activation().equals(Activation.IDENTITY)) {
                 name += " (" + d.activation() + ")";
             }
             sb.append(String.format(Locale.ROOT, "%-4d %-22s %-16s %,12d%n", i, name,

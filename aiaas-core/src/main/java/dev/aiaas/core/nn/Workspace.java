@@ -62,6 +62,20 @@ final class Workspace implements AutoCloseable {
     }
 
     /**
+     * An 'f'-order buffer of the given shape named {@code name}, made (zeroed) on first use for
+     * the batch size {@code shape[0]}: for sequence layers, {@code [B, T, features]}.
+     */
+    INDArray array(String name, long... shape) {
+        Map<String, Object> m = forSize(shape[0]);
+        INDArray a = (INDArray) m.get(name);
+        if (a == null) {
+            a = Nd4j.create(dataType, shape, 'f');
+            m.put(name, a);
+        }
+        return a;
+    }
+
+    /**
      * The op named {@code name} for this batch size, prepared over exactly the arrays a, b, c
      * (unused ones null); made by {@code make} on first use, and made again (the old one closed)
      * if the arrays changed.

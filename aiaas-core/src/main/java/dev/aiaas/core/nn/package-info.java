@@ -7,5 +7,10 @@
  * ('f') order, the layout ND4J's BLAS multiplies fastest. All parameters of a model live in one
  * flat vector θ of length P; each layer reads and writes a contiguous slice of it (and of the
  * matching gradient vector ∇θ), so an optimiser updates every parameter in a few native calls.
+ *
+ * <p>Sequences ({@link dev.aiaas.core.nn.Embedding}, {@link dev.aiaas.core.nn.Lstm},
+ * {@link dev.aiaas.core.nn.TimeDistributed}): an example is {@code [T, F]}, a batch
+ * {@code [B, T, F]} in 'f' order, which is in memory the matrix {@code [B·T, F]} with row
+ * b + B·t for example b at step t, so products over all steps are single GEMMs.
  */
 package dev.aiaas.core.nn;

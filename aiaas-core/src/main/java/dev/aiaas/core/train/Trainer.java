@@ -309,7 +309,8 @@ public final class Trainer {
             throw new IllegalArgumentException("the trainer takes models with flat inputs [features] for now; got input shape "
                     + Arrays.toString(model.inputShape()));
         }
-        long k = model.outputShape()[0];
+        long[] outShape = model.outputShape();
+        long k = loss.targetWidth(outShape);
         Examples all = new Examples(x, y, width, k, sparse(), dt, "x", "y");
         long n = all.rows;
         int[] order = identity(n);
@@ -343,9 +344,9 @@ public final class Trainer {
      */
     public Map<String, Double> evaluate(Model model, INDArray x, INDArray y) {
         long width = model.inputShape()[0];
-        long k = model.outputShape()[0];
+        long k = loss.targetWidth(model.outputShape());
         Examples data = new Examples(x, y, width, k, sparse(), model.dataType(), "x", "y");
-        try (Batches batches = new Batches(width, k, model.dataType())) {
+        try (Batches batches = new Batches(width, model.outputShape(), k, model.dataType())) {
             return evaluate(model, data, identity(data.rows), batches, "");
         }
     }
@@ -358,7 +359,7 @@ public final class Trainer {
         long width = data.width;
         long k = data.k;
         int[] order = new int[trainIdx.length];
-        try (Batches batches = new Batches(width, k, model.dataType());
+        try (Batches batches = new Batches(width, model.outputShape(), k, model.dataType());
              Optimizer.State own = start == null ? optimizer.newState(model.parameters().length(), model.dataType()) : null) {
             Optimizer.State state = start == null ? own : start.state();
             long t = start == null ? 0 : start.step();
@@ -374,7 +375,7 @@ public final class Trainer {
                     System.arraycopy(trainIdx, 0, order, 0, order.length);
                     shuffle(order, epochStream(seed, epoch));
                     double lossSum = 0;
-                    long correct = 0;
+                    Tally tally = new Tally();
                     double lr = 0;
                     for (int from = 0; from < order.length; from += batchSize) {
                         int b = Math.min(batchSize, order.length - from);
@@ -382,7 +383,7 @@ public final class Trainer {
                         data.gather(order, from, b, batch);
                         INDArray out = model.forward(batch.x, true);
                         double l = loss.compute(out, batch.y, batch.grad);
-                        correct += correct(out, batch.y);
+                        tally.add(out, batch.y);
                         model.backward(batch.grad);
                         l += regularize(model, kernels);
                         clip(model.gradients());
@@ -400,7 +401,7 @@ public final class Trainer {
                     Map<String, Double> logs = new LinkedHashMap<>();
                     logs.put("loss", lossSum / trainIdx.length);
                     if (classification()) {
-                        logs.put("accuracy", (double) correct / trainIdx.length);
+                        logs.put("accuracy", tally.accuracy());
                     }
                     if (valData != null) {
                         logs.putAll(evaluate(model, valData, valIdx, batches, "val_"));
@@ -425,14 +426,14 @@ public final class Trainer {
 
     private Map<String, Double> evaluate(Model model, Examples data, int[] idx, Batches batches, String prefix) {
         double lossSum = 0;
-        long correct = 0;
+        Tally tally = new Tally();
         for (int start = 0; start < idx.length; start += batchSize) {
             int b = Math.min(batchSize, idx.length - start);
             Batch batch = batches.get(b);
             data.gather(idx, start, b, batch);
             INDArray out = model.forward(batch.x, false);
             lossSum += loss.value(out, batch.y) * b;
-            correct += correct(out, batch.y);
+            tally.add(out, batch.y);
         }
         Map<String, Double> m = new LinkedHashMap<>();
         double penalty = 0;
@@ -443,7 +444,7 @@ public final class Trainer {
         }
         m.put(prefix + "loss", lossSum / idx.length + penalty);
         if (classification()) {
-            m.put(prefix + "accuracy", (double) correct / idx.length);
+            m.put(prefix + "accuracy", tally.accuracy());
         }
         return m;
     }
@@ -456,11 +457,55 @@ public final class Trainer {
         return loss.name().contains("cross_entropy");
     }
 
+    /**
+     * Correct predictions over an epoch: argmax for softmax losses, sign for binary cross-entropy.
+     * A sequence loss counts positions ([B, T, k] outputs are, in 'f' order, [B·T, k] rows) and
+     * skips padding.
+     */
+    private final class Tally {
+        private long correct;
+        private long counted;
+
+        double accuracy() {
+            return counted == 0 ? 0.0 : (double) correct / counted;
+        }
+
+        void add(INDArray out, INDArray y) {
+            if (!classification()) {
+                return;
+            }
+            if (out.rank() == 3) {
+                addSequence(out, y);
+                return;
+            }
+            counted += out.rows();
+            correct += correct(out, y);
+        }
+
+        private void addSequence(INDArray out, INDArray y) {
+            int k = (int) out.size(2);
+            int rows = (int) (out.length() / k);
+            Buf o = Buf.of(out);
+            Buf t = Buf.of(y);
+            for (int r = 0; r < rows; r++) {
+                int label = (int) t.get(r);
+                if (label < 0) {
+                    continue;
+                }
+                int best = 0;
+                for (int c = 1; c < k; c++) {
+                    if (o.get(c * rows + r) > o.get(best * rows + r)) {
+                        best = c;
+                    }
+                }
+                counted++;
+                correct += best == label ? 1 : 0;
+            }
+        }
+    }
+
     /** Correct predictions in a batch: argmax for softmax losses, sign for binary cross-entropy. */
     private long correct(INDArray out, INDArray y) {
-        if (!classification()) {
-            return 0;
-        }
         int rows = (int) out.rows();
         int k = (int) out.columns();
         Buf o = Buf.of(out);
@@ -566,28 +611,38 @@ public final class Trainer {
         }
     }
 
-    /** One batch's buffers: x {@code [b, d]} row-major; y {@code [b, k]} or {@code [b, 1]} and ∂L/∂ŷ {@code [b, k]} column-major. */
+    /**
+     * One batch's buffers: x {@code [b, d]} row-major; y {@code [b, k]} (k the loss's target width)
+     * and ∂L/∂ŷ {@code [b, outputShape...]} column-major.
+     */
     record Batch(INDArray x, INDArray y, INDArray grad) {
     }
 
     /** Batch buffers by batch size (the full size and the last, smaller one), made once. */
     private final class Batches implements AutoCloseable {
         private final long width;
+        private final long[] outShape;
         private final long k;
         private final DataType dt;
         private final Map<Integer, Batch> bySize = new HashMap<>();
 
-        Batches(long width, long k, DataType dt) {
+        Batches(long width, long[] outShape, long k, DataType dt) {
             this.width = Math.toIntExact(width);
+            this.outShape = outShape.clone();
             this.k = k;
             this.dt = dt;
         }
 
         Batch get(int b) {
-            return bySize.computeIfAbsent(b, size -> new Batch(
-                    Nd4j.create(dt, new long[] {size, width}, 'c'), // rows copied whole; Gemm takes row-major x
-                    Nd4j.create(dt, new long[] {size, sparse() ? 1 : k}, 'f'),
-                    Nd4j.create(dt, new long[] {size, k}, 'f')));
+            return bySize.computeIfAbsent(b, size -> {
+                long[] gradShape = new long[outShape.length + 1];
+                gradShape[0] = size;
+                System.arraycopy(outShape, 0, gradShape, 1, outShape.length);
+                return new Batch(
+                        Nd4j.create(dt, new long[] {size, width}, 'c'), // rows copied whole; Gemm takes row-major x
+                        Nd4j.create(dt, new long[] {size, k}, 'f'),
+                        Nd4j.create(dt, gradShape, 'f'));
+            });
         }
 
         @Override

@@ -80,4 +80,72 @@ class GemmTest {
         e = assertThrows(IllegalArgumentException.class, () -> Gemm.gemm(a, false, d, false, c, 1, 0));
         assertTrue(e.getMessage().contains("one data type"), e.getMessage());
     }
+    /** Blocks inside larger buffers (offset, leading dimension), including a view at an offset into another array. */
+    @Test
+    void blocksWithOffsetsAndLeadingDimensionsMatchPlainJava() {
+        SplittableRandom r = new SplittableRandom(23);
+        for (int trial = 0; trial < 60; trial++) {
+            DataType dt = trial % 2 == 0 ? DataType.DOUBLE : DataType.FLOAT;
+            int m = 1 + r.nextInt(20);
+            int n = 1 + r.nextInt(20);
+            int k = 1 + r.nextInt(30);
+            boolean ta = r.nextBoolean();
+            boolean tb = r.nextBoolean();
+            int ar = ta ? k : m;
+            int ac = ta ? m : k;
+            int br = tb ? n : k;
+            int bc = tb ? k : n;
+            int lda = ar + r.nextInt(5);
+            int ldb = br + r.nextInt(5);
+            int ldc = m + r.nextInt(5);
+            long offA = r.nextInt(7);
+            long offB = r.nextInt(7);
+            long offC = r.nextInt(7);
+            INDArray bigA = random(r, dt, 1, offA + (long) lda * ac + 3, 'c').reshape(-1);
+            // B as a view at an offset of a longer vector, as layers slice θ
+            INDArray backing = random(r, dt, 1, 11 + offB + (long) ldb * bc, 'c').reshape(-1);
+            INDArray bigB = backing.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(11, backing.length()));
+            INDArray bigC = random(r, dt, 1, offC + (long) ldc * n + 2, 'c').reshape(-1);
+            INDArray c0 = bigC.dup();
+            double alpha = r.nextDouble(-2, 2);
+            double beta = trial % 3 == 0 ? 0 : r.nextDouble(-1, 1);
+            Gemm.gemm(ta, tb, m, n, k, alpha, bigA, offA, lda, bigB, offB, ldb, beta, bigC, offC, ldc);
+            double worst = 0;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int p = 0; p < k; p++) {
+                        double av = ta ? bigA.getDouble(offA + i * (long) lda + p) : bigA.getDouble(offA + p * (long) lda + i);
+                        double bv = tb ? bigB.getDouble(offB + p * (long) ldb + j) : bigB.getDouble(offB + j * (long) ldb + p);
+                        s += av * bv;
+                    }
+                    long ci = offC + j * (long) ldc + i;
+                    double expected = alpha * s + beta * c0.getDouble(ci);
+                    worst = Math.max(worst, Math.abs(expected - bigC.getDouble(ci)) / (1 + Math.abs(expected)));
+                }
+            }
+            // elements of C outside the block are untouched
+            for (long i = 0; i < bigC.length(); i++) {
+                long col = (i - offC) / ldc;
+                long row = (i - offC) % ldc;
+                boolean inside = i >= offC && col < n && row < m;
+                if (!inside) {
+                    assertTrue(bigC.getDouble(i) == c0.getDouble(i), "trial " + trial + ": element " + i + " outside the block changed");
+                }
+            }
+            double tol = dt == DataType.FLOAT ? 2e-5 : 1e-12;
+            assertTrue(worst < tol, "trial " + trial + " " + dt + ": worst relative error " + worst);
+        }
+    }
+
+    @Test
+    void rejectsBlocksPastTheBuffer() {
+        INDArray a = Nd4j.zeros(DataType.FLOAT, 10);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.gemm(false, false, 3, 4, 3, 1, a, 0, 3, a, 0, 3, 0, a, 0, 3));
+        assertTrue(e.getMessage().contains("does not fit in a buffer of 10"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.gemm(false, false, 3, 1, 1, 1, a, 0, 2, a, 0, 1, 0, a, 0, 3));
+        assertTrue(e.getMessage().contains("leading dimension 2"), e.getMessage());
+    }
 }

@@ -66,6 +66,26 @@ class ModelIOTest {
     }
 
     @Test
+    void sequenceLayersRoundTrip(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("lm.aiaas");
+        INDArray ids = Nd4j.createFromArray(new float[][] {{1, 2, 3, 0, 4}, {4, 4, 0, 1, 2}});
+        try (Model m = Model.builder(5)
+                .add(Layers.embedding(5, 3))
+                .add(Layers.lstm(4, Initializer.heNormal(), Initializer.glorotNormal(), 0.5))
+                .add(Layers.timeDistributed(Layers.dense(5, Activation.TANH)))
+                .seed(2).build()) {
+            ModelIO.save(m, file);
+            try (Model back = ModelIO.load(file)) {
+                assertEquals(m.layers(), back.layers());
+                assertEquals(m.parameters(), back.parameters());
+                assertEquals(m.predict(ids), back.predict(ids));
+                assertArrayEquals(new long[] {2, 5, 5}, back.predict(ids).shape());
+                assertEquals(m.summary(), back.summary());
+            }
+        }
+    }
+
+    @Test
     void dropoutAndNormalisationLayersRoundTripWithTheirRunningStatistics(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("norm.aiaas");
         INDArray x = Nd4j.rand(DataType.FLOAT, 'f', 5, 6);

@@ -27,6 +27,34 @@ class LossConformanceTest {
         return Losses.NAMES.stream().map(Losses::parse);
     }
 
+    private static boolean sequence(Loss loss) {
+        return loss.name().startsWith("sequence");
+    }
+
+    /** Logits [2, 3, 3] for the sequence loss; [4, 3] for the others. */
+    private static long[] shapeFor(Loss loss) {
+        return sequence(loss) ? new long[] {2, 3, 3} : new long[] {4, 3};
+    }
+
+    private static INDArray random(long[] shape, SplittableRandom r, double lo, double hi, char order) {
+        INDArray a = Nd4j.create(DataType.DOUBLE, shape, order);
+        for (long i = 0; i < a.length(); i++) {
+            a.putScalar(org.nd4j.linalg.api.shape.Shape.ind2subC(shape, i), r.nextDouble(lo, hi));
+        }
+        return a;
+    }
+
+    /** Labels [2, 3] with one padding position, in the given order. */
+    private static INDArray sequenceLabels(SplittableRandom r, long classes, char order) {
+        INDArray t = Nd4j.create(DataType.DOUBLE, new long[] {2, 3}, order);
+        for (long b = 0; b < 2; b++) {
+            for (long s = 0; s < 3; s++) {
+                t.putScalar(new long[] {b, s}, b == 1 && s == 2 ? Losses.PADDING : r.nextInt((int) classes));
+            }
+        }
+        return t;
+    }
+
     private static INDArray random(long rows, long cols, SplittableRandom r, double lo, double hi, char order) {
         INDArray a = Nd4j.create(DataType.DOUBLE, new long[] {rows, cols}, order);
         for (long i = 0; i < a.length(); i++) {
@@ -54,22 +82,25 @@ class LossConformanceTest {
     void gradientMatchesFiniteDifferences(Loss loss) {
         for (char order : new char[] {'f', 'c'}) {
             SplittableRandom r = new SplittableRandom(5);
-            INDArray z = random(4, 3, r, -3, 3, order);
-            INDArray t = targetsFor(loss, 4, 3, r);
-            INDArray g = Nd4j.create(DataType.DOUBLE, new long[] {4, 3}, order);
+            long[] shape = shapeFor(loss);
+            INDArray z = random(shape, r, -3, 3, order);
+            INDArray t = sequence(loss) ? sequenceLabels(r, shape[2], order == 'f' ? 'c' : 'f') : targetsFor(loss, 4, 3, r);
+            INDArray g = Nd4j.create(DataType.DOUBLE, shape, order);
             double value = loss.compute(z, t, g);
             assertEquals(value, loss.value(z, t), 0);
             double eps = 1e-6;
             for (long i = 0; i < z.length(); i++) {
-                double old = z.getDouble(i);
-                z.putScalar(i, old + eps);
+                long[] at = org.nd4j.linalg.api.shape.Shape.ind2subC(shape, i);
+                double old = z.getDouble(at);
+                z.putScalar(at, old + eps);
                 double up = loss.value(z, t);
-                z.putScalar(i, old - eps);
+                z.putScalar(at, old - eps);
                 double down = loss.value(z, t);
-                z.putScalar(i, old);
+                z.putScalar(at, old);
                 double fd = (up - down) / (2 * eps);
-                assertTrue(Math.abs(fd - g.getDouble(i)) <= 1e-7 * Math.max(1, Math.abs(fd)),
-                        loss.name() + " order " + order + " element " + i + ": finite difference " + fd + ", analytic " + g.getDouble(i));
+                assertTrue(Math.abs(fd - g.getDouble(at)) <= 1e-7 * Math.max(1, Math.abs(fd)),
+                        loss.name() + " order " + order + " element " + java.util.Arrays.toString(at) + ": finite difference " + fd
+                                + ", analytic " + g.getDouble(at));
             }
         }
     }
@@ -77,6 +108,13 @@ class LossConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("losses")
     void finiteAtExtremeLogits(Loss loss) {
+        if (sequence(loss)) {
+            INDArray z = Nd4j.createFromArray(new double[][][] {{{1e4, -1e4, 0}, {-1e4, 1e4, 3e3}}});
+            INDArray g = Nd4j.create(DataType.DOUBLE, new long[] {1, 2, 3}, 'c');
+            double v = loss.compute(z, Nd4j.createFromArray(new double[][] {{1, 0}}), g);
+            assertTrue(Double.isFinite(v) && Double.isFinite(g.norm1Number().doubleValue()), loss.name() + " = " + v + ", grad " + g);
+            return;
+        }
         INDArray z = Nd4j.createFromArray(new double[][] {{1e4, -1e4, 0}, {-1e4, 1e4, 3e3}});
         INDArray t = loss.name().startsWith("sparse") ? Nd4j.createFromArray(new double[] {1, 0})
                 : Nd4j.createFromArray(new double[][] {{0, 1, 0}, {1, 0, 0}});
@@ -125,5 +163,48 @@ class LossConformanceTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> Losses.sparseSoftmaxCrossEntropy().value(z, Nd4j.zeros(DataType.DOUBLE, 2, 3)));
         assertTrue(e.getMessage().contains("softmaxCrossEntropy"), e.getMessage());
+    }
+    /**
+     * The sequence loss by hand: equal logits over 4 classes give ln 4 per labelled position;
+     * logits (0, ln 3) give −ln(1/4) for class 0 and −ln(3/4) for class 1; padding counts
+     * nowhere, and a batch of padding only has L = 0 and ∂L/∂ŷ = 0.
+     */
+    @Test
+    void sequenceLossHandWorkedValuesAndPadding() {
+        Loss loss = Losses.sequenceSparseSoftmaxCrossEntropy();
+        INDArray equal = Nd4j.createFromArray(new double[][][] {{{2, 2, 2, 2}, {5, 5, 5, 5}}});
+        assertEquals(Math.log(4), loss.value(equal, Nd4j.createFromArray(new double[][] {{3, Losses.PADDING}})), 1e-12);
+        INDArray two = Nd4j.createFromArray(new double[][][] {{{0, Math.log(3)}, {0, Math.log(3)}}, {{9, -9}, {0, Math.log(3)}}});
+        INDArray labels = Nd4j.createFromArray(new double[][] {{0, 1}, {Losses.PADDING, 1}});
+        assertEquals((Math.log(4) + 2 * Math.log(4.0 / 3)) / 3, loss.value(two, labels), 1e-12);
+        INDArray g = Nd4j.create(DataType.DOUBLE, new long[] {2, 2, 2}, 'c');
+        loss.compute(two, labels, g);
+        assertEquals(0.0, g.getDouble(1, 0, 0), 0.0, "padding gets no gradient");
+        assertEquals(0.0, g.getDouble(1, 0, 1), 0.0, "padding gets no gradient");
+        assertEquals((0.25 - 1) / 3, g.getDouble(0, 0, 0), 1e-15);
+        INDArray allPadding = Nd4j.createFromArray(new double[][] {{Losses.PADDING, Losses.PADDING}, {Losses.PADDING, Losses.PADDING}});
+        g.assign(7);
+        assertEquals(0.0, loss.compute(two, allPadding, g), 0.0);
+        assertEquals(0.0, g.norm1Number().doubleValue(), 0.0);
+        assertEquals(5, loss.targetWidth(new long[] {5, 10}), "one label per position");
+        assertEquals(1, Losses.sparseSoftmaxCrossEntropy().targetWidth(new long[] {10}));
+        assertEquals(10, Losses.softmaxCrossEntropy().targetWidth(new long[] {10}));
+    }
+
+    @Test
+    void sequenceLossErrorsNameTheBadValue() {
+        Loss loss = Losses.sequenceSparseSoftmaxCrossEntropy();
+        INDArray z = Nd4j.zeros(DataType.DOUBLE, 2, 3, 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> loss.value(z, Nd4j.createFromArray(new double[][] {{0, 1, 2}, {3, 4, 0}})));
+        assertTrue(e.getMessage().contains("label 4.0 at example 1, position 1") && e.getMessage().contains("4 outputs"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> loss.value(z, Nd4j.createFromArray(new double[][] {{0, -2, 0}, {0, 0, 0}})));
+        assertTrue(e.getMessage().contains("label -2.0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> loss.value(z, Nd4j.zeros(DataType.DOUBLE, 2, 4)));
+        assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[2, 4]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> loss.value(Nd4j.zeros(DataType.DOUBLE, 2, 3), Nd4j.zeros(DataType.DOUBLE, 2, 3)));
+        assertTrue(e.getMessage().contains("[B, T, k]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> loss.targetWidth(new long[] {10}));
+        assertTrue(e.getMessage().contains("timeDistributed"), e.getMessage());
     }
 }

@@ -71,22 +71,90 @@ class LayerConformanceTest {
     }
 
     private static void check(Layer layer, long batchSize) {
-        long[] in = {IN};
-        long[] outShape = layer.outputShape(in);
-        long p = layer.parameterCount(in);
-        try (Chain chain = new Chain(List.of(layer), in, DataType.DOUBLE)) {
+        check(List.of(layer), new long[] {IN}, batchSize, 0);
+    }
+
+    /**
+     * Sequence layers and stacks of them: per-example input {@code [T, F]} (or {@code [T]} token
+     * ids below {@code ids} for an embedding first), the same checks; the model of a neural
+     * language model (embedding, LSTM, time-distributed dense) is checked as one chain.
+     */
+    record SequenceCase(String name, List<Layer> layers, long[] inputShape, int ids) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<SequenceCase> sequenceCases() {
+        return Stream.of(
+                new SequenceCase("lstm(3) over [4, 5]", List.of(Layers.lstm(3)), new long[] {4, IN}, 0),
+                new SequenceCase("lstm(2, he_normal, glorot_normal, 0.5) over [3, 5]",
+                        List.of(Layers.lstm(2, Initializer.heNormal(), Initializer.glorotNormal(), 0.5)), new long[] {3, IN}, 0),
+                new SequenceCase("lstm(3) over one step [1, 5]", List.of(Layers.lstm(3)), new long[] {1, IN}, 0),
+                new SequenceCase("embedding(7, 3) over [4] ids", List.of(Layers.embedding(7, 3)), new long[] {4}, 7),
+                new SequenceCase("time_distributed(dense(3, tanh)) over [4, 5]",
+                        List.of(Layers.timeDistributed(Layers.dense(3, Activation.TANH))), new long[] {4, IN}, 0),
+                new SequenceCase("time_distributed(layer_norm) over [4, 5]",
+                        List.of(Layers.timeDistributed(Layers.layerNorm())), new long[] {4, IN}, 0),
+                new SequenceCase("lstm(3), lstm(4) over [4, 5]", List.of(Layers.lstm(3), Layers.lstm(4)), new long[] {4, IN}, 0),
+                new SequenceCase("embedding(6, 4), lstm(3), time_distributed(dense(6)) over [5] ids",
+                        List.of(Layers.embedding(6, 4), Layers.lstm(3), Layers.timeDistributed(Layers.dense(6))), new long[] {5}, 6));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sequenceCases")
+    void sequenceLayersConformToTheLayerContract(SequenceCase c) {
+        check(c.layers(), c.inputShape(), BATCH, c.ids());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sequenceCases")
+    void sequenceLayersGiveTheSameModelFromTheSameSeed(SequenceCase c) {
+        INDArray x = input(c.inputShape(), 2, c.ids(), new SplittableRandom(5));
+        Model.Builder a = Model.builder(c.inputShape()).seed(3);
+        Model.Builder b = Model.builder(c.inputShape()).seed(3);
+        c.layers().forEach(a::add);
+        c.layers().forEach(b::add);
+        try (Model ma = a.build(); Model mb = b.build()) {
+            assertEquals(ma.parameters(), mb.parameters());
+            assertEquals(ma.predict(x), mb.predict(x));
+        }
+    }
+
+    /** A float64 'f'-order batch {@code [batch, shape...]}: uniform in [−2, 2), or integer ids below {@code ids} when it is positive. */
+    private static INDArray input(long[] shape, long batch, int ids, SplittableRandom r) {
+        long[] full = new long[shape.length + 1];
+        full[0] = batch;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        INDArray x = Nd4j.create(DataType.DOUBLE, full, 'f');
+        for (long i = 0; i < x.length(); i++) {
+            x.putScalar(i, ids > 0 ? r.nextInt(ids) : r.nextDouble(-2, 2));
+        }
+        return x;
+    }
+
+    private static void check(List<Layer> layers, long[] in, long batchSize, int ids) {
+        String layer = layers.size() == 1 ? layers.get(0).toString() : layers.toString();
+        long[] outShape = in;
+        long p = 0;
+        for (Layer l : layers) {
+            p += l.parameterCount(outShape);
+            outShape = l.outputShape(outShape);
+        }
+        try (Chain chain = new Chain(layers, in, DataType.DOUBLE)) {
             assertEquals(p, chain.parameterCount());
             INDArray params = Nd4j.create(DataType.DOUBLE, new long[] {Math.max(1, p)}, 'c');
             INDArray grads = Nd4j.create(DataType.DOUBLE, new long[] {Math.max(1, p)}, 'c');
             chain.bind(params, grads);
             chain.initialise(new SplittableRandom(7));
             SplittableRandom r = new SplittableRandom(11);
-            INDArray x = Nd4j.create(DataType.DOUBLE, new long[] {batchSize, IN}, 'f');
-            for (long i = 0; i < x.length(); i++) {
-                x.putScalar(i, r.nextDouble(-2, 2));
-            }
+            INDArray x = input(in, batchSize, ids, r);
             INDArray y = chain.forward(x, true);
-            assertArrayEquals(new long[] {batchSize, outShape[0]}, y.shape(), "output shape");
+            long[] expectedShape = new long[outShape.length + 1];
+            expectedShape[0] = batchSize;
+            System.arraycopy(outShape, 0, expectedShape, 1, outShape.length);
+            assertArrayEquals(expectedShape, y.shape(), "output shape");
             INDArray w = Nd4j.create(DataType.DOUBLE, y.shape(), 'f');
             for (long i = 0; i < w.length(); i++) {
                 w.putScalar(i, r.nextDouble(-1, 1));
@@ -104,17 +172,20 @@ class LayerConformanceTest {
                 params.putScalar(i, old);
                 assertClose((up - down) / (2 * EPS), analytic.getDouble(i), layer + " ∂L/∂θ[" + i + "]");
             }
+            if (ids > 0) { // token ids are not differentiable: ∂L/∂x is 0
+                assertEquals(0.0, dx.norm1Number().doubleValue(), 0.0, layer + " ∂L/∂ids");
+                return;
+            }
             // ∂L/∂x by central differences
-            for (long row = 0; row < batchSize; row++) {
-                for (long col = 0; col < IN; col++) {
-                    double old = x.getDouble(row, col);
-                    x.putScalar(row, col, old + EPS);
-                    double up = loss(chain.forward(x, true), w);
-                    x.putScalar(row, col, old - EPS);
-                    double down = loss(chain.forward(x, true), w);
-                    x.putScalar(row, col, old);
-                    assertClose((up - down) / (2 * EPS), dx.getDouble(row, col), layer + " ∂L/∂x[" + row + ", " + col + "]");
-                }
+            for (long i = 0; i < x.length(); i++) {
+                long[] at = org.nd4j.linalg.api.shape.Shape.ind2subC(x.shape(), i);
+                double old = x.getDouble(at);
+                x.putScalar(at, old + EPS);
+                double up = loss(chain.forward(x, true), w);
+                x.putScalar(at, old - EPS);
+                double down = loss(chain.forward(x, true), w);
+                x.putScalar(at, old);
+                assertClose((up - down) / (2 * EPS), dx.getDouble(at), layer + " ∂L/∂x" + java.util.Arrays.toString(at));
             }
         }
     }

@@ -48,6 +48,35 @@ class SteadyStateMemoryTest {
         }
     }
 
+    /** The sequence stack of a neural language model: embedding, LSTM, time-distributed dense, sequence loss. */
+    @Test
+    void aSequenceModelStepAllocatesNoNativeMemoryEither() {
+        Backends.current();
+        try (Model m = Model.builder(12).add(Layers.embedding(50, 16)).add(Layers.lstm(32))
+                .add(Layers.timeDistributed(Layers.dense(50))).seed(1).build();
+             Optimizer.State state = Optimizers.adam(1e-3).newState(m.parameterCount(), DataType.FLOAT)) {
+            Optimizer adam = Optimizers.adam(1e-3);
+            Loss loss = Losses.sequenceSparseSoftmaxCrossEntropy();
+            INDArray x = Nd4j.create(DataType.FLOAT, new long[] {16, 12}, 'c');
+            INDArray y = Nd4j.create(DataType.FLOAT, new long[] {16, 12}, 'f');
+            for (int i = 0; i < 16 * 12; i++) {
+                x.putScalar(i, i % 50);
+                y.putScalar(i, i % 7 == 0 ? Losses.PADDING : (i * 3) % 50);
+            }
+            INDArray g = Nd4j.create(DataType.FLOAT, new long[] {16, 12, 50}, 'f');
+            long t = 0;
+            for (int i = 0; i < 20; i++) {
+                step(m, adam, state, loss, x, y, g, ++t);
+            }
+            try (AllocationCounter counter = new AllocationCounter()) {
+                for (int i = 0; i < 300; i++) {
+                    step(m, adam, state, loss, x, y, g, ++t);
+                }
+                assertEquals(0, counter.allocations, "native allocations (JavaCPP pointers with a deallocator) in 300 steps");
+            }
+        }
+    }
+
     @Test
     void theCounterSeesAnAllocation() {
         Backends.current();

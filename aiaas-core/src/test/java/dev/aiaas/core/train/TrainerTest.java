@@ -56,6 +56,63 @@ class TrainerTest {
         return Model.builder(4).add(Layers.dense(16, Activation.RELU)).add(Layers.dense(3)).seed(seed).build();
     }
 
+    /**
+     * A sequence task: each row counts up from a random start
+     * modulo 7 (x = s, s+1, ...; y = x shifted left), with 1 to 3 padding positions at the end
+     * (label −1). Embedding, LSTM and a time-distributed dense layer learn it through the
+     * trainer; accuracy counts labelled positions only.
+     */
+    @Test
+    void trainsASequenceModelWithPaddingThroughTheTrainer() {
+        int n = 64;
+        int steps = 6;
+        int vocab = 7;
+        SplittableRandom r = new SplittableRandom(3);
+        float[][] x = new float[n][steps];
+        float[][] y = new float[n][steps];
+        int labelled = 0;
+        for (int i = 0; i < n; i++) {
+            int start = r.nextInt(vocab);
+            int length = steps - 1 - r.nextInt(3);
+            for (int t = 0; t < steps; t++) {
+                x[i][t] = t < length ? (start + t) % vocab : 0;
+                y[i][t] = t < length ? (start + t + 1) % vocab : Losses.PADDING;
+                labelled += t < length ? 1 : 0;
+            }
+        }
+        assertTrue(labelled < n * steps, "some positions are padding");
+        try (Model m = Model.builder(steps)
+                .add(Layers.embedding(vocab, 8))
+                .add(Layers.lstm(16))
+                .add(Layers.timeDistributed(Layers.dense(vocab)))
+                .seed(5).build()) {
+            History h = Trainer.builder(Losses.sequenceSparseSoftmaxCrossEntropy())
+                    .optimizer(Optimizers.adam(0.02)).epochs(40).batchSize(16).seed(1).build()
+                    .fit(m, Nd4j.createFromArray(x), Nd4j.createFromArray(y));
+            double first = h.series("loss")[0];
+            double last = h.last("loss");
+            assertTrue(first > 1.5 && last < 0.1, "loss " + first + " -> " + last);
+            assertEquals(1.0, h.last("accuracy"), 0.0, "every labelled next number is predicted");
+            Map<String, Double> eval = Trainer.builder(Losses.sequenceSparseSoftmaxCrossEntropy()).batchSize(64).build()
+                    .evaluate(m, Nd4j.createFromArray(x), Nd4j.createFromArray(y));
+            assertTrue(eval.get("loss") < 0.1, "evaluate: " + eval);
+        }
+    }
+
+    @Test
+    void aSequenceLossNeedsSequenceOutputsAndOneLabelPerPosition() {
+        try (Model flat = mlp(1);
+             Model seq = Model.builder(4).add(Layers.embedding(5, 2)).add(Layers.lstm(3)).add(Layers.timeDistributed(Layers.dense(5))).build()) {
+            Trainer t = Trainer.builder(Losses.sequenceSparseSoftmaxCrossEntropy()).epochs(1).build();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> t.fit(flat, Nd4j.rand(DataType.FLOAT, 4, 4), Nd4j.zeros(DataType.FLOAT, 4, 3)));
+            assertTrue(e.getMessage().contains("timeDistributed"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> t.fit(seq, Nd4j.zeros(DataType.FLOAT, 3, 4), Nd4j.zeros(DataType.FLOAT, 3, 5)));
+            assertTrue(e.getMessage().contains("[3, 4]") && e.getMessage().contains("[3, 5]"), e.getMessage());
+        }
+    }
+
     @Test
     void learnsToSeparateBlobs() {
         INDArray[] d = blobs(300, 1);

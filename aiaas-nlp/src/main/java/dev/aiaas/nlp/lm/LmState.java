@@ -12,6 +12,10 @@ import java.util.Arrays;
  * the caller owns and reuses, allocating nothing. Obtain states from the model that uses them
  * ({@link LanguageModel#beginSentenceState()}, {@link LanguageModel#nullContextState()},
  * {@link LanguageModel#newState()}). Two states are equal when they hold the same words.
+ *
+ * <p>A recurrent model ({@link LstmLanguageModel}) keeps its context as a vector instead: the
+ * recurrent state (h and c) after the words so far, the word still to be fed into it, and a cache
+ * of the next word's distribution; its states are equal when those vector and word are equal.
  */
 public final class LmState {
 
@@ -21,10 +25,27 @@ public final class LmState {
   int length;
   int ngramLength;
 
+  /** Recurrent models: h then c, length 2H (empty for n-gram models). */
+  final float[] recurrent;
+  /** Recurrent models: the word to feed into {@link #recurrent} before it is used, or -1. */
+  int pending = -1;
+  /** Recurrent models: log10 p(w | this context) for every id w, valid when {@link #cached}. */
+  final double[] next;
+  boolean cached;
+  /** Recurrent models: scratch for the gate pre-activations (4H) and the logits (V). */
+  final float[] work;
+
   LmState(int capacity) {
+    this(capacity, 0, 0);
+  }
+
+  LmState(int capacity, int recurrentSize, int vocabularySize) {
     words = new int[capacity];
     entries = new int[capacity];
     backoffs = new float[capacity];
+    recurrent = new float[recurrentSize];
+    next = new double[recurrentSize == 0 ? 0 : vocabularySize];
+    work = new float[recurrentSize == 0 ? 0 : 2 * recurrentSize + vocabularySize];
   }
 
   /**
@@ -66,7 +87,8 @@ public final class LmState {
    * @param other the state to copy
    */
   public void copyFrom(LmState other) {
-    if (other.words.length != words.length) {
+    if (other.words.length != words.length || other.recurrent.length != recurrent.length
+        || other.next.length != next.length) {
       throw new IllegalArgumentException(
           "state capacity " + other.words.length + " differs from " + words.length
               + "; copy only between states of the same model");
@@ -76,6 +98,14 @@ public final class LmState {
     System.arraycopy(other.backoffs, 0, backoffs, 0, other.length);
     length = other.length;
     ngramLength = other.ngramLength;
+    if (recurrent.length > 0) {
+      System.arraycopy(other.recurrent, 0, recurrent, 0, recurrent.length);
+      pending = other.pending;
+      cached = other.cached;
+      if (cached) {
+        System.arraycopy(other.next, 0, next, 0, next.length);
+      }
+    }
   }
 
   /**
@@ -84,7 +114,7 @@ public final class LmState {
    * @return the copy
    */
   public LmState copy() {
-    LmState s = new LmState(words.length);
+    LmState s = new LmState(words.length, recurrent.length, next.length);
     s.copyFrom(this);
     return s;
   }
@@ -96,7 +126,8 @@ public final class LmState {
       return false;
     }
     LmState s = (LmState) o;
-    return s.length == length && Arrays.equals(words, 0, length, s.words, 0, length);
+    return s.length == length && Arrays.equals(words, 0, length, s.words, 0, length)
+        && s.pending == pending && Arrays.equals(recurrent, s.recurrent);
   }
 
   /** {@inheritDoc} */

@@ -5,7 +5,8 @@
  * Chen &amp; Goodman 1998; Heafield, Pouzyrevsky, Clark &amp; Koehn 2013, "Scalable Modified
  * Kneser-Ney Language Model Estimation") or loaded from ARPA files,
  * {@link dev.aiaas.nlp.lm.Perplexity} with KenLM {@code query}'s conventions, and
- * {@link dev.aiaas.nlp.lm.Sampler}.
+ * {@link dev.aiaas.nlp.lm.Sampler}; and {@link dev.aiaas.nlp.lm.LstmLanguageModel}, a recurrent
+ * neural language model trained with aiaas-core behind the same interface.
  *
  * <p>Typical use: {@code NgramModel.build(corpus, new WhitespaceTokenizer(),
  * NgramOptions.kenlm(3))}, then {@code Perplexity.evaluate(model, test, tokenizer)} and

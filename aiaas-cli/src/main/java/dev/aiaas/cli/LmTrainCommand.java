@@ -1,0 +1,116 @@
+package dev.aiaas.cli;
+
+import dev.aiaas.core.train.Callbacks;
+import dev.aiaas.nlp.lm.LstmLanguageModel;
+import dev.aiaas.nlp.lm.LstmLmOptions;
+import dev.aiaas.nlp.lm.Perplexity;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code aiaas lm train}: trains an LSTM language model ({@link LstmLanguageModel}) on a corpus
+ * and saves it; {@code lm eval} and {@code lm sample} read the file as they read ARPA files.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains an LSTM language model on a corpus (embedding, LSTM, softmax over the vocabulary; Adam) "
+                + "and saves it as an aiaas model file that 'lm eval' and 'lm sample' read.",
+                "Prints the loss (cross-entropy per token, in nats) after each epoch and, with --validation, the "
+                        + "perplexity on that corpus as 'lm eval' prints it."})
+final class LmTrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--input", required = true, paramLabel = "TRAIN",
+            description = "The training corpus: UTF-8, one pre-tokenized sentence per line, plain or gzip-compressed.")
+    Path input;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The model file to write.")
+    Path out;
+
+    @Option(names = "--validation", paramLabel = "TEST",
+            description = "A corpus to validate on after each epoch (val_loss) and to report the perplexity of at the end.")
+    Path validation;
+
+    @Option(names = "--epochs", defaultValue = "4", paramLabel = "N", description = "Passes over the data (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--embedding", defaultValue = "64", paramLabel = "E", description = "Word vector width (default: ${DEFAULT-VALUE}).")
+    int embedding;
+
+    @Option(names = "--hidden", defaultValue = "128", paramLabel = "H", description = "LSTM state width (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--min-count", defaultValue = "2", paramLabel = "C",
+            description = "Words seen fewer times become <unk> (default: ${DEFAULT-VALUE}).")
+    long minCount;
+
+    @Option(names = "--seq-len", defaultValue = "48", paramLabel = "T",
+            description = "Positions per training row; longer sentences continue in further rows (default: ${DEFAULT-VALUE}).")
+    int sequenceLength;
+
+    @Option(names = "--overlap", defaultValue = "16", paramLabel = "K",
+            description = "Context positions a continuation row repeats (default: ${DEFAULT-VALUE}).")
+    int overlap;
+
+    @Option(names = "--batch", defaultValue = "32", paramLabel = "B", description = "Rows per Adam step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.002", paramLabel = "RATE", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--clip-norm", defaultValue = "5", paramLabel = "C",
+            description = "Largest gradient norm, 0 for no clipping (default: ${DEFAULT-VALUE}).")
+    double clipNorm;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the weights and shuffling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        LstmLmOptions options;
+        try {
+            options = new LstmLmOptions(embedding, hidden, minCount, sequenceLength, overlap, epochs, batch, learningRate,
+                    clipNorm, seed);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, "invalid option: " + e.getMessage(), e);
+        }
+        LmFiles.requireFile(cl, "--input", input);
+        if (validation != null) {
+            LmFiles.requireFile(cl, "--validation", validation);
+        }
+        LmFiles.requireParentFolder(cl, "--out", out);
+        PrintWriter pw = cl.getOut();
+        List<List<String>> sentences = LmFiles.readSentences(input);
+        List<List<String>> held = validation == null ? null : LmFiles.readSentences(validation);
+        if (held != null && held.isEmpty()) {
+            throw new CommandFailedException("no sentences in " + validation + ": nothing to validate on", null);
+        }
+        long tokens = sentences.stream().mapToLong(List::size).sum();
+        pw.printf(Locale.ROOT, "%d sentences, %d tokens; %s%n", sentences.size(), tokens, options);
+        pw.flush();
+        long start = System.nanoTime();
+        LstmLanguageModel lm = LstmLanguageModel.train(sentences, options, held, Callbacks.progress(pw)).model();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pw.printf(Locale.ROOT, "trained %s in %.1f s%n", lm, seconds);
+        lm.save(out);
+        pw.println("saved " + out);
+        if (held != null) {
+            for (String line : LmEvalCommand.summary(Perplexity.evaluate(lm, held))) {
+                pw.println(line);
+            }
+        }
+        pw.flush();
+        return 0;
+    }
+}
