@@ -3,8 +3,11 @@ package dev.aiaas.cli;
 import dev.aiaas.nlp.lm.LanguageModel;
 import dev.aiaas.nlp.lm.Sampler;
 import dev.aiaas.nlp.lm.SamplingOptions;
+import dev.aiaas.nlp.text.BpeTokenizer;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Spec;
  * seed gives the same sentences.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Samples sentences from an ARPA model or an LSTM model, one per line, words separated by spaces.",
+        description = {"Samples sentences from an ARPA model or an LSTM model, one per line, words separated by spaces "
+                + "(for a model built with --tokenizer bpe, the decoded text).",
                 "From p(w | context) it keeps q(w) ~ p(w)^(1/T), the top-k words, then the smallest set of most "
                         + "probable words whose mass reaches top-p, and draws; </s> ends a sentence."})
 final class LmSampleCommand implements Callable<Integer> {
@@ -68,8 +72,12 @@ final class LmSampleCommand implements Callable<Integer> {
         LanguageModel lm = LmFiles.readAnyModel(model);
         PrintWriter out = cl.getOut();
         SplittableRandom random = new SplittableRandom(seed);
+        // a model built over byte-level BPE pieces samples pieces: turn them back into text
+        Path sidecar = LmTokenizers.sidecar(model);
+        boolean bpe = Files.isRegularFile(sidecar) && LmTokenizers.loadSidecar(sidecar, model) instanceof BpeTokenizer;
         for (int i = 0; i < count; i++) {
-            out.println(String.join(" ", Sampler.sample(lm, options, random)));
+            List<String> tokens = Sampler.sample(lm, options, random);
+            out.println(bpe ? BpeTokenizer.detokenize(tokens).strip() : String.join(" ", tokens));
         }
         out.flush();
         return 0;

@@ -291,4 +291,29 @@ class LmTokenizerCliTest {
         assertEquals(0, build(train, arpa, "--tokenizer", "bpe", "--bpe-merges", "5").code());
         assertInstanceOf(BpeTokenizer.class, dev.aiaas.nlp.text.TokenizerFiles.load(dir.resolve("m.arpa.tokenizer")));
     }
+
+    /** A model over BPE pieces samples pieces; lm sample prints them decoded: no byte-alphabet marks, and text a BPE re-encodes. */
+    @Test
+    void sampleFromABpeModelPrintsDecodedText(@TempDir Path dir) throws IOException {
+        Path train = write(dir.resolve("raw.txt"), RAW);
+        Path arpa = dir.resolve("bpe.arpa");
+        assertEquals(0, build(train, arpa, "--tokenizer", "bpe", "--bpe-merges", "30").code());
+        Result r = run("lm", "sample", "--model", arpa.toString(), "--count", "5", "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        List<String> sentences = lines(r.out());
+        assertEquals(5, sentences.size(), r.out());
+        for (String s : sentences) {
+            assertFalse(s.contains("\u0120") || s.contains("Ġ"), "still in BPE's byte alphabet: " + s);
+        }
+        assertTrue(sentences.stream().anyMatch(s -> s.contains(" ")), "decoded words are separated by spaces: " + r.out());
+    }
+
+    @Test
+    void detokenizeInvertsTokenize() {
+        BpeTokenizer bpe = BpeTokenizer.train(lines(RAW), 256 + 30);
+        for (String line : lines(RAW)) {
+            assertEquals(line, BpeTokenizer.detokenize(bpe.tokenize(line)));
+        }
+        assertEquals("<unk> sea", BpeTokenizer.detokenize(List.of("<unk>", "Ġsea")));
+    }
 }

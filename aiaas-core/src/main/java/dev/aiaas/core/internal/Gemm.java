@@ -142,6 +142,8 @@ public final class Gemm {
         DoublePointer at(long addr) {
             address = addr;
             return this;
+        }
+    }
 
     /**
      * C = α·op(A)·op(B) + β·C on column-major blocks inside larger buffers, BLAS's own form: each

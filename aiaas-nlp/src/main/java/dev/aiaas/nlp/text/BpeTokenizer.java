@@ -376,6 +376,39 @@ public final class BpeTokenizer implements Tokenizer {
   }
 
   /**
+   * Turns printable token strings (as {@link #tokenize(String)} gives them, or as a language model
+   * over them samples them) back into text: each character is one byte of GPT-2's byte alphabet,
+   * and the bytes are read as UTF-8. A string whose characters are all outside that alphabet's
+   * mapped range is kept as it is.
+   *
+   * @param tokens token strings, for example {@code [Ġthe, Ġwh, ale]}
+   * @return the text, for example {@code " the whale"}
+   */
+  public static String detokenize(List<String> tokens) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (String t : tokens) {
+      for (int i = 0; i < t.length(); i++) {
+        int b = charToByte(t.charAt(i));
+        if (b < 0) { // not a byte-alphabet character: write the character itself
+          out.writeBytes(String.valueOf(t.charAt(i)).getBytes(StandardCharsets.UTF_8));
+        } else {
+          out.write(b);
+        }
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static int charToByte(char c) {
+    for (int b = 0; b < 256; b++) {
+      if (BYTE_TO_CHAR[b] == c) {
+        return b;
+      }
+    }
+    return -1;
+  }
+
+  /**
    * The number of token ids: 256 plus the number of merges.
    *
    * @return the vocabulary size
