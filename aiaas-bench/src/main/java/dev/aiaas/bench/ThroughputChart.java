@@ -216,7 +216,8 @@ public final class ThroughputChart {
         final double ly1 = d1;
         g.setColor(Color.BLACK);
         g.drawString(panel.title(), left + (right - left - fm.stringWidth(panel.title())) / 2, y0 + 14);
-        // y grid: decades (labelled) and 2x, 5x (light)
+        // y grid: decades and 2x, 5x (lighter; labelled too when the axis spans at most two decades)
+        boolean labelMinor = d1 - d0 <= 2;
         for (int d = d0; d <= d1; d++) {
             for (int mult : new int[] {1, 2, 5}) {
                 double v = mult * Math.pow(10, d);
@@ -227,10 +228,10 @@ public final class ThroughputChart {
                 int py = yPixel(lv, ly0, ly1, top, bottom);
                 g.setColor(mult == 1 ? new Color(215, 215, 215) : new Color(240, 240, 240));
                 g.drawLine(left, py, right, py);
-                if (mult == 1) {
-                    g.setColor(Color.BLACK);
+                if (mult == 1 || labelMinor) {
+                    g.setColor(mult == 1 ? Color.BLACK : Color.DARK_GRAY);
                     g.drawLine(left - 4, py, left, py);
-                    String label = decade(d);
+                    String label = tick(mult, d);
                     g.drawString(label, left - 8 - fm.stringWidth(label), py + fm.getAscent() / 2 - 1);
                 }
             }
@@ -298,11 +299,12 @@ public final class ThroughputChart {
         }
     }
 
-    private static String decade(int d) {
+    /** {@code mult}·10^d as {@code 20,000}, or {@code 2e9} outside 1 to 9,999,999. */
+    private static String tick(int mult, int d) {
         if (d >= 0 && d < 7) {
-            return String.format(Locale.ROOT, "%,d", (long) Math.pow(10, d));
+            return String.format(Locale.ROOT, "%,d", mult * (long) Math.pow(10, d));
         }
-        return "1e" + d;
+        return mult + "e" + d;
     }
 
     private static double log2(double v) {
