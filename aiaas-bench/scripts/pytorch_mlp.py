@@ -6,7 +6,8 @@ softmax cross-entropy, backward, Adam with lr 1e-3, betas 0.9/0.999, eps 1e-8) o
 call, on the same seeded float32 inputs and He-uniform weights (zero biases) as SameDiff, DJL and
 ONNX Runtime: the streams of Java's SplittableRandom (SplitMix64), reproduced with NumPy below.
 
-For each benchmark and thread count it calls torch.set_num_threads(t), warms up for --warmup
+For each benchmark and thread count it calls torch.set_num_threads(t) (and openblas_set_num_threads(t)
+when the BLAS behind torch is OpenBLAS, whose own pool torch does not size), warms up for --warmup
 seconds, then runs --repeats timed repeats of at least --repeat-seconds and --min-steps steps each,
 timing every step alone, and prints the rows `aiaas bench` writes for that setting
 (benchmark,engine,metric,value,unit): step_ms_t<t>, step_ms_p10_t<t>, step_ms_p90_t<t>,
@@ -154,6 +155,27 @@ def make_step(torch, train, widths, batch):
     return step
 
 
+def blas_libraries():
+    """The BLAS files this process has loaded (Debian's torch calls whatever libblas.so.3 points to)."""
+    with open("/proc/self/maps") as maps:
+        return sorted({line.split()[-1] for line in maps if "blas" in line.split()[-1].rsplit("/", 1)[-1]})
+
+
+def set_blas_threads(t):
+    """openblas_set_num_threads(t) in every loaded OpenBLAS; returns how many were set."""
+    import ctypes
+    n = 0
+    for path in blas_libraries():
+        try:
+            f = ctypes.CDLL(path).openblas_set_num_threads
+        except (OSError, AttributeError):
+            continue
+        f.argtypes = [ctypes.c_int]
+        f(t)
+        n += 1
+    return n
+
+
 def percentile(sorted_ns, q):
     """Stats.percentile: linear interpolation between closest ranks."""
     pos = q * (len(sorted_ns) - 1)
@@ -200,6 +222,7 @@ def main(argv=None):
     ap.add_argument("--min-steps", type=int, default=3, help="least steps per repeat (default 3)")
     ap.add_argument("--header", action="store_true", help="print the CSV header first")
     ap.add_argument("--check", action="store_true", help="print the first seeded values and exit (needs NumPy only)")
+    ap.add_argument("--probe", action="store_true", help="print the Python and torch versions and torch's BLAS, and exit")
     a = ap.parse_args(argv)
 
     if a.check:
@@ -222,15 +245,21 @@ def main(argv=None):
     if any(t < 1 for t in threads):
         ap.error(f"--threads must be comma-separated positive integers. Received: {a.threads}")
     names = a.benchmark or (QUICK if a.quick else FULL)
-    tasks = [(n,) + parse_benchmark(n) for n in names]
+    tasks = [(n,) + parse_benchmark(n) for n in names] if not a.probe else []
 
     import torch  # only now: --check and usage errors need NumPy only
+
+    if a.probe:
+        torch.ones(64, 64) @ torch.ones(64, 64)
+        print(sys.version.split()[0], torch.__version__, ",".join(blas_libraries()) or "none")
+        return 0
 
     if a.header:
         print("benchmark,engine,metric,value,unit", flush=True)
     for name, train, widths, batch in tasks:
         for t in threads:
             torch.set_num_threads(t)
+            set_blas_threads(t)
             times = measure(make_step(torch, train, widths, batch), warmup, repeats, repeat_seconds, a.min_steps)
             median = percentile(times, 0.5) / 1e6
             rows = [("step_ms_t%d" % t, median, "ms"),

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@code python3 -} on standard input) once per (task, threads). The script builds the same
  * network with the same weights and inputs as the SameDiff, DJL and ONNX Runtime workloads
  * ({@link Inputs}' SplitMix64 streams, reproduced in NumPy), calls {@code torch.set_num_threads},
- * warms up, times every step alone and prints the {@code benchmark,engine,metric,value,unit}
+ * (and OpenBLAS's own thread count, when torch's BLAS is OpenBLAS), warms up, times every step
+ * alone and prints the {@code benchmark,engine,metric,value,unit}
  * rows of {@link BenchReport} for its setting, which are read back here.
  *
  * <p>The interpreter is {@code -Daiaas.bench.python}, else {@code AIAAS_BENCH_PYTHON}, else
@@ -84,20 +85,34 @@ public final class PythonPeer implements PeerEngine {
         }
         Result r;
         try {
-            r = run(List.of(python.toString(), "-c",
-                    "import sys, numpy, torch; print(sys.version.split()[0], torch.__version__)"), null, PROBE_TIMEOUT_S);
+            r = run(List.of(python.toString(), "-", "--probe"), script(), PROBE_TIMEOUT_S);
         } catch (IllegalStateException e) {
             return Optional.of(e.getMessage() + "; " + fix);
         }
         if (r.code() != 0) {
             return Optional.of(python + " cannot import numpy and torch (" + lastLine(r.err()) + "); " + fix);
         }
-        String[] v = r.out().trim().split("\\s+");
-        version = v.length == 2 ? "Python " + v[0] + ", torch " + v[1] + ", " + python : r.out().trim();
+        version = describe(r.out().trim(), python);
         return Optional.empty();
     }
 
-    /** What runs, after a successful {@link #unavailableReason()}: {@code Python 3.11.2, torch 1.13.0a0, /usr/bin/python3}. */
+    /**
+     * The report's line for the probe's answer {@code <python> <torch> <BLAS files>}: Debian's torch
+     * multiplies with whatever {@code libblas.so.3} points to, which is the slow netlib reference
+     * BLAS unless an optimised one (OpenBLAS, BLIS, MKL) is installed, so the line names it.
+     */
+    static String describe(String probe, Path python) {
+        String[] v = probe.split("\\s+");
+        if (v.length < 2) {
+            return probe + ", " + python;
+        }
+        String blas = v.length > 2 ? v[2] : "none";
+        boolean optimised = blas.contains("openblas") || blas.contains("blis") || blas.contains("mkl");
+        return "Python " + v[0] + ", torch " + v[1] + ", BLAS " + blas
+                + (optimised ? "" : " (not an optimised BLAS: apt-get install libopenblas0-pthread gives torch OpenBLAS)") + ", " + python;
+    }
+
+    /** What runs, after a successful {@link #unavailableReason()}: Python and torch versions, torch's BLAS, the interpreter. */
     @Override
     public String version() {
         return version == null ? python.toString() : version;

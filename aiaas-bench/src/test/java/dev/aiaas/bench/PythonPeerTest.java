@@ -30,8 +30,8 @@ class PythonPeerTest {
         Path script = dir.resolve("python3");
         Files.writeString(script, "#!/bin/sh\n"
                 + "echo \"$@\" >> '" + args + "'\n"
-                + "if [ \"$1\" = \"-c\" ]; then echo '" + probeAnswer + "'; [ " + probeExit + " -ne 0 ] && echo \"ModuleNotFoundError: No module named 'torch'\" >&2; exit " + probeExit + "; fi\n"
                 + "cat > '" + dir.resolve("stdin.py") + "'\n"
+                + "if [ \"$2\" = \"--probe\" ]; then echo '" + probeAnswer + "'; [ " + probeExit + " -ne 0 ] && echo \"ModuleNotFoundError: No module named 'torch'\" >&2; exit " + probeExit + "; fi\n"
                 + "printf '%s\\n' \"" + rows + "\"\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
@@ -70,9 +70,12 @@ class PythonPeerTest {
     @Test
     void theScriptIsFedOnStandardInputWithTheRunsSettingsAndItsRowsAreRead(@TempDir Path dir) throws IOException {
         MlpTask task = MlpTask.training(Workloads.SMALL, 128);
-        PythonPeer p = new PythonPeer(fakePython(dir, "3.11.2 1.13.0a0", 0, rows(task.benchmark(), 2)));
+        PythonPeer p = new PythonPeer(fakePython(dir, "3.11.2 1.13.0a0 /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3", 0,
+                rows(task.benchmark(), 2)));
         assertEquals(Optional.empty(), p.unavailableReason());
-        assertEquals("Python 3.11.2, torch 1.13.0a0, " + p.python(), p.version());
+        assertEquals("Python 3.11.2, torch 1.13.0a0, BLAS /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3, " + p.python(),
+                p.version());
+        assertEquals("- --probe", Files.readAllLines(dir.resolve("args.txt")).get(0));
         ExternalWorkload w = (ExternalWorkload) p.workload(task);
         assertEquals("pytorch-py", w.engine());
         Stats s = w.measure(BenchOptions.quickRun().withWarmupSeconds(1.5).withRepeats(4, 0.25), 2);
@@ -90,6 +93,13 @@ class PythonPeerTest {
         ExternalWorkload w = (ExternalWorkload) p.workload(task);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.measure(BenchOptions.quickRun(), 2));
         assertTrue(e.getMessage().contains("printed no step_ms_t2 row for infer-784-256-10-b1"), e.getMessage());
+    }
+
+    @Test
+    void theReferenceBlasIsNamedAsSlowWithTheFix() {
+        String d = PythonPeer.describe("3.11.2 1.13.0a0 /usr/lib/x86_64-linux-gnu/blas/libblas.so.3", Path.of("/usr/bin/python3"));
+        assertTrue(d.contains("BLAS /usr/lib/x86_64-linux-gnu/blas/libblas.so.3 (not an optimised BLAS: apt-get install "
+                + "libopenblas0-pthread"), d);
     }
 
     @Test
