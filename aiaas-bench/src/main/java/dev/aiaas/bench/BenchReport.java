@@ -98,7 +98,7 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
             sb.append("peer ").append(p.line()).append('\n');
         }
         sb.append('\n');
-        String fmt = "%-24s %-9s %3s  %10s  %19s  %8s  %7s  %8s%n";
+        String fmt = "%-25s %-11s %3s  %10s  %19s  %8s  %7s  %8s%n";
         sb.append(String.format(Locale.ROOT, fmt, "benchmark", "engine", "thr", "median ms", "p10..p90 ms", "GFLOP/s", "% floor", "vs aiaas"));
         Map<String, Map<String, List<Measurement>>> g = grouped();
         for (Map<String, List<Measurement>> byEngine : g.values()) {

@@ -3,6 +3,7 @@ package dev.aiaas.bench;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.Predicate;
@@ -94,7 +95,7 @@ public final class Peers {
             if (!wanted.test(e.engine())) {
                 continue;
             }
-            var reason = probe(e);
+            Optional<String> reason = probe(e);
             if (reason.isEmpty()) {
                 ok.add(e);
                 statuses.add(new PeerStatus(e.engine(), true, e.version()));
@@ -116,11 +117,11 @@ public final class Peers {
                 + " and run with -Dai.djl.offline=true (see docs/benchmarks.md)";
     }
 
-    private static java.util.Optional<String> probe(PeerEngine e) {
+    private static Optional<String> probe(PeerEngine e) {
         try {
             return e.unavailableReason();
         } catch (RuntimeException | LinkageError x) {
-            return java.util.Optional.of(x.getClass().getSimpleName() + ": " + x.getMessage());
+            return Optional.of(x.getClass().getSimpleName() + ": " + x.getMessage());
         }
     }
 
