@@ -98,6 +98,13 @@ class BenchCliTest {
     }
 
     @Test
+    void plotWithSteadyStateIsBadUsage(@TempDir Path dir) {
+        CliTest.Result r = CliTest.run("bench", "--steady-state", "100", "--plot", dir.resolve("chart.png").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--plot draws a timing run; --steady-state measures memory"), r.err());
+    }
+
+    @Test
     void onlyAPeerThatIsNotBuiltInIsBadUsageSayingHowToBuildIt() {
         assumeFalse(peersBuiltIn(), "this build has the peers (-Ppeers)");
         CliTest.Result r = CliTest.run("bench", "--quick", "--only", "/pytorch-djl$");
