@@ -80,6 +80,11 @@ public record BenchOptions(boolean quick, double warmupSeconds, int repeats, dou
 
     /** Whether {@code w} is selected by {@link #only()}. */
     public boolean selects(Workload w) {
-        return only == null || only.matcher(w.benchmark() + "/" + w.engine()).find();
+        return selects(w.benchmark(), w.engine());
+    }
+
+    /** Whether {@code benchmark/engine} is selected by {@link #only()}. */
+    public boolean selects(String benchmark, String engine) {
+        return only == null || only.matcher(benchmark + "/" + engine).find();
     }
 }

@@ -21,21 +21,25 @@ import java.util.Optional;
  * <p>CSV: the header {@code benchmark,engine,metric,value,unit}, then per benchmark and engine:
  * <ul>
  *   <li>per thread setting t (the thread count is in the metric name): {@code step_ms_t<t>}
- *       (median), {@code step_ms_p10_t<t>}, {@code step_ms_p90_t<t>}, and for arithmetic workloads
- *       {@code gflops_t<t>} and {@code floor_pct_t<t>};</li>
+ *       (median), {@code step_ms_p10_t<t>}, {@code step_ms_p90_t<t>}, {@code steps_t<t>} (how
+ *       many steps were timed), and for arithmetic workloads {@code gflops_t<t>} and
+ *       {@code floor_pct_t<t>};</li>
  *   <li>at the engine's best setting (lowest median): {@code step_ms}, {@code threads},
  *       {@code gflops}, {@code floor_pct} and {@code ratio_to_aiaas} (this engine's best median over
  *       aiaas's best median for the same benchmark: above 1 means slower than aiaas).</li>
  * </ul>
  * The physical limit is benchmark {@code gemm-f-n1024}, engine {@code nd4j}, metrics
  * {@code gflops_t<t>} and {@code gflops} (the best); the run's settings are benchmark {@code run},
- * engine {@code aiaas-bench}, metrics {@code warmup_s}, {@code indicative} (1 or 0).
+ * engine {@code aiaas-bench}, metrics {@code warmup_s}, {@code indicative} (1 or 0); each peer
+ * engine's status is benchmark {@code run}, metric {@code available} (1 or 0).
  *
  * @param options      how it was measured
  * @param gemmGflops   GEMM rate per thread setting, in GFLOP/s
  * @param measurements every result, in run order
+ * @param peers        the peer engines' statuses (in the run or not, and why)
  */
-public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops, List<Measurement> measurements) {
+public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops, List<Measurement> measurements,
+                          List<PeerStatus> peers) {
 
     /** The CSV header. */
     public static final String CSV_HEADER = "benchmark,engine,metric,value,unit";
@@ -46,6 +50,12 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
     public BenchReport {
         gemmGflops = Map.copyOf(gemmGflops);
         measurements = List.copyOf(measurements);
+        peers = List.copyOf(peers);
+    }
+
+    /** A report without peer statuses. */
+    public BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops, List<Measurement> measurements) {
+        this(options, gemmGflops, measurements, List.of());
     }
 
     /** The machine's best GEMM rate in this run (over thread settings), GFLOP/s; 0 if none was measured. */
@@ -82,9 +92,13 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
         gemmGflops.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> parts.add(String.format(Locale.ROOT, "%d thread%s %.1f", e.getKey(), e.getKey() == 1 ? "" : "s", e.getValue())));
         sb.append(String.join(", ", parts)).append(")\n");
-        sb.append(String.format(Locale.ROOT, "warm-up %.0f s per setting%s%n%n", options.warmupSeconds(),
+        sb.append(String.format(Locale.ROOT, "warm-up %.0f s per setting%s%n", options.warmupSeconds(),
                 options.indicative() ? "; figures are INDICATIVE (short warm-up, shared machine)" : ""));
-        String fmt = "%-24s %-9s %3s  %10s  %19s  %8s  %7s  %8s%n";
+        for (PeerStatus p : peers) {
+            sb.append("peer ").append(p.line()).append('\n');
+        }
+        sb.append('\n');
+        String fmt = "%-25s %-11s %3s  %10s  %19s  %8s  %7s  %8s%n";
         sb.append(String.format(Locale.ROOT, fmt, "benchmark", "engine", "thr", "median ms", "p10..p90 ms", "GFLOP/s", "% floor", "vs aiaas"));
         Map<String, Map<String, List<Measurement>>> g = grouped();
         for (Map<String, List<Measurement>> byEngine : g.values()) {
@@ -131,6 +145,7 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
                     rows.add(row(m.benchmark(), m.engine(), "step_ms" + t, m.stats().medianMs(), "ms"));
                     rows.add(row(m.benchmark(), m.engine(), "step_ms_p10" + t, m.stats().p10Ms(), "ms"));
                     rows.add(row(m.benchmark(), m.engine(), "step_ms_p90" + t, m.stats().p90Ms(), "ms"));
+                    rows.add(row(m.benchmark(), m.engine(), "steps" + t, m.stats().steps(), "steps"));
                     if (m.flopsPerStep() > 0) {
                         rows.add(row(m.benchmark(), m.engine(), "gflops" + t, m.gflops(), "GFLOP/s"));
                         rows.add(row(m.benchmark(), m.engine(), "floor_pct" + t, m.floorPercent(gemm), "%"));
@@ -151,6 +166,9 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
         }
         rows.add(row("run", "aiaas-bench", "warmup_s", options.warmupSeconds(), "s"));
         rows.add(row("run", "aiaas-bench", "indicative", options.indicative() ? 1 : 0, "bool"));
+        for (PeerStatus p : peers) {
+            rows.add(row("run", p.engine(), "available", p.available() ? 1 : 0, "bool"));
+        }
         return rows;
     }
 

@@ -17,26 +17,42 @@ import java.util.stream.Collectors;
  * {@link BenchOptions#threadCounts()} it first measures the GEMM limit ({@link GemmProbe}); then,
  * for each selected workload and each t: {@code Backends.select(base.withThreads(t, t))} (OpenMP
  * and BLAS threads alike; DL4J and SameDiff run on the same ND4J, so the setting applies to them
- * too), {@link Workload#setup()}, untimed steps for the warm-up, {@link BenchOptions#repeats()}
+ * too), {@link Workload#useThreads(int) useThreads(t)} (for engines with thread pools of their
+ * own), {@link Workload#setup()}, untimed steps for the warm-up, {@link BenchOptions#repeats()}
  * timed repeats of at least {@link BenchOptions#repeatSeconds()} and {@link BenchOptions#MIN_STEPS}
  * steps each (every step timed alone with {@link System#nanoTime()}), {@link Workload#close()}.
- * The statistics pool the per-step times of all repeats.
+ * The statistics pool the per-step times of all repeats. An {@link ExternalWorkload} (an engine in
+ * another process) does the same warm-up and repeats there and reports its statistics.
  */
 public final class BenchRunner {
 
     private final BenchOptions options;
     private final BackendOptions backend;
     private final Consumer<String> progress;
+    private final List<PeerStatus> peers;
 
     /**
+     * A runner without peers.
+     *
      * @param options  how to measure
      * @param backend  the backend to select (its thread counts are replaced by each setting)
      * @param progress receives one line per finished measurement
      */
     public BenchRunner(BenchOptions options, BackendOptions backend, Consumer<String> progress) {
+        this(options, backend, progress, List.of());
+    }
+
+    /**
+     * @param options  how to measure
+     * @param backend  the backend to select (its thread counts are replaced by each setting)
+     * @param progress receives one line per finished measurement
+     * @param peers    the peer engines' statuses, carried into the report ({@link Peers#statuses()})
+     */
+    public BenchRunner(BenchOptions options, BackendOptions backend, Consumer<String> progress, List<PeerStatus> peers) {
         this.options = options;
         this.backend = backend;
         this.progress = progress;
+        this.peers = List.copyOf(peers);
     }
 
     /**
@@ -71,21 +87,22 @@ public final class BenchRunner {
             List<Integer> counts = w.usesComputeThreads() ? options.threadCounts() : List.of(1);
             for (int t : counts) {
                 useThreads(t);
-                Stats s = measure(w);
+                Stats s = w instanceof ExternalWorkload e ? e.measure(options, t) : measure(w, t);
                 Measurement m = new Measurement(w.benchmark(), w.engine(), t, s, w.flopsPerStep());
                 results.add(m);
                 progress.accept(String.format(Locale.ROOT, "%s %s t=%d: %s ms (p10 %s, p90 %s; %d steps)", w.benchmark(),
                         w.engine(), t, BenchReport.num(s.medianMs()), BenchReport.num(s.p10Ms()), BenchReport.num(s.p90Ms()), s.steps()));
             }
         }
-        return new BenchReport(options, gemm, results);
+        return new BenchReport(options, gemm, results, peers);
     }
 
     private void useThreads(int t) {
         Backends.select(backend.withThreads(t, t));
     }
 
-    private Stats measure(Workload w) {
+    private Stats measure(Workload w, int threads) {
+        w.useThreads(threads);
         w.setup();
         try {
             long end = System.nanoTime() + (long) (options.warmupSeconds() * 1e9);

@@ -5,11 +5,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Seeded float32 inputs, identical for every engine (each gets them in its preferred order). */
+/**
+ * Seeded float32 inputs and weights, identical for every engine (each gets them in its preferred
+ * order). Every stream is a {@link SplittableRandom} (SplitMix64) from a fixed seed, so the
+ * {@code pytorch-py} script reproduces the same numbers in NumPy ({@code scripts/pytorch_mlp.py}):
+ * value k (from 1) of seed s is mix64(s + k·γ), γ = 0x9e3779b97f4a7c15, and a double in [0, 1) is
+ * its top 53 bits × 2⁻⁵³.
+ */
 public final class Inputs {
 
-    /** The seed of every benchmark input. */
-    static final long SEED = 20240501L;
+    /** The seed of every benchmark input; labels use SEED + 1, the weights of layer l SEED + l. */
+    public static final long SEED = 20240501L;
 
     private Inputs() {
     }
@@ -21,11 +27,7 @@ public final class Inputs {
 
     /** A float32 {@code [rows, cols]} matrix in {@code order}, uniform in [0, 1) from {@code seed}. */
     public static INDArray uniform(long rows, long cols, char order, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[Math.toIntExact(rows * cols)];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextDouble();
-        }
+        float[] v = uniformValues(Math.toIntExact(rows * cols), seed);
         INDArray c = Nd4j.create(v, new long[] {rows, cols}, 'c');
         if (order == 'c') {
             return c;
@@ -35,8 +37,23 @@ public final class Inputs {
         return f;
     }
 
-    /** Class indices in [0, classes), seeded. */
-    static int[] labels(int rows, int classes) {
+    /** {@code n} floats uniform in [0, 1) from {@code seed}: the first n of {@code new SplittableRandom(seed).nextDouble()}. */
+    public static float[] uniformValues(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextDouble();
+        }
+        return v;
+    }
+
+    /** The benchmark features x {@code [rows, cols]} row-major (the values of {@link #features}). */
+    public static float[] featureValues(int rows, int cols) {
+        return uniformValues(Math.multiplyExact(rows, cols), SEED);
+    }
+
+    /** Class indices in [0, classes), seeded ({@code nextInt(classes)} of seed SEED + 1). */
+    public static int[] labels(int rows, int classes) {
         SplittableRandom r = new SplittableRandom(SEED + 1);
         int[] y = new int[rows];
         for (int i = 0; i < rows; i++) {
@@ -65,12 +82,21 @@ public final class Inputs {
 
     /** He-uniform weights {@code [in, out]} in c order, for the engines whose weights we create. */
     static INDArray heUniform(int in, int out, long seed) {
+        return Nd4j.create(heUniformValues(in, out, seed), new long[] {in, out}, 'c');
+    }
+
+    /**
+     * He-uniform weights {@code [in, out]} row-major: (2u − 1)·√(6 / in) with u the doubles of
+     * {@code seed}, rounded to float. Layer l (from 1) of every engine that takes our weights
+     * (SameDiff, pytorch-djl, onnxruntime, pytorch-py) uses seed {@code SEED + l}, with zero biases.
+     */
+    public static float[] heUniformValues(int in, int out, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         double limit = Math.sqrt(6.0 / in);
-        float[] v = new float[in * out];
+        float[] v = new float[Math.multiplyExact(in, out)];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) ((2 * r.nextDouble() - 1) * limit);
         }
-        return Nd4j.create(v, new long[] {in, out}, 'c');
+        return v;
     }
 }

@@ -14,7 +14,10 @@ public interface Workload extends AutoCloseable {
     /** The benchmark's name, shared by every engine doing it, for example {@code mlp-784-256-10-b128}. */
     String benchmark();
 
-    /** The engine: {@code aiaas}, {@code dl4j}, {@code samediff} (later {@code pytorch-djl} ...). */
+    /**
+     * The engine: {@code aiaas}, {@code dl4j}, {@code samediff}, and the peers of {@link Peers}
+     * ({@code pytorch-djl}, {@code onnxruntime}, {@code pytorch-py}) where they are available.
+     */
     String engine();
 
     /**
@@ -29,6 +32,16 @@ public interface Workload extends AutoCloseable {
      */
     default boolean usesComputeThreads() {
         return true;
+    }
+
+    /**
+     * The compute threads the next {@link #setup()} and steps should use. ND4J engines ignore it
+     * (the runner sets ND4J's threads for the whole process); engines with their own thread pools
+     * apply it in {@link #setup()}. The default does nothing.
+     *
+     * @param threads at least 1
+     */
+    default void useThreads(int threads) {
     }
 
     /** Allocates the model, inputs and working memory (not timed). */

@@ -18,12 +18,37 @@ public final class Workloads {
     }
 
     /**
-     * Every workload, in run order.
+     * Every workload of the ND4J engines, in run order; {@link #all(boolean, Peers)} without peers.
      *
      * @param quick true for the subset of {@code --quick}: the small MLP's training step at batch
      *              128, inference at batch 1 and 128, and n-gram queries
      */
     public static List<Workload> all(boolean quick) {
+        return all(quick, Peers.none());
+    }
+
+    /**
+     * Every workload, in run order: for each MLP task the ND4J engines (aiaas, DL4J, SameDiff),
+     * then the available peers that do it; then the n-gram workloads (aiaas only).
+     *
+     * @param quick see {@link #all(boolean)}
+     * @param peers the peer engines of this run
+     */
+    public static List<Workload> all(boolean quick, Peers peers) {
+        List<Workload> all = new ArrayList<>();
+        for (MlpTask t : tasks(quick)) {
+            all.addAll(engines(t));
+            all.addAll(peers.workloads(t));
+        }
+        if (!quick) {
+            all.add(NgramWorkload.build());
+        }
+        all.add(NgramWorkload.query());
+        return all;
+    }
+
+    /** The MLP tasks of a full run or of {@code --quick}, in run order. */
+    public static List<MlpTask> tasks(boolean quick) {
         List<MlpTask> tasks = new ArrayList<>();
         if (quick) {
             tasks.add(MlpTask.training(SMALL, 128));
@@ -35,15 +60,7 @@ public final class Workloads {
         }
         tasks.add(MlpTask.inference(SMALL, 1));
         tasks.add(MlpTask.inference(SMALL, 128));
-        List<Workload> all = new ArrayList<>();
-        for (MlpTask t : tasks) {
-            all.addAll(engines(t));
-        }
-        if (!quick) {
-            all.add(NgramWorkload.build());
-        }
-        all.add(NgramWorkload.query());
-        return all;
+        return tasks;
     }
 
     /** The task in every JVM engine: aiaas, DL4J, SameDiff. */

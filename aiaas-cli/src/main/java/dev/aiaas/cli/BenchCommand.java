@@ -4,7 +4,10 @@ import dev.aiaas.bench.BenchOptions;
 import dev.aiaas.bench.BenchReport;
 import dev.aiaas.bench.BenchRunner;
 import dev.aiaas.bench.MlpTask;
+import dev.aiaas.bench.PeerStatus;
+import dev.aiaas.bench.Peers;
 import dev.aiaas.bench.SteadyStateProbe;
+import dev.aiaas.bench.ThroughputChart;
 import dev.aiaas.bench.Workload;
 import dev.aiaas.bench.Workloads;
 import dev.aiaas.core.backend.Backend;
@@ -29,14 +32,18 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aiaas bench}: the end-to-end comparison of aiaas, DL4J and SameDiff on identical work,
- * with the machine's GEMM rate as the physical limit (see {@code docs/benchmarks.md}).
+ * {@code aiaas bench}: the end-to-end comparison of aiaas, DL4J, SameDiff and the peer engines
+ * that are available ({@link Peers}) on identical work, with the machine's GEMM rate as the
+ * physical limit (see {@code docs/benchmarks.md}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Times aiaas, DL4J and SameDiff on identical work (MLP training steps, inference at batch 1 "
                 + "and 128, n-gram queries) with 1 and 2 compute threads, measures the machine's GEMM rate in the same "
                 + "run, and prints each result as GFLOP/s, share of that limit and ratio to aiaas (each engine at its "
                 + "best thread setting in the headline).",
+                "Peers: PyTorch 2.7 through DJL (pytorch-djl) and ONNX Runtime (onnxruntime) when the jar was built "
+                + "with the Maven profile 'peers' (" + Peers.BUILD_WITH_PEERS + "; run with -Dai.djl.offline=true); "
+                + "Debian's PyTorch (pytorch-py) when /usr/bin/python3 can import torch. The report says which ran.",
                 "Progress goes to standard error; the report to standard output."})
 final class BenchCommand implements Callable<Integer> {
 
@@ -56,6 +63,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "SECONDS",
             description = "Untimed warm-up per workload and thread setting (default: 10, or 2 with --quick; under 8 the figures are indicative).")
     Double warmup;
+
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Also draw examples/s by batch size per engine (each at its best thread setting, log scales) as a PNG.")
+    Path plot;
 
     @Option(names = "--only", paramLabel = "PATTERN",
             description = "Run only the workloads whose benchmark/engine this regular expression finds, "
@@ -81,20 +92,42 @@ final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(cl, "--csv: the folder " + dir + " does not exist; create it first");
             }
         }
+        if (plot != null) {
+            if (steadyState != null) {
+                throw new ParameterException(cl, "--plot draws a timing run; --steady-state measures memory instead, "
+                        + "so there is nothing to plot: leave out one of them");
+            }
+            checkPlotPath(cl, plot);
+        }
         BackendOptions backendOptions = parent.backendOptions(cl);
+        // the backend first: it sets OpenMP's wait policy before any native library (ND4J's, or a peer's) loads
+        Backend backend = parent.selectBackend(cl);
+        List<MlpTask> tasks = Workloads.tasks(options.quick());
+        Peers peers = steadyState != null ? Peers.none()
+                : Peers.detect(engine -> tasks.stream().anyMatch(t -> options.selects(t.benchmark(), engine)));
         BenchRunner runner = new BenchRunner(options, backendOptions, line -> {
             cl.getErr().println(line);
             cl.getErr().flush();
-        });
+        }, peers.statuses());
         List<Workload> workloads;
         try {
+            // --steady-state probes the ND4J engines only: a peer's native memory is not ND4J's to count
             workloads = runner.select(steadyState != null
                     ? Workloads.engines(MlpTask.training(Workloads.SMALL, 128))
-                    : Workloads.all(options.quick()));
+                    : Workloads.all(options.quick(), peers));
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(cl, e.getMessage(), e);
+            StringBuilder msg = new StringBuilder(e.getMessage());
+            for (PeerStatus p : peers.statuses()) {
+                if (!p.available()) {
+                    msg.append("; ").append(p.line());
+                }
+            }
+            throw new ParameterException(cl, msg.toString(), e);
         }
-        Backend backend = parent.selectBackend(cl);
+        if (plot != null && workloads.stream().noneMatch(w -> w.benchmark().startsWith("mlp-") || w.benchmark().startsWith("infer-"))) {
+            throw new ParameterException(cl, "--plot: the selected workloads have no MLP training or inference result to plot; "
+                    + "select an mlp-* or infer-* benchmark with --only, or leave out --plot");
+        }
         PrintWriter out = cl.getOut();
         out.print(backend.report().toText());
         out.printf(Locale.ROOT, "machine: %s, %d cores, Java %s%n", cpuModel(), Runtime.getRuntime().availableProcessors(),
@@ -113,6 +146,16 @@ final class BenchCommand implements Callable<Integer> {
                 throw new CommandFailedException("cannot write " + csv + ": " + e.getMessage(), e);
             }
             out.println("csv: " + csv);
+        }
+        if (plot != null) {
+            try {
+                ThroughputChart.write(report, String.format(Locale.ROOT, "%s, %d cores, Java %s, backend %s", cpuModel(),
+                        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                        backend.kind().name().toLowerCase(Locale.ROOT)), plot);
+            } catch (IOException e) {
+                throw new CommandFailedException("cannot write " + plot + ": " + e.getMessage(), e);
+            }
+            out.println("plot: " + plot);
         }
         out.flush();
         return 0;
@@ -148,6 +191,21 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** --plot must name a .png file in an existing folder. */
+    private static void checkPlotPath(CommandLine cl, Path png) {
+        String name = png.getFileName() == null ? "" : png.getFileName().toString();
+        if (!name.toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new ParameterException(cl, "--plot: '" + png + "' does not end in .png; the chart is a PNG image, name it FILE.png");
+        }
+        Path dir = png.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new ParameterException(cl, "--plot: the folder " + dir + " does not exist; create it first");
+        }
+        if (Files.isDirectory(png)) {
+            throw new ParameterException(cl, "--plot: " + png + " is a folder; name a .png file inside it");
+        }
     }
 
     private BenchOptions options(CommandLine cl) {

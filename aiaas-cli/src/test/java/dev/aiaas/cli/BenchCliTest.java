@@ -1,23 +1,37 @@
 package dev.aiaas.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code aiaas bench}: usage errors (exit code 2) and one tiny measured workload. */
+/** {@code aiaas bench}: usage errors (exit code 2), peers that are not built in, and one tiny measured workload. */
 class BenchCliTest {
+
+    private static boolean peersBuiltIn() {
+        try {
+            Class.forName("dev.aiaas.bench.peers.DjlPeer");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
 
     @Test
     void helpNamesTheOptions() {
         CliTest.Result r = CliTest.run("bench", "--help");
         assertEquals(0, r.code());
-        for (String o : new String[] {"Usage: aiaas bench", "--quick", "--csv", "--warmup", "--only"}) {
+        for (String o : new String[] {"Usage: aiaas bench", "--quick", "--csv", "--warmup", "--only", "--plot", "-Ppeers",
+            "pytorch-djl", "onnxruntime", "pytorch-py"}) {
             assertTrue(r.out().contains(o), r.out());
         }
     }
@@ -58,6 +72,48 @@ class BenchCliTest {
     }
 
     @Test
+    void plotThatIsNotAPngIsBadUsage(@TempDir Path dir) {
+        CliTest.Result r = CliTest.run("bench", "--plot", dir.resolve("chart.jpg").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--plot: '") && r.err().contains("chart.jpg' does not end in .png"), r.err());
+    }
+
+    @Test
+    void plotInAMissingFolderOrOnAFolderIsBadUsage(@TempDir Path dir) throws Exception {
+        CliTest.Result r = CliTest.run("bench", "--plot", dir.resolve("no/such/chart.png").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--plot: the folder") && r.err().contains("does not exist"), r.err());
+        Path folder = Files.createDirectory(dir.resolve("charts.png"));
+        r = CliTest.run("bench", "--plot", folder.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("charts.png is a folder"), r.err());
+    }
+
+    @Test
+    void plotWithNothingToPlotIsBadUsage(@TempDir Path dir) {
+        CliTest.Result r = CliTest.run("bench", "--quick", "--only", "ngram-query", "--plot", dir.resolve("chart.png").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--plot: the selected workloads have no MLP training or inference result"), r.err());
+        assertFalse(Files.exists(dir.resolve("chart.png")));
+    }
+
+    @Test
+    void plotWithSteadyStateIsBadUsage(@TempDir Path dir) {
+        CliTest.Result r = CliTest.run("bench", "--steady-state", "100", "--plot", dir.resolve("chart.png").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--plot draws a timing run; --steady-state measures memory"), r.err());
+    }
+
+    @Test
+    void onlyAPeerThatIsNotBuiltInIsBadUsageSayingHowToBuildIt() {
+        assumeFalse(peersBuiltIn(), "this build has the peers (-Ppeers)");
+        CliTest.Result r = CliTest.run("bench", "--quick", "--only", "/pytorch-djl$");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("matches no workload") && r.err().contains("pytorch-djl: not available: not built in")
+                && r.err().contains("mvn -B -Ppeers -pl aiaas-cli -am package -DskipTests"), r.err());
+    }
+
+    @Test
     void zeroThreadsIsBadUsage() {
         CliTest.Result r = CliTest.run("--threads", "0", "bench", "--quick", "--only", "infer-784-256-10-b1/aiaas");
         assertEquals(2, r.code());
@@ -65,13 +121,21 @@ class BenchCliTest {
     }
 
     @Test
-    void oneTinyWorkloadPrintsTheTableAndWritesTheCsv(@TempDir Path dir) throws Exception {
+    void oneTinyWorkloadPrintsTheTableAndWritesTheCsvAndThePlot(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("bench.csv");
-        CliTest.Result r = CliTest.run("bench", "--quick", "--warmup", "0", "--only", "^infer-784-256-10-b1/aiaas$",
-                "--csv", csv.toString());
+        Path png = dir.resolve("bench.png");
+        CliTest.Result r = CliTest.run("bench", "--quick", "--warmup", "0", "--only", "^infer-784-256-10-b1/(aiaas|onnxruntime)$",
+                "--csv", csv.toString(), "--plot", png.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("physical limit: ND4J sgemm") && r.out().contains("infer-784-256-10-b1")
                 && r.out().contains("INDICATIVE"), r.out());
+        assertTrue(r.out().contains(peersBuiltIn() ? "peer onnxruntime: available (ONNX Runtime 1.29"
+                : "peer onnxruntime: not available: not built in"), r.out());
+        assertFalse(r.out().contains("peer pytorch-djl"), "--only leaves pytorch-djl out, so it is neither probed nor reported");
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(1200, img.getWidth());
+        assertEquals(560, img.getHeight());
+        assertTrue(r.out().contains("plot: " + png), r.out());
         List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
         assertEquals("benchmark,engine,metric,value,unit", rows.get(0));
         assertTrue(rows.stream().anyMatch(s -> s.startsWith("infer-784-256-10-b1,aiaas,step_ms,")), rows.toString());

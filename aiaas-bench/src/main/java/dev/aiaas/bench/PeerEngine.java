@@ -1,0 +1,43 @@
+package dev.aiaas.bench;
+
+import java.util.Optional;
+
+/**
+ * An engine outside ND4J that {@code aiaas bench} compares against, found at run time with
+ * {@link java.util.ServiceLoader} (file {@code META-INF/services/dev.aiaas.bench.PeerEngine}).
+ * The in-JVM peers (PyTorch through DJL, ONNX Runtime) implement it in {@code src/peers/java},
+ * which only the Maven profile {@code peers} compiles; without that profile the service file is
+ * absent and {@link Peers} reports them as not built in.
+ *
+ * <p>Call order: {@link #engine()}; {@link #unavailableReason()} once (it may load native
+ * libraries); then {@link #supports} and {@link #workload} for each task, only if available.
+ */
+public interface PeerEngine {
+
+    /** The engine's name in reports and CSV rows, for example {@code pytorch-djl}. */
+    String engine();
+
+    /**
+     * Why the engine cannot run here (its native library failed to load, a file is missing), with
+     * the fix; empty when it can.
+     */
+    Optional<String> unavailableReason();
+
+    /**
+     * What runs, for the report, after {@link #unavailableReason()} returned empty: for example
+     * {@code PyTorch 2.7.1 through DJL 0.36.0}. The default is the engine's name.
+     */
+    default String version() {
+        return engine();
+    }
+
+    /** Whether the engine does this task (ONNX Runtime, for example, only infers). */
+    boolean supports(MlpTask task);
+
+    /**
+     * The task's workload in this engine; nothing is allocated before {@link Workload#setup()}.
+     *
+     * @throws IllegalArgumentException when {@link #supports} is false for the task
+     */
+    Workload workload(MlpTask task);
+}

@@ -1,0 +1,127 @@
+package dev.aiaas.bench.peers;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.aiaas.bench.Inputs;
+import dev.aiaas.bench.MlpTask;
+import dev.aiaas.bench.MlpWorkload;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * ONNX Runtime: one {@link OrtSession} on the committed ONNX file (all graph optimisations,
+ * sequential execution, {@code threads} intra-op threads, one inter-op thread), fed the benchmark
+ * batch x as an {@link OnnxTensor} created once; one step is {@code session.run}, whose result
+ * (a new output tensor) is closed at once. {@link #close()} closes the input tensor, the session
+ * and its options; the environment is ONNX Runtime's process-wide singleton.
+ */
+public final class OrtMlp extends MlpWorkload {
+
+    /** The network, exported by {@code aiaas-bench/scripts/export_onnx.py}: input "input" [B, 784], output "logits" [B, 10]. */
+    static final String MODEL_RESOURCE = "/dev/aiaas/bench/peers/mlp-784-256-10.onnx";
+
+    private int threads = 1;
+    private OrtSession.SessionOptions options;
+    private OrtSession session;
+    private OnnxTensor input;
+    private Map<String, OnnxTensor> feed;
+
+    /** The workload for {@code task} (inference of 784-256-10); nothing is allocated before {@link #setup()}. */
+    OrtMlp(MlpTask task) {
+        super(task);
+    }
+
+    @Override
+    public String engine() {
+        return OrtPeer.ENGINE;
+    }
+
+    /** ONNX Runtime's intra-op threads, applied when {@link #setup()} creates the session. */
+    @Override
+    public void useThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be a positive integer. Received: threads=" + threads);
+        }
+        this.threads = threads;
+    }
+
+    @Override
+    public void setup() {
+        byte[] model;
+        try (InputStream in = OrtMlp.class.getResourceAsStream(MODEL_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(MODEL_RESOURCE + " is missing from the class path; rebuild with -Ppeers");
+            }
+            model = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try {
+            options = new OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = env.createSession(model, options);
+            int inputs = task.shape().inputs();
+            input = OnnxTensor.createTensor(env, FloatBuffer.wrap(Inputs.featureValues(task.batch(), inputs)),
+                    new long[] {task.batch(), inputs});
+            feed = Map.of("input", input);
+        } catch (OrtException e) {
+            close();
+            throw new IllegalStateException("ONNX Runtime could not load " + MODEL_RESOURCE + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void step() {
+        try (OrtSession.Result r = session.run(feed)) {
+            if (r.size() != 1) {
+                throw new IllegalStateException("expected one output (logits), got " + r.size());
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to run " + task.benchmark() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The logits on the benchmark batch, row-major (for the cross-checks). */
+    float[] logits() {
+        try (OrtSession.Result r = session.run(feed)) {
+            OnnxTensor out = (OnnxTensor) r.get(0);
+            FloatBuffer b = out.getFloatBuffer();
+            float[] v = new float[b.remaining()];
+            b.get(v);
+            return v;
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (input != null) {
+                input.close();
+            }
+            if (session != null) {
+                session.close();
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to close its session: " + e.getMessage(), e);
+        } finally {
+            if (options != null) {
+                options.close();
+            }
+            input = null;
+            session = null;
+            options = null;
+            feed = null;
+        }
+    }
+}
