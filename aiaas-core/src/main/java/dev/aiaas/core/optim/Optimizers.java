@@ -4,6 +4,10 @@ import dev.aiaas.core.internal.Buf;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -146,6 +150,130 @@ public final class Optimizers {
 
         /** The part of θ and ∇θ a step copies in, updates and copies back at a time (floats: 16 KB per array). */
         static final int CHUNK = 4096;
+
+        /** An update over the elements [lo, hi) of θ. */
+        @FunctionalInterface
+        interface Range {
+            void run(int lo, int hi);
+        }
+
+        /**
+         * Runs an element-wise update over θ on the calling thread and, when θ is large enough and
+         * the machine has a second core, on one worker thread too: both take chunks of
+         * {@value #CHUNK} elements from a shared counter until none is left. Each element's update is
+         * independent of the others, so the result is the same bit for bit however the chunks fall.
+         * If the worker is slow to wake (a loaded machine), the caller simply takes more chunks; it
+         * waits at most for the chunk the worker is in.
+         *
+         * <p>Measured (Adam over 203,530 floats, isolated, medians of 400 on the 2-core machine):
+         * 0.27-0.35 ms on one thread, 0.17-0.21 ms shared. The worker is one daemon thread for the
+         * process that parks between steps. When it is busy with another model's step, the caller
+         * does the whole update itself. It runs on one thread when the engine is set to one compute
+         * thread, or with {@code -Daiaas.optimizer.singleThread=true}.
+         */
+        static final class Split {
+            /** Below this many elements one thread does it all (the handoff costs a few microseconds). */
+            static final int MIN_SPLIT = 32 * CHUNK;
+            private static final boolean ENABLED = Runtime.getRuntime().availableProcessors() > 1
+                    && !Boolean.getBoolean("aiaas.optimizer.singleThread");
+            private static final ReentrantLock BUSY = new ReentrantLock();
+            private static Worker worker;
+
+            private Split() {
+            }
+
+            static void run(int size, Range range) {
+                // the engine's compute threads (Backends' thread setting) bound this too
+                if (!ENABLED || size < MIN_SPLIT || Nd4j.getEnvironment().maxThreads() < 2 || !BUSY.tryLock()) {
+                    range.run(0, size);
+                    return;
+                }
+                try {
+                    if (worker == null) {
+                        worker = new Worker();
+                    }
+                    Job job = new Job(range, size);
+                    worker.submit(job);
+                    job.work();
+                    job.await();
+                } finally {
+                    BUSY.unlock();
+                }
+            }
+
+            /** One update: chunks handed out by a counter, and how many are finished. */
+            private static final class Job {
+                final Range range;
+                final int size;
+                final int chunks;
+                final AtomicInteger next = new AtomicInteger();
+                final AtomicInteger done = new AtomicInteger();
+                volatile Throwable failure;
+
+                Job(Range range, int size) {
+                    this.range = range;
+                    this.size = size;
+                    this.chunks = (size + CHUNK - 1) / CHUNK;
+                }
+
+                /** Takes chunks until none is left. */
+                void work() {
+                    for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                        try {
+                            range.run(c * CHUNK, Math.min(size, (c + 1) * CHUNK));
+                        } catch (Throwable t) {
+                            failure = t;
+                        }
+                        done.incrementAndGet();
+                    }
+                }
+
+                void await() {
+                    while (done.get() < chunks) {
+                        Thread.onSpinWait();
+                    }
+                    Throwable t = failure;
+                    if (t instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    if (t instanceof Error e) {
+                        throw e;
+                    }
+                    if (t != null) {
+                        throw new IllegalStateException(t);
+                    }
+                }
+            }
+
+            /** The second thread: parked until a job is submitted, then takes its chunks. */
+            private static final class Worker implements Runnable {
+                private final Thread thread;
+                private final AtomicReference<Job> job = new AtomicReference<>();
+
+                Worker() {
+                    thread = new Thread(this, "aiaas-optimizer");
+                    thread.setDaemon(true);
+                    thread.start();
+                }
+
+                void submit(Job j) {
+                    job.set(j);
+                    LockSupport.unpark(thread);
+                }
+
+                @Override
+                public void run() {
+                    while (true) {
+                        Job j = job.getAndSet(null);
+                        if (j == null) {
+                            LockSupport.park(this);
+                        } else {
+                            j.work();
+                        }
+                    }
+                }
+            }
+        }
 
         private Buf params;
         private Buf grads;
@@ -290,8 +418,15 @@ public final class Optimizers {
             HeapState s = heap(params, grads, state);
             boolean nesterov = name.equals("nesterov");
             boolean plain = name.equals("sgd");
-            for (int from = 0; from < s.size(); from += HeapState.CHUNK) {
-                int to = Math.min(s.size(), from + HeapState.CHUNK);
+            HeapState.Split.run(s.size(), (lo, hi) -> range(s, lo, hi, lr, nesterov, plain));
+            s.flushSubnormals(t);
+            s.unbind();
+        }
+
+        /** Updates θ and the state over [lo, hi), a chunk at a time. */
+        private void range(HeapState s, int lo, int hi, double lr, boolean nesterov, boolean plain) {
+            for (int from = lo; from < hi; from += HeapState.CHUNK) {
+                int to = Math.min(hi, from + HeapState.CHUNK);
                 s.load(from, to);
                 if (s.f32()) {
                     float[] p = s.pf;
@@ -328,8 +463,6 @@ public final class Optimizers {
                 }
                 s.store(from, to);
             }
-            s.flushSubnormals(t);
-            s.unbind();
         }
     }
 
@@ -393,8 +526,15 @@ public final class Optimizers {
             HeapState s = heap(params, grads, state);
             double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
             double decay = 1 - lr * weightDecay;
-            for (int from = 0; from < s.size(); from += HeapState.CHUNK) {
-                int to = Math.min(s.size(), from + HeapState.CHUNK);
+            HeapState.Split.run(s.size(), (lo, hi) -> range(s, lo, hi, alpha, decay));
+            s.flushSubnormals(t);
+            s.unbind();
+        }
+
+        /** Updates θ and the state over [lo, hi), a chunk at a time. */
+        private void range(HeapState s, int lo, int hi, double alpha, double decay) {
+            for (int from = lo; from < hi; from += HeapState.CHUNK) {
+                int to = Math.min(hi, from + HeapState.CHUNK);
                 s.load(from, to);
                 if (s.f32()) {
                     float b1 = (float) beta1;
@@ -434,8 +574,6 @@ public final class Optimizers {
                 }
                 s.store(from, to);
             }
-            s.flushSubnormals(t);
-            s.unbind();
         }
     }
 
@@ -484,8 +622,15 @@ public final class Optimizers {
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
             HeapState s = heap(params, grads, state);
             boolean rms = name.equals("rmsprop");
-            for (int from = 0; from < s.size(); from += HeapState.CHUNK) {
-                int to = Math.min(s.size(), from + HeapState.CHUNK);
+            HeapState.Split.run(s.size(), (lo, hi) -> range(s, lo, hi, lr, rms));
+            s.flushSubnormals(t);
+            s.unbind();
+        }
+
+        /** Updates θ and the state over [lo, hi), a chunk at a time. */
+        private void range(HeapState s, int lo, int hi, double lr, boolean rms) {
+            for (int from = lo; from < hi; from += HeapState.CHUNK) {
+                int to = Math.min(hi, from + HeapState.CHUNK);
                 s.load(from, to);
                 if (s.f32()) {
                     float[] p = s.pf;
@@ -514,8 +659,6 @@ public final class Optimizers {
                 }
                 s.store(from, to);
             }
-            s.flushSubnormals(t);
-            s.unbind();
         }
     }
 }

@@ -165,4 +165,43 @@ class OptimizersTest {
             assertTrue(p.dup().subi(1).amaxNumber().doubleValue() < 1e-3, o.name() + " moved θ too far on zero gradients");
         }
     }
+
+    /**
+     * Over θ large enough for the update to be split between two threads, Adam equals its
+     * per-element float formula bit for bit, chunk boundaries and the halves' seam included.
+     */
+    @Test
+    void largeFloatUpdateEqualsTheFormulaBitForBit() {
+        int n = 4 * Optimizers.HeapState.Split.MIN_SPLIT + 12_345;
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        float[] p0 = new float[n];
+        float[] g = new float[n];
+        for (int i = 0; i < n; i++) {
+            p0[i] = (float) r.nextDouble(-1, 1);
+            g[i] = (float) r.nextDouble(-0.1, 0.1);
+        }
+        INDArray p = Nd4j.createFromArray(p0.clone());
+        INDArray gr = Nd4j.createFromArray(g);
+        Optimizer adam = Optimizers.adam(1e-3);
+        float[] m = new float[n];
+        float[] v = new float[n];
+        float[] expected = p0.clone();
+        try (Optimizer.State s = adam.newState(n, DataType.FLOAT)) {
+            for (long t = 1; t <= 3; t++) {
+                adam.step(p, gr, s, 1e-3, t);
+                float a = (float) (1e-3 * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t)));
+                for (int i = 0; i < n; i++) {
+                    float mi = 0.9f * m[i] + (float) (1 - 0.9) * g[i];
+                    float vi = 0.999f * v[i] + (float) (1 - 0.999) * g[i] * g[i];
+                    m[i] = mi;
+                    v[i] = vi;
+                    expected[i] = expected[i] * 1f - a * mi / ((float) Math.sqrt(vi) + 1e-8f);
+                }
+            }
+        }
+        float[] got = p.toFloatVector();
+        for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(got[i]), "θ[" + i + "]: " + expected[i] + " vs " + got[i]);
+        }
+    }
 }
