@@ -48,9 +48,21 @@ public record BenchOptions(boolean quick, double warmupSeconds, int repeats, dou
         return new BenchOptions(false, FULL_WARMUP_SECONDS, 5, 1.0, List.of(1, 2), null);
     }
 
-    /** {@code --quick}: 2 s warm-up, 3 repeats of 0.3 s, threads 1 and 2; indicative figures. */
+    /**
+     * {@code --quick}: 2 s warm-up, 3 repeats of 0.3 s, threads 1 and 2 for the headline tasks;
+     * the others {@link #brief()}; indicative figures.
+     */
     public static BenchOptions quickRun() {
         return new BenchOptions(true, QUICK_WARMUP_SECONDS, 3, 0.3, List.of(1, 2), null);
+    }
+
+    /**
+     * The settings of {@code --quick} for the tasks outside its headline ({@link Workloads#HEADLINE}):
+     * at most 1 s of warm-up and one timed repeat, so that the quick run still covers every
+     * benchmark within three minutes. Their figures are rough.
+     */
+    public BenchOptions brief() {
+        return new BenchOptions(quick, Math.min(warmupSeconds, 1.0), 1, repeatSeconds, threadCounts, only);
     }
 
     /** A copy with another warm-up. */

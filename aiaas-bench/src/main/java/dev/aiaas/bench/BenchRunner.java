@@ -84,10 +84,14 @@ public final class BenchRunner {
         }
         List<Measurement> results = new ArrayList<>();
         for (Workload w : selected) {
-            List<Integer> counts = w.usesComputeThreads() ? options.threadCounts() : List.of(1);
+            // --quick times its headline tasks fully and the others briefly, at the most threads only
+            boolean brief = options.quick() && !Workloads.HEADLINE.contains(w.benchmark());
+            BenchOptions o = brief ? options.brief() : options;
+            List<Integer> all = options.threadCounts();
+            List<Integer> counts = !w.usesComputeThreads() ? List.of(1) : brief ? List.of(all.get(all.size() - 1)) : all;
             for (int t : counts) {
                 useThreads(t);
-                Stats s = w instanceof ExternalWorkload e ? e.measure(options, t) : measure(w, t);
+                Stats s = w instanceof ExternalWorkload e ? e.measure(o, t) : measure(w, t, o);
                 Measurement m = new Measurement(w.benchmark(), w.engine(), t, s, w.flopsPerStep());
                 results.add(m);
                 progress.accept(String.format(Locale.ROOT, "%s %s t=%d: %s ms (p10 %s, p90 %s; %d steps)", w.benchmark(),
@@ -101,7 +105,7 @@ public final class BenchRunner {
         Backends.select(backend.withThreads(t, t));
     }
 
-    private Stats measure(Workload w, int threads) {
+    private Stats measure(Workload w, int threads, BenchOptions options) {
         w.useThreads(threads);
         w.setup();
         try {

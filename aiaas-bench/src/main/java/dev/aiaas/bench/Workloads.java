@@ -20,8 +20,8 @@ public final class Workloads {
     /**
      * Every workload of the ND4J engines, in run order; {@link #all(boolean, Peers)} without peers.
      *
-     * @param quick true for the subset of {@code --quick}: the small MLP's training step at batch
-     *              128, inference at batch 1 and 128, and n-gram queries
+     * @param quick whether for {@code --quick} (the same workloads; the runner times those outside
+     *              {@link #HEADLINE} briefly)
      */
     public static List<Workload> all(boolean quick) {
         return all(quick, Peers.none());
@@ -40,26 +40,29 @@ public final class Workloads {
             all.addAll(engines(t));
             all.addAll(peers.workloads(t));
         }
-        if (!quick) {
-            all.add(NgramWorkload.build());
-        }
+        all.add(NgramWorkload.build());
         all.add(NgramWorkload.query());
         return all;
     }
 
-    /** The MLP tasks of a full run or of {@code --quick}, in run order. */
+    /**
+     * The benchmarks {@code --quick} times fully, at every thread setting: the small MLP's training
+     * step at batch 128 and its inference at batch 1 and 128. It runs the others briefly
+     * ({@link BenchOptions#brief()}).
+     */
+    public static final java.util.Set<String> HEADLINE = java.util.Set.of("mlp-784-256-10-b128", "infer-784-256-10-b1",
+            "infer-784-256-10-b128", "ngram-query-moby-o3");
+
+    /** The MLP tasks (the same for a full run and {@code --quick}), in run order. */
     public static List<MlpTask> tasks(boolean quick) {
+        // the headline first, so that a quick run's main figures come before the brief ones
         List<MlpTask> tasks = new ArrayList<>();
-        if (quick) {
-            tasks.add(MlpTask.training(SMALL, 128));
-        } else {
-            tasks.add(MlpTask.training(SMALL, 32));
-            tasks.add(MlpTask.training(SMALL, 128));
-            tasks.add(MlpTask.training(SMALL, 512));
-            tasks.add(MlpTask.training(LARGE, 512));
-        }
+        tasks.add(MlpTask.training(SMALL, 128));
         tasks.add(MlpTask.inference(SMALL, 1));
         tasks.add(MlpTask.inference(SMALL, 128));
+        tasks.add(MlpTask.training(SMALL, 32));
+        tasks.add(MlpTask.training(SMALL, 512));
+        tasks.add(MlpTask.training(LARGE, 512));
         return tasks;
     }
 

@@ -44,13 +44,29 @@ class WorkloadsTest {
                 "ngram-query-moby-o3/aiaas", "ngram-build-moby-o3/aiaas")), names.toString());
     }
 
+    /** The done-when: a quick run's CSV holds a row for every benchmark and engine of a full run. */
     @Test
-    void quickIsASubsetOfFull() {
+    void quickCoversEveryBenchmarkOfAFullRun() {
         Set<String> full = new HashSet<>();
         Workloads.all(false).forEach(w -> full.add(w.benchmark() + "/" + w.engine()));
-        for (Workload w : Workloads.all(true)) {
-            assertTrue(full.contains(w.benchmark() + "/" + w.engine()), w.benchmark());
-        }
+        Set<String> quick = new HashSet<>();
+        Workloads.all(true).forEach(w -> quick.add(w.benchmark() + "/" + w.engine()));
+        assertEquals(full, quick);
+        Set<String> benchmarks = new HashSet<>();
+        Workloads.all(true).forEach(w -> benchmarks.add(w.benchmark()));
+        assertTrue(benchmarks.containsAll(Workloads.HEADLINE), benchmarks.toString());
+    }
+
+    /** Outside the headline, --quick times a workload once, briefly, at the most threads. */
+    @Test
+    void quickRunsNonHeadlineWorkloadsAtOneThreadSetting() {
+        BenchOptions o = BenchOptions.quickRun().withWarmupSeconds(0).withRepeats(2, 0.01)
+                .withOnly(Pattern.compile("^mlp-784-256-10-b32/aiaas$"));
+        BenchReport r = new BenchRunner(o, BackendOptions.of(BackendKind.CPU), line -> { }).run(Workloads.all(true));
+        assertEquals(1, r.measurements().size(), r.measurements().toString());
+        assertEquals(2, r.measurements().get(0).threads());
+        assertEquals(1, o.brief().repeats());
+        assertTrue(o.brief().warmupSeconds() <= 1.0);
     }
 
     @Test
