@@ -317,6 +317,24 @@ public final class Optimizers {
             }
         }
 
+        /**
+         * One step of an element-wise update rule: θ and ∇θ go through the scratch arrays a chunk at
+         * a time (load, {@code kernel} over the chunk's indices, store), on one or two threads
+         * ({@link Split}); then a sixteenth of the state is flushed of subnormals.
+         */
+        void update(long t, Range kernel) {
+            Split.run(size, (lo, hi) -> {
+                for (int from = lo; from < hi; from += CHUNK) {
+                    int to = Math.min(hi, from + CHUNK);
+                    load(from, to);
+                    kernel.run(from, to);
+                    store(from, to);
+                }
+            });
+            flushSubnormals(t);
+            unbind();
+        }
+
         /** Forgets θ and ∇θ (the step is over). */
         void unbind() {
             params = null;
@@ -418,50 +436,43 @@ public final class Optimizers {
             HeapState s = heap(params, grads, state);
             boolean nesterov = name.equals("nesterov");
             boolean plain = name.equals("sgd");
-            HeapState.Split.run(s.size(), (lo, hi) -> range(s, lo, hi, lr, nesterov, plain));
-            s.flushSubnormals(t);
-            s.unbind();
+            s.update(t, (lo, hi) -> range(s, lo, hi, lr, nesterov, plain));
         }
 
-        /** Updates θ and the state over [lo, hi), a chunk at a time. */
+        /** Updates θ and the state over [lo, hi) of the scratch and state arrays (one chunk). */
         private void range(HeapState s, int lo, int hi, double lr, boolean nesterov, boolean plain) {
-            for (int from = lo; from < hi; from += HeapState.CHUNK) {
-                int to = Math.min(hi, from + HeapState.CHUNK);
-                s.load(from, to);
-                if (s.f32()) {
-                    float[] p = s.pf;
-                    float[] g = s.gf;
-                    float eta = (float) lr;
-                    float mu = (float) momentum;
-                    if (plain) {
-                        for (int i = from; i < to; i++) {
-                            p[i] -= eta * g[i];
-                        }
-                    } else {
-                        float[] v = s.af[0];
-                        for (int i = from; i < to; i++) {
-                            float vi = mu * v[i] + g[i];
-                            v[i] = vi;
-                            p[i] -= eta * (nesterov ? g[i] + mu * vi : vi);
-                        }
+            if (s.f32()) {
+                float[] p = s.pf;
+                float[] g = s.gf;
+                float eta = (float) lr;
+                float mu = (float) momentum;
+                if (plain) {
+                    for (int i = lo; i < hi; i++) {
+                        p[i] -= eta * g[i];
                     }
                 } else {
-                    double[] p = s.pd;
-                    double[] g = s.gd;
-                    if (plain) {
-                        for (int i = from; i < to; i++) {
-                            p[i] -= lr * g[i];
-                        }
-                    } else {
-                        double[] v = s.ad[0];
-                        for (int i = from; i < to; i++) {
-                            double vi = momentum * v[i] + g[i];
-                            v[i] = vi;
-                            p[i] -= lr * (nesterov ? g[i] + momentum * vi : vi);
-                        }
+                    float[] v = s.af[0];
+                    for (int i = lo; i < hi; i++) {
+                        float vi = mu * v[i] + g[i];
+                        v[i] = vi;
+                        p[i] -= eta * (nesterov ? g[i] + mu * vi : vi);
                     }
                 }
-                s.store(from, to);
+            } else {
+                double[] p = s.pd;
+                double[] g = s.gd;
+                if (plain) {
+                    for (int i = lo; i < hi; i++) {
+                        p[i] -= lr * g[i];
+                    }
+                } else {
+                    double[] v = s.ad[0];
+                    for (int i = lo; i < hi; i++) {
+                        double vi = momentum * v[i] + g[i];
+                        v[i] = vi;
+                        p[i] -= lr * (nesterov ? g[i] + momentum * vi : vi);
+                    }
+                }
             }
         }
     }
@@ -526,53 +537,46 @@ public final class Optimizers {
             HeapState s = heap(params, grads, state);
             double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
             double decay = 1 - lr * weightDecay;
-            HeapState.Split.run(s.size(), (lo, hi) -> range(s, lo, hi, alpha, decay));
-            s.flushSubnormals(t);
-            s.unbind();
+            s.update(t, (lo, hi) -> range(s, lo, hi, alpha, decay));
         }
 
-        /** Updates θ and the state over [lo, hi), a chunk at a time. */
+        /** Updates θ and the state over [lo, hi) of the scratch and state arrays (one chunk). */
         private void range(HeapState s, int lo, int hi, double alpha, double decay) {
-            for (int from = lo; from < hi; from += HeapState.CHUNK) {
-                int to = Math.min(hi, from + HeapState.CHUNK);
-                s.load(from, to);
-                if (s.f32()) {
-                    float b1 = (float) beta1;
-                    float b2 = (float) beta2;
-                    float c1 = (float) (1 - beta1);
-                    float c2 = (float) (1 - beta2);
-                    float a = (float) alpha;
-                    float dec = (float) decay;
-                    float eps = (float) epsilon;
-                    float[] p = s.pf;
-                    float[] g = s.gf;
-                    float[] m = s.af[0];
-                    float[] v = s.af[1];
-                    for (int i = from; i < to; i++) {
-                        float gi = g[i];
-                        float mi = b1 * m[i] + c1 * gi;
-                        float vi = b2 * v[i] + c2 * gi * gi;
-                        m[i] = mi;
-                        v[i] = vi;
-                        p[i] = p[i] * dec - a * mi / ((float) Math.sqrt(vi) + eps);
-                    }
-                } else {
-                    double c1 = 1 - beta1;
-                    double c2 = 1 - beta2;
-                    double[] p = s.pd;
-                    double[] g = s.gd;
-                    double[] m = s.ad[0];
-                    double[] v = s.ad[1];
-                    for (int i = from; i < to; i++) {
-                        double gi = g[i];
-                        double mi = beta1 * m[i] + c1 * gi;
-                        double vi = beta2 * v[i] + c2 * gi * gi;
-                        m[i] = mi;
-                        v[i] = vi;
-                        p[i] = p[i] * decay - alpha * mi / (Math.sqrt(vi) + epsilon);
-                    }
+            if (s.f32()) {
+                float b1 = (float) beta1;
+                float b2 = (float) beta2;
+                float c1 = (float) (1 - beta1);
+                float c2 = (float) (1 - beta2);
+                float a = (float) alpha;
+                float dec = (float) decay;
+                float eps = (float) epsilon;
+                float[] p = s.pf;
+                float[] g = s.gf;
+                float[] m = s.af[0];
+                float[] v = s.af[1];
+                for (int i = lo; i < hi; i++) {
+                    float gi = g[i];
+                    float mi = b1 * m[i] + c1 * gi;
+                    float vi = b2 * v[i] + c2 * gi * gi;
+                    m[i] = mi;
+                    v[i] = vi;
+                    p[i] = p[i] * dec - a * mi / ((float) Math.sqrt(vi) + eps);
                 }
-                s.store(from, to);
+            } else {
+                double c1 = 1 - beta1;
+                double c2 = 1 - beta2;
+                double[] p = s.pd;
+                double[] g = s.gd;
+                double[] m = s.ad[0];
+                double[] v = s.ad[1];
+                for (int i = lo; i < hi; i++) {
+                    double gi = g[i];
+                    double mi = beta1 * m[i] + c1 * gi;
+                    double vi = beta2 * v[i] + c2 * gi * gi;
+                    m[i] = mi;
+                    v[i] = vi;
+                    p[i] = p[i] * decay - alpha * mi / (Math.sqrt(vi) + epsilon);
+                }
             }
         }
     }
@@ -622,42 +626,35 @@ public final class Optimizers {
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
             HeapState s = heap(params, grads, state);
             boolean rms = name.equals("rmsprop");
-            HeapState.Split.run(s.size(), (lo, hi) -> range(s, lo, hi, lr, rms));
-            s.flushSubnormals(t);
-            s.unbind();
+            s.update(t, (lo, hi) -> range(s, lo, hi, lr, rms));
         }
 
-        /** Updates θ and the state over [lo, hi), a chunk at a time. */
+        /** Updates θ and the state over [lo, hi) of the scratch and state arrays (one chunk). */
         private void range(HeapState s, int lo, int hi, double lr, boolean rms) {
-            for (int from = lo; from < hi; from += HeapState.CHUNK) {
-                int to = Math.min(hi, from + HeapState.CHUNK);
-                s.load(from, to);
-                if (s.f32()) {
-                    float[] p = s.pf;
-                    float[] g = s.gf;
-                    float[] acc = s.af[0];
-                    float r = (float) rho;
-                    float c = (float) (1 - rho);
-                    float eta = (float) lr;
-                    float eps = (float) epsilon;
-                    for (int i = from; i < to; i++) {
-                        float gi = g[i];
-                        float si = rms ? r * acc[i] + c * gi * gi : acc[i] + gi * gi;
-                        acc[i] = si;
-                        p[i] -= eta * gi / ((float) Math.sqrt(si) + eps);
-                    }
-                } else {
-                    double[] p = s.pd;
-                    double[] g = s.gd;
-                    double[] acc = s.ad[0];
-                    for (int i = from; i < to; i++) {
-                        double gi = g[i];
-                        double si = rms ? rho * acc[i] + (1 - rho) * gi * gi : acc[i] + gi * gi;
-                        acc[i] = si;
-                        p[i] -= lr * gi / (Math.sqrt(si) + epsilon);
-                    }
+            if (s.f32()) {
+                float[] p = s.pf;
+                float[] g = s.gf;
+                float[] acc = s.af[0];
+                float r = (float) rho;
+                float c = (float) (1 - rho);
+                float eta = (float) lr;
+                float eps = (float) epsilon;
+                for (int i = lo; i < hi; i++) {
+                    float gi = g[i];
+                    float si = rms ? r * acc[i] + c * gi * gi : acc[i] + gi * gi;
+                    acc[i] = si;
+                    p[i] -= eta * gi / ((float) Math.sqrt(si) + eps);
                 }
-                s.store(from, to);
+            } else {
+                double[] p = s.pd;
+                double[] g = s.gd;
+                double[] acc = s.ad[0];
+                for (int i = lo; i < hi; i++) {
+                    double gi = g[i];
+                    double si = rms ? rho * acc[i] + (1 - rho) * gi * gi : acc[i] + gi * gi;
+                    acc[i] = si;
+                    p[i] -= lr * gi / (Math.sqrt(si) + epsilon);
+                }
             }
         }
     }

@@ -790,27 +790,26 @@ public final class Trainer {
         }
 
         void save(INDArray params) {
-            if (saved.length == 0) {
-                return;
-            }
-            Buf p = Buf.of(params);
-            int j = 0;
-            for (long[] s : slices) {
-                for (int i = (int) s[0]; i < s[1]; i++) {
-                    saved[j++] = p.get(i);
-                }
-            }
+            copy(params, true);
         }
 
         void restore(INDArray params) {
+            copy(params, false);
+        }
+
+        private void copy(INDArray params, boolean save) {
             if (saved.length == 0) {
                 return;
             }
             Buf p = Buf.of(params);
             int j = 0;
             for (long[] s : slices) {
-                for (int i = (int) s[0]; i < s[1]; i++) {
-                    p.set(i, saved[j++]);
+                for (int i = (int) s[0]; i < s[1]; i++, j++) {
+                    if (save) {
+                        saved[j] = p.get(i);
+                    } else {
+                        p.set(i, saved[j]);
+                    }
                 }
             }
         }
