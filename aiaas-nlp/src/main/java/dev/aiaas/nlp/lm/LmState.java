@@ -35,11 +35,10 @@ public final class LmState {
    */
   double logNormaliser;
   boolean cached;
-  /**
-   * Recurrent models: the gate pre-activations (4H), then the logits z of the next word (V),
-   * valid when {@link #cached}.
-   */
+  /** Recurrent models: scratch for the gate pre-activations (4H). */
   final float[] work;
+  /** Recurrent models: the logits z of the next word (V), valid when {@link #cached}. */
+  final float[] logits;
   /** Recurrent models: float64 scratch of V for the normaliser's exponentials. */
   final double[] scratch;
 
@@ -53,7 +52,8 @@ public final class LmState {
     backoffs = new float[capacity];
     recurrent = new float[recurrentSize];
     scratch = new double[recurrentSize == 0 ? 0 : vocabularySize];
-    work = new float[recurrentSize == 0 ? 0 : 2 * recurrentSize + vocabularySize];
+    work = new float[2 * recurrentSize];
+    logits = new float[recurrentSize == 0 ? 0 : vocabularySize];
   }
 
   /**
@@ -96,7 +96,7 @@ public final class LmState {
    */
   public void copyFrom(LmState other) {
     if (other.words.length != words.length || other.recurrent.length != recurrent.length
-        || other.work.length != work.length) {
+        || other.logits.length != logits.length) {
       throw new IllegalArgumentException(
           "state capacity " + other.words.length + " differs from " + words.length
               + "; copy only between states of the same model");
@@ -111,7 +111,7 @@ public final class LmState {
       pending = other.pending;
       cached = other.cached;
       if (cached) {
-        System.arraycopy(other.work, 0, work, 0, work.length);
+        System.arraycopy(other.logits, 0, logits, 0, logits.length);
         logNormaliser = other.logNormaliser;
       }
     }

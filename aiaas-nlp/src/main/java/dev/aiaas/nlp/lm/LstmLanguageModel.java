@@ -73,10 +73,14 @@ public final class LstmLanguageModel implements LanguageModel {
   private final int hidden;
   /** [V][4H]: the input projection of each word, e(w) W + b. */
   private final float[] inputProjection;
-  /** [H][4H]: U by rows. */
-  private final float[] recurrentByRow;
+  /**
+   * [H][4H]: U by rows. Rows are separate arrays so that the products' inner loops index every
+   * array from 0, which the JIT vectorises (with a row offset into one flat array it did not
+   * here: 0.62 against 0.11 ns per multiply-add).
+   */
+  private final float[][] recurrentRows;
   /** [H][V]: the output kernel by rows. */
-  private final float[] outputByRow;
+  private final float[][] outputRows;
   /** [V]: the output bias. */
   private final float[] outputBias;
 
@@ -117,16 +121,16 @@ public final class LstmLanguageModel implements LanguageModel {
         inputProjection[id * g + c] = (float) row[c];
       }
     }
-    recurrentByRow = new float[h * g];
+    recurrentRows = new float[h][g];
     for (int j = 0; j < h; j++) {
       for (int c = 0; c < g; c++) {
-        recurrentByRow[j * g + c] = theta[u + j + h * c];
+        recurrentRows[j][c] = theta[u + j + h * c];
       }
     }
-    outputByRow = new float[h * v];
+    outputRows = new float[h][v];
     for (int j = 0; j < h; j++) {
       for (int c = 0; c < v; c++) {
-        outputByRow[j * v + c] = theta[d + j + h * c];
+        outputRows[j][c] = theta[d + j + h * c];
       }
     }
     outputBias = new float[v];
@@ -550,7 +554,7 @@ public final class LstmLanguageModel implements LanguageModel {
           "word id " + wordId + " is outside the vocabulary [0, " + (vocab - 1) + "]; map tokens with vocabulary().id");
     }
     distribution(in);
-    double p = wordId == Vocabulary.BOS ? BOS_LOG10 : (in.work[4 * hidden + wordId] - in.logNormaliser) / LN_10;
+    double p = wordId == Vocabulary.BOS ? BOS_LOG10 : (in.logits[wordId] - in.logNormaliser) / LN_10;
     System.arraycopy(in.recurrent, 0, out.recurrent, 0, 2 * hidden);
     out.pending = wordId;
     out.cached = false;
@@ -584,35 +588,34 @@ public final class LstmLanguageModel implements LanguageModel {
       step(s, s.pending);
       s.pending = -1;
     }
-    int g = 4 * hidden;
-    float[] z = s.work;
+    float[] z = s.logits;
     float[] h = s.recurrent;
-    System.arraycopy(outputBias, 0, z, g, vocab);
+    System.arraycopy(outputBias, 0, z, 0, vocab);
     for (int j = 0; j < hidden; j++) {
       float hj = h[j];
-      int base = j * vocab;
+      float[] w = outputRows[j];
       for (int c = 0; c < vocab; c++) {
-        z[g + c] += hj * outputByRow[base + c];
+        z[c] += hj * w[c];
       }
     }
-    s.logNormaliser = logSumExpWithoutBos(z, g, vocab, s.scratch);
+    s.logNormaliser = logSumExpWithoutBos(z, vocab, s.scratch);
     s.cached = true;
   }
 
-  /** ln Σ_{c ≠ <s>} e^z[from + c] over c in [0, v), through the float64 scratch {@code e}. */
-  static double logSumExpWithoutBos(float[] z, int from, int v, double[] e) {
+  /** ln Σ_{c ≠ <s>} e^z[c] over c in [0, v), through the float64 scratch {@code e}. */
+  static double logSumExpWithoutBos(float[] z, int v, double[] e) {
     float max = Float.NEGATIVE_INFINITY;
     for (int c = 0; c < Math.min(Vocabulary.BOS, v); c++) {
-      max = Math.max(max, z[from + c]); // NaN propagates
+      max = Math.max(max, z[c]); // NaN propagates
     }
     for (int c = Vocabulary.BOS + 1; c < v; c++) {
-      max = Math.max(max, z[from + c]);
+      max = Math.max(max, z[c]);
     }
     if (max == Float.NEGATIVE_INFINITY) {
       return max;
     }
     for (int c = 0; c < v; c++) {
-      e[c] = (double) z[from + c] - max;
+      e[c] = (double) z[c] - max;
     }
     e[Vocabulary.BOS] = Double.NEGATIVE_INFINITY;
     Exp.nonPositive(e, v);
@@ -634,14 +637,14 @@ public final class LstmLanguageModel implements LanguageModel {
 
   private static final class SentenceScratch {
     final float[] h;
-    final float[] z;
+    final float[][] z;
     final double[] e;
     final float[] recurrent;
     final float[] gates;
 
     SentenceScratch(int hidden, int vocab) {
       h = new float[CHUNK * hidden];
-      z = new float[CHUNK * vocab];
+      z = new float[CHUNK][vocab];
       e = new double[vocab];
       recurrent = new float[2 * hidden];
       gates = new float[4 * hidden];
@@ -677,27 +680,27 @@ public final class LstmLanguageModel implements LanguageModel {
         step(r, w.gates, t == 0 ? Vocabulary.BOS : ids[t - 1]);
         System.arraycopy(r, 0, w.h, i * h, h);
       }
-      float[] z = w.z;
+      float[][] z = w.z;
       for (int i = 0; i < m; i++) {
-        System.arraycopy(outputBias, 0, z, i * vocab, vocab);
+        System.arraycopy(outputBias, 0, z[i], 0, vocab);
       }
       for (int c0 = 0; c0 < vocab; c0 += BLOCK) {
         int c1 = Math.min(vocab, c0 + BLOCK);
         for (int j = 0; j < h; j++) {
-          int base = j * vocab;
+          float[] wj = outputRows[j];
           for (int i = 0; i < m; i++) {
             float hj = w.h[i * h + j];
-            int zi = i * vocab;
+            float[] zi = z[i];
             for (int c = c0; c < c1; c++) {
-              z[zi + c] += hj * outputByRow[base + c];
+              zi[c] += hj * wj[c];
             }
           }
         }
       }
       for (int i = 0; i < m; i++) {
         int id = ids[t0 + i];
-        double lse = logSumExpWithoutBos(z, i * vocab, vocab, w.e);
-        out[t0 + i] = id == Vocabulary.BOS ? BOS_LOG10 : (z[i * vocab + id] - lse) / LN_10;
+        double lse = logSumExpWithoutBos(z[i], vocab, w.e);
+        out[t0 + i] = id == Vocabulary.BOS ? BOS_LOG10 : (z[i][id] - lse) / LN_10;
       }
     }
   }
@@ -713,9 +716,9 @@ public final class LstmLanguageModel implements LanguageModel {
     System.arraycopy(inputProjection, w * g, z, 0, g);
     for (int j = 0; j < hidden; j++) {
       float hj = r[j];
-      int base = j * g;
+      float[] u = recurrentRows[j];
       for (int c = 0; c < g; c++) {
-        z[c] += hj * recurrentByRow[base + c];
+        z[c] += hj * u[c];
       }
     }
     for (int j = 0; j < hidden; j++) {
@@ -745,7 +748,7 @@ public final class LstmLanguageModel implements LanguageModel {
    */
   @Override
   public long memoryBytes() {
-    return 4L * (inputProjection.length + recurrentByRow.length + outputByRow.length + outputBias.length
+    return 4L * (inputProjection.length + (long) hidden * 4 * hidden + (long) hidden * vocab + outputBias.length
         + theta.length);
   }
 
