@@ -167,8 +167,14 @@ public final class Buf {
     public void get(int from, double[] dst, int at, float[] tmp, int len) {
         if (f != null) {
             f.get(from, tmp, 0, len);
-            for (int i = 0; i < len; i++) {
-                dst[at + i] = tmp[i];
+            if (at == 0) { // one index for both arrays: the JIT vectorises this loop, not the offset one
+                for (int i = 0; i < len; i++) {
+                    dst[i] = tmp[i];
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    dst[at + i] = tmp[i];
+                }
             }
         } else {
             d.get(from, dst, at, len);
@@ -186,8 +192,14 @@ public final class Buf {
     /** As {@link #put(int, double[], float[], int)}, from {@code src[at, at + len)}. */
     public void put(int to, double[] src, int at, float[] tmp, int len) {
         if (f != null) {
-            for (int i = 0; i < len; i++) {
-                tmp[i] = (float) src[at + i];
+            if (at == 0) {
+                for (int i = 0; i < len; i++) {
+                    tmp[i] = (float) src[i];
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    tmp[i] = (float) src[at + i];
+                }
             }
             f.put(to, tmp, 0, len);
         } else {

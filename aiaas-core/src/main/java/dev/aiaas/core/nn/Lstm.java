@@ -228,30 +228,36 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
         private void gatesOnHeap(Buf g, Buf cb, Buf tb, Buf yb, int row, int n, int batch) {
             Heap m = heap;
             int hb = h * batch;
-            double[] z = m.z;
-            for (int col = 0; col < 4 * h; col++) {
-                g.get(row + n * col, z, col * batch, m.tmp, batch);
-            }
-            for (int col = 0; col < 4 * h; col++) {
-                double bias = m.bias[col];
-                double scale = col >= 2 * h && col < 3 * h ? -2.0 : -1.0; // g: tanh through σ(2x)
-                int at = col * batch;
-                for (int r = 0; r < batch; r++) {
-                    z[at + r] = (z[at + r] + bias) * scale;
+            double[][] gate = m.gates; // i, f, g, o: each [H][B] flat and indexed from 0, so the loops vectorise
+            for (int q = 0; q < 4; q++) {
+                double[] z = gate[q];
+                double scale = q == 2 ? -2.0 : -1.0; // g: tanh through σ(2x)
+                for (int j = 0; j < h; j++) {
+                    int col = q * h + j;
+                    g.get(row + n * col, z, j * batch, m.tmp, batch);
+                    double bias = m.bias[col];
+                    int at = j * batch;
+                    for (int r = 0; r < batch; r++) {
+                        z[at + r] = (z[at + r] + bias) * scale;
+                    }
+                }
+                Exp.nonPositive(z, hb);
+                for (int k = 0; k < hb; k++) {
+                    z[k] = 1 / (1 + z[k]);
                 }
             }
-            Exp.nonPositive(z, 4 * hb);
-            for (int k = 0; k < 4 * hb; k++) {
-                z[k] = 1 / (1 + z[k]);
+            double[] gg = m.g;
+            for (int k = 0; k < hb; k++) {
+                gg[k] = 2 * gg[k] - 1;
             }
-            for (int k = 2 * hb; k < 3 * hb; k++) {
-                z[k] = 2 * z[k] - 1;
-            }
+            double[] i = m.i;
+            double[] f = m.f;
+            double[] o = m.o;
             double[] c = m.c;
             double[] th = m.th;
             double[] cPrev = m.cPrev;
             for (int k = 0; k < hb; k++) { // cᵗ = f ⊙ cᵗ⁻¹ + i ⊙ g
-                c[k] = z[hb + k] * cPrev[k] + z[k] * z[2 * hb + k];
+                c[k] = f[k] * cPrev[k] + i[k] * gg[k];
                 th[k] = -2 * c[k];
             }
             Exp.nonPositive(th, hb);
@@ -260,11 +266,13 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
             }
             double[] hOut = m.h;
             for (int k = 0; k < hb; k++) { // hᵗ = o ⊙ tanh cᵗ
-                hOut[k] = z[3 * hb + k] * th[k];
+                hOut[k] = o[k] * th[k];
                 cPrev[k] = (float) c[k];
             }
-            for (int col = 0; col < 4 * h; col++) {
-                g.put(row + n * col, z, col * batch, m.tmp, batch);
+            for (int q = 0; q < 4; q++) {
+                for (int j = 0; j < h; j++) {
+                    g.put(row + n * (q * h + j), gate[q], j * batch, m.tmp, batch);
+                }
             }
             for (int j = 0; j < h; j++) {
                 int at = row + n * j;
@@ -351,24 +359,32 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
 
     /** Heap rows of one step for the float32 gates, grown to the largest batch. */
     private static final class Heap {
-        double[] z = new double[0];
+        double[] i = new double[0];
+        double[] f = new double[0];
+        double[] g = new double[0];
+        double[] o = new double[0];
         double[] c = new double[0];
         double[] cPrev = new double[0];
         double[] th = new double[0];
         double[] h = new double[0];
         double[] bias = new double[0];
         float[] tmp = new float[0];
+        double[][] gates = {i, f, g, o};
 
         void ensure(int batch, int units) {
             int hb = batch * units;
             if (c.length < hb || bias.length != 4 * units) {
-                z = new double[4 * hb];
+                i = new double[hb];
+                f = new double[hb];
+                g = new double[hb];
+                o = new double[hb];
                 c = new double[hb];
                 cPrev = new double[hb];
                 th = new double[hb];
                 h = new double[hb];
                 bias = new double[4 * units];
                 tmp = new float[Math.max(batch, 4 * units)];
+                gates = new double[][] {i, f, g, o};
             }
         }
     }
