@@ -75,13 +75,17 @@ final class LmTrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the weights and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
+            description = "Dropout rate on the word vectors and the LSTM outputs in training, 0 for none (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         LstmLmOptions options;
         try {
             options = new LstmLmOptions(embedding, hidden, minCount, sequenceLength, overlap, epochs, batch, learningRate,
-                    clipNorm, seed);
+                    clipNorm, seed, dropout);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, "invalid option: " + e.getMessage(), e);
         }

@@ -150,6 +150,63 @@ public final class Buf {
         }
     }
 
+    /** Whether the elements are float32 (else float64). */
+    public boolean isFloat() {
+        return f != null;
+    }
+
+    /**
+     * Copies elements [from, from + len) into {@code dst[0, len)} as doubles; a FLOAT array's go
+     * through {@code tmp} (at least len long), so the copies are bulk copies.
+     */
+    public void get(int from, double[] dst, float[] tmp, int len) {
+        get(from, dst, 0, tmp, len);
+    }
+
+    /** As {@link #get(int, double[], float[], int)}, into {@code dst[at, at + len)}. */
+    public void get(int from, double[] dst, int at, float[] tmp, int len) {
+        if (f != null) {
+            f.get(from, tmp, 0, len);
+            if (at == 0) { // one index for both arrays: the JIT vectorises this loop, not the offset one
+                for (int i = 0; i < len; i++) {
+                    dst[i] = tmp[i];
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    dst[at + i] = tmp[i];
+                }
+            }
+        } else {
+            d.get(from, dst, at, len);
+        }
+    }
+
+    /**
+     * Sets elements [to, to + len) from {@code src[0, len)} (rounded to float32 for a FLOAT array,
+     * through {@code tmp}).
+     */
+    public void put(int to, double[] src, float[] tmp, int len) {
+        put(to, src, 0, tmp, len);
+    }
+
+    /** As {@link #put(int, double[], float[], int)}, from {@code src[at, at + len)}. */
+    public void put(int to, double[] src, int at, float[] tmp, int len) {
+        if (f != null) {
+            if (at == 0) {
+                for (int i = 0; i < len; i++) {
+                    tmp[i] = (float) src[i];
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    tmp[i] = (float) src[at + i];
+                }
+            }
+            f.put(to, tmp, 0, len);
+        } else {
+            d.put(to, src, at, len);
+        }
+    }
+
     /** Copies elements [from, from + len) into {@code dst} at the same indices (the array is FLOAT). */
     public void copyTo(int from, float[] dst, int len) {
         f.get(from, dst, from, len);

@@ -1,10 +1,13 @@
 package dev.aiaas.core.loss;
 
 import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.internal.Exp;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -277,8 +280,15 @@ public final class Losses {
     }
     /**
      * Softmax cross-entropy per position of {@code [B, T, k]} logits, with {@code [B, T]} labels
-     * and padding. Works class by class over all positions at once (for 'f'-order logits, each
-     * class's B·T logits are contiguous) and computes each exponential once.
+     * and padding. For 'f'-order logits (as a time-distributed dense layer writes them) each
+     * class's B·T logits are contiguous: the loss copies them class by class into a heap row and
+     * runs three vectorisable passes over the rows (max per position; Σ e^(z − max); the gradient
+     * e^(z − lse)/N, written back), with no heap arrays allocated after the first call on a thread
+     * ('c'-order logits are first copied to 'f' order). Float32 logits take
+     * {@link Exp#nonPositive} (1e-12 relative, below float32's rounding), float64 ones
+     * {@link Math#exp}, so the float64 gradient is exact to rounding. From {@link #PARALLEL_MIN}
+     * logits on, the second half of the positions runs on the common fork-join pool's worker;
+     * every position's result is the same either way, and L is summed in position order.
      */
     private record SequenceSoftmaxCrossEntropy() implements Loss {
         @Override
@@ -313,25 +323,33 @@ public final class Losses {
                         + Arrays.toString(targets.shape()) + " (one class index per position, " + PADDING + " for padding)");
             }
             checkGrad(predictions, grad);
+            // the logits as 'f' order: position p = b + B·t, class c at c·n + p (a 'c'-order input is copied)
+            INDArray zf = contiguous(predictions, 'f');
+            boolean copied = zf != predictions;
+            try {
+                return computeF(zf, targets, grad, batch, steps, k);
+            } finally {
+                if (copied) {
+                    zf.close();
+                }
+            }
+        }
+
+        private double computeF(INDArray zf, INDArray targets, INDArray grad, int batch, int steps, int k) {
             int n = batch * steps;
-            char order = predictions.ordering();
-            // position p of (b, t): b + B·t in 'f' order, b·T + t in 'c' order; its class c at base(p) + c·cs
-            boolean f = order == 'f';
-            int ps = f ? 1 : k;
-            int cs = f ? n : 1;
-            Buf z = Buf.of(contiguous(predictions, order));
+            Scratch s = SCRATCH.get().ensure(n);
             INDArray tc = contiguous(targets, targets.ordering());
             Buf t = Buf.of(tc);
             boolean tf = tc.ordering() == 'f';
-            int[] label = new int[n];
+            int[] label = s.label;
             int labelled = 0;
             for (int p = 0; p < n; p++) {
-                int b = f ? p % batch : p / steps;
-                int s = f ? p / batch : p % steps;
-                double v = t.get(tf ? b + batch * s : b * steps + s);
+                int b = p % batch;
+                int st = p / batch;
+                double v = t.get(tf ? b + batch * st : b * steps + st);
                 int l = (int) v;
                 if (l != v || l < PADDING || l >= k) {
-                    throw new IllegalArgumentException("label " + v + " at example " + b + ", position " + s + " is not an integer in [0, "
+                    throw new IllegalArgumentException("label " + v + " at example " + b + ", position " + st + " is not an integer in [0, "
                             + (k - 1) + "] or " + PADDING + " (padding): the model has " + k + " outputs per position");
                 }
                 label[p] = l;
@@ -339,62 +357,156 @@ public final class Losses {
                     labelled++;
                 }
             }
-            Buf g = grad == null ? null : Buf.of(grad);
-            if (labelled == 0) {
-                if (g != null) {
-                    for (int i = 0, len = n * k; i < len; i++) {
-                        g.set(i, 0);
-                    }
+            // a 'c'-order gradient is written through an 'f'-order copy
+            INDArray gf = grad == null ? null : (grad.ordering() == 'f' ? grad : zf.ulike());
+            try {
+                Buf g = gf == null ? null : Buf.of(gf);
+                double value = labelled == 0 ? zeroGrad(g, n, k, s) : softmax(zf, gf, label, n, k, labelled, s);
+                if (gf != null && gf != grad) {
+                    grad.assign(gf);
                 }
-                return 0;
+                return value;
+            } finally {
+                if (gf != null && gf != grad) {
+                    gf.close();
+                }
             }
+        }
+
+        private static double zeroGrad(Buf g, int n, int k, Scratch s) {
+            if (g != null) {
+                Arrays.fill(s.row, 0, n, 0.0);
+                for (int c = 0; c < k; c++) {
+                    g.put(c * n, s.row, s.tmp, n);
+                }
+            }
+            return 0;
+        }
+
+        private static double softmax(INDArray zf, INDArray gf, int[] label, int n, int k, int labelled, Scratch s) {
             double inv = 1.0 / labelled;
-            double[] max = new double[n];
-            double[] sum = new double[n];
-            Arrays.fill(max, Double.NEGATIVE_INFINITY);
-            for (int c = 0; c < k; c++) {
-                int base = c * cs;
-                for (int p = 0; p < n; p++) {
-                    double v = z.get(base + p * ps);
-                    if (v > max[p]) { // not Math.max: its NaN and −0 handling costs a third of this pass
-                        max[p] = v;
-                    }
-                }
-            }
-            for (int c = 0; c < k; c++) {
-                int base = c * cs;
-                for (int p = 0; p < n; p++) {
-                    double e = Math.exp(z.get(base + p * ps) - max[p]);
-                    sum[p] += e;
-                    if (g != null) {
-                        g.set(base + p * ps, e);
-                    }
-                }
+            double[] lossAt = s.lossAt;
+            if ((long) n * k >= PARALLEL_MIN && n >= 64 && ForkJoinPool.getCommonPoolParallelism() > 0) {
+                // positions are independent: the common pool's worker takes the second half
+                int half = (n / 2) & ~7;
+                ForkJoinTask<?> other = ForkJoinPool.commonPool().submit(
+                        () -> positions(Buf.of(zf), gf == null ? null : Buf.of(gf), label, n, k, inv, lossAt, half, n));
+                positions(Buf.of(zf), gf == null ? null : Buf.of(gf), label, n, k, inv, lossAt, 0, half);
+                other.join();
+            } else {
+                positions(Buf.of(zf), gf == null ? null : Buf.of(gf), label, n, k, inv, lossAt, 0, n);
             }
             double total = 0;
-            for (int p = 0; p < n; p++) {
-                if (label[p] != PADDING) {
-                    total += max[p] + Math.log(sum[p]) - z.get(label[p] * cs + p * ps);
-                }
-            }
-            if (g != null) {
-                for (int p = 0; p < n; p++) {
-                    sum[p] = label[p] == PADDING ? 0.0 : inv / sum[p]; // now the scale of e
-                }
-                for (int c = 0; c < k; c++) {
-                    int base = c * cs;
-                    for (int p = 0; p < n; p++) {
-                        int i = base + p * ps;
-                        g.set(i, g.get(i) * sum[p]);
-                    }
-                }
-                for (int p = 0; p < n; p++) {
-                    if (label[p] != PADDING) {
-                        g.add(label[p] * cs + p * ps, -inv);
-                    }
-                }
+            for (int p = 0; p < n; p++) { // in position order whatever the split, so the sum is reproducible
+                total += lossAt[p];
             }
             return total * inv;
+        }
+
+        /**
+         * The loss at positions [p0, p1) into {@code lossAt} (0 at padding) and, when g is not
+         * null, their gradient: three passes over the classes, each copying a class's logits of
+         * these positions into a heap row of this thread's scratch.
+         */
+        private static void positions(Buf z, Buf g, int[] label, int n, int k, double inv, double[] lossAt, int p0, int p1) {
+            int m = p1 - p0;
+            Scratch s = SCRATCH.get().ensure(m);
+            boolean fast = z.isFloat();
+            double[] row = s.row;
+            float[] tmp = s.tmp;
+            double[] max = s.max;
+            double[] lse = s.lse;
+            Arrays.fill(max, 0, m, Double.NEGATIVE_INFINITY);
+            for (int c = 0; c < k; c++) {
+                z.get(c * n + p0, row, tmp, m);
+                for (int i = 0; i < m; i++) {
+                    max[i] = Math.max(max[i], row[i]); // NaN propagates, so a NaN logit gives a NaN loss
+                }
+            }
+            Arrays.fill(lse, 0, m, 0.0);
+            for (int c = 0; c < k; c++) {
+                z.get(c * n + p0, row, tmp, m);
+                for (int i = 0; i < m; i++) {
+                    row[i] -= max[i];
+                }
+                if (fast) {
+                    Exp.nonPositive(row, m);
+                } else {
+                    Exp.exact(row, m);
+                }
+                for (int i = 0; i < m; i++) {
+                    lse[i] += row[i];
+                }
+            }
+            double[] scale = s.scale;
+            for (int i = 0; i < m; i++) {
+                int p = p0 + i;
+                lse[i] = max[i] + Math.log(lse[i]);
+                if (label[p] != PADDING) {
+                    lossAt[p] = lse[i] - z.get(label[p] * n + p);
+                    scale[i] = inv;
+                } else {
+                    lossAt[p] = 0.0;
+                    scale[i] = 0.0;
+                }
+            }
+            if (g == null) {
+                return;
+            }
+            // ∂L/∂z = (e^(z − lse) − onehot(label))/N at labelled positions, 0 at padding
+            for (int c = 0; c < k; c++) {
+                z.get(c * n + p0, row, tmp, m);
+                for (int i = 0; i < m; i++) {
+                    row[i] -= lse[i];
+                }
+                if (fast) {
+                    Exp.nonPositive(row, m);
+                } else {
+                    Exp.exact(row, m);
+                }
+                for (int i = 0; i < m; i++) {
+                    row[i] *= scale[i];
+                }
+                g.put(c * n + p0, row, tmp, m);
+            }
+            for (int p = p0; p < p1; p++) {
+                if (label[p] != PADDING) {
+                    g.add(label[p] * n + p, -inv);
+                }
+            }
+        }
+    }
+
+    /**
+     * Logits (positions × classes) from which the sequence loss splits its positions between the
+     * calling thread and the common pool's worker (when the pool has one): at 1,536 positions and
+     * 9,073 classes one thread would spend 10^7 exponentials a step.
+     */
+    static final long PARALLEL_MIN = 1L << 20;
+
+    /** Per-thread heap rows of the sequence loss, grown to the largest batch seen. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        int[] label = new int[0];
+        double[] lossAt = new double[0];
+        double[] row = new double[0];
+        float[] tmp = new float[0];
+        double[] max = new double[0];
+        double[] lse = new double[0];
+        double[] scale = new double[0];
+
+        Scratch ensure(int n) {
+            if (label.length < n) {
+                label = new int[n];
+                lossAt = new double[n];
+                row = new double[n];
+                tmp = new float[n];
+                max = new double[n];
+                lse = new double[n];
+                scale = new double[n];
+            }
+            return this;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.aiaas.core.nn;
 
 import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.internal.Exp;
 import dev.aiaas.core.internal.Gemm;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -114,6 +115,7 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
         private final int in;
         private final int h = units;
         private final Workspace ws;
+        private final Heap heap = new Heap();
         private INDArray w;
         private INDArray u;
         private INDArray b;
@@ -168,10 +170,20 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
             Buf cb = Buf.of(c);
             Buf tb = Buf.of(tc);
             Buf bb = Buf.of(b);
+            boolean fast = g.isFloat();
+            if (fast) {
+                heap.ensure(batch, h);
+                bb.get(0, heap.bias, heap.tmp, 4 * h);
+                Arrays.fill(heap.cPrev, 0, h * batch, 0.0);
+            }
             for (int t = 0; t < steps; t++) {
                 int row = batch * t;
                 if (t > 0) { // zᵗ += hᵗ⁻¹ U
                     Gemm.gemm(false, false, batch, 4 * h, h, 1.0, y, row - batch, n, u, 0, h, 1.0, gates, row, n);
+                }
+                if (fast) {
+                    gatesOnHeap(g, cb, tb, yb, row, n, batch);
+                    continue;
                 }
                 for (int j = 0; j < h; j++) {
                     double bi = bb.get(j);
@@ -202,6 +214,72 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
                 }
             }
             return y;
+        }
+
+        /**
+         * The gates of one step in float32 (rows {@code row .. row + B − 1} of the sequence
+         * buffers): the step's 4H·B pre-activations are copied to the heap, where σ and tanh run
+         * as vectorisable loops through {@link Exp#nonPositive} (σ(x) = 1/(1 + e^−x),
+         * tanh(x) = 2σ(2x) − 1; 1e-12 relative for |x| ≤ 105, then rounded to float32 as
+         * before) instead of one scalar {@link Math#exp} or {@link Math#tanh} call per value.
+         * The same values as the float64 loop below, to float32's rounding; cᵗ⁻¹ is read as
+         * stored (float32), as there.
+         */
+        private void gatesOnHeap(Buf g, Buf cb, Buf tb, Buf yb, int row, int n, int batch) {
+            Heap m = heap;
+            int hb = h * batch;
+            double[][] gate = m.gates; // i, f, g, o: each [H][B] flat and indexed from 0, so the loops vectorise
+            for (int q = 0; q < 4; q++) {
+                double[] z = gate[q];
+                double scale = q == 2 ? -2.0 : -1.0; // g: tanh through σ(2x)
+                for (int j = 0; j < h; j++) {
+                    int col = q * h + j;
+                    g.get(row + n * col, z, j * batch, m.tmp, batch);
+                    double bias = m.bias[col];
+                    int at = j * batch;
+                    for (int r = 0; r < batch; r++) {
+                        z[at + r] = (z[at + r] + bias) * scale;
+                    }
+                }
+                Exp.nonPositive(z, hb);
+                for (int k = 0; k < hb; k++) {
+                    z[k] = 1 / (1 + z[k]);
+                }
+            }
+            double[] gg = m.g;
+            for (int k = 0; k < hb; k++) {
+                gg[k] = 2 * gg[k] - 1;
+            }
+            double[] i = m.i;
+            double[] f = m.f;
+            double[] o = m.o;
+            double[] c = m.c;
+            double[] th = m.th;
+            double[] cPrev = m.cPrev;
+            for (int k = 0; k < hb; k++) { // cᵗ = f ⊙ cᵗ⁻¹ + i ⊙ g
+                c[k] = f[k] * cPrev[k] + i[k] * gg[k];
+                th[k] = -2 * c[k];
+            }
+            Exp.nonPositive(th, hb);
+            for (int k = 0; k < hb; k++) {
+                th[k] = 2 / (1 + th[k]) - 1;
+            }
+            double[] hOut = m.h;
+            for (int k = 0; k < hb; k++) { // hᵗ = o ⊙ tanh cᵗ
+                hOut[k] = o[k] * th[k];
+                cPrev[k] = (float) c[k];
+            }
+            for (int q = 0; q < 4; q++) {
+                for (int j = 0; j < h; j++) {
+                    g.put(row + n * (q * h + j), gate[q], j * batch, m.tmp, batch);
+                }
+            }
+            for (int j = 0; j < h; j++) {
+                int at = row + n * j;
+                cb.put(at, c, j * batch, m.tmp, batch);
+                tb.put(at, th, j * batch, m.tmp, batch);
+                yb.put(at, hOut, j * batch, m.tmp, batch);
+            }
         }
 
         @Override
@@ -276,6 +354,38 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
         @Override
         public void close() {
             ws.close();
+        }
+    }
+
+    /** Heap rows of one step for the float32 gates, grown to the largest batch. */
+    private static final class Heap {
+        double[] i = new double[0];
+        double[] f = new double[0];
+        double[] g = new double[0];
+        double[] o = new double[0];
+        double[] c = new double[0];
+        double[] cPrev = new double[0];
+        double[] th = new double[0];
+        double[] h = new double[0];
+        double[] bias = new double[0];
+        float[] tmp = new float[0];
+        double[][] gates = {i, f, g, o};
+
+        void ensure(int batch, int units) {
+            int hb = batch * units;
+            if (c.length < hb || bias.length != 4 * units) {
+                i = new double[hb];
+                f = new double[hb];
+                g = new double[hb];
+                o = new double[hb];
+                c = new double[hb];
+                cPrev = new double[hb];
+                th = new double[hb];
+                h = new double[hb];
+                bias = new double[4 * units];
+                tmp = new float[Math.max(batch, 4 * units)];
+                gates = new double[][] {i, f, g, o};
+            }
         }
     }
 }

@@ -482,24 +482,47 @@ public final class Trainer {
             correct += correct(out, y);
         }
 
+        /** Heap rows for {@link #addSequence}, grown to the largest batch. */
+        private double[] row = new double[0];
+        private float[] tmp = new float[0];
+        private double[] max = new double[0];
+
+        /**
+         * Counts the labelled positions whose label is the first largest logit. Class by class
+         * over the positions ('f'-order logits hold each class's positions contiguously): one
+         * vectorisable max pass, then, per labelled position whose label's logit equals the
+         * maximum, a check that no smaller class index ties it (argmax takes the first).
+         */
         private void addSequence(INDArray out, INDArray y) {
             int k = (int) out.size(2);
             int rows = (int) (out.length() / k);
-            Buf o = Buf.of(out);
+            Buf o = Buf.of(out); // 'f' order, as time-distributed layers write it
             Buf t = Buf.of(y);
+            if (row.length < rows) {
+                row = new double[rows];
+                tmp = new float[rows];
+                max = new double[rows];
+            }
+            Arrays.fill(max, 0, rows, Double.NEGATIVE_INFINITY);
+            for (int c = 0; c < k; c++) {
+                o.get(c * rows, row, tmp, rows);
+                for (int r = 0; r < rows; r++) {
+                    max[r] = Math.max(max[r], row[r]);
+                }
+            }
             for (int r = 0; r < rows; r++) {
                 int label = (int) t.get(r);
                 if (label < 0) {
                     continue;
                 }
-                int best = 0;
-                for (int c = 1; c < k; c++) {
-                    if (o.get(c * rows + r) > o.get(best * rows + r)) {
-                        best = c;
-                    }
-                }
                 counted++;
-                correct += best == label ? 1 : 0;
+                if (o.get(label * rows + r) == max[r]) {
+                    boolean first = true;
+                    for (int c = 0; c < label && first; c++) {
+                        first = o.get(c * rows + r) != max[r];
+                    }
+                    correct += first ? 1 : 0;
+                }
             }
         }
     }

@@ -191,6 +191,99 @@ class LossConformanceTest {
         assertEquals(10, Losses.softmaxCrossEntropy().targetWidth(new long[] {10}));
     }
 
+    /**
+     * Float32 logits take the vectorised exponential, float64 ones Math.exp: on the same values
+     * (float32 ones, widened) the loss agrees to 1e-10 relative and the gradient to float32's
+     * rounding, in both orders, with padding, at a width where the class loop matters.
+     */
+    @Test
+    void sequenceLossInFloat32EqualsFloat64() {
+        Loss loss = Losses.sequenceSparseSoftmaxCrossEntropy();
+        long[] shape = {3, 5, 41};
+        for (char order : new char[] {'f', 'c'}) {
+            SplittableRandom r = new SplittableRandom(11);
+            INDArray z64 = random(shape, r, -30, 30, order);
+            INDArray z32 = z64.castTo(DataType.FLOAT).dup(order);
+            z64.assign(z32.castTo(DataType.DOUBLE));
+            INDArray labels = Nd4j.create(DataType.DOUBLE, new long[] {3, 5}, 'f');
+            for (long b = 0; b < 3; b++) {
+                for (long t = 0; t < 5; t++) {
+                    labels.putScalar(new long[] {b, t}, t >= 3 + b ? Losses.PADDING : r.nextInt(41));
+                }
+            }
+            INDArray g64 = Nd4j.create(DataType.DOUBLE, shape, order);
+            INDArray g32 = Nd4j.create(DataType.FLOAT, shape, order);
+            double v64 = loss.compute(z64, labels, g64);
+            double v32 = loss.compute(z32, labels.castTo(DataType.FLOAT), g32);
+            assertEquals(v64, v32, 1e-10 * v64, "order " + order);
+            for (long i = 0; i < g64.length(); i++) {
+                long[] at = org.nd4j.linalg.api.shape.Shape.ind2subC(shape, i);
+                double want = g64.getDouble(at);
+                assertEquals(want, g32.getDouble(at), 1.2e-7 * Math.abs(want) + 1e-30, "order " + order + " " + java.util.Arrays.toString(at));
+            }
+            assertEquals(v64, loss.compute(z32, labels, null), 1e-10 * v64, "value without the gradient");
+        }
+    }
+
+    /**
+     * At a vocabulary-sized width the loss splits its positions across two threads: value and
+     * gradient still equal the softmax cross-entropy written out position by position, in
+     * float64, and the float32 value agrees.
+     */
+    @Test
+    void sequenceLossAtVocabularyWidthEqualsTheDefinition() {
+        Loss loss = Losses.sequenceSparseSoftmaxCrossEntropy();
+        int batch = 8;
+        int steps = 17;
+        int k = 8192;
+        int n = batch * steps;
+        assertTrue((long) n * k >= Losses.PARALLEL_MIN, "the two-thread path");
+        SplittableRandom r = new SplittableRandom(21);
+        INDArray z = Nd4j.create(DataType.DOUBLE, new long[] {batch, steps, k}, 'f');
+        double[] zv = new double[n * k];
+        for (int i = 0; i < zv.length; i++) {
+            zv[i] = r.nextDouble(-8, 8);
+        }
+        z.assign(Nd4j.createFromArray(zv).reshape('f', batch, steps, k));
+        INDArray labels = Nd4j.create(DataType.DOUBLE, new long[] {batch, steps}, 'f');
+        int[] label = new int[n];
+        int labelled = 0;
+        for (int p = 0; p < n; p++) { // position p = b + batch·t in 'f' order
+            label[p] = p % 5 == 4 ? Losses.PADDING : r.nextInt(k);
+            labels.putScalar(new long[] {p % batch, p / batch}, label[p]);
+            labelled += label[p] == Losses.PADDING ? 0 : 1;
+        }
+        INDArray g = Nd4j.create(DataType.DOUBLE, new long[] {batch, steps, k}, 'f');
+        double value = loss.compute(z, labels, g);
+        double want = 0;
+        for (int p = 0; p < n; p++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                max = Math.max(max, zv[c * n + p]);
+            }
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                sum += Math.exp(zv[c * n + p] - max);
+            }
+            double lse = max + Math.log(sum);
+            if (label[p] != Losses.PADDING) {
+                want += lse - zv[label[p] * n + p];
+            }
+            for (int c = 0; c < k; c += 97) {
+                double expect = label[p] == Losses.PADDING ? 0
+                        : (Math.exp(zv[c * n + p] - lse) - (c == label[p] ? 1 : 0)) / labelled;
+                assertEquals(expect, g.getDouble(p % batch, p / batch, c), 1e-15, "position " + p + ", class " + c);
+            }
+            if (label[p] != Losses.PADDING) {
+                double expect = (Math.exp(zv[label[p] * n + p] - lse) - 1) / labelled;
+                assertEquals(expect, g.getDouble(p % batch, p / batch, label[p]), 1e-15, "position " + p + ", its label");
+            }
+        }
+        want /= labelled;
+        assertEquals(want, value, 1e-12 * want);
+        assertEquals(want, loss.value(z.castTo(DataType.FLOAT), labels), 1e-6 * want, "float32");
+    }
+
     @Test
     void sequenceLossErrorsNameTheBadValue() {
         Loss loss = Losses.sequenceSparseSoftmaxCrossEntropy();

@@ -163,6 +163,54 @@ class Dl4jLstmCrossCheckTest {
         }
     }
 
+    /**
+     * Float32 gates run through heap loops with the vectorised exponential, float64 ones through
+     * Math.exp and Math.tanh: on the same weights and inputs (gate pre-activations up to about
+     * ±12, so both saturated and linear regions) outputs agree to 1e-5 and gradients to 1e-4 of the
+     * largest, the float32 products' rounding (a wrong gate or index would differ by 1e-1).
+     */
+    @Test
+    void float32GatesEqualFloat64Gates() {
+        int b = 3;
+        int t = 9;
+        int f = 5;
+        int h = 33; // not a multiple of any vector width
+        SplittableRandom r = new SplittableRandom(8);
+        try (Model d = Model.builder(t, f).add(Layers.lstm(h)).dataType(DataType.DOUBLE).seed(4).build();
+             Model s = Model.builder(t, f).add(Layers.lstm(h)).dataType(DataType.FLOAT).seed(4).build()) {
+            INDArray theta = d.parameters();
+            for (long i = 0; i < theta.length(); i++) {
+                theta.putScalar(i, (float) r.nextDouble(-1.5, 1.5));
+            }
+            s.parameters().assign(theta.castTo(DataType.FLOAT));
+            INDArray x = Nd4j.create(DataType.DOUBLE, new long[] {b, t, f}, 'f');
+            fill(x, r, 2.0);
+            x.assign(x.castTo(DataType.FLOAT).castTo(DataType.DOUBLE));
+            INDArray dy = Nd4j.create(DataType.DOUBLE, new long[] {b, t, h}, 'f');
+            fill(dy, r, 1.0);
+            dy.assign(dy.castTo(DataType.FLOAT).castTo(DataType.DOUBLE));
+            INDArray yd = d.forward(x, true).dup();
+            d.backward(dy);
+            INDArray ys = s.forward(x.castTo(DataType.FLOAT).dup('f'), true).dup();
+            s.backward(dy.castTo(DataType.FLOAT).dup('f'));
+            double out = 0;
+            for (long i = 0; i < yd.length(); i++) {
+                long[] at = org.nd4j.linalg.api.shape.Shape.ind2subC(yd.shape(), i);
+                out = Math.max(out, Math.abs(yd.getDouble(at) - ys.getDouble(at)));
+            }
+            assertTrue(out < 1e-5, "outputs differ by up to " + out);
+            INDArray gd = d.gradients();
+            INDArray gs = s.gradients();
+            double grad = 0;
+            double scale = 0;
+            for (long i = 0; i < gd.length(); i++) {
+                grad = Math.max(grad, Math.abs(gd.getDouble(i) - gs.getDouble(i)));
+                scale = Math.max(scale, Math.abs(gd.getDouble(i)));
+            }
+            assertTrue(grad < 1e-4 * scale, "gradients differ by up to " + grad + " (largest " + scale + ")");
+        }
+    }
+
     private static void fill(INDArray a, SplittableRandom r, double scale) {
         for (long i = 0; i < a.length(); i++) {
             a.putScalar(org.nd4j.linalg.api.shape.Shape.ind2subC(a.shape(), i), r.nextDouble(-scale, scale));

@@ -99,6 +99,46 @@ class TrainerTest {
         }
     }
 
+    /** The sequence accuracy is the share of labelled positions whose label is the (first) argmax of the logits. */
+    @Test
+    void sequenceAccuracyIsTheArgmaxShareOfLabelledPositions() {
+        int vocab = 7;
+        int steps = 5;
+        int rows = 40;
+        SplittableRandom r = new SplittableRandom(3);
+        float[][] x = new float[rows][steps];
+        float[][] y = new float[rows][steps];
+        for (int i = 0; i < rows; i++) {
+            for (int t = 0; t < steps; t++) {
+                x[i][t] = r.nextInt(vocab);
+                y[i][t] = t > 2 && r.nextBoolean() ? Losses.PADDING : r.nextInt(vocab);
+            }
+        }
+        try (Model m = Model.builder(steps).add(Layers.embedding(vocab, 4)).add(Layers.lstm(6))
+                .add(Layers.timeDistributed(Layers.dense(vocab))).seed(9).build()) {
+            INDArray out = m.predict(Nd4j.createFromArray(x));
+            long counted = 0;
+            long correct = 0;
+            for (int i = 0; i < rows; i++) {
+                for (int t = 0; t < steps; t++) {
+                    if (y[i][t] < 0) {
+                        continue;
+                    }
+                    int best = 0;
+                    for (int c = 1; c < vocab; c++) {
+                        best = out.getDouble(i, t, c) > out.getDouble(i, t, best) ? c : best;
+                    }
+                    counted++;
+                    correct += best == (int) y[i][t] ? 1 : 0;
+                }
+            }
+            Map<String, Double> eval = Trainer.builder(Losses.sequenceSparseSoftmaxCrossEntropy()).batchSize(16).build()
+                    .evaluate(m, Nd4j.createFromArray(x), Nd4j.createFromArray(y));
+            assertTrue(correct > 0 && correct < counted, correct + " of " + counted);
+            assertEquals((double) correct / counted, eval.get("accuracy"), 1e-12);
+        }
+    }
+
     @Test
     void aSequenceLossNeedsSequenceOutputsAndOneLabelPerPosition() {
         try (Model flat = mlp(1);

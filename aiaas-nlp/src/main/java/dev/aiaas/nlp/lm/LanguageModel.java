@@ -155,6 +155,33 @@ public interface LanguageModel {
   }
 
   /**
+   * Scores one sentence from {@code <s>}: {@code out[i] = log10 p(ids[i] | <s> ids[0] .. ids[i-1])}
+   * for i in [0, n), where {@code ids} normally ends with {@link Vocabulary#EOS}. The result is
+   * what {@link #scoreLog10} gives word by word from {@link #beginSentenceState()}, which this
+   * default does; a model may batch the work over the positions ({@link LstmLanguageModel}
+   * computes all positions' output products at once). {@link Perplexity} scores through it.
+   *
+   * @param ids word ids
+   * @param n how many of them to score, from the first
+   * @param out receives the n scores
+   * @throws IllegalArgumentException when n exceeds {@code ids.length} or {@code out.length}
+   */
+  default void sentenceScoresLog10(int[] ids, int n, double[] out) {
+    if (n < 0 || n > ids.length || n > out.length) {
+      throw new IllegalArgumentException("n=" + n + " must lie in [0, min(ids.length, out.length)] = [0, "
+          + Math.min(ids.length, out.length) + "]; pass arrays of at least n elements");
+    }
+    LmState a = beginSentenceState();
+    LmState b = newState();
+    for (int i = 0; i < n; i++) {
+      out[i] = scoreLog10(a, ids[i], b);
+      LmState tmp = a;
+      a = b;
+      b = tmp;
+    }
+  }
+
+  /**
    * Scores a stream of word ids as sentences: each id in {@code ids} is scored in turn, and
    * {@link Vocabulary#EOS} ends a sentence (the context restarts at {@code <s>}). Meant for
    * throughput measurement: it allocates nothing per token.

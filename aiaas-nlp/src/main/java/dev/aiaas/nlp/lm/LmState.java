@@ -29,11 +29,18 @@ public final class LmState {
   final float[] recurrent;
   /** Recurrent models: the word to feed into {@link #recurrent} before it is used, or -1. */
   int pending = -1;
-  /** Recurrent models: log10 p(w | this context) for every id w, valid when {@link #cached}. */
-  final double[] next;
+  /**
+   * Recurrent models: ln of the normaliser of the next word's distribution, ln Σ e^z over every
+   * id but {@code <s>}, valid when {@link #cached}; log10 p(w) is (z_w − it)/ln 10.
+   */
+  double logNormaliser;
   boolean cached;
-  /** Recurrent models: scratch for the gate pre-activations (4H) and the logits (V). */
+  /** Recurrent models: scratch for the gate pre-activations (4H). */
   final float[] work;
+  /** Recurrent models: the logits z of the next word (V), valid when {@link #cached}. */
+  final float[] logits;
+  /** Recurrent models: float64 scratch of V for the normaliser's exponentials. */
+  final double[] scratch;
 
   LmState(int capacity) {
     this(capacity, 0, 0);
@@ -44,8 +51,9 @@ public final class LmState {
     entries = new int[capacity];
     backoffs = new float[capacity];
     recurrent = new float[recurrentSize];
-    next = new double[recurrentSize == 0 ? 0 : vocabularySize];
-    work = new float[recurrentSize == 0 ? 0 : 2 * recurrentSize + vocabularySize];
+    scratch = new double[recurrentSize == 0 ? 0 : vocabularySize];
+    work = new float[2 * recurrentSize];
+    logits = new float[recurrentSize == 0 ? 0 : vocabularySize];
   }
 
   /**
@@ -88,7 +96,7 @@ public final class LmState {
    */
   public void copyFrom(LmState other) {
     if (other.words.length != words.length || other.recurrent.length != recurrent.length
-        || other.next.length != next.length) {
+        || other.logits.length != logits.length) {
       throw new IllegalArgumentException(
           "state capacity " + other.words.length + " differs from " + words.length
               + "; copy only between states of the same model");
@@ -103,7 +111,8 @@ public final class LmState {
       pending = other.pending;
       cached = other.cached;
       if (cached) {
-        System.arraycopy(other.next, 0, next, 0, next.length);
+        System.arraycopy(other.logits, 0, logits, 0, logits.length);
+        logNormaliser = other.logNormaliser;
       }
     }
   }
@@ -114,7 +123,7 @@ public final class LmState {
    * @return the copy
    */
   public LmState copy() {
-    LmState s = new LmState(words.length, recurrent.length, next.length);
+    LmState s = new LmState(words.length, recurrent.length, scratch.length);
     s.copyFrom(this);
     return s;
   }

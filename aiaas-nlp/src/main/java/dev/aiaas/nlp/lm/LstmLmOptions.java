@@ -26,6 +26,10 @@ package dev.aiaas.nlp.lm;
  *     the exploding gradients of recurrent networks; 0 turns clipping off
  * @param seed the seed of the initial weights and the shuffling: the same seed and data give the
  *     same model
+ * @param dropout the rate p of inverted dropout (Srivastava et al. 2014) on the word vectors and on
+ *     the LSTM's outputs during training, in [0, 1); 0 (the default) adds no dropout layers, as
+ *     in models written before this setting existed (Zaremba et al. 2014 use 0.5 on large
+ *     models; 0.2 to 0.3 suits small ones)
  */
 public record LstmLmOptions(
     int embeddingSize,
@@ -37,7 +41,8 @@ public record LstmLmOptions(
     int batchSize,
     double learningRate,
     double clipNorm,
-    long seed) {
+    long seed,
+    double dropout) {
 
   /** Checks every value. */
   public LstmLmOptions {
@@ -66,11 +71,36 @@ public record LstmLmOptions(
           "learningRate must be positive and finite. Received: learningRate=" + learningRate
               + "; Adam's 2e-3 is a usual start");
     }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException(
+          "dropout must be in [0, 1) (the fraction of activations zeroed in training). Received: dropout="
+              + dropout + "; 0 for none, 0.2 to 0.3 for a small model");
+    }
     if (!(clipNorm >= 0) || !Double.isFinite(clipNorm)) {
       throw new IllegalArgumentException(
           "clipNorm must be >= 0 (0 turns clipping off). Received: clipNorm=" + clipNorm
               + "; 5 is usual for LSTMs");
     }
+  }
+
+  /**
+   * Options without dropout (the form of files written before {@code dropout} existed).
+   *
+   * @param embeddingSize E
+   * @param hiddenSize H
+   * @param minCount the vocabulary cut-off
+   * @param sequenceLength positions per training row
+   * @param contextOverlap context positions of a continuation row
+   * @param epochs passes over the rows
+   * @param batchSize rows per step
+   * @param learningRate Adam's rate
+   * @param clipNorm the gradient norm limit, 0 for none
+   * @param seed the seed
+   */
+  public LstmLmOptions(int embeddingSize, int hiddenSize, long minCount, int sequenceLength, int contextOverlap,
+      int epochs, int batchSize, double learningRate, double clipNorm, long seed) {
+    this(embeddingSize, hiddenSize, minCount, sequenceLength, contextOverlap, epochs, batchSize, learningRate,
+        clipNorm, seed, 0.0);
   }
 
   private static void positive(String name, long value, String usual) {
@@ -100,7 +130,7 @@ public record LstmLmOptions(
    */
   public LstmLmOptions withSize(int embedding, int hidden) {
     return new LstmLmOptions(embedding, hidden, minCount, sequenceLength, contextOverlap, epochs,
-        batchSize, learningRate, clipNorm, seed);
+        batchSize, learningRate, clipNorm, seed, dropout);
   }
 
   /**
@@ -111,7 +141,7 @@ public record LstmLmOptions(
    */
   public LstmLmOptions withMinCount(long min) {
     return new LstmLmOptions(embeddingSize, hiddenSize, min, sequenceLength, contextOverlap,
-        epochs, batchSize, learningRate, clipNorm, seed);
+        epochs, batchSize, learningRate, clipNorm, seed, dropout);
   }
 
   /**
@@ -123,7 +153,7 @@ public record LstmLmOptions(
    */
   public LstmLmOptions withRows(int length, int overlap) {
     return new LstmLmOptions(embeddingSize, hiddenSize, minCount, length, overlap, epochs,
-        batchSize, learningRate, clipNorm, seed);
+        batchSize, learningRate, clipNorm, seed, dropout);
   }
 
   /**
@@ -136,7 +166,7 @@ public record LstmLmOptions(
    */
   public LstmLmOptions withTraining(int n, int batch, double rate) {
     return new LstmLmOptions(embeddingSize, hiddenSize, minCount, sequenceLength, contextOverlap,
-        n, batch, rate, clipNorm, seed);
+        n, batch, rate, clipNorm, seed, dropout);
   }
 
   /**
@@ -147,6 +177,17 @@ public record LstmLmOptions(
    */
   public LstmLmOptions withSeed(long s) {
     return new LstmLmOptions(embeddingSize, hiddenSize, minCount, sequenceLength, contextOverlap,
-        epochs, batchSize, learningRate, clipNorm, s);
+        epochs, batchSize, learningRate, clipNorm, s, dropout);
+  }
+
+  /**
+   * These options with another dropout rate.
+   *
+   * @param p the rate, in [0, 1)
+   * @return the new options
+   */
+  public LstmLmOptions withDropout(double p) {
+    return new LstmLmOptions(embeddingSize, hiddenSize, minCount, sequenceLength, contextOverlap,
+        epochs, batchSize, learningRate, clipNorm, seed, p);
   }
 }

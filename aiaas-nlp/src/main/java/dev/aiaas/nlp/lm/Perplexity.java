@@ -91,13 +91,12 @@ public record Perplexity(
     return acc.result();
   }
 
-  /** Sums scores sentence by sentence. */
+  /** Sums scores sentence by sentence (through {@link LanguageModel#sentenceScoresLog10}). */
   private static final class Accumulator {
     private final LanguageModel model;
     private final Vocabulary vocab;
-    private final LmState begin;
-    private LmState a;
-    private LmState b;
+    private int[] ids = new int[64];
+    private double[] scores = new double[64];
     private double total;
     private double oovTotal;
     private long tokens;
@@ -107,30 +106,30 @@ public record Perplexity(
     Accumulator(LanguageModel model) {
       this.model = model;
       this.vocab = model.vocabulary();
-      this.begin = model.beginSentenceState();
-      this.a = model.newState();
-      this.b = model.newState();
     }
 
     void add(List<String> sentence) {
-      a.copyFrom(begin);
+      int n = sentence.size() + 1;
+      if (ids.length < n) {
+        ids = new int[Math.max(n, 2 * ids.length)];
+        scores = new double[ids.length];
+      }
+      for (int i = 0; i < n - 1; i++) {
+        ids[i] = vocab.id(sentence.get(i));
+      }
+      ids[n - 1] = Vocabulary.EOS;
+      model.sentenceScoresLog10(ids, n, scores);
       float sentenceLog10 = 0f; // KenLM query sums a sentence in float, the corpus in double
-      for (String t : sentence) {
-        int id = vocab.id(t);
-        double p = model.scoreLog10(a, id, b);
-        if (id == Vocabulary.UNK) {
+      for (int i = 0; i < n; i++) {
+        double p = scores[i];
+        if (ids[i] == Vocabulary.UNK) {
           oovs++;
           oovTotal += p;
         }
         sentenceLog10 += (float) p;
-        tokens++;
-        LmState tmp = a;
-        a = b;
-        b = tmp;
       }
-      sentenceLog10 += (float) model.scoreLog10(a, Vocabulary.EOS, b);
       total += sentenceLog10;
-      tokens++;
+      tokens += n;
       sentences++;
     }
 

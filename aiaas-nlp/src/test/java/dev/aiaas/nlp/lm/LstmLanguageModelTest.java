@@ -111,6 +111,55 @@ class LstmLanguageModelTest {
     }
   }
 
+  /**
+   * The batched sentence scoring (16 positions a chunk) gives the word-by-word scores bit for bit,
+   * over more than two chunks with unknown words, and Perplexity (which uses it) sums them as
+   * before; a cached state copies its distribution.
+   */
+  @Test
+  void sentenceScoresEqualWordByWordScoresBitForBit() {
+    List<String> sentence = new ArrayList<>();
+    for (List<String> s : corpus().subList(0, 6)) {
+      sentence.addAll(s);
+    }
+    sentence.add(3, "zebra");
+    sentence.add("unseen");
+    Vocabulary v = model.vocabulary();
+    int n = sentence.size() + 1;
+    assertTrue(n > 32, "three chunks: " + n);
+    int[] ids = new int[n];
+    for (int i = 0; i < n - 1; i++) {
+      ids[i] = v.id(sentence.get(i));
+    }
+    ids[n - 1] = Vocabulary.EOS;
+    double[] batched = new double[n];
+    model.sentenceScoresLog10(ids, n, batched);
+    List<TokenScore> one = model.scoreTokens(sentence);
+    float total = 0f;
+    for (int i = 0; i < n; i++) {
+      assertEquals(one.get(i).log10Prob(), batched[i], 0.0, "position " + i);
+      total += (float) batched[i];
+    }
+    Perplexity p = Perplexity.evaluate(model, List.of(sentence));
+    assertEquals(total, p.log10Total(), 0.0);
+    assertEquals(2, p.oovs());
+    assertEquals(batched[3] + batched[n - 2], p.log10OovTotal(), 1e-12);
+
+    LmState a = model.beginSentenceState();
+    LmState b = model.newState();
+    LmState scratch = model.newState();
+    model.scoreLog10(a, ids[0], b);
+    double first = model.scoreLog10(b, ids[1], scratch); // b now holds its distribution
+    LmState copy = b.copy();
+    assertEquals(first, model.scoreLog10(copy, ids[1], scratch), 0.0);
+    assertEquals(model.scoreLog10(b, ids[2], scratch), model.scoreLog10(copy, ids[2], scratch), 0.0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> model.sentenceScoresLog10(new int[] {2, 99}, 2, new double[2]));
+    assertTrue(e.getMessage().contains("word id 99 at position 1"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> model.sentenceScoresLog10(new int[] {2}, 2, new double[2]));
+    assertTrue(e.getMessage().contains("n=2"), e.getMessage());
+  }
+
   @Test
   void statesCopyAndCompareAsTheirContext() {
     Vocabulary v = model.vocabulary();
@@ -145,6 +194,47 @@ class LstmLanguageModelTest {
     assertEquals(a, b, "the same totals, bit for bit");
     assertEquals(model.sentenceLog10(List.of("the", "dog", "unknown")),
         back.sentenceLog10(List.of("the", "dog", "unknown")), 0.0);
+  }
+
+  /**
+   * With dropout the network gains two parameterless time-distributed dropout layers: it still
+   * learns the corpus, scores as its network's inference pass (dropout off), and its file
+   * records the rate and loads back to the same totals.
+   */
+  @Test
+  void dropoutTrainsScoresAsTheNetworkAndRoundTrips(@TempDir Path dir) throws Exception {
+    LstmLanguageModel lm = LstmLanguageModel.train(corpus(), tiny().withDropout(0.25));
+    Perplexity p = Perplexity.evaluate(lm, corpus().subList(0, 3));
+    assertTrue(p.including() < 5, "training perplexity with dropout " + p.including() + " (uniform: 17)");
+    assertNotEquals(Perplexity.evaluate(model, corpus().subList(0, 3)), p, "dropout changes training");
+    Path file = dir.resolve("dropout.lstm.aiaas");
+    lm.save(file);
+    try (Model network = ModelIO.load(file)) {
+      assertEquals(5, network.layers().size(), network.layers().toString());
+      assertEquals(LstmLanguageModel.parameterCount(18, 8, 16), network.parameterCount());
+      List<String> sentence = List.of("a", "dog", "ran");
+      int[] ids = lm.vocabulary().ids(sentence);
+      float[] row = new float[tiny().sequenceLength()];
+      row[0] = Vocabulary.BOS;
+      for (int i = 0; i < ids.length; i++) {
+        row[i + 1] = ids[i];
+      }
+      INDArray logits = network.predict(Nd4j.create(row, new long[] {1, row.length}, 'c'));
+      double lse = 0;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < 18; c++) {
+        max = c == Vocabulary.BOS ? max : Math.max(max, logits.getDouble(0, 1, c));
+      }
+      for (int c = 0; c < 18; c++) {
+        lse += c == Vocabulary.BOS ? 0 : Math.exp(logits.getDouble(0, 1, c) - max);
+      }
+      double want = (logits.getDouble(0, 1, ids[1]) - max - Math.log(lse)) / LanguageModel.LN_10;
+      assertEquals(want, lm.scoreTokens(sentence).get(1).log10Prob(), 1e-5, "p(dog | <s> a), network vs scoring");
+    }
+    LstmLanguageModel back = LstmLanguageModel.load(file);
+    assertEquals(0.25, back.options().dropout(), 0.0);
+    assertEquals(lm.options(), back.options());
+    assertEquals(p, Perplexity.evaluate(back, corpus().subList(0, 3)), "the same totals, bit for bit");
   }
 
   @Test
@@ -221,6 +311,8 @@ class LstmLanguageModelTest {
     expect(() -> new LstmLmOptions(8, 16, 1, 6, 2, 1, 8, 0, 0, 1), "learningRate=0.0", "2e-3");
     expect(() -> new LstmLmOptions(8, 16, 1, 6, 2, 1, 8, Double.NaN, 0, 1), "learningRate=NaN", "2e-3");
     expect(() -> new LstmLmOptions(8, 16, 1, 6, 2, 1, 8, 0.01, -1, 1), "clipNorm=-1.0", "0 turns clipping off");
+    expect(() -> tiny().withDropout(1.0), "dropout=1.0", "0.2 to 0.3");
+    expect(() -> tiny().withDropout(-0.1), "dropout=-0.1", "0 for none");
   }
 
   @Test
