@@ -111,9 +111,12 @@ public final class Optimizers {
         final double[] pd;
         final double[] gd;
         private final int size;
+        /** Whether steps share their chunks with the worker thread: decided once, when the state is made. */
+        private final boolean shared;
 
         HeapState(int n, int size, boolean f32) {
             this.size = size;
+            this.shared = Split.worthIt(size);
             af = f32 ? new float[n][size] : null;
             ad = f32 ? null : new double[n][size];
             pf = f32 ? new float[size] : null;
@@ -182,9 +185,17 @@ public final class Optimizers {
             private Split() {
             }
 
-            static void run(int size, Range range) {
-                // the engine's compute threads (Backends' thread setting) bound this too
-                if (!ENABLED || size < MIN_SPLIT || Nd4j.getEnvironment().maxThreads() < 2 || !BUSY.tryLock()) {
+            /**
+             * Whether an update over {@code size} elements is worth sharing: a second core, the engine
+             * set to 2+ compute threads (Backends' setting, read here once per optimiser state rather
+             * than by a native call per step), and at least {@link #MIN_SPLIT} elements.
+             */
+            static boolean worthIt(int size) {
+                return ENABLED && size >= MIN_SPLIT && Nd4j.getEnvironment().maxThreads() >= 2;
+            }
+
+            static void run(boolean shared, int size, Range range) {
+                if (!shared || !BUSY.tryLock()) {
                     range.run(0, size);
                     return;
                 }
@@ -323,7 +334,7 @@ public final class Optimizers {
          * ({@link Split}); then a sixteenth of the state is flushed of subnormals.
          */
         void update(long t, Range kernel) {
-            Split.run(size, (lo, hi) -> {
+            Split.run(shared, size, (lo, hi) -> {
                 for (int from = lo; from < hi; from += CHUNK) {
                     int to = Math.min(hi, from + CHUNK);
                     load(from, to);
@@ -343,6 +354,10 @@ public final class Optimizers {
 
         int size() {
             return size;
+        }
+
+        boolean shared() {
+            return shared;
         }
 
         /**

@@ -187,6 +187,9 @@ class OptimizersTest {
         float[] v = new float[n];
         float[] expected = p0.clone();
         try (Optimizer.State s = adam.newState(n, DataType.FLOAT)) {
+            if (Runtime.getRuntime().availableProcessors() > 1 && Nd4j.getEnvironment().maxThreads() > 1) {
+                assertTrue(((Optimizers.HeapState) s).shared(), "θ this large should be updated on two threads here");
+            }
             for (long t = 1; t <= 3; t++) {
                 adam.step(p, gr, s, 1e-3, t);
                 float a = (float) (1e-3 * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t)));
