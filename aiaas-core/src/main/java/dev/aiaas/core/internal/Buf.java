@@ -207,6 +207,26 @@ public final class Buf {
         }
     }
 
+    /** Copies elements [from, from + len) into {@code dst[0, len)} (the array is FLOAT). */
+    public void read(int from, float[] dst, int len) {
+        f.get(from, dst, 0, len);
+    }
+
+    /** Copies elements [from, from + len) into {@code dst[0, len)} (the array is DOUBLE). */
+    public void read(int from, double[] dst, int len) {
+        d.get(from, dst, 0, len);
+    }
+
+    /** Sets elements [to, to + len) from {@code src[0, len)} (the array is FLOAT). */
+    public void write(int to, float[] src, int len) {
+        f.put(to, src, 0, len);
+    }
+
+    /** Sets elements [to, to + len) from {@code src[0, len)} (the array is DOUBLE). */
+    public void write(int to, double[] src, int len) {
+        d.put(to, src, 0, len);
+    }
+
     /** Copies elements [from, from + len) into {@code dst} at the same indices (the array is FLOAT). */
     public void copyTo(int from, float[] dst, int len) {
         f.get(from, dst, from, len);

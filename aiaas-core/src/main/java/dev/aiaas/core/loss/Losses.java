@@ -225,6 +225,9 @@ public final class Losses {
                 checkSameShape(predictions, targets, name());
             }
             checkGrad(predictions, grad);
+            if (sparse && contiguous(predictions, 'f') == predictions) {
+                return sparseColumnMajor(predictions, targets, grad, rows, k);
+            }
             // element (r, c): r + c*rows in 'f' order, r*k + c in 'c' order
             char order = predictions.ordering();
             int rs = order == 'f' ? 1 : k;
@@ -276,6 +279,27 @@ public final class Losses {
                 }
             }
             return total * inv;
+        }
+
+        /**
+         * The sparse loss on 'f'-order logits (what a dense layer writes): each class's B logits
+         * are contiguous, so this is the sequence loss's vectorised pass with one position per
+         * example and no padding (float32 logits take {@link Exp#nonPositive}).
+         */
+        private static double sparseColumnMajor(INDArray z, INDArray targets, INDArray grad, int rows, int k) {
+            Scratch s = SCRATCH.get().ensure(rows);
+            Buf t = Buf.of(contiguous(targets, 'c'));
+            int[] label = s.label;
+            for (int r = 0; r < rows; r++) {
+                double v = t.get(r);
+                int l = (int) v;
+                if (l != v || l < 0 || l >= k) {
+                    throw new IllegalArgumentException("class index " + v + " at row " + r + " is not an integer in [0, "
+                            + (k - 1) + "]: the model has " + k + " outputs");
+                }
+                label[r] = l;
+            }
+            return SequenceSoftmaxCrossEntropy.softmax(z, grad, label, rows, k, rows, s);
         }
     }
     /**

@@ -1,35 +1,19 @@
 package dev.aiaas.core.nn;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import dev.aiaas.core.internal.PreparedOp;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The working buffers (and prepared ND4J ops over them) of one layer instance, made once per batch size and reused: a training
+ * The working buffers of one layer instance, made once per batch size and reused: a training
  * loop with a fixed batch size allocates nothing after its first step. Holds the buffers of at
  * most {@value #MAX_BATCH_SIZES} batch sizes (the full batch, the last partial batch, and a few
  * prediction sizes); older ones are closed.
  */
 final class Workspace implements AutoCloseable {
     static final int MAX_BATCH_SIZES = 4;
-
-    /** Makes a prepared op over up to three arrays (a non-capturing lambda, so asking allocates nothing). */
-    @FunctionalInterface
-    interface OpMaker {
-        PreparedOp make(INDArray a, INDArray b, INDArray c);
-    }
-
-    /** A prepared op and the arrays it was made over. */
-    private record Prepared(PreparedOp op, INDArray a, INDArray b, INDArray c) {
-        boolean over(INDArray a2, INDArray b2, INDArray c2) {
-            return a == a2 && b == b2 && c == c2;
-        }
-    }
 
     private final DataType dataType;
     /** Batch sizes in use, most recently used last, and their buffers by name (no boxing on lookup). */
@@ -75,24 +59,6 @@ final class Workspace implements AutoCloseable {
         return a;
     }
 
-    /**
-     * The op named {@code name} for this batch size, prepared over exactly the arrays a, b, c
-     * (unused ones null); made by {@code make} on first use, and made again (the old one closed)
-     * if the arrays changed.
-     */
-    PreparedOp op(String name, long batch, INDArray a, INDArray b, INDArray c, OpMaker make) {
-        Map<String, Object> m = forSize(batch);
-        Prepared p = (Prepared) m.get(name);
-        if (p == null || !p.over(a, b, c)) {
-            if (p != null) {
-                p.op().close();
-            }
-            p = new Prepared(make.make(a, b, c), a, b, c);
-            m.put(name, p);
-        }
-        return p.op();
-    }
-
     private Map<String, Object> forSize(long batch) {
         for (int i = count - 1; i >= 0; i--) {
             if (sizes[i] == batch) {
@@ -128,16 +94,8 @@ final class Workspace implements AutoCloseable {
         count = 0;
     }
 
-    /** Closes ops first (their contexts refer to the arrays), then arrays. */
     private static void closeAll(Iterable<Object> resources) {
-        List<Object> list = new ArrayList<>();
-        resources.forEach(list::add);
-        for (Object o : list) {
-            if (o instanceof Prepared p) {
-                p.op().close();
-            }
-        }
-        for (Object o : list) {
+        for (Object o : resources) {
             if (o instanceof INDArray a && a.closeable()) {
                 a.close();
             }

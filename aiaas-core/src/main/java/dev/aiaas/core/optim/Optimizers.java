@@ -203,28 +203,39 @@ public final class Optimizers {
                     if (worker == null) {
                         worker = new Worker();
                     }
-                    Job job = new Job(range, size);
-                    worker.submit(job);
-                    job.work();
-                    job.await();
+                    worker.run(JOB.reset(range, size));
                 } finally {
                     BUSY.unlock();
                 }
             }
 
-            /** One update: chunks handed out by a counter, and how many are finished. */
+            /** The one job, reused by every update (they run one at a time, under {@link #BUSY}). */
+            private static final Job JOB = new Job();
+
+            /**
+             * One update: chunks handed out by a counter, and how many are finished. Reused: its
+             * fields are written before it is handed to the worker (a volatile write), and it is
+             * not reset before the worker has let go of it ({@link Worker#run(Job)}).
+             */
             private static final class Job {
-                final Range range;
-                final int size;
-                final int chunks;
+                Range range;
+                int size;
+                int chunks;
                 final AtomicInteger next = new AtomicInteger();
                 final AtomicInteger done = new AtomicInteger();
                 volatile Throwable failure;
+                /** Which update this is; the worker reports it back when it leaves {@link #work}. */
+                long serial;
 
-                Job(Range range, int size) {
+                Job reset(Range range, int size) {
                     this.range = range;
                     this.size = size;
                     this.chunks = (size + CHUNK - 1) / CHUNK;
+                    this.failure = null;
+                    this.serial++;
+                    next.set(0);
+                    done.set(0);
+                    return this;
                 }
 
                 /** Takes chunks until none is left. */
@@ -243,7 +254,13 @@ public final class Optimizers {
                     while (done.get() < chunks) {
                         Thread.onSpinWait();
                     }
+                }
+
+                /** Throws what a chunk threw, if anything, and lets go of the range. */
+                void finish() {
+                    range = null;
                     Throwable t = failure;
+                    failure = null;
                     if (t instanceof RuntimeException e) {
                         throw e;
                     }
@@ -260,6 +277,8 @@ public final class Optimizers {
             private static final class Worker implements Runnable {
                 private final Thread thread;
                 private final AtomicReference<Job> job = new AtomicReference<>();
+                /** The serial of the last job this thread took and left. */
+                private volatile long left;
 
                 Worker() {
                     thread = new Thread(this, "aiaas-optimizer");
@@ -267,9 +286,23 @@ public final class Optimizers {
                     thread.start();
                 }
 
-                void submit(Job j) {
+                /**
+                 * Shares {@code j} with this thread, takes chunks on the calling one until none is
+                 * left and all are done; then withdraws the job if this thread never took it, or
+                 * else waits until it has left {@link Job#work} (it finds no chunk and returns), so
+                 * that the job can be reset for the next update.
+                 */
+                void run(Job j) {
                     job.set(j);
                     LockSupport.unpark(thread);
+                    j.work();
+                    j.await();
+                    if (!job.compareAndSet(j, null)) { // taken: wait for this thread to let go of it
+                        while (left != j.serial) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    j.finish();
                 }
 
                 @Override
@@ -279,7 +312,9 @@ public final class Optimizers {
                         if (j == null) {
                             LockSupport.park(this);
                         } else {
+                            long serial = j.serial;
                             j.work();
+                            left = serial;
                         }
                     }
                 }
@@ -334,17 +369,34 @@ public final class Optimizers {
          * ({@link Split}); then a sixteenth of the state is flushed of subnormals.
          */
         void update(long t, Range kernel) {
-            Split.run(shared, size, (lo, hi) -> {
-                for (int from = lo; from < hi; from += CHUNK) {
-                    int to = Math.min(hi, from + CHUNK);
-                    load(from, to);
-                    kernel.run(from, to);
-                    store(from, to);
-                }
-            });
+            this.kernel = kernel;
+            try {
+                Split.run(shared, size, chunked);
+            } finally {
+                this.kernel = null;
+            }
             flushSubnormals(t);
             unbind();
         }
+
+        /** The update rule of the step in progress. */
+        private Range kernel;
+        /** Loads, updates and stores θ over [lo, hi) a chunk at a time (made once: a step allocates nothing). */
+        private final Range chunked = (lo, hi) -> {
+            for (int from = lo; from < hi; from += CHUNK) {
+                int to = Math.min(hi, from + CHUNK);
+                load(from, to);
+                kernel.run(from, to);
+                store(from, to);
+            }
+        };
+
+        /**
+         * The optimiser's reusable update rule for this state (made on the first step): a rule
+         * holds the step's scalars (learning rate, bias corrections) in fields, so a step makes no
+         * lambda.
+         */
+        Object rule;
 
         /** Forgets θ and ∇θ (the step is over). */
         void unbind() {
@@ -449,9 +501,31 @@ public final class Optimizers {
         @Override
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
             HeapState s = heap(params, grads, state);
-            boolean nesterov = name.equals("nesterov");
-            boolean plain = name.equals("sgd");
-            s.update(t, (lo, hi) -> range(s, lo, hi, lr, nesterov, plain));
+            Rule r = s.rule instanceof Rule old && old.owner.equals(this) ? old : new Rule(this, s);
+            s.rule = r;
+            r.lr = lr;
+            s.update(t, r);
+        }
+
+        /** This optimiser's update over one chunk, with the step's learning rate. */
+        private static final class Rule implements HeapState.Range {
+            final Sgd owner;
+            final HeapState s;
+            final boolean nesterov;
+            final boolean plain;
+            double lr;
+
+            Rule(Sgd owner, HeapState s) {
+                this.owner = owner;
+                this.s = s;
+                this.nesterov = owner.name.equals("nesterov");
+                this.plain = owner.name.equals("sgd");
+            }
+
+            @Override
+            public void run(int lo, int hi) {
+                owner.range(s, lo, hi, lr, nesterov, plain);
+            }
         }
 
         /** Updates θ and the state over [lo, hi) of the scratch and state arrays (one chunk). */
@@ -551,8 +625,29 @@ public final class Optimizers {
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
             HeapState s = heap(params, grads, state);
             double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-            double decay = 1 - lr * weightDecay;
-            s.update(t, (lo, hi) -> range(s, lo, hi, alpha, decay));
+            Rule r = s.rule instanceof Rule old && old.owner.equals(this) ? old : new Rule(this, s);
+            s.rule = r;
+            r.alpha = alpha;
+            r.decay = 1 - lr * weightDecay;
+            s.update(t, r);
+        }
+
+        /** This optimiser's update over one chunk, with the step's scalars. */
+        private static final class Rule implements HeapState.Range {
+            final Adam owner;
+            final HeapState s;
+            double alpha;
+            double decay;
+
+            Rule(Adam owner, HeapState s) {
+                this.owner = owner;
+                this.s = s;
+            }
+
+            @Override
+            public void run(int lo, int hi) {
+                owner.range(s, lo, hi, alpha, decay);
+            }
         }
 
         /** Updates θ and the state over [lo, hi) of the scratch and state arrays (one chunk). */
@@ -640,8 +735,29 @@ public final class Optimizers {
         @Override
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
             HeapState s = heap(params, grads, state);
-            boolean rms = name.equals("rmsprop");
-            s.update(t, (lo, hi) -> range(s, lo, hi, lr, rms));
+            Rule r = s.rule instanceof Rule old && old.owner.equals(this) ? old : new Rule(this, s);
+            s.rule = r;
+            r.lr = lr;
+            s.update(t, r);
+        }
+
+        /** This optimiser's update over one chunk, with the step's learning rate. */
+        private static final class Rule implements HeapState.Range {
+            final Scaled owner;
+            final HeapState s;
+            final boolean rms;
+            double lr;
+
+            Rule(Scaled owner, HeapState s) {
+                this.owner = owner;
+                this.s = s;
+                this.rms = owner.name.equals("rmsprop");
+            }
+
+            @Override
+            public void run(int lo, int hi) {
+                owner.range(s, lo, hi, lr, rms);
+            }
         }
 
         /** Updates θ and the state over [lo, hi) of the scratch and state arrays (one chunk). */

@@ -61,11 +61,11 @@ class LayerConformanceTest {
         check(layer, BATCH);
     }
 
-    /** Dense outputs above {@link Dense#SMALL} values take ND4J's native bias and ReLU ops instead of Java loops. */
+    /** Dense outputs of several heap chunks ({@link Dense#CHUNK} values), the last one partial. */
     @Test
-    void denseConformsOnItsNativePathToo() {
-        long batch = Dense.SMALL / 64 + 7;
-        assertTrue(batch * 64 > Dense.SMALL);
+    void denseConformsOverSeveralChunks() {
+        long batch = Dense.CHUNK / 64 + 7;
+        assertTrue(batch * 64 > Dense.CHUNK);
         check(Layers.dense(64, Activation.RELU), batch);
         check(Layers.dense(64), batch);
     }

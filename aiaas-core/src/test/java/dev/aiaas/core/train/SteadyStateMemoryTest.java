@@ -24,7 +24,7 @@ class SteadyStateMemoryTest {
     @Test
     void nativeMemoryIsFlatOverThousandsOfSteps() {
         Backends.current();
-        // outputs above and below Dense.SMALL, so both the native-op and the Java-loop paths run
+        // a hidden output of two heap chunks (32 x 160 > Dense.CHUNK) and a one-chunk logits layer
         try (Model m = Model.builder(100).add(Layers.dense(160, Activation.RELU)).add(Layers.dense(10)).seed(1).build();
              Optimizer.State state = Optimizers.adam(1e-3).newState(m.parameterCount(), DataType.FLOAT)) {
             Optimizer adam = Optimizers.adam(1e-3);
@@ -74,6 +74,46 @@ class SteadyStateMemoryTest {
                 }
                 assertEquals(0, counter.allocations, "native allocations (JavaCPP pointers with a deallocator) in 300 steps");
             }
+        }
+    }
+
+    /**
+     * Nor heap memory: forward (GEMM, the heap-chunk bias/ReLU loops), the loss, backward and
+     * Adam, with θ large enough that the update is shared with the optimiser's worker thread
+     * when the engine has two threads. Measured per thread by the JVM (TLAB accounting); a
+     * reused view or scratch array made later than the warm-up would show as a few bytes, so the
+     * bound is 16 bytes per step on average (one allocated object per step would be 16 or more).
+     */
+    @Test
+    void aTrainingStepAllocatesNoHeapMemory() {
+        Backends.current();
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean tb
+                && tb.isThreadAllocatedMemorySupported() && tb.isThreadAllocatedMemoryEnabled(), "per-thread allocation accounting");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        try (Model m = Model.builder(512).add(Layers.dense(256, Activation.RELU)).add(Layers.dense(10)).seed(1).build();
+             Optimizer.State state = Optimizers.adam(1e-3).newState(m.parameterCount(), DataType.FLOAT)) {
+            assertTrue(m.parameterCount() >= 131_072, "θ as large as the shared update needs");
+            Optimizer adam = Optimizers.adam(1e-3);
+            Loss loss = Losses.sparseSoftmaxCrossEntropy();
+            INDArray x = Nd4j.rand(DataType.FLOAT, 'f', 64, 512);
+            INDArray y = Nd4j.create(DataType.FLOAT, new long[] {64, 1}, 'f');
+            for (int i = 0; i < 64; i++) {
+                y.putScalar(i, i % 10);
+            }
+            INDArray g = Nd4j.create(DataType.FLOAT, new long[] {64, 10}, 'f');
+            long t = 0;
+            for (int i = 0; i < 200; i++) {
+                step(m, adam, state, loss, x, y, g, ++t);
+            }
+            long id = Thread.currentThread().getId();
+            int steps = 2000;
+            long before = tb.getThreadAllocatedBytes(id);
+            for (int i = 0; i < steps; i++) {
+                step(m, adam, state, loss, x, y, g, ++t);
+            }
+            long bytes = tb.getThreadAllocatedBytes(id) - before;
+            assertTrue(bytes < 16L * steps, "heap bytes allocated in " + steps + " steps: " + bytes);
         }
     }
 
