@@ -24,7 +24,8 @@ import org.bytedeco.javacpp.PointerScope;
  *       track, so the resident set is the only direct off-heap measure; it also grows as the heap
  *       first touches its pages, unless the heap is fixed and pre-touched
  *       ({@code -Xms1g -Xmx1g -XX:+AlwaysPreTouch}), as docs/benchmarks.md runs it;</li>
- *   <li>heap allocation: bytes the stepping thread allocated on the Java heap
+ *   <li>heap allocation: bytes the stepping thread allocated on the Java heap (not counting
+ *       what the checkpoints themselves allocate)
  *       ({@code ThreadMXBean.getThreadAllocatedBytes}), garbage included;</li>
  *   <li>heap in use and the old generation's occupancy after its last collection.</li>
  * </ul>
@@ -155,11 +156,15 @@ public final class SteadyStateProbe {
             List<Sample> samples = new ArrayList<>();
             try (Counter counter = new Counter()) {
                 long heap0 = allocatedBytes();
-                samples.add(sample(0, counter, heap0));
-                for (int i = 1; i <= steps; i++) {
-                    workload.step();
-                    if (i % every == 0 || i == steps) {
-                        samples.add(sample(i, counter, heap0));
+                long excluded = 0; // what the probe's own checkpoints allocated (MXBean reads: kilobytes each)
+                for (int i = 0; i <= steps; i++) {
+                    if (i > 0) {
+                        workload.step();
+                    }
+                    if (i == 0 || i % every == 0 || i == steps) {
+                        long before = allocatedBytes();
+                        samples.add(sample(i, counter, before - heap0 - excluded));
+                        excluded += allocatedBytes() - before;
                     }
                 }
             }
@@ -169,15 +174,17 @@ public final class SteadyStateProbe {
         }
     }
 
-    private static Sample sample(long step, Counter counter, long heap0) {
-        long allocated = allocatedBytes() - heap0;
+    private static Sample sample(long step, Counter counter, long allocated) {
         long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getCommitted();
         return new Sample(step, counter.allocations, Pointer.physicalBytes(), nonHeap, allocated, used, oldGenAfterGc());
     }
 
+    /** Looked up once: {@code ManagementFactory.getThreadMXBean()} allocates about 800 bytes per call. */
+    private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
     private static long allocatedBytes() {
-        return ((ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+        return THREADS.getCurrentThreadAllocatedBytes();
     }
 
     /** The old generation's usage after its last collection (G1 Old Gen, PS Old Gen, Tenured ...), or -1. */
