@@ -22,8 +22,9 @@ import java.util.Optional;
  * <ul>
  *   <li>per thread setting t (the thread count is in the metric name): {@code step_ms_t<t>}
  *       (median), {@code step_ms_p10_t<t>}, {@code step_ms_p90_t<t>}, {@code steps_t<t>} (how
- *       many steps were timed), and for arithmetic workloads {@code gflops_t<t>} and
- *       {@code floor_pct_t<t>};</li>
+ *       many steps were timed), and for arithmetic workloads {@code gflops_t<t>},
+ *       {@code floor_pct_t<t>} and, where the GEMM rate was measured again just before the
+ *       workload, {@code gemm_local_t<t>} (GFLOP/s) and {@code local_floor_pct_t<t>};</li>
  *   <li>at the engine's best setting (lowest median): {@code step_ms}, {@code threads},
  *       {@code gflops}, {@code floor_pct} and {@code ratio_to_aiaas} (this engine's best median over
  *       aiaas's best median for the same benchmark: above 1 means slower than aiaas).</li>
@@ -98,8 +99,9 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
             sb.append("peer ").append(p.line()).append('\n');
         }
         sb.append('\n');
-        String fmt = "%-25s %-11s %3s  %10s  %19s  %8s  %7s  %8s%n";
-        sb.append(String.format(Locale.ROOT, fmt, "benchmark", "engine", "thr", "median ms", "p10..p90 ms", "GFLOP/s", "% floor", "vs aiaas"));
+        String fmt = "%-25s %-11s %3s  %10s  %19s  %8s  %7s  %7s  %8s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "benchmark", "engine", "thr", "median ms", "p10..p90 ms", "GFLOP/s", "% floor", "% local",
+                "vs aiaas"));
         Map<String, Map<String, List<Measurement>>> g = grouped();
         for (Map<String, List<Measurement>> byEngine : g.values()) {
             for (List<Measurement> ms : byEngine.values()) {
@@ -110,6 +112,7 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
                             num(m.stats().p10Ms()) + ".." + num(m.stats().p90Ms()),
                             m.flopsPerStep() > 0 ? String.format(Locale.ROOT, "%.1f", m.gflops()) : "-",
                             m.flopsPerStep() > 0 ? String.format(Locale.ROOT, "%.1f", m.floorPercent(gemm)) : "-",
+                            m.localGemmGflops() > 0 ? String.format(Locale.ROOT, "%.1f", m.localFloorPercent()) : "-",
                             ratio(ratioToBaseline(m))));
                 }
             }
@@ -149,6 +152,10 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
                     if (m.flopsPerStep() > 0) {
                         rows.add(row(m.benchmark(), m.engine(), "gflops" + t, m.gflops(), "GFLOP/s"));
                         rows.add(row(m.benchmark(), m.engine(), "floor_pct" + t, m.floorPercent(gemm), "%"));
+                        if (m.localGemmGflops() > 0) {
+                            rows.add(row(m.benchmark(), m.engine(), "gemm_local" + t, m.localGemmGflops(), "GFLOP/s"));
+                            rows.add(row(m.benchmark(), m.engine(), "local_floor_pct" + t, m.localFloorPercent(), "%"));
+                        }
                     }
                 }
                 Measurement b = best(ms.get(0).benchmark(), ms.get(0).engine()).orElseThrow();

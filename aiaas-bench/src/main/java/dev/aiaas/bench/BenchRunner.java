@@ -91,8 +91,10 @@ public final class BenchRunner {
             List<Integer> counts = !w.usesComputeThreads() ? List.of(1) : brief ? List.of(all.get(all.size() - 1)) : all;
             for (int t : counts) {
                 useThreads(t);
+                // the host's speed drifts over a run: the GEMM rate again, just before, at this setting
+                double local = w.flopsPerStep() > 0 ? GemmProbe.measureGflops(brief ? 0.2 : 0.5, brief ? 0.3 : 1) : 0;
                 Stats s = w instanceof ExternalWorkload e ? e.measure(o, t) : measure(w, t, o);
-                Measurement m = new Measurement(w.benchmark(), w.engine(), t, s, w.flopsPerStep());
+                Measurement m = new Measurement(w.benchmark(), w.engine(), t, s, w.flopsPerStep(), local);
                 results.add(m);
                 progress.accept(String.format(Locale.ROOT, "%s %s t=%d: %s ms (p10 %s, p90 %s; %d steps)", w.benchmark(),
                         w.engine(), t, BenchReport.num(s.medianMs()), BenchReport.num(s.p10Ms()), BenchReport.num(s.p90Ms()), s.steps()));

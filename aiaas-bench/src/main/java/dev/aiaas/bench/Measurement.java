@@ -8,8 +8,16 @@ package dev.aiaas.bench;
  * @param threads      ND4J compute threads (OpenMP and BLAS)
  * @param stats        per-step times
  * @param flopsPerStep the arithmetic floor of one step in FLOP, or 0 when not arithmetic
+ * @param localGemmGflops the GEMM rate measured just before this workload at the same thread
+ *                     setting (the machine's speed drifts over a run on a shared host), in
+ *                     GFLOP/s, or 0 when not measured
  */
-public record Measurement(String benchmark, String engine, int threads, Stats stats, double flopsPerStep) {
+public record Measurement(String benchmark, String engine, int threads, Stats stats, double flopsPerStep, double localGemmGflops) {
+
+    /** A result without a local GEMM rate. */
+    public Measurement(String benchmark, String engine, int threads, Stats stats, double flopsPerStep) {
+        this(benchmark, engine, threads, stats, flopsPerStep, 0);
+    }
 
     /** Achieved GFLOP/s at the median step time: flopsPerStep / median; 0 when not arithmetic. */
     public double gflops() {
@@ -22,5 +30,13 @@ public record Measurement(String benchmark, String engine, int threads, Stats st
      */
     public double floorPercent(double gemmGflops) {
         return flopsPerStep <= 0 || gemmGflops <= 0 ? 0 : 100 * gflops() / gemmGflops;
+    }
+
+    /**
+     * The share of the GEMM rate measured just before this workload ({@link #localGemmGflops}),
+     * in percent; 0 when not arithmetic or not measured.
+     */
+    public double localFloorPercent() {
+        return floorPercent(localGemmGflops);
     }
 }

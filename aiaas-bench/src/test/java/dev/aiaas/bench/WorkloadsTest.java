@@ -144,6 +144,22 @@ class WorkloadsTest {
         assertTrue(table.contains("INDICATIVE") && table.contains("4.00x") && table.contains("headline"), table);
     }
 
+    /** A GEMM rate measured just before a workload gives its own share, beside the run's limit. */
+    @Test
+    void aLocalGemmRateGivesALocalFloorShare() {
+        // 1 GFLOP in 10 ms = 100 GFLOP/s: 50 % of the run's 200 GFLOP/s, 80 % of 125 measured just before
+        Measurement m = new Measurement("b", "aiaas", 2, new Stats(10, 9, 11, 10), 1e9, 125);
+        assertEquals(80.0, m.localFloorPercent(), 1e-9);
+        assertEquals(0.0, new Measurement("b", "aiaas", 2, new Stats(10, 9, 11, 10), 1e9).localFloorPercent());
+        BenchReport report = new BenchReport(BenchOptions.quickRun(), Map.of(2, 200.0), List.of(m));
+        List<String> rows = report.csvRows();
+        assertTrue(rows.contains("b,aiaas,floor_pct_t2,50,%"), rows.toString());
+        assertTrue(rows.contains("b,aiaas,gemm_local_t2,125,GFLOP/s"), rows.toString());
+        assertTrue(rows.contains("b,aiaas,local_floor_pct_t2,80,%"), rows.toString());
+        String table = report.table();
+        assertTrue(table.contains("% local") && table.contains(" 80.0 "), table);
+    }
+
     @Test
     void runnerMeasuresOneTinyWorkloadAtEachThreadSetting() {
         BenchOptions o = BenchOptions.quickRun().withWarmupSeconds(0).withRepeats(1, 0.01)
@@ -154,6 +170,7 @@ class WorkloadsTest {
         assertEquals(Set.of(1, 2), r.gemmGflops().keySet());
         assertTrue(r.bestGemmGflops() > 0);
         assertTrue(r.measurements().stream().allMatch(m -> m.stats().steps() >= BenchOptions.MIN_STEPS));
+        assertTrue(r.measurements().stream().allMatch(m -> m.localGemmGflops() > 0), "a GEMM rate just before each arithmetic workload");
         assertEquals(4, lines.size(), lines.toString());
     }
 }
