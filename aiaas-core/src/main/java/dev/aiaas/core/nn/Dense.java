@@ -29,6 +29,8 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
      * chunk of its own.
      */
     static final int CHUNK = 4096;
+    /** The scratch slot that holds a copy of b. */
+    private static final int BIAS = 2;
 
     /** Validates the settings. */
     public Dense {
@@ -90,13 +92,9 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
         private INDArray dw;
         private INDArray db;
         private INDArray dbColumn;
-        /** Heap chunks for the element-wise loops, made on first use (one type is ever used). */
-        private float[] fScratch;
-        private float[] fScratch2;
-        private float[] fBias;
-        private double[] dScratch;
-        private double[] dScratch2;
-        private double[] dBias;
+        /** Heap chunks for the element-wise loops and the bias, made on first use (one type is ever used). */
+        private final float[][] fScratch = new float[3][];
+        private final double[][] dScratch = new double[3][];
 
         Instance(long in, DataType dataType) {
             this.in = in;
@@ -168,9 +166,9 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
         private void biasAndRelu(Buf zb, Buf bb, int rows, boolean relu) {
             int perChunk = Math.max(1, CHUNK / rows);
             if (zb.isFloat()) {
-                float[] bias = floatBias();
+                float[] bias = floats(BIAS, units);
                 bb.read(0, bias, units);
-                float[] zs = floatScratch(perChunk * rows);
+                float[] zs = floats(0, perChunk * rows);
                 for (int c0 = 0; c0 < units; c0 += perChunk) {
                     int cols = Math.min(perChunk, units - c0);
                     int len = cols * rows;
@@ -190,9 +188,9 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
                     zb.write(c0 * rows, zs, len);
                 }
             } else {
-                double[] bias = doubleBias();
+                double[] bias = doubles(BIAS, units);
                 bb.read(0, bias, units);
-                double[] zs = doubleScratch(perChunk * rows);
+                double[] zs = doubles(0, perChunk * rows);
                 for (int c0 = 0; c0 < units; c0 += perChunk) {
                     int cols = Math.min(perChunk, units - c0);
                     int len = cols * rows;
@@ -224,8 +222,8 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
          */
         private void reluBackward(Buf yb, Buf dyb, Buf db, int n) {
             if (yb.isFloat()) {
-                float[] ys = floatScratch(CHUNK);
-                float[] gs = floatScratch2();
+                float[] ys = floats(0, CHUNK);
+                float[] gs = floats(1, CHUNK);
                 for (int from = 0; from < n; from += CHUNK) {
                     int len = Math.min(CHUNK, n - from);
                     yb.read(from, ys, len);
@@ -236,8 +234,8 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
                     db.write(from, gs, len);
                 }
             } else {
-                double[] ys = doubleScratch(CHUNK);
-                double[] gs = doubleScratch2();
+                double[] ys = doubles(0, CHUNK);
+                double[] gs = doubles(1, CHUNK);
                 for (int from = 0; from < n; from += CHUNK) {
                     int len = Math.min(CHUNK, n - from);
                     yb.read(from, ys, len);
@@ -250,46 +248,22 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
             }
         }
 
-        private float[] floatBias() {
-            if (fBias == null) {
-                fBias = new float[units];
+        /** Heap scratch {@code slot} (0, 1: chunks; 2: the bias) of at least {@code len} floats, made or grown on first need. */
+        private float[] floats(int slot, int len) {
+            float[] a = fScratch[slot];
+            if (a == null || a.length < len) {
+                a = fScratch[slot] = new float[Math.max(len, slot == BIAS ? 0 : CHUNK)];
             }
-            return fBias;
+            return a;
         }
 
-        private double[] doubleBias() {
-            if (dBias == null) {
-                dBias = new double[units];
+        /** As {@link #floats}, for float64 layers. */
+        private double[] doubles(int slot, int len) {
+            double[] a = dScratch[slot];
+            if (a == null || a.length < len) {
+                a = dScratch[slot] = new double[Math.max(len, slot == BIAS ? 0 : CHUNK)];
             }
-            return dBias;
-        }
-
-        private float[] floatScratch(int len) {
-            if (fScratch == null || fScratch.length < len) {
-                fScratch = new float[Math.max(len, CHUNK)];
-            }
-            return fScratch;
-        }
-
-        private float[] floatScratch2() {
-            if (fScratch2 == null) {
-                fScratch2 = new float[CHUNK];
-            }
-            return fScratch2;
-        }
-
-        private double[] doubleScratch(int len) {
-            if (dScratch == null || dScratch.length < len) {
-                dScratch = new double[Math.max(len, CHUNK)];
-            }
-            return dScratch;
-        }
-
-        private double[] doubleScratch2() {
-            if (dScratch2 == null) {
-                dScratch2 = new double[CHUNK];
-            }
-            return dScratch2;
+            return a;
         }
 
         @Override
