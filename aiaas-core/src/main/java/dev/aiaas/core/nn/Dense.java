@@ -164,6 +164,9 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
          * NaN stays NaN under ReLU, as in PyTorch.
          */
         private void biasAndRelu(Buf zb, Buf bb, int rows, boolean relu) {
+            if (rows == 0) {
+                return;
+            }
             int perChunk = Math.max(1, CHUNK / rows);
             if (zb.isFloat()) {
                 float[] bias = floats(BIAS, units);
