@@ -23,6 +23,7 @@ public final class AiaasMlp extends MlpWorkload {
     private INDArray x;
     private INDArray y;
     private INDArray grad;
+    private INDArray out;
     private Loss loss;
     private Optimizer optimizer;
     private Optimizer.State state;
@@ -54,6 +55,8 @@ public final class AiaasMlp extends MlpWorkload {
             optimizer = Optimizers.adam(MlpTask.LEARNING_RATE);
             state = optimizer.newState(model.parameterCount(), model.dataType());
             t = 0;
+        } else if (task.intoBuffer()) {
+            out = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, new long[] {task.batch(), s.classes()}, 'c');
         }
     }
 
@@ -64,6 +67,8 @@ public final class AiaasMlp extends MlpWorkload {
             loss.compute(out, y, grad);
             model.backward(grad);
             optimizer.step(model.parameters(), model.gradients(), state, MlpTask.LEARNING_RATE, ++t);
+        } else if (out != null) {
+            model.predict(x, out);
         } else {
             model.predict(x).close();
         }
@@ -71,12 +76,12 @@ public final class AiaasMlp extends MlpWorkload {
 
     @Override
     public void close() {
-        Closer.closeAll(state, x, y, grad);
+        Closer.closeAll(state, x, y, grad, out);
         if (model != null) {
             model.close();
         }
         model = null;
         state = null;
-        x = y = grad = null;
+        x = y = grad = out = null;
     }
 }

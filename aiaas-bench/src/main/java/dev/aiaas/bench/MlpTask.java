@@ -7,8 +7,16 @@ package dev.aiaas.bench;
  * @param batch B, at least 1
  * @param train true: one training step (forward, softmax cross-entropy, backward, Adam with
  *              η = 1e-3); false: one inference call returning a new array of logits/probabilities
+ * @param intoBuffer for inference: the call writes into an output buffer made once (aiaas's
+ *              {@code predict(x, out)}, ONNX Runtime's pinned outputs) instead of returning a new
+ *              array; only engines with such an API run it
  */
-public record MlpTask(MlpShape shape, int batch, boolean train) {
+public record MlpTask(MlpShape shape, int batch, boolean train, boolean intoBuffer) {
+
+    /** A task whose inference returns a new array. */
+    public MlpTask(MlpShape shape, int batch, boolean train) {
+        this(shape, batch, train, false);
+    }
 
     /** Validates the settings. */
     public MlpTask {
@@ -17,6 +25,9 @@ public record MlpTask(MlpShape shape, int batch, boolean train) {
         }
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be a positive integer. Received: batch=" + batch);
+        }
+        if (train && intoBuffer) {
+            throw new IllegalArgumentException("intoBuffer is for inference tasks; a training task has no output buffer");
         }
     }
 
@@ -30,9 +41,20 @@ public record MlpTask(MlpShape shape, int batch, boolean train) {
         return new MlpTask(shape, batch, false);
     }
 
-    /** {@code mlp-784-256-10-b128} for training, {@code infer-784-256-10-b1} for inference. */
+    /**
+     * An inference call of {@code shape} at batch {@code batch} into an output buffer made once
+     * (serving without an allocation per call).
+     */
+    public static MlpTask serving(MlpShape shape, int batch) {
+        return new MlpTask(shape, batch, false, true);
+    }
+
+    /**
+     * {@code mlp-784-256-10-b128} for training, {@code infer-784-256-10-b1} for inference,
+     * {@code serve-784-256-10-b1} for inference into a buffer.
+     */
     public String benchmark() {
-        return (train ? "mlp-" : "infer-") + shape.label() + "-b" + batch;
+        return (train ? "mlp-" : intoBuffer ? "serve-" : "infer-") + shape.label() + "-b" + batch;
     }
 
     /** The arithmetic floor of one step (see {@link MlpShape}). */

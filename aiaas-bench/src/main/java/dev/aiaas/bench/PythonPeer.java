@@ -120,7 +120,7 @@ public final class PythonPeer implements PeerEngine {
 
     @Override
     public boolean supports(MlpTask task) {
-        return true;
+        return !task.intoBuffer();
     }
 
     @Override

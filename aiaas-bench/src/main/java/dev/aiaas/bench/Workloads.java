@@ -51,7 +51,7 @@ public final class Workloads {
      * ({@link BenchOptions#brief()}).
      */
     public static final java.util.Set<String> HEADLINE = java.util.Set.of("mlp-784-256-10-b128", "infer-784-256-10-b1",
-            "infer-784-256-10-b128", "ngram-query-moby-o3");
+            "serve-784-256-10-b1", "infer-784-256-10-b128", "ngram-query-moby-o3");
 
     /** The MLP tasks (the same for a full run and {@code --quick}), in run order. */
     public static List<MlpTask> tasks(boolean quick) {
@@ -59,6 +59,7 @@ public final class Workloads {
         List<MlpTask> tasks = new ArrayList<>();
         tasks.add(MlpTask.training(SMALL, 128));
         tasks.add(MlpTask.inference(SMALL, 1));
+        tasks.add(MlpTask.serving(SMALL, 1));
         tasks.add(MlpTask.inference(SMALL, 128));
         tasks.add(MlpTask.training(SMALL, 32));
         tasks.add(MlpTask.training(SMALL, 512));
@@ -66,8 +67,11 @@ public final class Workloads {
         return tasks;
     }
 
-    /** The task in every JVM engine: aiaas, DL4J, SameDiff. */
+    /** The task in every JVM engine: aiaas, DL4J, SameDiff (inference into a buffer: aiaas only). */
     public static List<Workload> engines(MlpTask task) {
+        if (task.intoBuffer()) {
+            return List.of(new AiaasMlp(task));
+        }
         return List.of(new AiaasMlp(task), new Dl4jMlp(task), new SameDiffMlp(task));
     }
 }

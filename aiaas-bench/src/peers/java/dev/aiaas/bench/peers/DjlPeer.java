@@ -62,7 +62,7 @@ public final class DjlPeer implements PeerEngine {
 
     @Override
     public boolean supports(MlpTask task) {
-        return true;
+        return !task.intoBuffer(); // DJL's Predictor returns new arrays
     }
 
     @Override

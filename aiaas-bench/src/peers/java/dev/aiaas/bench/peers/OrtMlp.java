@@ -10,6 +10,8 @@ import dev.aiaas.bench.MlpWorkload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
@@ -17,7 +19,8 @@ import java.util.Map;
  * ONNX Runtime: one {@link OrtSession} on the committed ONNX file (all graph optimisations,
  * sequential execution, {@code threads} intra-op threads, one inter-op thread), fed the benchmark
  * batch x as an {@link OnnxTensor} created once; one step is {@code session.run}, whose result
- * (a new output tensor) is closed at once. {@link #close()} closes the input tensor, the session
+ * (a new output tensor) is closed at once; for a {@code serve-} task (inference into a buffer) the
+ * run writes into a pinned output tensor over a direct buffer made once. {@link #close()} closes the input tensor, the session
  * and its options; the environment is ONNX Runtime's process-wide singleton.
  */
 public final class OrtMlp extends MlpWorkload {
@@ -30,6 +33,8 @@ public final class OrtMlp extends MlpWorkload {
     private OrtSession session;
     private OnnxTensor input;
     private Map<String, OnnxTensor> feed;
+    private OnnxTensor output;
+    private Map<String, OnnxTensor> pinned;
 
     /** The workload for {@code task} (inference of 784-256-10); nothing is allocated before {@link #setup()}. */
     OrtMlp(MlpTask task) {
@@ -73,6 +78,12 @@ public final class OrtMlp extends MlpWorkload {
             input = OnnxTensor.createTensor(env, FloatBuffer.wrap(Inputs.featureValues(task.batch(), inputs)),
                     new long[] {task.batch(), inputs});
             feed = Map.of("input", input);
+            if (task.intoBuffer()) {
+                int classes = task.shape().classes();
+                FloatBuffer direct = ByteBuffer.allocateDirect(4 * task.batch() * classes).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                output = OnnxTensor.createTensor(env, direct, new long[] {task.batch(), classes});
+                pinned = Map.of("logits", output);
+            }
         } catch (OrtException e) {
             close();
             throw new IllegalStateException("ONNX Runtime could not load " + MODEL_RESOURCE + ": " + e.getMessage(), e);
@@ -81,7 +92,7 @@ public final class OrtMlp extends MlpWorkload {
 
     @Override
     public void step() {
-        try (OrtSession.Result r = session.run(feed)) {
+        try (OrtSession.Result r = pinned == null ? session.run(feed) : session.run(feed, pinned)) {
             if (r.size() != 1) {
                 throw new IllegalStateException("expected one output (logits), got " + r.size());
             }
@@ -109,6 +120,9 @@ public final class OrtMlp extends MlpWorkload {
             if (input != null) {
                 input.close();
             }
+            if (output != null) {
+                output.close();
+            }
             if (session != null) {
                 session.close();
             }
@@ -119,6 +133,8 @@ public final class OrtMlp extends MlpWorkload {
                 options.close();
             }
             input = null;
+            output = null;
+            pinned = null;
             session = null;
             options = null;
             feed = null;
