@@ -86,6 +86,25 @@ class WorkloadsTest {
         assertTrue(e.getMessage().contains("batch=0"), e.getMessage());
     }
 
+    /** Inference into a buffer: its own benchmark name, aiaas the only ND4J engine, never a training task. */
+    @Test
+    void servingTasksRunOnlyWhereThereIsABufferApi() {
+        MlpTask serve = MlpTask.serving(Workloads.SMALL, 1);
+        assertEquals("serve-784-256-10-b1", serve.benchmark());
+        assertEquals(Workloads.SMALL.inferenceFlops(1), serve.flops());
+        List<Workload> engines = Workloads.engines(serve);
+        assertEquals(List.of("aiaas"), engines.stream().map(Workload::engine).toList());
+        assertTrue(Workloads.HEADLINE.contains(serve.benchmark()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MlpTask(Workloads.SMALL, 1, true, true));
+        assertTrue(e.getMessage().contains("intoBuffer"), e.getMessage());
+        try (Workload w = engines.get(0)) {
+            w.setup();
+            w.step();
+            w.step();
+        }
+    }
+
     @Test
     void percentilesInterpolateBetweenRanks() {
         Stats st = Stats.ofNanos(new long[] {5_000_000, 1_000_000, 3_000_000, 2_000_000, 4_000_000});
