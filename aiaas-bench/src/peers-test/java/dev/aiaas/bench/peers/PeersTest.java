@@ -139,6 +139,22 @@ class PeersTest {
         assertThrows(IllegalArgumentException.class, () -> new DjlMlp(MlpTask.inference(Workloads.SMALL, 1)).useThreads(0));
     }
 
+    /** Serving: ONNX Runtime writes the logits into the pinned output buffer; DJL has no such API. */
+    @Test
+    void onnxRuntimeServesIntoItsPinnedBuffer() {
+        float[] ref = reference(1);
+        OrtMlp ort = new OrtMlp(MlpTask.serving(Workloads.SMALL, 1));
+        ort.setup();
+        try {
+            ort.step();
+            assertClose(ref, ort.pinnedLogits(), "onnxruntime serve b1");
+        } finally {
+            ort.close();
+        }
+        assertTrue(new OrtPeer().supports(MlpTask.serving(Workloads.SMALL, 1)));
+        assertFalse(new DjlPeer().supports(MlpTask.serving(Workloads.SMALL, 1)));
+    }
+
     @Test
     void onnxRuntimeOnlyInfersTheSmallNetwork() {
         OrtPeer ort = new OrtPeer();

@@ -114,6 +114,17 @@ public final class OrtMlp extends MlpWorkload {
         }
     }
 
+    /** The values in the pinned output buffer (a serve task, after a step), row-major. */
+    float[] pinnedLogits() {
+        if (output == null) {
+            throw new IllegalStateException(task.benchmark() + " has no pinned output; it is not a serve- task");
+        }
+        FloatBuffer b = output.getFloatBuffer();
+        float[] v = new float[b.remaining()];
+        b.get(v);
+        return v;
+    }
+
     @Override
     public void close() {
         try {
