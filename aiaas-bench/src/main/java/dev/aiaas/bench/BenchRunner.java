@@ -92,7 +92,8 @@ public final class BenchRunner {
             for (int t : counts) {
                 useThreads(t);
                 // the host's speed drifts over a run: the GEMM rate again, just before, at this setting
-                double local = w.flopsPerStep() > 0 ? GemmProbe.measureGflops(brief ? 0.2 : 0.5, brief ? 0.3 : 1) : 0;
+                // (full runs only: --quick keeps to its time budget)
+                double local = w.flopsPerStep() > 0 && !options.quick() ? GemmProbe.measureGflops(0.5, 1) : 0;
                 Stats s = w instanceof ExternalWorkload e ? e.measure(o, t) : measure(w, t, o);
                 Measurement m = new Measurement(w.benchmark(), w.engine(), t, s, w.flopsPerStep(), local);
                 results.add(m);
