@@ -15,11 +15,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Not a test: a harness that times each phase of the MLP 784-256-10 training step (forward, loss,
- * backward, Adam) at batch B (default 128), float32, after an 8 s warm-up; five rounds of 1,000
- * steps, each printing the minimum and median per phase in microseconds, and the heap bytes the
- * thread allocated per step. Run after {@code mvn -B package -DskipTests}:
- * {@code java -cp aiaas-cli/target/aiaas.jar:aiaas-core/target/test-classes dev.aiaas.core.train.StepPhases [B]}.
+ * Not a test: a harness that times each phase of an MLP training step (forward, loss, backward,
+ * Adam) at batch B (default 128), float32, after an 8 s warm-up; five rounds of steps (1,000, or
+ * as many as fit in about 3 s), each printing the minimum and median per phase in microseconds,
+ * and the heap bytes the thread allocated per step. The widths default to 784 256 10 (ReLU hidden
+ * layers, a linear last layer). Run after {@code mvn -B package -DskipTests}:
+ * {@code java -cp aiaas-cli/target/aiaas.jar:aiaas-core/target/test-classes dev.aiaas.core.train.StepPhases [B [widths...]]},
+ * for example {@code ... StepPhases 512 784 2048 2048 10}.
  */
 public final class StepPhases {
     private StepPhases() {
@@ -28,12 +30,18 @@ public final class StepPhases {
     public static void main(String[] args) {
         Backends.select();
         int batch = args.length > 0 ? Integer.parseInt(args[0]) : 128;
-        try (Model m = Model.builder(784).add(Layers.dense(256, Activation.RELU)).add(Layers.dense(10)).seed(1).build();
-             INDArray x = Nd4j.rand(DataType.FLOAT, batch, 784).dup('f');
+        int[] widths = args.length > 2 ? Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray() : new int[] {784, 256, 10};
+        Model.Builder b = Model.builder(widths[0]);
+        for (int l = 1; l < widths.length - 1; l++) {
+            b.add(Layers.dense(widths[l], Activation.RELU));
+        }
+        int classes = widths[widths.length - 1];
+        try (Model m = b.add(Layers.dense(classes)).seed(1).build();
+             INDArray x = Nd4j.rand(DataType.FLOAT, batch, widths[0]).dup('f');
              INDArray y = Nd4j.create(DataType.FLOAT, new long[] {batch, 1}, 'f');
-             INDArray grad = Nd4j.create(DataType.FLOAT, new long[] {batch, 10}, 'f')) {
+             INDArray grad = Nd4j.create(DataType.FLOAT, new long[] {batch, classes}, 'f')) {
             for (int i = 0; i < batch; i++) {
-                y.putScalar(i, i % 10);
+                y.putScalar(i, i % classes);
             }
             Loss loss = Losses.sparseSoftmaxCrossEntropy();
             Optimizer adam = Optimizers.adam(1e-3);
@@ -50,8 +58,13 @@ public final class StepPhases {
                 for (int round = 0; round < 5; round++) {
                     int n = 1000;
                     double[][] us = new double[5][n];
+                    long roundEnd = System.nanoTime() + 3_000_000_000L;
                     long heap0 = threads.getCurrentThreadAllocatedBytes();
                     for (int i = 0; i < n; i++) {
+                        if (i >= 5 && System.nanoTime() > roundEnd) {
+                            n = i;
+                            break;
+                        }
                         long t0 = System.nanoTime();
                         INDArray out = m.forward(x, true);
                         long t1 = System.nanoTime();
@@ -70,10 +83,10 @@ public final class StepPhases {
                     double heapPerStep = (threads.getCurrentThreadAllocatedBytes() - heap0) / (double) n;
                     StringBuilder sb = new StringBuilder();
                     for (int k = 0; k < names.length; k++) {
-                        Arrays.sort(us[k]);
+                        Arrays.sort(us[k], 0, n);
                         sb.append(String.format(Locale.ROOT, "%s %.0f/%.0f  ", names[k], us[k][0], us[k][n / 2]));
                     }
-                    System.out.println(sb + String.format(Locale.ROOT, "(min/median us); heap %.1f bytes/step", heapPerStep));
+                    System.out.println(sb + String.format(Locale.ROOT, "(min/median us of %d steps); heap %.1f bytes/step", n, heapPerStep));
                 }
             }
         }
