@@ -219,8 +219,9 @@ public final class Model implements AutoCloseable {
     /**
      * Predicts a batch into a buffer the caller owns: y = f(x; θ) with training behaviour off,
      * written into {@code out}. Nothing is allocated once the model has seen the batch size (a
-     * server answering batch-1 requests saves the 4 to 5 us that allocating the array returned
-     * by {@link #predict(INDArray)} costs).
+     * server answering batch-1 requests of the MLP 784-256-10 saves the 4.5 us at the minimum, 8
+     * to 10 us at the median, that making and freeing the array {@link #predict(INDArray)}
+     * returns costs).
      *
      * @param x   {@code [B, inputShape...]}, any order and floating type
      * @param out {@code [B, outputShape...]} in the model's data type, contiguous, in 'c' or 'f'
