@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aiaas.core.AllocationCounter;
 import dev.aiaas.core.backend.Backends;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,7 +87,7 @@ class PredictIntoTest {
             long id = Thread.currentThread().getId();
             int calls = 2000;
             long before = tb.getThreadAllocatedBytes(id);
-            try (Counter counter = new Counter()) {
+            try (AllocationCounter counter = new AllocationCounter()) {
                 for (int i = 0; i < calls; i++) {
                     m.predict(x, out);
                 }
@@ -96,17 +95,6 @@ class PredictIntoTest {
             }
             long bytes = tb.getThreadAllocatedBytes(id) - before;
             assertTrue(bytes < 16L * calls, "heap bytes allocated in " + calls + " calls: " + bytes);
-        }
-    }
-
-    /** Counts JavaCPP pointers with a deallocator made on this thread while open (takes no ownership). */
-    private static final class Counter extends PointerScope {
-        long allocations;
-
-        @Override
-        public PointerScope attach(Pointer p) {
-            allocations++;
-            return this;
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.aiaas.core.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aiaas.core.AllocationCounter;
 import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.loss.Loss;
 import dev.aiaas.core.loss.Losses;
@@ -11,8 +12,6 @@ import dev.aiaas.core.nn.Layers;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.optim.Optimizer;
 import dev.aiaas.core.optim.Optimizers;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -127,20 +126,6 @@ class SteadyStateMemoryTest {
         }
     }
 
-    /**
-     * Counts the native allocations JavaCPP makes on this thread while it is open: each pointer
-     * with a deallocator registers with the innermost {@link PointerScope}; this one only counts
-     * (it takes no ownership, so nothing ND4J caches is freed early).
-     */
-    private static final class AllocationCounter extends PointerScope {
-        long allocations;
-
-        @Override
-        public PointerScope attach(Pointer p) {
-            allocations++;
-            return this;
-        }
-    }
 
     private static void step(Model m, Optimizer o, Optimizer.State s, Loss loss, INDArray x, INDArray y, INDArray g, long t) {
         INDArray out = m.forward(x, true);
