@@ -202,10 +202,10 @@ public final class Optimizers {
             }
         }
 
-        /** An update rule over one chunk: θ and ∇θ in the lane's scratch, the state at {@code af[k][chunk]}. */
+        /** An update rule over one chunk of a state: θ and ∇θ in the lane's scratch, the state at {@code af[k][chunk]}. */
         @FunctionalInterface
         interface Kernel {
-            void run(int chunk, int len, Lane lane);
+            void run(HeapState s, int chunk, int len, Lane lane);
         }
 
         /** Work on chunk {@code chunk} by the thread of lane {@code lane}. */
@@ -419,22 +419,33 @@ public final class Optimizers {
             if (l.pf != null) {
                 params.read(from, l.pf, len);
                 grads.read(from, l.gf, len);
-                kernel.run(c, len, l);
+                kernel.run(this, c, len, l);
                 params.write(from, l.pf, len);
             } else {
                 params.read(from, l.pd, len);
                 grads.read(from, l.gd, len);
-                kernel.run(c, len, l);
+                kernel.run(this, c, len, l);
                 params.write(from, l.pd, len);
             }
         };
 
+        /** The update rule of the last step, and the optimiser it was made for. */
+        private Kernel rule;
+        private Optimizer ruleOwner;
+
         /**
-         * The optimiser's reusable update rule for this state (made on the first step): a rule
-         * holds the step's scalars (learning rate, bias corrections) in fields, so a step makes no
-         * lambda.
+         * The update rule {@code owner} steps this state with, made by {@code make} on its first step
+         * (and again if another optimiser stepped the state since): a rule holds the step's scalars
+         * (learning rate, bias corrections) in fields, so a step makes no lambda.
          */
-        Object rule;
+        @SuppressWarnings("unchecked")
+        <O extends Optimizer, K extends Kernel> K rule(O owner, java.util.function.Function<O, K> make) {
+            if (rule == null || !owner.equals(ruleOwner)) {
+                rule = make.apply(owner);
+                ruleOwner = owner;
+            }
+            return (K) rule; // made for an equal owner, so by the same make
+        }
 
         /** Forgets θ and ∇θ (the step is over). */
         void unbind() {
@@ -545,8 +556,7 @@ public final class Optimizers {
         @Override
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
             HeapState s = heap(params, grads, state);
-            Rule r = s.rule instanceof Rule old && old.owner.equals(this) ? old : new Rule(this, s);
-            s.rule = r;
+            Rule r = s.rule(this, Rule::new);
             r.lr = lr;
             s.update(t, r);
         }
@@ -554,20 +564,18 @@ public final class Optimizers {
         /** This optimiser's update over one chunk, with the step's learning rate. */
         private static final class Rule implements HeapState.Kernel {
             final Sgd owner;
-            final HeapState s;
             final boolean nesterov;
             final boolean plain;
             double lr;
 
-            Rule(Sgd owner, HeapState s) {
+            Rule(Sgd owner) {
                 this.owner = owner;
-                this.s = s;
                 this.nesterov = owner.name.equals("nesterov");
                 this.plain = owner.name.equals("sgd");
             }
 
             @Override
-            public void run(int chunk, int len, HeapState.Lane lane) {
+            public void run(HeapState s, int chunk, int len, HeapState.Lane lane) {
                 owner.range(s, chunk, len, lane, lr, nesterov, plain);
             }
         }
@@ -669,8 +677,7 @@ public final class Optimizers {
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
             HeapState s = heap(params, grads, state);
             double alpha = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-            Rule r = s.rule instanceof Rule old && old.owner.equals(this) ? old : new Rule(this, s);
-            s.rule = r;
+            Rule r = s.rule(this, Rule::new);
             r.alpha = alpha;
             r.decay = 1 - lr * weightDecay;
             s.update(t, r);
@@ -679,17 +686,15 @@ public final class Optimizers {
         /** This optimiser's update over one chunk, with the step's scalars. */
         private static final class Rule implements HeapState.Kernel {
             final Adam owner;
-            final HeapState s;
             double alpha;
             double decay;
 
-            Rule(Adam owner, HeapState s) {
+            Rule(Adam owner) {
                 this.owner = owner;
-                this.s = s;
             }
 
             @Override
-            public void run(int chunk, int len, HeapState.Lane lane) {
+            public void run(HeapState s, int chunk, int len, HeapState.Lane lane) {
                 owner.range(s, chunk, len, lane, alpha, decay);
             }
         }
@@ -779,8 +784,7 @@ public final class Optimizers {
         @Override
         public void step(INDArray params, INDArray grads, Optimizer.State state, double lr, long t) {
             HeapState s = heap(params, grads, state);
-            Rule r = s.rule instanceof Rule old && old.owner.equals(this) ? old : new Rule(this, s);
-            s.rule = r;
+            Rule r = s.rule(this, Rule::new);
             r.lr = lr;
             s.update(t, r);
         }
@@ -788,18 +792,16 @@ public final class Optimizers {
         /** This optimiser's update over one chunk, with the step's learning rate. */
         private static final class Rule implements HeapState.Kernel {
             final Scaled owner;
-            final HeapState s;
             final boolean rms;
             double lr;
 
-            Rule(Scaled owner, HeapState s) {
+            Rule(Scaled owner) {
                 this.owner = owner;
-                this.s = s;
                 this.rms = owner.name.equals("rmsprop");
             }
 
             @Override
-            public void run(int chunk, int len, HeapState.Lane lane) {
+            public void run(HeapState s, int chunk, int len, HeapState.Lane lane) {
                 owner.range(s, chunk, len, lane, lr, rms);
             }
         }
