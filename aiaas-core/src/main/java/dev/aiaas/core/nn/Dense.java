@@ -159,8 +159,9 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
         /**
          * z[r, c] += b[c], then z = max(z, 0) when {@code relu}, for an 'f'-order [rows, units] z:
          * whole columns at a time are copied into a heap chunk of about {@link #CHUNK} values,
-         * where the JIT vectorises both loops, and copied back (no native call, no allocation;
-         * ND4J's BiasAdd and ReLU ops cost 7 to 9 us each at 128x256 and leave heap garbage).
+         * where the JIT vectorises both loops, and copied back: as fast as ND4J's BiasAdd and ReLU
+         * ops (the forward phase of the MLP 784-256-10 step at batch 128 stayed at 0.25 ms minimum
+         * in {@code StepPhases}), with no native call and none of their per-call heap garbage.
          * NaN stays NaN under ReLU, as in PyTorch.
          */
         private void biasAndRelu(Buf zb, Buf bb, int rows, boolean relu) {
@@ -219,8 +220,9 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
          * δ = ∂L/∂y where y > 0 and 0 where y = 0 (y = max(z, 0) is positive exactly where z is),
          * over n values in heap chunks: δ = ∂L/∂y · min(y·M·M, 1) with M the largest finite
          * value, a mask of exactly 1 for every positive y (the smallest subnormal included) and 0
-         * for y = 0, which the JIT vectorises where a conditional would not (ND4J's relu_bp op:
-         * 74 us at 128x256, this about 15). Where ∂L/∂y is infinite or NaN at y = 0 the result
+         * for y = 0, which the JIT vectorises where a conditional would not (replacing ND4J's
+         * relu_bp op took the backward phase of the MLP 784-256-10 step at batch 128 from
+         * 0.34-0.36 to 0.28-0.29 ms minimum in {@code StepPhases}). Where ∂L/∂y is infinite or NaN at y = 0 the result
          * is NaN rather than 0: a diverged step, which terminate-on-NaN reports.
          */
         private void reluBackward(Buf yb, Buf dyb, Buf db, int n) {

@@ -102,8 +102,10 @@ public final class Optimizers {
      * over 203,530 floats with caches cold as in a training step: 0.37 ms with bulk copies in and
      * out, against 0.9-1.0 ms over direct buffers); and it vectorises only loops that index every
      * array alike, which chunked state and chunk-sized scratch allow without full-size copies of
-     * θ and ∇θ (measured, one thread: 0.25-0.27 ms with full-size heap copies of θ and ∇θ, 0.19-0.20
-     * ms chunked: the scratch stays in the L1 cache).
+     * θ and ∇θ (measured with the {@code StepPhases} harness and
+     * {@code -Daiaas.optimizer.singleThread=true}, Adam's phase of the MLP 784-256-10 step: 0.26-0.27
+     * ms minimum with full-size heap copies of θ and ∇θ, 0.21 ms chunked: the scratch stays in the
+     * L1 cache).
      */
     static final class HeapState implements Optimizer.State {
         /** The state is flushed of subnormals in this many rotating parts, one per step. */
@@ -222,9 +224,9 @@ public final class Optimizers {
          * (a loaded machine), the caller simply takes more chunks; it waits at most for the chunk
          * the worker is in.
          *
-         * <p>Measured (Adam over the 203,530 floats of the MLP 784-256-10, means of 300 steps on
-         * the 2-core machine): 0.21-0.25 ms on one thread, 0.17 ms shared. The worker is one daemon thread for the
-         * process that parks between steps. When it is busy with another model's step, the caller
+         * <p>Measured ({@code StepPhases}, Adam's phase of the MLP 784-256-10 step, 203,530 floats,
+         * minimum of 1,000 on the 2-core machine): 0.21 ms on one thread, 0.13-0.14 ms shared. The
+         * worker is one daemon thread for the process that parks between steps. When it is busy with another model's step, the caller
          * does the whole update itself. It runs on one thread when the engine is set to one compute
          * thread, or with {@code -Daiaas.optimizer.singleThread=true}.
          */
