@@ -5,6 +5,7 @@ import dev.aiaas.core.loss.Losses;
 import dev.aiaas.core.nn.Activation;
 import dev.aiaas.core.nn.Layers;
 import dev.aiaas.core.nn.Model;
+import dev.aiaas.core.nn.Predictor;
 import dev.aiaas.core.optim.Optimizer;
 import dev.aiaas.core.optim.Optimizers;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,13 +14,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * aiaas: {@link Model} with dense(relu) hidden layers and a dense logits layer; a training step is
  * {@code forward(x, true)}, {@code Losses.sparseSoftmaxCrossEntropy().compute}, {@code backward},
- * {@code Optimizers.adam(1e-3).step} (what {@code Trainer} does per batch); inference is
- * {@code predict(x)}, which returns a new array the caller owns (closed here). x is given in
- * 'f' order, the layout {@code Model} computes in.
+ * {@code Optimizers.adam(1e-3).step} (what {@code Trainer} does per batch), with x in 'f'
+ * order, the layout {@code Model} computes in. Inference goes through the model's serving form,
+ * {@link Predictor} ({@code model.predictor()}, made in setup as an ONNX Runtime session is):
+ * {@code predict(x)}, which returns a new array the caller owns (closed here), or
+ * {@code predict(x, out)} into one buffer; x in 'c' order, a batch of examples row after row as
+ * a request brings them (and as the peers take them). The predictor is packed for the Vector API
+ * when the JVM runs with {@code --add-modules jdk.incubator.vector}, else a copy of the model on
+ * BLAS; {@code bench} prints which ("predictors:" in its header).
  */
 public final class AiaasMlp extends MlpWorkload {
 
     private Model model;
+    private Predictor predictor;
     private INDArray x;
     private INDArray y;
     private INDArray grad;
@@ -47,7 +54,10 @@ public final class AiaasMlp extends MlpWorkload {
             b.add(Layers.dense(s.widths().get(l), Activation.RELU));
         }
         model = b.add(Layers.dense(s.classes())).seed(Inputs.SEED).build();
-        x = Inputs.features(task.batch(), s.inputs(), 'f');
+        x = Inputs.features(task.batch(), s.inputs(), task.train() ? 'f' : 'c');
+        if (!task.train()) {
+            predictor = model.predictor();
+        }
         if (task.train()) {
             y = Inputs.sparse(Inputs.labels(task.batch(), s.classes()));
             grad = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, new long[] {task.batch(), s.classes()}, 'f');
@@ -68,15 +78,19 @@ public final class AiaasMlp extends MlpWorkload {
             model.backward(grad);
             optimizer.step(model.parameters(), model.gradients(), state, MlpTask.LEARNING_RATE, ++t);
         } else if (out != null) {
-            model.predict(x, out);
+            predictor.predict(x, out);
         } else {
-            model.predict(x).close();
+            predictor.predict(x).close();
         }
     }
 
     @Override
     public void close() {
         Closer.closeAll(state, x, y, grad, out);
+        if (predictor != null) {
+            predictor.close();
+        }
+        predictor = null;
         if (model != null) {
             model.close();
         }

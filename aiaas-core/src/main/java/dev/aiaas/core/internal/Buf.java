@@ -56,6 +56,11 @@ public final class Buf {
 
     private static Buf make(INDArray a) {
         int n = (int) a.length();
+        if (n == 0 && (a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE)) {
+            // an empty array (a batch of 0) has no native buffer to view
+            boolean f = a.dataType() == DataType.FLOAT;
+            return new Buf(f ? FloatBuffer.allocate(0) : null, f ? null : DoubleBuffer.allocate(0), 0);
+        }
         if (a.dataType() == DataType.FLOAT) {
             return new Buf(a.data().asNioFloat().slice(), null, n); // a view's buffer is positioned at its offset
         }
@@ -220,6 +225,11 @@ public final class Buf {
     /** Sets elements [to, to + len) from {@code src[0, len)} (the array is FLOAT). */
     public void write(int to, float[] src, int len) {
         f.put(to, src, 0, len);
+    }
+
+    /** Sets elements [to, to + len) from {@code src[at, at + len)} (the array is FLOAT). */
+    public void write(int to, float[] src, int at, int len) {
+        f.put(to, src, at, len);
     }
 
     /** Sets elements [to, to + len) from {@code src[0, len)} (the array is DOUBLE). */

@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.internal.DenseKernels;
 
 /**
  * A network y = f(x; θ): layers in sequence over one flat parameter vector θ, created ready to use.
@@ -232,14 +233,32 @@ public final class Model implements AutoCloseable {
      */
     public INDArray predict(INDArray x, INDArray out) {
         checkOpen();
-        long[] shape = chain.outputShape();
-        boolean fits = out.rank() == shape.length + 1 && out.size(0) == x.size(0);
+        checkOutput(x.size(0), chain.outputShape(), dataType, out);
+        INDArray y = forward(x, false);
+        boolean vector = y.rank() == 1 || (y.rank() == 2 && (y.rows() == 1 || y.columns() == 1));
+        if (y.ordering() == out.ordering() || vector) { // the same memory order
+            copy(Buf.of(y), Buf.of(out), (int) y.length());
+        } else if (y.rank() == 2 && y.ordering() == 'f') {
+            copyTransposed(Buf.of(y), Buf.of(out), (int) y.rows(), (int) y.columns());
+        } else {
+            out.assign(y);
+        }
+        return out;
+    }
+
+    /**
+     * Checks a caller's output buffer for a batch of {@code batch} examples of {@code shape}.
+     *
+     * @throws IllegalArgumentException naming the expected shape, type or layout and how to make it
+     */
+    static void checkOutput(long batch, long[] shape, DataType dataType, INDArray out) {
+        boolean fits = out.rank() == shape.length + 1 && out.size(0) == batch;
         for (int i = 0; fits && i < shape.length; i++) {
             fits = out.size(i + 1) == shape[i];
         }
         if (!fits) {
             long[] want = new long[shape.length + 1];
-            want[0] = x.size(0);
+            want[0] = batch;
             System.arraycopy(shape, 0, want, 1, shape.length);
             throw new IllegalArgumentException("out must have shape " + Arrays.toString(want) + " for this batch; got "
                     + Arrays.toString(out.shape()) + ". Make it with Nd4j.create(DataType." + dataType + ", new long[] "
@@ -253,16 +272,15 @@ public final class Model implements AutoCloseable {
             throw new IllegalArgumentException("out must be a contiguous array, not a strided view; got strides "
                     + Arrays.toString(out.stride()) + ". Pass a new array");
         }
-        INDArray y = forward(x, false);
-        boolean vector = y.rank() == 1 || (y.rank() == 2 && (y.rows() == 1 || y.columns() == 1));
-        if (y.ordering() == out.ordering() || vector) { // the same memory order
-            copy(Buf.of(y), Buf.of(out), (int) y.length());
-        } else if (y.rank() == 2 && y.ordering() == 'f') {
-            copyTransposed(Buf.of(y), Buf.of(out), (int) y.rows(), (int) y.columns());
-        } else {
-            out.assign(y);
-        }
-        return out;
+    }
+
+    /**
+     * A frozen copy of this model for serving, packed for the CPU's vector units where it can be
+     * ({@link Predictor}): later training does not reach it.
+     */
+    public Predictor predictor() {
+        checkOpen();
+        return Predictor.of(this, DenseKernels.VECTOR.orElse(null));
     }
 
     /** Heap copies for {@link #predict(INDArray, INDArray)}, made on first use and grown to the largest batch. */

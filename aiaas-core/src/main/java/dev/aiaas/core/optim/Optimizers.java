@@ -1,13 +1,10 @@
 package dev.aiaas.core.optim;
 
 import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.internal.Parallel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -140,7 +137,7 @@ public final class Optimizers {
         HeapState(int n, int size, boolean f32) {
             this.size = size;
             this.chunks = (size + CHUNK - 1) / CHUNK;
-            this.shared = Split.worthIt(size);
+            this.shared = shareable(size);
             af = f32 ? new float[n][chunks][] : null;
             ad = f32 ? null : new double[n][chunks][];
             for (int k = 0; k < n; k++) {
@@ -210,172 +207,24 @@ public final class Optimizers {
             void run(HeapState s, int chunk, int len, Lane lane);
         }
 
-        /** Work on chunk {@code chunk} by the thread of lane {@code lane}. */
-        @FunctionalInterface
-        interface ChunkTask {
-            void run(int chunk, int lane);
-        }
-
         /**
-         * Runs a task over every chunk of θ on the calling thread and, when θ is large enough and
-         * the machine has a second core, on one worker thread too: both take chunks from a shared
-         * counter until none is left. Each element's update is independent of the others, so the
-         * result is the same bit for bit however the chunks fall. If the worker is slow to wake
-         * (a loaded machine), the caller simply takes more chunks; it waits at most for the chunk
-         * the worker is in.
+         * Whether a state of {@code size} elements shares its steps with the worker thread
+         * ({@link Parallel}): a second core, the engine set to 2+ compute threads (Backends'
+         * setting, read once per optimiser state rather than by a native call per step), at least
+         * {@link #MIN_SPLIT} elements, and not {@code -Daiaas.optimizer.singleThread=true}. Each
+         * element's update is independent of the others, so the result is the same bit for bit
+         * however the chunks fall between the threads.
          *
          * <p>Measured ({@code StepPhases}, Adam's phase of the MLP 784-256-10 step, 203,530 floats,
-         * minimum of 1,000 on the 2-core machine): 0.21 ms on one thread, 0.13-0.14 ms shared. The
-         * worker is one daemon thread for the process that parks between steps. When it is busy with another model's step, the caller
-         * does the whole update itself. It runs on one thread when the engine is set to one compute
-         * thread, or with {@code -Daiaas.optimizer.singleThread=true}.
+         * minimum of 1,000 on the 2-core machine): 0.21 ms on one thread, 0.13-0.14 ms shared.
          */
-        static final class Split {
-            /** Below this many elements one thread does it all (the handoff costs a few microseconds). */
-            static final int MIN_SPLIT = 32 * CHUNK;
-            private static final boolean ENABLED = Runtime.getRuntime().availableProcessors() > 1
-                    && !Boolean.getBoolean("aiaas.optimizer.singleThread");
-            private static final ReentrantLock BUSY = new ReentrantLock();
-            private static Worker worker;
-
-            private Split() {
-            }
-
-            /**
-             * Whether an update over {@code size} elements is worth sharing: a second core, the engine
-             * set to 2+ compute threads (Backends' setting, read here once per optimiser state rather
-             * than by a native call per step), and at least {@link #MIN_SPLIT} elements.
-             */
-            static boolean worthIt(int size) {
-                return ENABLED && size >= MIN_SPLIT && Nd4j.getEnvironment().maxThreads() >= 2;
-            }
-
-            static void run(boolean shared, int chunks, ChunkTask task) {
-                if (!shared || !BUSY.tryLock()) {
-                    for (int c = 0; c < chunks; c++) {
-                        task.run(c, 0);
-                    }
-                    return;
-                }
-                try {
-                    if (worker == null) {
-                        worker = new Worker();
-                    }
-                    worker.run(JOB.reset(task, chunks));
-                } finally {
-                    BUSY.unlock();
-                }
-            }
-
-            /** The one job, reused by every update (they run one at a time, under {@link #BUSY}). */
-            private static final Job JOB = new Job();
-
-            /**
-             * One update: chunks handed out by a counter, and how many are finished. Reused: its
-             * fields are written before it is handed to the worker (a volatile write), and it is
-             * not reset before the worker has let go of it ({@link Worker#run(Job)}).
-             */
-            private static final class Job {
-                ChunkTask task;
-                int chunks;
-                final AtomicInteger next = new AtomicInteger();
-                final AtomicInteger done = new AtomicInteger();
-                volatile Throwable failure;
-                /** Which update this is; the worker reports it back when it leaves {@link #work}. */
-                long serial;
-
-                Job reset(ChunkTask task, int chunks) {
-                    this.task = task;
-                    this.chunks = chunks;
-                    this.failure = null;
-                    this.serial++;
-                    next.set(0);
-                    done.set(0);
-                    return this;
-                }
-
-                /** Takes chunks until none is left, working in the given lane. */
-                void work(int lane) {
-                    for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-                        try {
-                            task.run(c, lane);
-                        } catch (Throwable t) {
-                            failure = t;
-                        }
-                        done.incrementAndGet();
-                    }
-                }
-
-                void await() {
-                    while (done.get() < chunks) {
-                        Thread.onSpinWait();
-                    }
-                }
-
-                /** Throws what a chunk threw, if anything, and lets go of the task. */
-                void finish() {
-                    task = null;
-                    Throwable t = failure;
-                    failure = null;
-                    if (t instanceof RuntimeException e) {
-                        throw e;
-                    }
-                    if (t instanceof Error e) {
-                        throw e;
-                    }
-                    if (t != null) {
-                        throw new IllegalStateException(t);
-                    }
-                }
-            }
-
-            /** The second thread: parked until a job is submitted, then takes its chunks. */
-            private static final class Worker implements Runnable {
-                private final Thread thread;
-                private final AtomicReference<Job> job = new AtomicReference<>();
-                /** The serial of the last job this thread took and left. */
-                private volatile long left;
-
-                Worker() {
-                    thread = new Thread(this, "aiaas-optimizer");
-                    thread.setDaemon(true);
-                    thread.start();
-                }
-
-                /**
-                 * Shares {@code j} with this thread, takes chunks on the calling one until none is
-                 * left and all are done; then withdraws the job if this thread never took it, or
-                 * else waits until it has left {@link Job#work} (it finds no chunk and returns), so
-                 * that the job can be reset for the next update.
-                 */
-                void run(Job j) {
-                    job.set(j);
-                    LockSupport.unpark(thread);
-                    j.work(0);
-                    j.await();
-                    if (!job.compareAndSet(j, null)) { // taken: wait for this thread to let go of it
-                        while (left != j.serial) {
-                            Thread.onSpinWait();
-                        }
-                    }
-                    j.finish();
-                }
-
-                @Override
-                public void run() {
-                    while (true) {
-                        Job j = job.getAndSet(null);
-                        if (j == null) {
-                            LockSupport.park(this);
-                        } else {
-                            long serial = j.serial;
-                            j.work(1);
-                            left = serial;
-                        }
-                    }
-                }
-            }
+        static boolean shareable(int size) {
+            return SHARE && size >= MIN_SPLIT && Nd4j.getEnvironment().maxThreads() >= 2;
         }
+
+        /** Below this many elements one thread does it all (the handoff costs a few microseconds). */
+        static final int MIN_SPLIT = 32 * CHUNK;
+        private static final boolean SHARE = Parallel.SECOND_CORE && !Boolean.getBoolean("aiaas.optimizer.singleThread");
 
         private Buf params;
         private Buf grads;
@@ -397,13 +246,13 @@ public final class Optimizers {
         /**
          * One step of an element-wise update rule: a chunk at a time, θ and ∇θ are copied into the
          * lane's scratch, {@code kernel} runs over it and the chunk's state, and θ is copied back,
-         * on one or two threads ({@link Split}); then a sixteenth of the state is flushed of
+         * on one or two threads ({@link Parallel}); then a sixteenth of the state is flushed of
          * subnormals.
          */
         void update(long t, Kernel kernel) {
             this.kernel = kernel;
             try {
-                Split.run(shared, chunks, chunked);
+                Parallel.run(shared, chunks, chunked);
             } finally {
                 this.kernel = null;
             }
@@ -414,7 +263,7 @@ public final class Optimizers {
         /** The update rule of the step in progress. */
         private Kernel kernel;
         /** Loads, updates and stores one chunk of θ (made once: a step allocates nothing). */
-        private final ChunkTask chunked = (c, lane) -> {
+        private final Parallel.Task chunked = (c, lane) -> {
             Lane l = lanes[lane];
             int from = c * CHUNK;
             int len = chunkLength(c);

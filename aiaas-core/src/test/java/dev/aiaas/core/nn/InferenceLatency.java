@@ -9,11 +9,14 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Not a test: a harness that times {@link Model#predict(INDArray)} (a new array per call, closed)
- * against {@link Model#predict(INDArray, INDArray)} (into one buffer) for the MLP 784-256-10 at
- * batch B (default 1), float32, after an 8 s warm-up of each; five rounds of 5,000 calls of each,
- * interleaved, printing minimum and median in microseconds. Run after
- * {@code mvn -B package -DskipTests}:
- * {@code java -cp aiaas-cli/target/aiaas.jar:aiaas-core/target/test-classes dev.aiaas.core.nn.InferenceLatency [B]}.
+ * and {@link Model#predict(INDArray, INDArray)} (into one buffer) against the same two calls and
+ * {@link Predictor#predict(float[], float[])} of the model's {@link Predictor}, for the MLP
+ * 784-256-10 at batch B (default 1), float32, after an 8 s warm-up of each. Five rounds; in each,
+ * every call runs 2,000 times in a row (the first 200 not counted: BLAS's threads and the
+ * predictor's worker spin for a while after a call, and a call right after another kind meets
+ * them), printing minimum and median in microseconds. Run after
+ * {@code mvn -B package -DskipTests}, with the Vector API for the packed predictor:
+ * {@code java --add-modules jdk.incubator.vector -cp aiaas-cli/target/aiaas.jar:aiaas-core/target/test-classes dev.aiaas.core.nn.InferenceLatency [B]}.
  */
 public final class InferenceLatency {
     private InferenceLatency() {
@@ -24,29 +27,40 @@ public final class InferenceLatency {
         int batch = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         try (Model m = Model.builder(784).add(Layers.dense(256, Activation.RELU)).add(Layers.dense(10)).seed(1).build();
              INDArray x = Nd4j.rand(DataType.FLOAT, batch, 784);
-             INDArray out = Nd4j.create(DataType.FLOAT, batch, 10)) {
-            long end = System.nanoTime() + 8_000_000_000L;
-            while (System.nanoTime() < end) {
-                m.predict(x).close();
-                m.predict(x, out);
-            }
-            for (int round = 0; round < 5; round++) {
-                int n = 5000;
-                double[] fresh = new double[n];
-                double[] into = new double[n];
-                for (int i = 0; i < n; i++) {
-                    long t0 = System.nanoTime();
-                    m.predict(x).close();
-                    long t1 = System.nanoTime();
-                    m.predict(x, out);
-                    long t2 = System.nanoTime();
-                    fresh[i] = (t1 - t0) / 1e3;
-                    into[i] = (t2 - t1) / 1e3;
+             INDArray out = Nd4j.create(DataType.FLOAT, batch, 10);
+             Predictor p = m.predictor()) {
+            System.out.println("predictor: " + p.kernel());
+            float[] xh = x.data().asFloat();
+            float[] yh = new float[batch * 10];
+            String[] names = {"model predict(x)", "model predict(x, out)", "predictor predict(x)", "predictor predict(x, out)",
+                "predictor predict(float[], float[])"};
+            Runnable[] calls = {() -> m.predict(x).close(), () -> m.predict(x, out), () -> p.predict(x).close(),
+                () -> p.predict(x, out), () -> p.predict(xh, yh)};
+            for (Runnable call : calls) {
+                long end = System.nanoTime() + 8_000_000_000L;
+                while (System.nanoTime() < end) {
+                    call.run();
                 }
-                Arrays.sort(fresh);
-                Arrays.sort(into);
-                System.out.println(String.format(Locale.ROOT, "batch %d: predict(x) %.1f/%.1f us, predict(x, out) %.1f/%.1f us (min/median)",
-                        batch, fresh[0], fresh[n / 2], into[0], into[n / 2]));
+            }
+            int skip = 200;
+            int n = 2000;
+            for (int round = 0; round < 5; round++) {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "batch %d (min/median us):", batch));
+                for (int c = 0; c < calls.length; c++) {
+                    double[] t = new double[n - skip];
+                    for (int i = 0; i < n; i++) {
+                        long t0 = System.nanoTime();
+                        calls[c].run();
+                        long t1 = System.nanoTime();
+                        if (i >= skip) {
+                            t[i - skip] = (t1 - t0) / 1e3;
+                        }
+                    }
+                    Arrays.sort(t);
+                    line.append(String.format(Locale.ROOT, " %s %.1f/%.1f%s", names[c], t[0], t[t.length / 2],
+                            c + 1 < calls.length ? ";" : ""));
+                }
+                System.out.println(line);
             }
         }
     }

@@ -172,7 +172,7 @@ class OptimizersTest {
      */
     @Test
     void largeFloatUpdateEqualsTheFormulaBitForBit() {
-        int n = 4 * Optimizers.HeapState.Split.MIN_SPLIT + 12_345;
+        int n = 4 * Optimizers.HeapState.MIN_SPLIT + 12_345;
         java.util.SplittableRandom r = new java.util.SplittableRandom(5);
         float[] p0 = new float[n];
         float[] g = new float[n];

@@ -1,0 +1,186 @@
+package dev.aiaas.core.internal;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Internal, not API. Runs a task over numbered chunks on the calling thread and, when asked, on
+ * one worker thread too: both take chunks from a shared counter until none is left. If the
+ * worker is slow to wake (a loaded machine), the caller simply takes more chunks; it waits at
+ * most for the chunk the worker is in. The worker is one daemon thread for the process
+ * ({@code aiaas-worker}) that parks between jobs; when it is busy with another job (another
+ * model's step on another thread), the caller does the whole job itself. Nothing is allocated
+ * per job.
+ *
+ * <p>Used by the optimisers' element-wise updates and by the packed inference kernels: a job of
+ * a few hundred microseconds splits over the two cores of the reference machine with a handoff
+ * of a few microseconds, where ND4J's OpenMP ops collapsed under load.
+ */
+public final class Parallel {
+    /** Whether the machine has a second core to share work with. */
+    public static final boolean SECOND_CORE = Runtime.getRuntime().availableProcessors() > 1;
+
+    /** Work on chunk {@code chunk} by the thread of lane {@code lane} (0: the caller, 1: the worker). */
+    @FunctionalInterface
+    public interface Task {
+        void run(int chunk, int lane);
+    }
+
+    private static final ReentrantLock BUSY = new ReentrantLock();
+    private static Worker worker;
+    /** The one job, reused by every run (they run one at a time, under {@link #BUSY}). */
+    private static final Job JOB = new Job();
+
+    private Parallel() {
+    }
+
+    /**
+     * Runs {@code task} over chunks {@code 0..chunks-1}: on this thread alone unless
+     * {@code shared}, else on this thread and the worker. Rethrows what a chunk threw (after
+     * every chunk has finished).
+     */
+    public static void run(boolean shared, int chunks, Task task) {
+        run(shared, chunks, task, 0);
+    }
+
+    /**
+     * As {@link #run(boolean, int, Task)}; then the worker waits {@code spinNanos} for the next
+     * job, spinning, before it parks. For work that comes back to back (serving a stream of
+     * requests): waking a parked thread takes tens of microseconds on a busy machine, and the
+     * caller meanwhile does the chunks alone. It costs the second core that long after each job,
+     * as OpenMP's default wait policy does; the optimisers pass 0, since BLAS's threads run next.
+     */
+    public static void run(boolean shared, int chunks, Task task, long spinNanos) {
+        if (!shared || chunks < 2 || !BUSY.tryLock()) {
+            for (int c = 0; c < chunks; c++) {
+                task.run(c, 0);
+            }
+            return;
+        }
+        try {
+            if (worker == null) {
+                worker = new Worker();
+            }
+            worker.run(JOB.reset(task, chunks, spinNanos));
+        } finally {
+            BUSY.unlock();
+        }
+    }
+
+    /**
+     * One run: chunks handed out by a counter, and how many are finished. Reused: its fields are
+     * written before it is handed to the worker (a volatile write), and it is not reset before
+     * the worker has let go of it ({@link Worker#run(Job)}).
+     */
+    private static final class Job {
+        Task task;
+        int chunks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        volatile Throwable failure;
+        /** Which run this is; the worker reports it back when it leaves {@link #work}. */
+        long serial;
+        /** How long the worker waits, spinning, for the next job after this one. */
+        long spinNanos;
+
+        Job reset(Task task, int chunks, long spinNanos) {
+            this.task = task;
+            this.chunks = chunks;
+            this.spinNanos = spinNanos;
+            this.failure = null;
+            this.serial++;
+            next.set(0);
+            done.set(0);
+            return this;
+        }
+
+        /** Takes chunks until none is left, working in the given lane. */
+        void work(int lane) {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                try {
+                    task.run(c, lane);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                done.incrementAndGet();
+            }
+        }
+
+        void await() {
+            while (done.get() < chunks) {
+                Thread.onSpinWait();
+            }
+        }
+
+        /** Throws what a chunk threw, if anything, and lets go of the task. */
+        void finish() {
+            task = null;
+            Throwable t = failure;
+            failure = null;
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+    }
+
+    /** The second thread: parked until a job is submitted, then takes its chunks. */
+    private static final class Worker implements Runnable {
+        private final Thread thread;
+        private final AtomicReference<Job> job = new AtomicReference<>();
+        /** The serial of the last job this thread took and left. */
+        private volatile long left;
+
+        Worker() {
+            thread = new Thread(this, "aiaas-worker");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /**
+         * Shares {@code j} with this thread, takes chunks on the calling one until none is left
+         * and all are done; then withdraws the job if this thread never took it, or else waits
+         * until it has left {@link Job#work} (it finds no chunk and returns), so that the job can
+         * be reset for the next run.
+         */
+        void run(Job j) {
+            job.set(j);
+            LockSupport.unpark(thread);
+            j.work(0);
+            j.await();
+            if (!job.compareAndSet(j, null)) { // taken: wait for this thread to let go of it
+                while (left != j.serial) {
+                    Thread.onSpinWait();
+                }
+            }
+            j.finish();
+        }
+
+        @Override
+        public void run() {
+            long spinUntil = 0;
+            while (true) {
+                Job j = job.getAndSet(null);
+                if (j != null) {
+                    long serial = j.serial;
+                    long spin = j.spinNanos; // read before letting go: the job may be reset at once
+                    j.work(1);
+                    left = serial;
+                    spinUntil = spin > 0 ? System.nanoTime() + spin : 0;
+                } else if (spinUntil != 0 && System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                } else {
+                    spinUntil = 0;
+                    LockSupport.park(this);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package dev.aiaas.core.nn;
+
+import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.internal.DenseKernel;
+import dev.aiaas.core.internal.DenseKernels;
+import dev.aiaas.core.internal.Parallel;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A frozen copy of a model for serving: y = f(x; θ) with θ as it was when the predictor was made
+ * ({@link Model#predictor()}), training behaviour off. Later changes to the model (more
+ * training, writes through {@link Model#parameters()}) do not reach it: make a new predictor
+ * after them. The model may be closed while its predictors live on.
+ *
+ * <pre>{@code
+ * try (Predictor p = model.predictor()) {
+ *     float[] logits = p.predict(pixels);            // [B·784] row after row -> [B·10]
+ *     INDArray y = p.predict(x);                      // [B, 784] -> [B, 10]
+ * }
+ * }</pre>
+ *
+ * <p>It computes one of two ways; {@link #kernel()} says which:
+ * <ul>
+ *   <li><b>packed</b>: when every layer is {@link Dense} with ReLU or no activation, the model is
+ *       float32 and the JVM runs with {@code --add-modules jdk.incubator.vector} on a CPU with
+ *       512-bit vectors (AVX-512). Each W is packed once into column panels on the heap; a batch
+ *       is cut into chunks of {@value #CHUNK} rows, each taken through every layer by a Vector
+ *       API kernel with the bias and ReLU fused into it, the chunks shared between the calling
+ *       thread and one worker. No native call but the copy of x in and y out, and nothing
+ *       allocated per call by {@link #predict(INDArray, INDArray)} or
+ *       {@link #predict(float[], float[])}. Sums run in another order than BLAS's, so results
+ *       differ from {@link Model#predict(INDArray)} by float32 rounding (about 1e-6 relative).
+ *   <li><b>copy</b>: otherwise, a copy of the model (its own native θ) running its forward pass
+ *       on ND4J and BLAS, exactly as {@link Model#predict(INDArray)} does.
+ * </ul>
+ *
+ * <p>Not thread-safe: one predictor serves one thread at a time (make one per serving thread;
+ * they share the packed weights' cost only if made from one another's model, so each holds
+ * its own). {@link #close()} frees the copy's native memory; the packed form holds none.
+ */
+public final class Predictor implements AutoCloseable {
+    /** Rows per chunk of a batch in the packed path: the unit of work the two threads share. */
+    static final int CHUNK = 16;
+    /** How long the worker stays awake after a prediction for the next one (see {@link Parallel#run(boolean, int, Parallel.Task, long)}). */
+    private static final long SPIN_NANOS = 200_000;
+
+    private final long[] inputShape;
+    private final long[] outputShape;
+    private final int inSize;
+    private final int outSize;
+    private final DataType dataType;
+    private final String kernelName;
+    private boolean closed;
+
+    /** The copy path: a model of its own, or null when packed. */
+    private final Model copy;
+
+    /** The packed path: null when copying. */
+    private final DenseKernel kernel;
+    private final Stage[] stages;
+    private final boolean share;
+    /** Per lane (0: the caller, 1: the worker): x rows, two activation buffers, the output staging. */
+    private final float[][] xs;
+    private final float[][] ping;
+    private final float[][] pong;
+    private final float[][] staged;
+    private final Parallel.Task chunkTask = this::chunk;
+
+    /** The call in progress, read by both lanes (written before the job is handed over). */
+    private int rows;
+    private Buf xIn;
+    private float[] xHeap;
+    private Buf yOut;
+    private boolean outRowMajor;
+    private float[] yHeap;
+
+    /** One dense layer, packed. */
+    private record Stage(int in, int units, int ld, float[] w, float[] bias, boolean relu) {
+    }
+
+    private Predictor(Model model, DenseKernel kernel) {
+        this.inputShape = model.inputShape();
+        this.outputShape = model.outputShape();
+        this.inSize = Math.toIntExact(product(inputShape));
+        this.outSize = Math.toIntExact(product(outputShape));
+        this.dataType = model.dataType();
+        if (kernel != null && packable(model)) {
+            this.kernel = kernel;
+            this.copy = null;
+            this.stages = pack(model, kernel);
+            int maxLd = Arrays.stream(stages).mapToInt(Stage::ld).max().orElse(1);
+            this.share = Parallel.SECOND_CORE && Nd4j.getEnvironment().maxThreads() >= 2;
+            int lanes = share ? 2 : 1;
+            xs = new float[lanes][CHUNK * inSize];
+            ping = new float[lanes][CHUNK * maxLd];
+            pong = new float[lanes][CHUNK * maxLd];
+            staged = new float[lanes][CHUNK * outSize];
+            this.kernelName = "packed, " + kernel.describe() + ", " + (share ? "2 threads" : "1 thread");
+        } else {
+            this.kernel = null;
+            this.stages = null;
+            this.share = false;
+            this.xs = this.ping = this.pong = this.staged = null;
+            this.copy = copyOf(model);
+            this.kernelName = "copy of the model (ND4J/BLAS)" + (kernel == null ? ": " + DenseKernels.UNAVAILABLE
+                    : ": the packed kernel takes float32 dense layers with ReLU or no activation");
+        }
+    }
+
+    /** A predictor of {@code model} computing with {@code kernel}, or with a copy of the model when it is null. */
+    static Predictor of(Model model, DenseKernel kernel) {
+        return new Predictor(model, kernel);
+    }
+
+    private static boolean packable(Model model) {
+        if (model.dataType() != DataType.FLOAT || model.inputShape().length != 1) {
+            return false;
+        }
+        for (Layer l : model.layers()) {
+            if (!(l instanceof Dense d) || !(d.activation().equals(Activation.RELU) || d.activation().equals(Activation.IDENTITY))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Stage[] pack(Model model, DenseKernel kernel) {
+        INDArray theta = model.parameters();
+        float[] all = new float[Math.toIntExact(theta.length())];
+        Buf.of(theta).read(0, all, all.length);
+        List<Layer> layers = model.layers();
+        Stage[] out = new Stage[layers.size()];
+        int in = Math.toIntExact(model.inputShape()[0]);
+        int offset = 0;
+        for (int i = 0; i < out.length; i++) {
+            Dense d = (Dense) layers.get(i);
+            int units = d.units();
+            int ld = DenseKernels.padded(units, kernel.lanes());
+            float[] w = DenseKernels.pack(Arrays.copyOfRange(all, offset, offset + in * units), in, units, kernel.panel(), kernel.lanes());
+            float[] bias = Arrays.copyOf(Arrays.copyOfRange(all, offset + in * units, offset + in * units + units), ld);
+            out[i] = new Stage(in, units, ld, w, bias, d.activation().equals(Activation.RELU));
+            offset += in * units + units;
+            in = units;
+        }
+        return out;
+    }
+
+    private static Model copyOf(Model model) {
+        Model.Builder b = Model.builder(model.inputShape()).dataType(model.dataType()).seed(model.seed());
+        model.layers().forEach(b::add);
+        Model m = b.build();
+        m.parameters().assign(model.parameters());
+        return m;
+    }
+
+    private static long product(long[] shape) {
+        long p = 1;
+        for (long s : shape) {
+            p *= s;
+        }
+        return p;
+    }
+
+    /** How this predictor computes: "packed, AVX-512 ..." or "copy of the model ...: why not packed". */
+    public String kernel() {
+        return kernelName;
+    }
+
+    /** The shape of one input example. */
+    public long[] inputShape() {
+        return inputShape.clone();
+    }
+
+    /** The shape of one output example. */
+    public long[] outputShape() {
+        return outputShape.clone();
+    }
+
+    /**
+     * Predicts a batch.
+     *
+     * @param x {@code [B, inputShape...]}, any order and floating type (the packed path reads
+     *          float32 'c'-order x in place and copies any other once)
+     * @return {@code [B, outputShape...]}, 'c' order, a new array the caller owns
+     */
+    public INDArray predict(INDArray x) {
+        checkOpen();
+        if (copy != null) {
+            return copy.predict(x);
+        }
+        checkInput(x);
+        INDArray out = Nd4j.create(dataType, new long[] {x.size(0), outSize}, 'c');
+        return predict(x, out);
+    }
+
+    /**
+     * Predicts a batch into a buffer the caller owns; nothing is allocated in the packed path
+     * when x is float32 in 'c' order.
+     *
+     * @param x   {@code [B, inputShape...]}, any order and floating type
+     * @param out {@code [B, outputShape...]}, float32 (the model's type), contiguous, 'c' or 'f' order
+     * @return {@code out}
+     * @throws IllegalArgumentException when x or out does not fit (out is then left unchanged)
+     */
+    public INDArray predict(INDArray x, INDArray out) {
+        checkOpen();
+        if (copy != null) {
+            return copy.predict(x, out);
+        }
+        checkInput(x);
+        Model.checkOutput(x.size(0), outputShape, dataType, out);
+        boolean rowMajor = x.dataType() == DataType.FLOAT && Buf.contiguous(x) && (x.ordering() == 'c' || x.rows() == 1);
+        INDArray src = rowMajor ? x : x.castTo(DataType.FLOAT).dup('c');
+        try {
+            boolean outRows = out.ordering() == 'c' || out.rows() == 1 || out.columns() == 1;
+            run(Math.toIntExact(x.size(0)), Buf.of(src), null, Buf.of(out), outRows, null);
+        } finally {
+            if (src != x) {
+                src.close();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Predicts a batch held in a Java array, with no ND4J array on the way in the packed path.
+     *
+     * @param x B examples of {@code inputShape} values each, row after row ({@code [B, in]} in 'c' order)
+     * @return B outputs, row after row, a new array
+     * @throws IllegalArgumentException when x's length is not a whole number of examples
+     */
+    public float[] predict(float[] x) {
+        checkOpen();
+        int batch = batchOf(x);
+        return predict(x, new float[Math.multiplyExact(batch, outSize)]);
+    }
+
+    /**
+     * As {@link #predict(float[])}, into {@code out}: nothing is allocated in the packed path.
+     *
+     * @param out B outputs' room, {@code B · outputShape} values
+     * @return {@code out}
+     * @throws IllegalArgumentException when x is not a whole number of examples or out's length
+     *                                  does not match (out is then left unchanged)
+     */
+    public float[] predict(float[] x, float[] out) {
+        checkOpen();
+        int batch = batchOf(x);
+        if (out == null || out.length != (long) batch * outSize) {
+            throw new IllegalArgumentException("out must hold " + ((long) batch * outSize) + " values (" + batch + " examples of "
+                    + outSize + ") for this x; got " + (out == null ? "null" : out.length + " values") + ". Pass new float["
+                    + ((long) batch * outSize) + "] or call predict(x)");
+        }
+        if (copy != null) {
+            long[] xs = new long[inputShape.length + 1];
+            xs[0] = batch;
+            System.arraycopy(inputShape, 0, xs, 1, inputShape.length);
+            try (INDArray xa = Nd4j.createFromArray(x).reshape('c', xs);
+                 INDArray y = copy.predict(xa)) {
+                Buf.of(y).read(0, out, out.length);
+            }
+            return out;
+        }
+        run(batch, null, x, null, true, out);
+        return out;
+    }
+
+    private int batchOf(float[] x) {
+        if (x == null) {
+            throw new NullPointerException("x must not be null");
+        }
+        if (x.length % inSize != 0) {
+            throw new IllegalArgumentException("x holds " + x.length + " values, not a whole number of examples of " + inSize
+                    + " values (shape " + Arrays.toString(inputShape) + "); pass B·" + inSize + " values, one example after another");
+        }
+        return x.length / inSize;
+    }
+
+    private void checkInput(INDArray x) {
+        if (x.rank() != 2 || x.size(1) != inSize) {
+            throw new IllegalArgumentException("expected input of shape [batch, " + inSize + "], got " + Arrays.toString(x.shape()));
+        }
+        if (!x.dataType().isFPType()) {
+            throw new IllegalArgumentException("expected floating-point input, got " + x.dataType() + "; cast it with x.castTo(DataType.FLOAT)");
+        }
+    }
+
+    /** Runs the packed layers over {@code batch} rows, from xIn or xHeap into yOut or yHeap. */
+    private void run(int batch, Buf xIn, float[] xHeap, Buf yOut, boolean outRowMajor, float[] yHeap) {
+        this.rows = batch;
+        this.xIn = xIn;
+        this.xHeap = xHeap;
+        this.yOut = yOut;
+        this.outRowMajor = outRowMajor;
+        this.yHeap = yHeap;
+        try {
+            int chunks = (batch + CHUNK - 1) / CHUNK;
+            Parallel.run(share, chunks, chunkTask, SPIN_NANOS);
+        } finally {
+            this.xIn = null;
+            this.xHeap = null;
+            this.yOut = null;
+            this.yHeap = null;
+        }
+    }
+
+    /** Rows [c·CHUNK, c·CHUNK + n) through every layer, on lane {@code lane}'s buffers. */
+    private void chunk(int c, int lane) {
+        int r0 = c * CHUNK;
+        int n = Math.min(CHUNK, rows - r0);
+        float[] cur;
+        int curOff;
+        if (xHeap != null) {
+            cur = xHeap;
+            curOff = r0 * inSize;
+        } else {
+            cur = xs[lane];
+            curOff = 0;
+            xIn.read(r0 * inSize, cur, n * inSize);
+        }
+        int ld = inSize;
+        for (int i = 0; i < stages.length; i++) {
+            Stage s = stages[i];
+            float[] dst = (i & 1) == 0 ? ping[lane] : pong[lane];
+            kernel.forward(cur, curOff, ld, n, s.in, s.w, s.bias, s.units, s.relu, dst, 0, s.ld);
+            cur = dst;
+            curOff = 0;
+            ld = s.ld;
+        }
+        if (yHeap != null) {
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(cur, r * ld, yHeap, (r0 + r) * outSize, outSize);
+            }
+        } else if (outRowMajor) {
+            float[] st = staged[lane];
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(cur, r * ld, st, r * outSize, outSize);
+            }
+            yOut.write(r0 * outSize, st, n * outSize);
+        } else { // 'f' order [B, out]: column j's rows are contiguous
+            float[] st = staged[lane];
+            for (int j = 0; j < outSize; j++) {
+                for (int r = 0; r < n; r++) {
+                    st[j * n + r] = cur[r * ld + j];
+                }
+                yOut.write(j * rows + r0, st, j * n, n);
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this predictor is closed; make a new one with model.predictor()");
+        }
+    }
+
+    /** Frees the copy's native memory (the packed form holds none); predicting afterwards throws. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (copy != null) {
+            copy.close();
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.aiaas.core.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.aiaas.core.AllocationCounter;
+import dev.aiaas.core.backend.Backends;
+import dev.aiaas.core.internal.DenseKernel;
+import dev.aiaas.core.internal.DenseKernels;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * {@link Predictor}: the packed Vector API path against {@link Model#predict(INDArray)} (BLAS) over
+ * shapes that exercise every block (8, 4 and single rows; full 48-column panels and 16- and
+ * 32-column last ones; one and two threads' chunks), the copy path, the snapshot, and the errors.
+ * The packed tests run where the JVM has the Vector API and AVX-512 (the build passes
+ * {@code --add-modules jdk.incubator.vector} to the tests) and are skipped elsewhere.
+ */
+class PredictorTest {
+
+    @BeforeAll
+    static void backend() {
+        Backends.current();
+    }
+
+    private static DenseKernel vector() {
+        assumeTrue(DenseKernels.VECTOR.isPresent(), "the Vector API kernel: " + DenseKernels.UNAVAILABLE);
+        return DenseKernels.VECTOR.get();
+    }
+
+    private static float[] uniform(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    /** |a - b| ≤ 1e-5 · (1 + max |b|) everywhere (float32 sums of up to 784 terms, in another order). */
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        double scale = 1;
+        for (float e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(Math.abs(expected[i] - actual[i]) <= 1e-5 * scale,
+                    what + ": element " + i + " is " + actual[i] + ", BLAS gives " + expected[i]);
+        }
+    }
+
+    @ParameterizedTest(name = "in {0}, hidden {1}, out {2}, batch {3}")
+    @CsvSource({"784, 256, 10, 128", "784, 256, 10, 1", "784, 256, 10, 37", "7, 48, 16, 13", "1, 1, 1, 5",
+        "50, 96, 32, 16", "33, 100, 17, 17", "20, 49, 50, 12", "300, 64, 3, 4", "5, 3, 2, 0"})
+    void packedMatchesTheModel(int in, int hidden, int out, int batch) {
+        DenseKernel kernel = vector();
+        try (Model m = Model.builder(in).add(Layers.dense(hidden, Activation.RELU)).add(Layers.dense(out)).seed(in + hidden).build();
+             Predictor p = Predictor.of(m, kernel)) {
+            assertTrue(p.kernel().startsWith("packed"), p.kernel());
+            // biases away from 0, so that a dropped bias or a wrong ReLU shows
+            m.parameters().addi(Nd4j.createFromArray(uniform((int) m.parameterCount(), 9)).muli(0.1));
+            try (Predictor fresh = Predictor.of(m, kernel)) {
+                float[] x = uniform(batch * in, batch);
+                INDArray xa = Nd4j.createFromArray(x).reshape('c', batch, in);
+                float[] expected = m.predict(xa).data().asFloat();
+                assertClose(expected, fresh.predict(x), "predict(float[])");
+                assertClose(expected, fresh.predict(xa).data().asFloat(), "predict(INDArray)");
+                INDArray intoF = Nd4j.create(DataType.FLOAT, new long[] {batch, out}, 'f');
+                assertSame(intoF, fresh.predict(xa.dup('f'), intoF));
+                assertClose(expected, intoF.dup('c').data().asFloat(), "'f' x into 'f' out");
+            }
+        }
+    }
+
+    @Test
+    void aDeepIdentityStackAndNaNPassThrough() {
+        DenseKernel kernel = vector();
+        try (Model m = Model.builder(40).add(Layers.dense(70)).add(Layers.dense(65, Activation.RELU)).add(Layers.dense(20, Activation.RELU))
+                .add(Layers.dense(9)).seed(4).build();
+             Predictor p = Predictor.of(m, kernel)) {
+            float[] x = uniform(21 * 40, 5);
+            float[] expected = m.predict(Nd4j.createFromArray(x).reshape('c', 21, 40)).data().asFloat();
+            assertClose(expected, p.predict(x), "four layers");
+            x[3 * 40 + 7] = Float.NaN; // row 3 only
+            float[] y = p.predict(x);
+            for (int r = 0; r < 21; r++) {
+                for (int j = 0; j < 9; j++) {
+                    assertEquals(r == 3, Float.isNaN(y[r * 9 + j]), "row " + r + " column " + j);
+                }
+            }
+        }
+    }
+
+    @Test
+    void otherModelsAreCopiedAndGiveExactlyWhatTheModelGives() {
+        try (Model gelu = Model.builder(6).add(Layers.dense(5, Activation.GELU)).add(Layers.dense(3)).seed(1).build();
+             Model f64 = Model.builder(6).add(Layers.dense(5, Activation.RELU)).add(Layers.dense(3)).dataType(DataType.DOUBLE).seed(1).build();
+             Model plain = Model.builder(6).add(Layers.dense(5, Activation.RELU)).add(Layers.dense(3)).seed(1).build();
+             Predictor p1 = gelu.predictor();
+             Predictor p2 = f64.predictor();
+             Predictor p3 = Predictor.of(plain, null)) {
+            assertTrue(p1.kernel().startsWith("copy") && p1.kernel().contains("ReLU"), p1.kernel());
+            assertTrue(p2.kernel().startsWith("copy"), p2.kernel());
+            assertTrue(p3.kernel().startsWith("copy") && p3.kernel().contains(String.valueOf(DenseKernels.UNAVAILABLE)), p3.kernel());
+            INDArray x = Nd4j.rand(DataType.FLOAT, 4, 6);
+            assertEquals(gelu.predict(x), p1.predict(x));
+            assertEquals(f64.predict(x), p2.predict(x));
+            assertEquals(plain.predict(x), p3.predict(x));
+            float[] xs = x.data().asFloat();
+            assertArrayEquals(plain.predict(x).data().asFloat(), p3.predict(xs));
+            INDArray out = Nd4j.create(DataType.FLOAT, 4, 3);
+            assertEquals(plain.predict(x), p3.predict(x, out));
+        }
+    }
+
+    @Test
+    void aPredictorIsASnapshot() {
+        for (boolean packed : new boolean[] {true, false}) {
+            DenseKernel kernel = packed ? DenseKernels.VECTOR.orElse(null) : null;
+            Model m = Model.builder(8).add(Layers.dense(20, Activation.RELU)).add(Layers.dense(2)).seed(7).build();
+            float[] x = uniform(3 * 8, 1);
+            float[] before = m.predict(Nd4j.createFromArray(x).reshape('c', 3, 8)).data().asFloat();
+            try (Predictor p = Predictor.of(m, kernel)) {
+                m.parameters().addi(1.0);
+                m.close();
+                assertClose(before, p.predict(x), p.kernel());
+            }
+        }
+    }
+
+    @Test
+    void badInputsAndBuffersAreRejectedByNameAndLeaveOutUnchanged() {
+        for (DenseKernel kernel : Arrays.asList(DenseKernels.VECTOR.orElse(null), null)) {
+            try (Model m = Model.builder(6).add(Layers.dense(5, Activation.RELU)).add(Layers.dense(4)).seed(3).build();
+                 Predictor p = Predictor.of(m, kernel)) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.predict(new float[13]));
+                assertTrue(e.getMessage().contains("13 values") && e.getMessage().contains("6"), e.getMessage());
+                float[] out = new float[7];
+                Arrays.fill(out, 5f);
+                e = assertThrows(IllegalArgumentException.class, () -> p.predict(new float[12], out));
+                assertTrue(e.getMessage().contains("out must hold 8 values") && e.getMessage().contains("got 7"), e.getMessage());
+                assertTrue(Arrays.equals(out, new float[] {5, 5, 5, 5, 5, 5, 5}));
+                e = assertThrows(IllegalArgumentException.class, () -> p.predict(Nd4j.rand(DataType.FLOAT, 3, 7)));
+                assertTrue(e.getMessage().contains("[3, 7]"), e.getMessage());
+                INDArray wrong = Nd4j.valueArrayOf(new long[] {3, 5}, 7f, DataType.FLOAT);
+                e = assertThrows(IllegalArgumentException.class, () -> p.predict(Nd4j.rand(DataType.FLOAT, 3, 6), wrong));
+                assertTrue(e.getMessage().contains("out must have shape [3, 4]"), e.getMessage());
+                assertEquals(7.0, wrong.minNumber().doubleValue());
+                INDArray wide = Nd4j.zeros(DataType.FLOAT, 3, 8);
+                INDArray view = wide.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 4));
+                e = assertThrows(IllegalArgumentException.class, () -> p.predict(Nd4j.rand(DataType.FLOAT, 3, 6), view));
+                assertTrue(e.getMessage().contains("contiguous"), e.getMessage());
+                assertThrows(NullPointerException.class, () -> p.predict((float[]) null));
+                p.close();
+                IllegalStateException closed = assertThrows(IllegalStateException.class, () -> p.predict(new float[6]));
+                assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+            }
+        }
+        try (Model m = Model.builder(6).add(Layers.dense(4)).build();
+             Predictor p = m.predictor()) {
+            m.close();
+            assertThrows(IllegalStateException.class, m::predictor);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> p.predict(Nd4j.createFromArray(new int[][] {{1, 2, 3, 4, 5, 6}})));
+            assertTrue(e.getMessage().contains("INT"), e.getMessage());
+        }
+    }
+
+    /** The packed path at batch 128 (both threads) and 1: no native memory and (almost) no heap per call. */
+    @Test
+    void allocatesNothingPerCall() {
+        DenseKernel kernel = vector();
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean tb
+                && tb.isThreadAllocatedMemorySupported() && tb.isThreadAllocatedMemoryEnabled(), "per-thread allocation accounting");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        try (Model m = Model.builder(784).add(Layers.dense(256, Activation.RELU)).add(Layers.dense(10)).seed(1).build();
+             Predictor p = Predictor.of(m, kernel)) {
+            for (int batch : new int[] {128, 1}) {
+                INDArray x = Nd4j.rand(DataType.FLOAT, batch, 784);
+                INDArray out = Nd4j.create(DataType.FLOAT, batch, 10);
+                float[] xs = x.data().asFloat();
+                float[] ys = new float[batch * 10];
+                for (int i = 0; i < 300; i++) {
+                    p.predict(x, out);
+                    p.predict(xs, ys);
+                }
+                // the JIT compiles the kernels' callers late, and the Vector API boxes vectors in
+                // code it has not compiled yet: the least over a few windows is the steady state
+                long id = Thread.currentThread().getId();
+                int calls = 250;
+                long least = Long.MAX_VALUE;
+                for (int window = 0; window < 8 && least >= 16L * calls; window++) {
+                    long before = tb.getThreadAllocatedBytes(id);
+                    try (AllocationCounter counter = new AllocationCounter()) {
+                        for (int i = 0; i < calls; i++) {
+                            p.predict(x, out);
+                            p.predict(xs, ys);
+                        }
+                        assertEquals(0, counter.allocations, "native allocations in " + calls + " calls at batch " + batch);
+                    }
+                    least = Math.min(least, tb.getThreadAllocatedBytes(id) - before);
+                }
+                assertTrue(least < 16L * calls, "heap bytes allocated in " + calls + " calls at batch " + batch + ": " + least);
+                assertClose(out.data().asFloat(), ys, "the two calls agree");
+            }
+        }
+    }
+
+    @Test
+    void packingLaysPanelsOutColumnByColumn() {
+        int in = 3;
+        int units = 50; // one 48-column panel, then a 16-column one holding columns 48 and 49
+        float[] w = new float[in * units];
+        for (int j = 0; j < units; j++) {
+            for (int k = 0; k < in; k++) {
+                w[k + j * in] = 1000 * j + k; // column-major, as in θ
+            }
+        }
+        float[] p = DenseKernels.pack(w, in, units, 48, 16);
+        assertEquals(in * 64, p.length);
+        assertEquals(64, DenseKernels.padded(units, 16));
+        assertEquals(2001, p[1 * 48 + 2]); // panel 0, k = 1, column 2
+        assertEquals(49002, p[in * 48 + 2 * 16 + 1]); // panel 1, k = 2, column 49
+        assertEquals(0, p[in * 48 + 2 * 16 + 2]); // padding
+    }
+}
