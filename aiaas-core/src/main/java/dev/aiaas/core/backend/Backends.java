@@ -43,6 +43,9 @@ public final class Backends {
      */
     public static Backend select(BackendOptions options) {
         Backend backend = SELECTOR.select(options);
+        if (options.threads() > 0) {
+            threads = options.threads();
+        }
         LOG.debug("aiaas backend: {} ({})", backend.kind().configName(), backend.note());
         return backend;
     }
@@ -65,6 +68,21 @@ public final class Backends {
     public static Backend current() {
         Backend b = SELECTOR.selected();
         return b != null ? b : select();
+    }
+
+    /** The compute threads last set through {@link #select(BackendOptions)}; 0 for ND4J's default. */
+    private static volatile int threads;
+
+    /**
+     * The compute threads aiaas's own parallel work (the optimisers' update, the predictor's
+     * chunks) may use: the thread setting of the last {@link #select(BackendOptions)}, or the
+     * machine's cores when none was given (ND4J's default). ND4J's
+     * {@code Environment.maxThreads()} does not follow the setting (it stayed 2 after a setting
+     * of 1), so it cannot tell.
+     */
+    public static int computeThreads() {
+        int t = threads;
+        return t > 0 ? t : Runtime.getRuntime().availableProcessors();
     }
 
     /** Whether the CUDA backend could be used here, and if not why (does not initialise ND4J). */

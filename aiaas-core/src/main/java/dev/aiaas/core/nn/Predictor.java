@@ -1,5 +1,6 @@
 package dev.aiaas.core.nn;
 
+import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.internal.DenseKernel;
 import dev.aiaas.core.internal.DenseKernels;
@@ -93,7 +94,7 @@ public final class Predictor implements AutoCloseable {
             this.copy = null;
             this.stages = pack(model, kernel);
             int maxLd = Arrays.stream(stages).mapToInt(Stage::ld).max().orElse(1);
-            this.share = Parallel.SECOND_CORE && Nd4j.getEnvironment().maxThreads() >= 2;
+            this.share = Parallel.SECOND_CORE && Backends.computeThreads() >= 2;
             int lanes = share ? 2 : 1;
             xs = new float[lanes][CHUNK * inSize];
             ping = new float[lanes][CHUNK * maxLd];

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aiaas.core.AllocationCounter;
+import dev.aiaas.core.backend.BackendOptions;
 import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.internal.DenseKernel;
 import dev.aiaas.core.internal.DenseKernels;
@@ -218,6 +219,26 @@ class PredictorTest {
                 assertTrue(least < 16L * calls, "heap bytes allocated in " + calls + " calls at batch " + batch + ": " + least);
                 assertClose(out.data().asFloat(), ys, "the two calls agree");
             }
+        }
+    }
+
+    @Test
+    void sharesItsChunksOnlyWhenTheEngineHasTwoThreads() {
+        DenseKernel kernel = vector();
+        BackendOptions base = BackendOptions.fromEnvironment();
+        int before = Backends.computeThreads();
+        try (Model m = Model.builder(4).add(Layers.dense(3)).build()) {
+            Backends.select(base.withThreads(1, 1));
+            assertEquals(1, Backends.computeThreads());
+            try (Predictor p = Predictor.of(m, kernel)) {
+                assertTrue(p.kernel().endsWith(", 1 thread"), p.kernel());
+            }
+            Backends.select(base.withThreads(2, 2));
+            try (Predictor p = Predictor.of(m, kernel)) {
+                assertTrue(p.kernel().endsWith(Runtime.getRuntime().availableProcessors() > 1 ? ", 2 threads" : ", 1 thread"), p.kernel());
+            }
+        } finally {
+            Backends.select(base.withThreads(before, before));
         }
     }
 
