@@ -32,4 +32,13 @@ public interface DenseKernel {
      */
     void forward(float[] x, int xOff, int ldx, int rows, int in, float[] w, float[] bias, int units, boolean relu,
             float[] y, int yOff, int ldy);
+
+    /**
+     * As {@link #forward(float[], int, int, int, int, float[], float[], int, boolean, float[], int, int)}
+     * for the columns of panels {@code [panelFrom, panelTo)} only (panel p holds columns from
+     * {@code p · panel()}; the last, narrower one is panel {@code units / panel()}): a layer's
+     * panels can be shared between threads.
+     */
+    void forward(float[] x, int xOff, int ldx, int rows, int in, float[] w, float[] bias, int units, boolean relu,
+            float[] y, int yOff, int ldy, int panelFrom, int panelTo);
 }

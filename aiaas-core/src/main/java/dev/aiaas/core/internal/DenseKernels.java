@@ -64,6 +64,11 @@ public final class DenseKernels {
         return p;
     }
 
+    /** The panels of a layer of {@code units} columns: ceil(units / panel). */
+    public static int panels(int units, int panel) {
+        return (units + panel - 1) / panel;
+    }
+
     /** units rounded up to a whole number of vectors of {@code lanes}: the row stride of a layer's output. */
     public static int padded(int units, int lanes) {
         return (units + lanes - 1) / lanes * lanes;

@@ -47,6 +47,12 @@ final class VectorDenseKernel implements DenseKernel {
     @Override
     public void forward(float[] x, int xOff, int ldx, int rows, int in, float[] w, float[] bias, int units, boolean relu,
             float[] y, int yOff, int ldy) {
+        forward(x, xOff, ldx, rows, in, w, bias, units, relu, y, yOff, ldy, 0, DenseKernels.panels(units, PANEL));
+    }
+
+    @Override
+    public void forward(float[] x, int xOff, int ldx, int rows, int in, float[] w, float[] bias, int units, boolean relu,
+            float[] y, int yOff, int ldy, int panelFrom, int panelTo) {
         // max(v, -∞) = v (NaN and -0 included) and max(v, 0) is the ReLU: no branch per store. It
         // is passed as a float: a vector argument to a method that is not inlined is boxed
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
@@ -56,7 +62,7 @@ final class VectorDenseKernel implements DenseKernel {
         int x4 = xOff + eights * 8 * ldx;
         int y4 = yOff + eights * 8 * ldy;
         int full = units / PANEL;
-        for (int p = 0; p < full; p++) {
+        for (int p = panelFrom; p < Math.min(full, panelTo); p++) {
             int wo = p * in * PANEL;
             int col = p * PANEL;
             rows8x3(x, xOff, ldx, in, w, wo, bias, col, floor, y, yOff + col, ldy, eights);
@@ -64,6 +70,9 @@ final class VectorDenseKernel implements DenseKernel {
             for (int r = r1; r < rows; r++) {
                 row1x3(x, xOff + r * ldx, in, w, wo, bias, col, floor, y, yOff + r * ldy + col);
             }
+        }
+        if (panelTo <= full) {
+            return;
         }
         int vectors = (units - full * PANEL + 15) / 16; // the last panel's width in vectors: 0, 1 or 2
         int wo = full * in * PANEL;

@@ -48,6 +48,12 @@ public final class Predictor implements AutoCloseable {
     static final int CHUNK = 16;
     /** How long the worker stays awake after a prediction for the next one (see {@link Parallel#run(boolean, int, Parallel.Task, long)}). */
     private static final long SPIN_NANOS = 200_000;
+    /**
+     * A batch of one chunk shares its first layer's panels between the threads when that layer
+     * has at least this many weights (the handoff costs a microsecond or two; 784x256 takes about
+     * 10 us on one thread).
+     */
+    static final int SPLIT_WEIGHTS = 64 * 1024;
 
     private final long[] inputShape;
     private final long[] outputShape;
@@ -70,6 +76,7 @@ public final class Predictor implements AutoCloseable {
     private final float[][] pong;
     private final float[][] staged;
     private final Parallel.Task chunkTask = this::chunk;
+    private final Parallel.Task panelTask = this::panel;
 
     /** The call in progress, read by both lanes (written before the job is handed over). */
     private int rows;
@@ -78,6 +85,9 @@ public final class Predictor implements AutoCloseable {
     private Buf yOut;
     private boolean outRowMajor;
     private float[] yHeap;
+    /** A one-chunk batch's input, for {@link #panel}. */
+    private float[] smallX;
+    private int smallXOff;
 
     /** One dense layer, packed. */
     private record Stage(int in, int units, int ld, float[] w, float[] bias, boolean relu) {
@@ -300,12 +310,17 @@ public final class Predictor implements AutoCloseable {
         this.yHeap = yHeap;
         try {
             int chunks = (batch + CHUNK - 1) / CHUNK;
-            Parallel.run(share, chunks, chunkTask, SPIN_NANOS);
+            if (chunks == 1 && share && stages[0].w.length >= SPLIT_WEIGHTS) {
+                smallBatch();
+            } else {
+                Parallel.run(share, chunks, chunkTask, SPIN_NANOS);
+            }
         } finally {
             this.xIn = null;
             this.xHeap = null;
             this.yOut = null;
             this.yHeap = null;
+            this.smallX = null;
         }
     }
 
@@ -313,18 +328,47 @@ public final class Predictor implements AutoCloseable {
     private void chunk(int c, int lane) {
         int r0 = c * CHUNK;
         int n = Math.min(CHUNK, rows - r0);
-        float[] cur;
-        int curOff;
         if (xHeap != null) {
-            cur = xHeap;
-            curOff = r0 * inSize;
+            layers(r0, n, lane, xHeap, r0 * inSize, 0);
         } else {
-            cur = xs[lane];
-            curOff = 0;
-            xIn.read(r0 * inSize, cur, n * inSize);
+            xIn.read(r0 * inSize, xs[lane], n * inSize);
+            layers(r0, n, lane, xs[lane], 0, 0);
         }
-        int ld = inSize;
-        for (int i = 0; i < stages.length; i++) {
+    }
+
+    /**
+     * A batch of at most one chunk (serving a request or a few): the first layer's panels are
+     * shared between the threads, into lane 0's buffer; the later layers (small, in a classifier)
+     * run on the calling thread.
+     */
+    private void smallBatch() {
+        if (xHeap != null) {
+            smallX = xHeap;
+            smallXOff = 0;
+        } else {
+            xIn.read(0, xs[0], rows * inSize);
+            smallX = xs[0];
+            smallXOff = 0;
+        }
+        Stage s = stages[0];
+        Parallel.run(true, DenseKernels.panels(s.units, kernel.panel()), panelTask, SPIN_NANOS);
+        layers(0, rows, 0, ping[0], 0, 1);
+    }
+
+    /** Panel p of the first layer for a one-chunk batch, into lane 0's first buffer. */
+    private void panel(int p, int lane) {
+        Stage s = stages[0];
+        kernel.forward(smallX, smallXOff, inSize, rows, s.in, s.w, s.bias, s.units, s.relu, ping[0], 0, s.ld, p, p + 1);
+    }
+
+    /**
+     * Layers {@code first..} for rows [r0, r0 + n) on lane {@code lane}'s buffers, from
+     * {@code cur} (the input, or the output of layer {@code first - 1} in that lane's buffer),
+     * then the last layer's rows into the output.
+     */
+    private void layers(int r0, int n, int lane, float[] cur, int curOff, int first) {
+        int ld = first == 0 ? inSize : stages[first - 1].ld;
+        for (int i = first; i < stages.length; i++) {
             Stage s = stages[i];
             float[] dst = (i & 1) == 0 ? ping[lane] : pong[lane];
             kernel.forward(cur, curOff, ld, n, s.in, s.w, s.bias, s.units, s.relu, dst, 0, s.ld);

@@ -66,7 +66,7 @@ class PredictorTest {
 
     @ParameterizedTest(name = "in {0}, hidden {1}, out {2}, batch {3}")
     @CsvSource({"784, 256, 10, 128", "784, 256, 10, 1", "784, 256, 10, 37", "7, 48, 16, 13", "1, 1, 1, 5",
-        "50, 96, 32, 16", "33, 100, 17, 17", "20, 49, 50, 12", "300, 64, 3, 4", "5, 3, 2, 0"})
+        "50, 96, 32, 16", "33, 100, 17, 17", "300, 256, 17, 9", "300, 250, 3, 16", "20, 49, 50, 12", "300, 64, 3, 4", "5, 3, 2, 0"})
     void packedMatchesTheModel(int in, int hidden, int out, int batch) {
         DenseKernel kernel = vector();
         try (Model m = Model.builder(in).add(Layers.dense(hidden, Activation.RELU)).add(Layers.dense(out)).seed(in + hidden).build();
