@@ -31,7 +31,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       512-bit vectors (AVX-512). Each W is packed once into column panels on the heap; a batch
  *       is cut into chunks of {@value #CHUNK} rows, each taken through every layer by a Vector
  *       API kernel with the bias and ReLU fused into it, the chunks shared between the calling
- *       thread and one worker. No native call but the copy of x in and y out, and nothing
+ *       thread and one worker (a batch of one chunk shares its first layer's column panels
+ *       instead). No native call but the copy of x in and y out, and nothing
  *       allocated per call by {@link #predict(INDArray, INDArray)} or
  *       {@link #predict(float[], float[])}. Sums run in another order than BLAS's, so results
  *       differ from {@link Model#predict(INDArray)} by float32 rounding (about 1e-6 relative).
