@@ -10,7 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each call of a block computes 8 (or 4, or 1) rows of one 48-column panel: 8 x 3 vector
  * accumulators (24 of the 32 registers), for each k three loads of the packed panel and eight
  * broadcasts of x, 24 fused multiply-adds. A last, narrower panel (16 or 32 columns: the 16 of
- * 256 units, the 10 of a classifier's output padded to 16) has blocks of its own width. The panel (in · 48 floats, 150 KB for in = 784)
+ * 256 units, the 10 of a classifier's output padded to 16) has blocks of its own width. The
+ * blocks are written out once per tile shape (8, 4 or 1 rows by 3, 2 or 1 vectors), not
+ * generated from one loop: C2 keeps accumulators in registers only when they are separate
+ * locals. The panel (in · 48 floats, 150 KB for in = 784)
  * streams from the L2 cache and the 8 rows of x (25 KB) stay in L1. The bias and the ReLU are
  * applied before the accumulators are stored, so y is written once. Measured on the reference
  * machine (a throwaway harness over 128x784 by 784x256, one thread): 8x3 blocks 164-171

@@ -225,14 +225,18 @@ public final class Predictor implements AutoCloseable {
         }
         checkInput(x);
         Model.checkOutput(x.size(0), outputShape, dataType, out);
-        boolean rowMajor = x.dataType() == DataType.FLOAT && Buf.contiguous(x) && (x.ordering() == 'c' || x.rows() == 1);
-        INDArray src = rowMajor ? x : x.castTo(DataType.FLOAT).dup('c');
+        INDArray cast = x.dataType() == DataType.FLOAT ? x : x.castTo(DataType.FLOAT);
+        boolean rowMajor = Buf.contiguous(cast) && (cast.ordering() == 'c' || cast.rows() == 1);
+        INDArray src = rowMajor ? cast : cast.dup('c');
         try {
             boolean outRows = out.ordering() == 'c' || out.rows() == 1 || out.columns() == 1;
             run(Math.toIntExact(x.size(0)), Buf.of(src), null, Buf.of(out), outRows, null);
         } finally {
             if (src != x) {
                 src.close();
+            }
+            if (cast != x && cast != src) {
+                cast.close();
             }
         }
         return out;

@@ -83,6 +83,9 @@ class PredictorTest {
                 INDArray intoF = Nd4j.create(DataType.FLOAT, new long[] {batch, out}, 'f');
                 assertSame(intoF, fresh.predict(xa.dup('f'), intoF));
                 assertClose(expected, intoF.dup('c').data().asFloat(), "'f' x into 'f' out");
+                if (batch > 0) {
+                    assertClose(expected, fresh.predict(xa.castTo(DataType.DOUBLE)).data().asFloat(), "float64 x");
+                }
             }
         }
     }
