@@ -118,8 +118,9 @@ public final class Predictor implements AutoCloseable {
             this.share = false;
             this.xs = this.ping = this.pong = this.staged = null;
             this.copy = copyOf(model);
-            this.kernelName = "copy of the model (ND4J/BLAS)" + (kernel == null ? ": " + DenseKernels.UNAVAILABLE
-                    : ": the packed kernel takes float32 dense layers with ReLU or no activation");
+            String why = kernel != null ? "the packed kernel takes float32 dense layers with ReLU or no activation"
+                    : DenseKernels.UNAVAILABLE != null ? DenseKernels.UNAVAILABLE : "no packed kernel was asked for";
+            this.kernelName = "copy of the model (ND4J/BLAS): " + why;
         }
     }
 
