@@ -53,8 +53,8 @@ public final class Predictor implements AutoCloseable {
     private static final long SPIN_NANOS = 200_000;
     /**
      * A batch of one chunk shares its first layer's panels between the threads when that layer
-     * has at least this many weights (the handoff costs a microsecond or two; 784x256 takes about
-     * 10 us on one thread).
+     * has at least this many weights: a batch-1 call of the MLP 784-256-10 took 12.6 to 15.1 us
+     * minimum on one thread and 9.1 to 10.1 shared ({@code InferenceLatency 1}, README).
      */
     static final int SPLIT_WEIGHTS = 64 * 1024;
 
