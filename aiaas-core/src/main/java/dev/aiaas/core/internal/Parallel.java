@@ -167,7 +167,8 @@ public final class Parallel {
         public void run() {
             long spinUntil = 0;
             while (true) {
-                Job j = job.getAndSet(null);
+                // a plain read first: spinning on getAndSet would keep taking the line from the caller
+                Job j = job.get() == null ? null : job.getAndSet(null);
                 if (j != null) {
                     long serial = j.serial;
                     long spin = j.spinNanos; // read before letting go: the job may be reset at once
