@@ -11,6 +11,7 @@ import dev.aiaas.core.data.FashionMnist;
 import dev.aiaas.core.data.TrainTest;
 import dev.aiaas.core.loss.Losses;
 import dev.aiaas.core.nn.Model;
+import dev.aiaas.core.nn.Predictor;
 import dev.aiaas.core.optim.Optimizers;
 import dev.aiaas.core.train.History;
 import dev.aiaas.core.train.Trainer;
@@ -107,7 +108,8 @@ final class QuickstartCommand implements Callable<Integer> {
 
     /**
      * Trains an MLP 784-128-10 (ReLU, softmax cross-entropy, Adam 1e-3, batch 64, 3 epochs) on the
-     * embedded Fashion-MNIST subset and returns its per-epoch results and test accuracy.
+     * embedded Fashion-MNIST subset and returns its per-epoch results and test accuracy, then
+     * classifies the test images through the model's {@link Predictor}.
      */
     static List<String> trainMlp(long seed) throws Exception {
         List<String> lines = new ArrayList<>();
@@ -124,6 +126,23 @@ final class QuickstartCommand implements Callable<Integer> {
                         h.epoch(e).get("loss"), h.epoch(e).get("accuracy"), h.epoch(e).get("val_accuracy")));
             }
             lines.add(String.format(Locale.ROOT, "test accuracy: %.4f", h.last("val_accuracy")));
+            // serving: the frozen, packed form of the model, fed a plain Java array of the test images
+            try (Predictor p = m.predictor(); INDArray rows = data.test().features().dup('c')) {
+                int n = data.test().size();
+                float[] logits = p.predict(rows.data().asFloat());
+                int classes = logits.length / n;
+                int correct = 0;
+                for (int i = 0; i < n; i++) {
+                    int best = 0;
+                    for (int c = 1; c < classes; c++) {
+                        best = logits[i * classes + c] > logits[i * classes + best] ? c : best;
+                    }
+                    correct += best == data.test().label(i) ? 1 : 0;
+                }
+                lines.add(String.format(Locale.ROOT, "serving: model.predictor() classified the %,d test images in one call, accuracy %.4f",
+                        n, correct / (double) n));
+                lines.add("  predictor: " + p.kernel());
+            }
         }
         return lines;
     }

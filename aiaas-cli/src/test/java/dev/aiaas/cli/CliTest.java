@@ -108,6 +108,11 @@ class CliTest {
         // the training step: an MLP on the embedded Fashion-MNIST subset learns well past chance (0.1)
         java.util.regex.Matcher acc = java.util.regex.Pattern.compile("test accuracy: (0\\.\\d{4})\\n").matcher(r.out());
         assertTrue(acc.find() && Double.parseDouble(acc.group(1)) > 0.75, r.out());
+        // serving the trained model: its predictor scores the test images as the trainer did (float32 rounding aside)
+        java.util.regex.Matcher served = java.util.regex.Pattern.compile("classified the 1,000 test images in one call, accuracy (0\\.\\d{4})\\n")
+                .matcher(r.out());
+        assertTrue(served.find() && Math.abs(Double.parseDouble(served.group(1)) - Double.parseDouble(acc.group(1))) <= 0.002, r.out());
+        assertTrue(r.out().contains("  predictor: "), r.out());
         // the language-model step: KenLM's figures on the embedded Moby-Dick corpus
         assertTrue(r.out().contains("Perplexity including OOVs: 243.4205"), r.out());
         assertTrue(r.out().contains("Perplexity excluding OOVs: 199.8942"), r.out());
