@@ -55,9 +55,6 @@ public final class AiaasMlp extends MlpWorkload {
         }
         model = b.add(Layers.dense(s.classes())).seed(Inputs.SEED).build();
         x = Inputs.features(task.batch(), s.inputs(), task.train() ? 'f' : 'c');
-        if (!task.train()) {
-            predictor = model.predictor();
-        }
         if (task.train()) {
             y = Inputs.sparse(Inputs.labels(task.batch(), s.classes()));
             grad = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, new long[] {task.batch(), s.classes()}, 'f');
@@ -65,8 +62,11 @@ public final class AiaasMlp extends MlpWorkload {
             optimizer = Optimizers.adam(MlpTask.LEARNING_RATE);
             state = optimizer.newState(model.parameterCount(), model.dataType());
             t = 0;
-        } else if (task.intoBuffer()) {
-            out = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, new long[] {task.batch(), s.classes()}, 'c');
+        } else {
+            predictor = model.predictor();
+            if (task.intoBuffer()) {
+                out = org.nd4j.linalg.factory.Nd4j.create(DataType.FLOAT, new long[] {task.batch(), s.classes()}, 'c');
+            }
         }
     }
 

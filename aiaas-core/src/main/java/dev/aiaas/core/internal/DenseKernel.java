@@ -30,8 +30,10 @@ public interface DenseKernel {
      * @param bias b zero-padded to {@code padded(units)} values
      * @param relu f = max(·, 0) (NaN stays NaN) when true, else the identity
      */
-    void forward(float[] x, int xOff, int ldx, int rows, int in, float[] w, float[] bias, int units, boolean relu,
-            float[] y, int yOff, int ldy);
+    default void forward(float[] x, int xOff, int ldx, int rows, int in, float[] w, float[] bias, int units, boolean relu,
+            float[] y, int yOff, int ldy) {
+        forward(x, xOff, ldx, rows, in, w, bias, units, relu, y, yOff, ldy, 0, DenseKernels.panels(units, panel()));
+    }
 
     /**
      * As {@link #forward(float[], int, int, int, int, float[], float[], int, boolean, float[], int, int)}

@@ -1,5 +1,6 @@
 package dev.aiaas.core.internal;
 
+import dev.aiaas.core.backend.Backends;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -21,6 +22,15 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Parallel {
     /** Whether the machine has a second core to share work with. */
     public static final boolean SECOND_CORE = Runtime.getRuntime().availableProcessors() > 1;
+
+    /**
+     * Whether work may be shared with the worker now: a second core and the engine set to 2+
+     * compute threads ({@link Backends#computeThreads()}). Callers read it once, when they make
+     * the state that runs the work (an optimiser state, a predictor), not per job.
+     */
+    public static boolean twoThreads() {
+        return SECOND_CORE && Backends.computeThreads() >= 2;
+    }
 
     /** Work on chunk {@code chunk} by the thread of lane {@code lane} (0: the caller, 1: the worker). */
     @FunctionalInterface

@@ -50,12 +50,6 @@ final class VectorDenseKernel implements DenseKernel {
 
     @Override
     public void forward(float[] x, int xOff, int ldx, int rows, int in, float[] w, float[] bias, int units, boolean relu,
-            float[] y, int yOff, int ldy) {
-        forward(x, xOff, ldx, rows, in, w, bias, units, relu, y, yOff, ldy, 0, DenseKernels.panels(units, PANEL));
-    }
-
-    @Override
-    public void forward(float[] x, int xOff, int ldx, int rows, int in, float[] w, float[] bias, int units, boolean relu,
             float[] y, int yOff, int ldy, int panelFrom, int panelTo) {
         // max(v, -∞) = v (NaN and -0 included) and max(v, 0) is the ReLU: no branch per store. It
         // is passed as a float: a vector argument to a method that is not inlined is boxed

@@ -1,6 +1,5 @@
 package dev.aiaas.core.nn;
 
-import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.internal.DenseKernel;
 import dev.aiaas.core.internal.DenseKernels;
@@ -107,7 +106,7 @@ public final class Predictor implements AutoCloseable {
             this.copy = null;
             this.stages = pack(model, kernel);
             int maxLd = Arrays.stream(stages).mapToInt(Stage::ld).max().orElse(1);
-            this.share = Parallel.SECOND_CORE && Backends.computeThreads() >= 2;
+            this.share = Parallel.twoThreads();
             int lanes = share ? 2 : 1;
             xs = new float[lanes][CHUNK * inSize];
             ping = new float[lanes][CHUNK * maxLd];
@@ -278,7 +277,7 @@ public final class Predictor implements AutoCloseable {
             long[] xs = new long[inputShape.length + 1];
             xs[0] = batch;
             System.arraycopy(inputShape, 0, xs, 1, inputShape.length);
-            try (INDArray xa = Nd4j.createFromArray(x).reshape('c', xs);
+            try (INDArray xa = Nd4j.create(x, xs, 'c');
                  INDArray y = copy.predict(xa)) {
                 Buf.of(y).read(0, out, out.length);
             }

@@ -1,6 +1,5 @@
 package dev.aiaas.core.optim;
 
-import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.internal.Parallel;
 import java.util.LinkedHashMap;
@@ -210,8 +209,7 @@ public final class Optimizers {
 
         /**
          * Whether a state of {@code size} elements shares its steps with the worker thread
-         * ({@link Parallel}): a second core, the engine set to 2+ compute threads
-         * ({@link Backends#computeThreads()}, read once per optimiser state), at least
+         * ({@link Parallel}): {@link Parallel#twoThreads()} (read once per optimiser state), at least
          * {@link #MIN_SPLIT} elements, and not {@code -Daiaas.optimizer.singleThread=true}. Each
          * element's update is independent of the others, so the result is the same bit for bit
          * however the chunks fall between the threads.
@@ -220,12 +218,12 @@ public final class Optimizers {
          * minimum of 1,000 on the 2-core machine): 0.21 ms on one thread, 0.13-0.14 ms shared.
          */
         static boolean shareable(int size) {
-            return SHARE && size >= MIN_SPLIT && Backends.computeThreads() >= 2;
+            return SHARE && size >= MIN_SPLIT && Parallel.twoThreads();
         }
 
         /** Below this many elements one thread does it all (the handoff costs a few microseconds). */
         static final int MIN_SPLIT = 32 * CHUNK;
-        private static final boolean SHARE = Parallel.SECOND_CORE && !Boolean.getBoolean("aiaas.optimizer.singleThread");
+        private static final boolean SHARE = !Boolean.getBoolean("aiaas.optimizer.singleThread");
 
         private Buf params;
         private Buf grads;
