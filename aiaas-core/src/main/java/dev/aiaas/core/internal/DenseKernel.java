@@ -10,8 +10,27 @@ package dev.aiaas.core.internal;
  * values W[k, c .. c + v) of its first column c. The kernel writes the padded columns too (0
  * there, or f(0) = 0 for both activations), so y's row stride must be at least
  * {@code units} {@link DenseKernels#padded padded} to whole vectors.
+ *
+ * <p>The other layers of a network run in place on the same row-major blocks, over the first
+ * {@code cols} values of each row: {@link #activate}, {@link #softmax}, {@link #layerNorm} and
+ * {@link #scaleShift}. They compute in float32 (the activations through the Vector API's
+ * transcendental functions, within an ulp or two of {@link Math}'s).
  */
 public interface DenseKernel {
+    /** An activation applied element by element by {@link #activate}. */
+    enum Fn {
+        /** max(0, z), NaN staying NaN. */
+        RELU,
+        /** z if z ≥ 0 else αz. */
+        LEAKY_RELU,
+        /** z/2 · (1 + tanh(√(2/π)(z + 0.044715 z³))), the tanh form. */
+        GELU,
+        /** tanh z. */
+        TANH,
+        /** 1 / (1 + e^−z). */
+        SIGMOID
+    }
+
     /** The columns of one packed panel. */
     int panel();
 
@@ -43,4 +62,23 @@ public interface DenseKernel {
      */
     void forward(float[] x, int xOff, int ldx, int rows, int in, float[] w, float[] bias, int units, boolean relu,
             float[] y, int yOff, int ldy, int panelFrom, int panelTo);
+
+    /**
+     * {@code y[yOff + r·ldy + j] = f(y[...])} for r in {@code [0, rows)}, j in {@code [0, cols)}.
+     *
+     * @param alpha the negative slope of {@link Fn#LEAKY_RELU}; ignored by the others
+     */
+    void activate(Fn f, float alpha, float[] y, int yOff, int rows, int cols, int ldy);
+
+    /** Each row's first {@code cols} values replaced by their softmax, e^(yⱼ − max y) / Σₖ e^(yₖ − max y). */
+    void softmax(float[] y, int yOff, int rows, int cols, int ldy);
+
+    /**
+     * Layer normalisation of each row's first {@code cols} values, in place:
+     * {@code y_j ← γ_j (y_j − μ) / √(σ² + ε) + β_j}, μ and σ² the row's mean and (biased) variance.
+     */
+    void layerNorm(float[] y, int yOff, int rows, int cols, int ldy, float[] gamma, float[] beta, float epsilon);
+
+    /** {@code y_j ← y_j · scale_j + shift_j} on each row's first {@code cols} values (batch normalisation at inference). */
+    void scaleShift(float[] y, int yOff, int rows, int cols, int ldy, float[] scale, float[] shift);
 }

@@ -59,7 +59,9 @@ final class VectorDenseKernel implements DenseKernel {
         int r1 = eights * 8 + fours * 4;
         int x4 = xOff + eights * 8 * ldx;
         int y4 = yOff + eights * 8 * ldy;
-        int full = units / PANEL;
+        // panels of 3 whole vectors: a last one of 33 to 47 columns is padded to a full 48 (its
+        // padding is zero in W and b), one of 1 to 32 to 1 or 2 vectors
+        int full = DenseKernels.padded(units, 16) / PANEL;
         for (int p = panelFrom; p < Math.min(full, panelTo); p++) {
             int wo = p * in * PANEL;
             int col = p * PANEL;
@@ -88,6 +90,26 @@ final class VectorDenseKernel implements DenseKernel {
                 row1x1(x, xOff + r * ldx, in, w, wo, bias, col, floor, y, yOff + r * ldy + col);
             }
         }
+    }
+
+    @Override
+    public void activate(Fn f, float alpha, float[] y, int yOff, int rows, int cols, int ldy) {
+        VectorRowOps.activate(f, alpha, y, yOff, rows, cols, ldy);
+    }
+
+    @Override
+    public void softmax(float[] y, int yOff, int rows, int cols, int ldy) {
+        VectorRowOps.softmax(y, yOff, rows, cols, ldy);
+    }
+
+    @Override
+    public void layerNorm(float[] y, int yOff, int rows, int cols, int ldy, float[] gamma, float[] beta, float epsilon) {
+        VectorRowOps.layerNorm(y, yOff, rows, cols, ldy, gamma, beta, epsilon);
+    }
+
+    @Override
+    public void scaleShift(float[] y, int yOff, int rows, int cols, int ldy, float[] scale, float[] shift) {
+        VectorRowOps.scaleShift(y, yOff, rows, cols, ldy, scale, shift);
     }
 
     /** {@code blocks} blocks of 8 rows of a 48-column panel: 8 x 3 accumulators of 16 floats over k. */

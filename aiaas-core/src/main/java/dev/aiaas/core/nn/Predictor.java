@@ -25,11 +25,15 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>It computes one of two ways; {@link #kernel()} says which:
  * <ul>
- *   <li><b>packed</b>: when every layer is {@link Dense} with ReLU or no activation, the model is
- *       float32 and the JVM runs with {@code --add-modules jdk.incubator.vector} on a CPU with
- *       512-bit vectors (AVX-512). Each W is packed once into column panels on the heap; a batch
- *       is cut into chunks of {@value #CHUNK} rows, each taken through every layer by a Vector
- *       API kernel with the bias and ReLU fused into it, the chunks shared between the calling
+ *   <li><b>packed</b>: when the model is float32 on flat features and made of {@link Dense},
+ *       {@link ActivationLayer}, {@link Dropout}, {@link BatchNorm} and {@link LayerNorm} layers
+ *       (any activation, softmax included), and the JVM runs with {@code --add-modules
+ *       jdk.incubator.vector} on a CPU with 512-bit vectors (AVX-512). Each W is packed once into
+ *       column panels on the heap, a batch normalisation that follows a dense layer without
+ *       activation folded into its W and b; a batch is cut into chunks of {@value #CHUNK} rows,
+ *       each taken through every layer by Vector API kernels (the bias and ReLU fused into the
+ *       dense kernel's stores, other activations and normalisations in place on the chunk while
+ *       it is in cache), the chunks shared between the calling
  *       thread and one worker (a batch of one chunk shares its first layer's column panels
  *       instead). No native call but the copy of x in and y out, and nothing
  *       allocated per call by {@link #predict(INDArray, INDArray)} or
@@ -70,7 +74,9 @@ public final class Predictor implements AutoCloseable {
 
     /** The packed path: null when copying. */
     private final DenseKernel kernel;
-    private final Stage[] stages;
+    private final Step[] steps;
+    /** Whether the first step works in place, so that a caller's float[] x is copied first. */
+    private final boolean copyInput;
     private final boolean share;
     /** Per lane (0: the caller, 1: the worker): x rows, two activation buffers, the output staging. */
     private final float[][] xs;
@@ -91,8 +97,32 @@ public final class Predictor implements AutoCloseable {
     private float[] smallX;
     private int smallXOff;
 
-    /** One dense layer, packed. */
-    private record Stage(int in, int units, int ld, float[] w, float[] bias, boolean relu) {
+    /** One step of the packed path, on a chunk's row-major block of {@code cols} features per row. */
+    private sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep {
+    }
+
+    /** A dense layer, its W packed, with ReLU or no activation fused: [n, in] (stride ld of the input) -> [n, units] (stride ld). */
+    private record DenseStep(int in, int units, int ld, float[] w, float[] bias, boolean relu) implements Step {
+    }
+
+    /** An activation other than ReLU after a dense layer, or an activation layer, in place. */
+    private record ActStep(DenseKernel.Fn fn, float alpha, int cols) implements Step {
+    }
+
+    /** Softmax over each row, in place. */
+    private record SoftmaxStep(int cols) implements Step {
+    }
+
+    /** Layer normalisation of each row, in place. */
+    private record NormStep(int cols, float[] gamma, float[] beta, float epsilon) implements Step {
+    }
+
+    /** Batch normalisation at inference that follows no dense layer without activation: y ⊙ scale + shift, in place. */
+    private record ScaleStep(int cols, float[] scale, float[] shift) implements Step {
+    }
+
+    /** A dense layer before packing, W column-major [in, units] (θ's layout), so that a batch normalisation can fold into it. */
+    private record RawDense(int in, int units, float[] w, float[] bias, boolean relu) {
     }
 
     private Predictor(Model model, DenseKernel kernel) {
@@ -101,11 +131,19 @@ public final class Predictor implements AutoCloseable {
         this.inSize = Math.toIntExact(product(inputShape));
         this.outSize = Math.toIntExact(product(outputShape));
         this.dataType = model.dataType();
-        if (kernel != null && packable(model)) {
+        String why = kernel == null ? (DenseKernels.UNAVAILABLE != null ? DenseKernels.UNAVAILABLE : "no packed kernel was asked for")
+                : unpackable(model);
+        if (why == null) {
             this.kernel = kernel;
             this.copy = null;
-            this.stages = pack(model, kernel);
-            int maxLd = Arrays.stream(stages).mapToInt(Stage::ld).max().orElse(1);
+            this.steps = plan(model, kernel);
+            this.copyInput = steps.length == 0 || !(steps[0] instanceof DenseStep);
+            int maxLd = inSize;
+            for (Step st : steps) {
+                if (st instanceof DenseStep d) {
+                    maxLd = Math.max(maxLd, d.ld);
+                }
+            }
             this.share = Parallel.twoThreads();
             int lanes = share ? 2 : 1;
             xs = new float[lanes][CHUNK * inSize];
@@ -115,12 +153,11 @@ public final class Predictor implements AutoCloseable {
             this.kernelName = "packed, " + kernel.describe() + ", " + (share ? "2 threads" : "1 thread");
         } else {
             this.kernel = null;
-            this.stages = null;
+            this.steps = null;
+            this.copyInput = false;
             this.share = false;
             this.xs = this.ping = this.pong = this.staged = null;
             this.copy = copyOf(model);
-            String why = kernel != null ? "the packed kernel takes float32 dense layers with ReLU or no activation"
-                    : DenseKernels.UNAVAILABLE != null ? DenseKernels.UNAVAILABLE : "no packed kernel was asked for";
             this.kernelName = "copy of the model (ND4J/BLAS): " + why;
         }
     }
@@ -130,37 +167,118 @@ public final class Predictor implements AutoCloseable {
         return new Predictor(model, kernel);
     }
 
-    private static boolean packable(Model model) {
-        if (model.dataType() != DataType.FLOAT || model.inputShape().length != 1) {
-            return false;
+    /** Why the packed path cannot take {@code model}, or null when it can. */
+    private static String unpackable(Model model) {
+        if (model.dataType() != DataType.FLOAT) {
+            return "the packed kernel computes in float32; this model is " + model.dataType();
         }
-        for (Layer l : model.layers()) {
-            if (!(l instanceof Dense d) || !(d.activation().equals(Activation.RELU) || d.activation().equals(Activation.IDENTITY))) {
-                return false;
+        if (model.inputShape().length != 1) {
+            return "the packed kernel takes examples of one dimension of features; this model's are " + Arrays.toString(model.inputShape());
+        }
+        List<Layer> layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            if (!(l instanceof Dense || l instanceof ActivationLayer || l instanceof Dropout || l instanceof BatchNorm
+                    || l instanceof LayerNorm)) {
+                return "the packed kernel takes dense, activation, dropout, batch_norm and layer_norm layers; layer " + i + " is "
+                        + l.type();
             }
         }
-        return true;
+        return null;
     }
 
-    private static Stage[] pack(Model model, DenseKernel kernel) {
+    /**
+     * The packed steps of a model that {@link #unpackable} accepts, in layer order: a dense layer
+     * with ReLU or no activation is one step, with another activation two (softmax included);
+     * an activation layer ReLU right after a dense layer without one is fused into it; a batch
+     * normalisation right after a dense layer without activation is folded into its W and b
+     * ({@code W'[:, c] = W[:, c]·s_c}, {@code b'_c = b_c·s_c + β_c − mean_c·s_c},
+     * {@code s_c = γ_c / √(var_c + ε)}) and anywhere else is a scale and shift; dropout is the
+     * identity at inference.
+     */
+    private static Step[] plan(Model model, DenseKernel kernel) {
         INDArray theta = model.parameters();
         float[] all = new float[Math.toIntExact(theta.length())];
         Buf.of(theta).read(0, all, all.length);
-        List<Layer> layers = model.layers();
-        Stage[] out = new Stage[layers.size()];
-        int in = Math.toIntExact(model.inputShape()[0]);
+        List<Object> raw = new java.util.ArrayList<>(); // RawDense or Step, in order
+        long[] shape = model.inputShape();
         int offset = 0;
+        for (Layer layer : model.layers()) {
+            int width = Math.toIntExact(shape[0]);
+            int count = Math.toIntExact(layer.parameterCount(shape));
+            Object last = raw.isEmpty() ? null : raw.get(raw.size() - 1);
+            RawDense plain = last instanceof RawDense d && !d.relu ? d : null; // a dense layer without activation just before
+            if (layer instanceof Dense d) {
+                int units = d.units();
+                float[] w = Arrays.copyOfRange(all, offset, offset + width * units);
+                float[] b = Arrays.copyOfRange(all, offset + width * units, offset + width * units + units);
+                Activation f = d.activation();
+                raw.add(new RawDense(width, units, w, b, f.equals(Activation.RELU)));
+                if (!f.equals(Activation.RELU) && !f.equals(Activation.IDENTITY)) {
+                    raw.add(activation(f, units));
+                }
+            } else if (layer instanceof ActivationLayer a) {
+                if (a.activation().equals(Activation.RELU) && plain != null) {
+                    raw.set(raw.size() - 1, new RawDense(plain.in, plain.units, plain.w, plain.bias, true));
+                } else if (!a.activation().equals(Activation.IDENTITY)) {
+                    raw.add(activation(a.activation(), width));
+                }
+            } else if (layer instanceof BatchNorm bn) {
+                double[] scale = new double[width];
+                double[] shift = new double[width];
+                for (int c = 0; c < width; c++) { // θ: γ, β, running mean, running variance
+                    scale[c] = all[offset + c] / Math.sqrt(all[offset + 3 * width + c] + bn.epsilon());
+                    shift[c] = all[offset + width + c] - all[offset + 2 * width + c] * scale[c];
+                }
+                if (plain != null) {
+                    float[] w = plain.w.clone();
+                    float[] b = plain.bias.clone();
+                    for (int c = 0; c < width; c++) {
+                        for (int k = 0; k < plain.in; k++) {
+                            w[c * plain.in + k] = (float) (w[c * plain.in + k] * scale[c]);
+                        }
+                        b[c] = (float) (b[c] * scale[c] + shift[c]);
+                    }
+                    raw.set(raw.size() - 1, new RawDense(plain.in, plain.units, w, b, false));
+                } else {
+                    float[] sc = new float[width];
+                    float[] sh = new float[width];
+                    for (int c = 0; c < width; c++) {
+                        sc[c] = (float) scale[c];
+                        sh[c] = (float) shift[c];
+                    }
+                    raw.add(new ScaleStep(width, sc, sh));
+                }
+            } else if (layer instanceof LayerNorm ln) {
+                raw.add(new NormStep(width, Arrays.copyOfRange(all, offset, offset + width),
+                        Arrays.copyOfRange(all, offset + width, offset + 2 * width), (float) ln.epsilon()));
+            } // Dropout: the identity at inference
+            offset += count;
+            shape = layer.outputShape(shape);
+        }
+        Step[] out = new Step[raw.size()];
         for (int i = 0; i < out.length; i++) {
-            Dense d = (Dense) layers.get(i);
-            int units = d.units();
-            int ld = DenseKernels.padded(units, kernel.lanes());
-            float[] w = DenseKernels.pack(Arrays.copyOfRange(all, offset, offset + in * units), in, units, kernel.panel(), kernel.lanes());
-            float[] bias = Arrays.copyOf(Arrays.copyOfRange(all, offset + in * units, offset + in * units + units), ld);
-            out[i] = new Stage(in, units, ld, w, bias, d.activation().equals(Activation.RELU));
-            offset += in * units + units;
-            in = units;
+            if (raw.get(i) instanceof RawDense d) {
+                int ld = DenseKernels.padded(d.units, kernel.lanes());
+                out[i] = new DenseStep(d.in, d.units, ld, DenseKernels.pack(d.w, d.in, d.units, kernel.panel(), kernel.lanes()),
+                        Arrays.copyOf(d.bias, ld), d.relu);
+            } else {
+                out[i] = (Step) raw.get(i);
+            }
         }
         return out;
+    }
+
+    private static Step activation(Activation f, int cols) {
+        return switch (f.name()) {
+            case "softmax" -> new SoftmaxStep(cols);
+            case "relu" -> new ActStep(DenseKernel.Fn.RELU, 0, cols);
+            case "leaky_relu" -> new ActStep(DenseKernel.Fn.LEAKY_RELU, (float) f.alpha(), cols);
+            case "gelu" -> new ActStep(DenseKernel.Fn.GELU, 0, cols);
+            case "tanh" -> new ActStep(DenseKernel.Fn.TANH, 0, cols);
+            case "sigmoid" -> new ActStep(DenseKernel.Fn.SIGMOID, 0, cols);
+            default -> throw new IllegalStateException("no packed step for " + f);
+        };
     }
 
     private static Model copyOf(Model model) {
@@ -317,7 +435,7 @@ public final class Predictor implements AutoCloseable {
         this.yHeap = yHeap;
         try {
             int chunks = (batch + CHUNK - 1) / CHUNK;
-            if (chunks == 1 && share && stages[0].w.length >= SPLIT_WEIGHTS) {
+            if (chunks == 1 && splitsPanels()) {
                 smallBatch();
             } else {
                 Parallel.run(share, chunks, chunkTask, SPIN_NANOS);
@@ -335,12 +453,21 @@ public final class Predictor implements AutoCloseable {
     private void chunk(int c, int lane) {
         int r0 = c * CHUNK;
         int n = Math.min(CHUNK, rows - r0);
-        if (xHeap != null) {
-            layers(r0, n, lane, xHeap, r0 * inSize, 0);
+        if (xHeap != null && !copyInput) {
+            layers(r0, n, lane, xHeap, r0 * inSize, inSize, 0);
         } else {
-            xIn.read(r0 * inSize, xs[lane], n * inSize);
-            layers(r0, n, lane, xs[lane], 0, 0);
+            if (xHeap != null) {
+                System.arraycopy(xHeap, r0 * inSize, xs[lane], 0, n * inSize);
+            } else {
+                xIn.read(r0 * inSize, xs[lane], n * inSize);
+            }
+            layers(r0, n, lane, xs[lane], 0, inSize, 0);
         }
+    }
+
+    /** Whether a batch of one chunk shares its first layer's panels between the threads ({@link #smallBatch}). */
+    private boolean splitsPanels() {
+        return share && steps.length > 0 && steps[0] instanceof DenseStep d && d.w.length >= SPLIT_WEIGHTS;
     }
 
     /**
@@ -357,47 +484,58 @@ public final class Predictor implements AutoCloseable {
             smallX = xs[0];
             smallXOff = 0;
         }
-        Stage s = stages[0];
+        DenseStep s = (DenseStep) steps[0];
         Parallel.run(true, DenseKernels.panels(s.units, kernel.panel()), panelTask, SPIN_NANOS);
-        layers(0, rows, 0, ping[0], 0, 1);
+        layers(0, rows, 0, ping[0], 0, s.ld, 1);
     }
 
     /** Panel p of the first layer for a one-chunk batch, into lane 0's first buffer. */
     private void panel(int p, int lane) {
-        Stage s = stages[0];
+        DenseStep s = (DenseStep) steps[0];
         kernel.forward(smallX, smallXOff, inSize, rows, s.in, s.w, s.bias, s.units, s.relu, ping[0], 0, s.ld, p, p + 1);
     }
 
     /**
-     * Layers {@code first..} for rows [r0, r0 + n) on lane {@code lane}'s buffers, from
-     * {@code cur} (the input, or the output of layer {@code first - 1} in that lane's buffer),
-     * then the last layer's rows into the output.
+     * Steps {@code first..} for rows [r0, r0 + n) on lane {@code lane}'s buffers, from
+     * {@code cur} (rows of stride {@code ld}: the input, or step {@code first - 1}'s output in
+     * that lane's buffer), then the last step's rows into the output. A dense step writes into
+     * the lane's other buffer; the others work in place, on the lane's own copy of the input
+     * when they come first ({@link #copyInput}).
      */
-    private void layers(int r0, int n, int lane, float[] cur, int curOff, int first) {
-        int ld = first == 0 ? inSize : stages[first - 1].ld;
-        for (int i = first; i < stages.length; i++) {
-            Stage s = stages[i];
-            float[] dst = (i & 1) == 0 ? ping[lane] : pong[lane];
-            kernel.forward(cur, curOff, ld, n, s.in, s.w, s.bias, s.units, s.relu, dst, 0, s.ld);
-            cur = dst;
-            curOff = 0;
-            ld = s.ld;
+    private void layers(int r0, int n, int lane, float[] cur, int curOff, int ld, int first) {
+        for (int i = first; i < steps.length; i++) {
+            Step step = steps[i];
+            if (step instanceof DenseStep s) {
+                float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
+                kernel.forward(cur, curOff, ld, n, s.in, s.w, s.bias, s.units, s.relu, dst, 0, s.ld);
+                cur = dst;
+                curOff = 0;
+                ld = s.ld;
+            } else if (step instanceof ActStep a) {
+                kernel.activate(a.fn, a.alpha, cur, curOff, n, a.cols, ld);
+            } else if (step instanceof SoftmaxStep sm) {
+                kernel.softmax(cur, curOff, n, sm.cols, ld);
+            } else if (step instanceof NormStep nm) {
+                kernel.layerNorm(cur, curOff, n, nm.cols, ld, nm.gamma, nm.beta, nm.epsilon);
+            } else if (step instanceof ScaleStep sc) {
+                kernel.scaleShift(cur, curOff, n, sc.cols, ld, sc.scale, sc.shift);
+            }
         }
         if (yHeap != null) {
             for (int r = 0; r < n; r++) {
-                System.arraycopy(cur, r * ld, yHeap, (r0 + r) * outSize, outSize);
+                System.arraycopy(cur, curOff + r * ld, yHeap, (r0 + r) * outSize, outSize);
             }
         } else if (outRowMajor) {
             float[] st = staged[lane];
             for (int r = 0; r < n; r++) {
-                System.arraycopy(cur, r * ld, st, r * outSize, outSize);
+                System.arraycopy(cur, curOff + r * ld, st, r * outSize, outSize);
             }
             yOut.write(r0 * outSize, st, n * outSize);
         } else { // 'f' order [B, out]: column j's rows are contiguous
             float[] st = staged[lane];
             for (int j = 0; j < outSize; j++) {
                 for (int r = 0; r < n; r++) {
-                    st[j * n + r] = cur[r * ld + j];
+                    st[j * n + r] = cur[curOff + r * ld + j];
                 }
                 yOut.write(j * rows + r0, st, j * n, n);
             }

@@ -66,7 +66,7 @@ class PredictorTest {
 
     @ParameterizedTest(name = "in {0}, hidden {1}, out {2}, batch {3}")
     @CsvSource({"784, 256, 10, 128", "784, 256, 10, 1", "784, 256, 10, 37", "7, 48, 16, 13", "1, 1, 1, 5",
-        "50, 96, 32, 16", "33, 100, 17, 17", "300, 256, 17, 9", "300, 250, 3, 16", "20, 49, 50, 12", "300, 64, 3, 4", "5, 3, 2, 0"})
+        "50, 96, 32, 16", "33, 100, 17, 17", "300, 256, 17, 9", "300, 250, 3, 16", "20, 49, 50, 12", "300, 64, 3, 4", "5, 3, 2, 0", "20, 40, 35, 9", "784, 33, 47, 24"})
     void packedMatchesTheModel(int in, int hidden, int out, int batch) {
         DenseKernel kernel = vector();
         try (Model m = Model.builder(in).add(Layers.dense(hidden, Activation.RELU)).add(Layers.dense(out)).seed(in + hidden).build();
@@ -109,20 +109,172 @@ class PredictorTest {
         }
     }
 
+    /** Stacks of every layer and activation the packed path takes, with the fusions and folds it makes. */
+    private static Model stack(int which) {
+        return switch (which) {
+            case 0 -> Model.builder(30).add(Layers.dense(64, Activation.GELU)).add(Layers.dense(10, Activation.SOFTMAX)).seed(1).build();
+            case 1 -> Model.builder(30).add(Layers.dense(48)).add(Layers.batchNorm()).add(Layers.relu()) // BN folded, ReLU fused
+                    .add(Layers.dense(20, Activation.TANH)).add(Layers.dropout(0.3)).add(Layers.dense(5, Activation.SIGMOID)).seed(2).build();
+            case 2 -> Model.builder(30).add(Layers.batchNorm()).add(Layers.dense(33, Activation.leakyRelu(0.1))) // BN on the input
+                    .add(Layers.layerNorm()).add(Layers.dense(7)).seed(3).build();
+            case 3 -> Model.builder(30).add(Layers.layerNorm()).add(Layers.dense(17)).add(Layers.sigmoid()).add(Layers.softmax()).seed(4).build();
+            case 4 -> Model.builder(30).add(Layers.dense(40, Activation.RELU)).add(Layers.batchNorm()).add(Layers.layerNorm())
+                    .add(Layers.gelu()).add(Layers.dense(12)).add(Layers.leakyRelu(0.2)).add(Layers.tanh()).seed(5).build();
+            case 5 -> Model.builder(30).add(Layers.dropout(0.5)).add(Layers.identity()).seed(6).build(); // no step at all
+            case 6 -> Model.builder(784).add(Layers.dense(256)).add(Layers.batchNorm()).add(Layers.relu())
+                    .add(Layers.dense(10, Activation.SOFTMAX)).seed(7).build(); // batch 1 shares the first layer's panels
+            default -> throw new IllegalArgumentException("no stack " + which);
+        };
+    }
+
+    @ParameterizedTest(name = "stack {0}")
+    @CsvSource({"0", "1", "2", "3", "4", "5", "6"})
+    void everyPackableLayerMatchesTheModel(int which) {
+        DenseKernel kernel = vector();
+        try (Model m = stack(which)) {
+            // γ, β and the running statistics away from 1 and 0 (variances stay in [0.8, 1.2]),
+            // so that a dropped or misplaced normalisation parameter shows
+            if (m.parameterCount() > 0) {
+                m.parameters().addi(Nd4j.createFromArray(uniform((int) m.parameterCount(), which)).muli(0.2));
+            }
+            int in = (int) m.inputShape()[0];
+            int out = (int) m.outputShape()[0];
+            try (Predictor p = Predictor.of(m, kernel)) {
+                assertTrue(p.kernel().startsWith("packed"), p.kernel());
+                for (int batch : new int[] {1, 5, 16, 37}) {
+                    float[] x = uniform(batch * in, 100 + batch);
+                    for (int i = 0; i < x.length; i += 7) {
+                        x[i] *= 4; // some inputs where tanh, the sigmoid and GELU bend
+                    }
+                    INDArray xa = Nd4j.createFromArray(x).reshape('c', batch, in);
+                    float[] expected = m.predict(xa).data().asFloat();
+                    assertClose(expected, p.predict(x), "stack " + which + ", batch " + batch + ", predict(float[])");
+                    INDArray y = Nd4j.create(DataType.FLOAT, new long[] {batch, out}, 'f');
+                    assertClose(expected, p.predict(xa, y).dup('c').data().asFloat(), "stack " + which + ", batch " + batch + ", into 'f'");
+                    assertEquals(xa, Nd4j.createFromArray(x).reshape('c', batch, in), "x is left as it was");
+                }
+            }
+        }
+    }
+
+    @Test
+    void rowOperationsFollowTheirFormulas() {
+        DenseKernel kernel = vector();
+        int rows = 3;
+        int cols = 37; // two vectors of 16 and a tail of 5
+        int ld = 48;
+        float[] base = new float[2 + rows * ld];
+        SplittableRandom r = new SplittableRandom(11);
+        for (int i = 0; i < base.length; i++) {
+            base[i] = (float) (r.nextDouble() * 12 - 6);
+        }
+        float[] special = {0f, -0f, 100f, -100f, 30f, -30f, 1e-20f, Float.NaN};
+        for (int i = 0; i < special.length; i++) {
+            base[2 + 2 * i] = special[i]; // in row 0, in the vectors
+            base[2 + 2 * ld + 32 + i % 5] = special[i]; // in row 2's tail
+        }
+        double alpha = 0.05;
+        for (DenseKernel.Fn f : DenseKernel.Fn.values()) {
+            float[] y = base.clone();
+            kernel.activate(f, (float) alpha, y, 2, rows, cols, ld);
+            Activation a = switch (f) {
+                case RELU -> Activation.RELU;
+                case LEAKY_RELU -> Activation.leakyRelu(alpha);
+                case GELU -> Activation.GELU;
+                case TANH -> Activation.TANH;
+                case SIGMOID -> Activation.SIGMOID;
+            };
+            for (int i = 0; i < base.length; i++) {
+                int row = (i - 2) / ld;
+                int col = (i - 2) % ld;
+                if (i < 2 || col >= cols) {
+                    assertEquals(base[i], y[i], f + ": element " + i + " is outside the rows' first " + cols + " values");
+                    continue;
+                }
+                double z = base[i];
+                double want = reference(a, z);
+                if (Double.isNaN(want)) {
+                    assertTrue(Float.isNaN(y[i]), f + "(NaN) at row " + row + " column " + col + ": " + y[i]);
+                } else {
+                    assertEquals(want, y[i], 2e-6 * Math.max(1, Math.abs(want)), f + "(" + z + ") at row " + row + " column " + col);
+                }
+            }
+        }
+        float[] y = base.clone();
+        y[2 + 2 * 14] = 1f; // no NaN in the softmax and norm rows' data
+        for (int i = 0; i < y.length; i++) {
+            if (Float.isNaN(y[i])) {
+                y[i] = 0.5f;
+            }
+        }
+        float[] clean = y.clone();
+        kernel.softmax(y, 2, rows, cols, ld);
+        for (int row = 0; row < rows; row++) {
+            double max = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, clean[2 + row * ld + c]);
+            }
+            for (int c = 0; c < cols; c++) {
+                sum += Math.exp(clean[2 + row * ld + c] - max);
+            }
+            for (int c = 0; c < cols; c++) {
+                double want = Math.exp(clean[2 + row * ld + c] - max) / sum;
+                assertEquals(want, y[2 + row * ld + c], 1e-6, "softmax row " + row + " column " + c);
+            }
+            assertEquals(clean[2 + row * ld + cols], y[2 + row * ld + cols], "softmax leaves the padding");
+        }
+        float[] gamma = uniform(cols, 3);
+        float[] beta = uniform(cols, 4);
+        y = clean.clone();
+        kernel.layerNorm(y, 2, rows, cols, ld, gamma, beta, 1e-5f);
+        float[] z = clean.clone();
+        kernel.scaleShift(z, 2, rows, cols, ld, gamma, beta);
+        for (int row = 0; row < rows; row++) {
+            double mean = 0;
+            for (int c = 0; c < cols; c++) {
+                mean += clean[2 + row * ld + c];
+            }
+            mean /= cols;
+            double var = 0;
+            for (int c = 0; c < cols; c++) {
+                double d = clean[2 + row * ld + c] - mean;
+                var += d * d;
+            }
+            double inv = 1 / Math.sqrt(var / cols + 1e-5);
+            for (int c = 0; c < cols; c++) {
+                int i = 2 + row * ld + c;
+                double want = gamma[c] * (clean[i] - mean) * inv + beta[c];
+                assertEquals(want, y[i], 1e-5 * Math.max(1, Math.abs(want)), "layer norm row " + row + " column " + c);
+                assertEquals((double) clean[i] * gamma[c] + beta[c], z[i], 1e-5, "scale and shift row " + row + " column " + c);
+            }
+        }
+    }
+
+    /** f(z) in float64, as the model's activation layer computes it. */
+    private static double reference(Activation a, double z) {
+        try (INDArray v = Nd4j.createFromArray(new double[] {z}).reshape(1, 1);
+             Model m = Model.builder(1).add(new ActivationLayer(a)).dataType(DataType.DOUBLE).build()) {
+            return m.predict(v).getDouble(0);
+        }
+    }
+
     @Test
     void otherModelsAreCopiedAndGiveExactlyWhatTheModelGives() {
-        try (Model gelu = Model.builder(6).add(Layers.dense(5, Activation.GELU)).add(Layers.dense(3)).seed(1).build();
+        try (Model residual = Model.builder(6).add(Layers.dense(5, Activation.GELU)).add(Layers.residual(Layers.dense(5, Activation.TANH)))
+                .add(Layers.dense(3)).seed(1).build();
              Model f64 = Model.builder(6).add(Layers.dense(5, Activation.RELU)).add(Layers.dense(3)).dataType(DataType.DOUBLE).seed(1).build();
              Model plain = Model.builder(6).add(Layers.dense(5, Activation.RELU)).add(Layers.dense(3)).seed(1).build();
-             Predictor p1 = gelu.predictor();
+             Predictor p1 = residual.predictor();
              Predictor p2 = f64.predictor();
              Predictor p3 = Predictor.of(plain, null)) {
-            assertTrue(p1.kernel().startsWith("copy") && p1.kernel().contains("ReLU"), p1.kernel());
-            assertTrue(p2.kernel().startsWith("copy"), p2.kernel());
+            assertTrue(p1.kernel().startsWith("copy") && (DenseKernels.VECTOR.isEmpty() || p1.kernel().contains("layer 1 is residual")),
+                    p1.kernel());
+            assertTrue(p2.kernel().startsWith("copy") && (DenseKernels.VECTOR.isEmpty() || p2.kernel().contains("float32")), p2.kernel());
             assertTrue(p3.kernel().startsWith("copy") && p3.kernel().contains(DenseKernels.VECTOR.isPresent()
                     ? "no packed kernel was asked for" : DenseKernels.UNAVAILABLE), p3.kernel());
             INDArray x = Nd4j.rand(DataType.FLOAT, 4, 6);
-            assertEquals(gelu.predict(x), p1.predict(x));
+            assertEquals(residual.predict(x), p1.predict(x));
             assertEquals(f64.predict(x), p2.predict(x));
             assertEquals(plain.predict(x), p3.predict(x));
             float[] xs = x.data().asFloat();

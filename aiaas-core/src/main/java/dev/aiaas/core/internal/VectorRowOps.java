@@ -1,0 +1,176 @@
+package dev.aiaas.core.internal;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Internal, not API; loaded only with {@link VectorDenseKernel}. The packed path's in-place row
+ * operations ({@link DenseKernel#activate}, {@link DenseKernel#softmax},
+ * {@link DenseKernel#layerNorm}, {@link DenseKernel#scaleShift}) on the CPU's widest float
+ * vectors, each row's last {@code cols mod lanes} values one by one with the same formulas.
+ * tanh and e^x are the Vector API's ({@code VectorOperators.TANH}, {@code EXP}; on x86 the JDK's
+ * SVML stubs).
+ */
+final class VectorRowOps {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final float GELU_C = (float) Math.sqrt(2 / Math.PI);
+    private static final float GELU_A = 0.044715f;
+
+    private VectorRowOps() {
+    }
+
+    static void activate(DenseKernel.Fn f, float alpha, float[] y, int yOff, int rows, int cols, int ldy) {
+        int whole = cols - cols % L;
+        for (int r = 0; r < rows; r++) {
+            int o = yOff + r * ldy;
+            // one loop per function: the choice is made once per row, not per vector
+            switch (f) {
+                case RELU -> relu(y, o, whole);
+                case LEAKY_RELU -> leakyRelu(y, o, whole, alpha);
+                case GELU -> gelu(y, o, whole);
+                case TANH -> tanh(y, o, whole);
+                case SIGMOID -> sigmoid(y, o, whole);
+                default -> throw new IllegalStateException(f.name());
+            }
+            for (int j = whole; j < cols; j++) {
+                y[o + j] = scalar(f, alpha, y[o + j]);
+            }
+        }
+    }
+
+    private static void relu(float[] y, int o, int whole) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int j = 0; j < whole; j += L) {
+            FloatVector.fromArray(S, y, o + j).max(zero).intoArray(y, o + j);
+        }
+    }
+
+    private static void leakyRelu(float[] y, int o, int whole, float alpha) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int j = 0; j < whole; j += L) {
+            FloatVector v = FloatVector.fromArray(S, y, o + j);
+            v.blend(v.mul(alpha), v.lt(zero)).intoArray(y, o + j);
+        }
+    }
+
+    private static void gelu(float[] y, int o, int whole) {
+        for (int j = 0; j < whole; j += L) {
+            FloatVector v = FloatVector.fromArray(S, y, o + j);
+            FloatVector inner = v.mul(v).mul(v).mul(GELU_A).add(v).mul(GELU_C);
+            v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(y, o + j);
+        }
+    }
+
+    private static void tanh(float[] y, int o, int whole) {
+        for (int j = 0; j < whole; j += L) {
+            FloatVector.fromArray(S, y, o + j).lanewise(VectorOperators.TANH).intoArray(y, o + j);
+        }
+    }
+
+    private static void sigmoid(float[] y, int o, int whole) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int j = 0; j < whole; j += L) {
+            one.div(FloatVector.fromArray(S, y, o + j).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(y, o + j);
+        }
+    }
+
+    private static float scalar(DenseKernel.Fn f, float alpha, float v) {
+        return switch (f) {
+            case RELU -> v < 0 ? 0 : v;
+            case LEAKY_RELU -> v < 0 ? alpha * v : v;
+            case GELU -> 0.5f * v * (1 + (float) Math.tanh(GELU_C * (v + GELU_A * v * v * v)));
+            case TANH -> (float) Math.tanh(v);
+            case SIGMOID -> 1 / (1 + (float) Math.exp(-v));
+        };
+    }
+
+    static void softmax(float[] y, int yOff, int rows, int cols, int ldy) {
+        int whole = cols - cols % L;
+        for (int r = 0; r < rows; r++) {
+            int o = yOff + r * ldy;
+            float max = Float.NEGATIVE_INFINITY;
+            if (whole > 0) {
+                FloatVector m = FloatVector.fromArray(S, y, o);
+                for (int j = L; j < whole; j += L) {
+                    m = m.max(FloatVector.fromArray(S, y, o + j));
+                }
+                max = m.reduceLanes(VectorOperators.MAX);
+            }
+            for (int j = whole; j < cols; j++) {
+                max = Math.max(max, y[o + j]);
+            }
+            FloatVector mv = FloatVector.broadcast(S, max);
+            FloatVector sv = FloatVector.zero(S);
+            for (int j = 0; j < whole; j += L) {
+                FloatVector e = FloatVector.fromArray(S, y, o + j).sub(mv).lanewise(VectorOperators.EXP);
+                e.intoArray(y, o + j);
+                sv = sv.add(e);
+            }
+            float sum = sv.reduceLanes(VectorOperators.ADD);
+            for (int j = whole; j < cols; j++) {
+                float e = (float) Math.exp(y[o + j] - max);
+                y[o + j] = e;
+                sum += e;
+            }
+            FloatVector d = FloatVector.broadcast(S, sum);
+            for (int j = 0; j < whole; j += L) {
+                FloatVector.fromArray(S, y, o + j).div(d).intoArray(y, o + j);
+            }
+            for (int j = whole; j < cols; j++) {
+                y[o + j] /= sum;
+            }
+        }
+    }
+
+    static void layerNorm(float[] y, int yOff, int rows, int cols, int ldy, float[] gamma, float[] beta, float epsilon) {
+        int whole = cols - cols % L;
+        for (int r = 0; r < rows; r++) {
+            int o = yOff + r * ldy;
+            FloatVector acc = FloatVector.zero(S);
+            for (int j = 0; j < whole; j += L) {
+                acc = acc.add(FloatVector.fromArray(S, y, o + j));
+            }
+            float s = acc.reduceLanes(VectorOperators.ADD);
+            for (int j = whole; j < cols; j++) {
+                s += y[o + j];
+            }
+            float mean = s / cols;
+            FloatVector mv = FloatVector.broadcast(S, mean);
+            acc = FloatVector.zero(S);
+            for (int j = 0; j < whole; j += L) {
+                FloatVector c = FloatVector.fromArray(S, y, o + j).sub(mv);
+                acc = c.fma(c, acc);
+            }
+            float q = acc.reduceLanes(VectorOperators.ADD);
+            for (int j = whole; j < cols; j++) {
+                float c = y[o + j] - mean;
+                q += c * c;
+            }
+            float inv = (float) (1 / Math.sqrt(q / cols + (double) epsilon));
+            FloatVector iv = FloatVector.broadcast(S, inv);
+            for (int j = 0; j < whole; j += L) {
+                FloatVector h = FloatVector.fromArray(S, y, o + j).sub(mv).mul(iv);
+                h.fma(FloatVector.fromArray(S, gamma, j), FloatVector.fromArray(S, beta, j)).intoArray(y, o + j);
+            }
+            for (int j = whole; j < cols; j++) {
+                y[o + j] = (y[o + j] - mean) * inv * gamma[j] + beta[j];
+            }
+        }
+    }
+
+    static void scaleShift(float[] y, int yOff, int rows, int cols, int ldy, float[] scale, float[] shift) {
+        int whole = cols - cols % L;
+        for (int r = 0; r < rows; r++) {
+            int o = yOff + r * ldy;
+            for (int j = 0; j < whole; j += L) {
+                FloatVector.fromArray(S, y, o + j).fma(FloatVector.fromArray(S, scale, j), FloatVector.fromArray(S, shift, j))
+                        .intoArray(y, o + j);
+            }
+            for (int j = whole; j < cols; j++) {
+                y[o + j] = y[o + j] * scale[j] + shift[j];
+            }
+        }
+    }
+}
