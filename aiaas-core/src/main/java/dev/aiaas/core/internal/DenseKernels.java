@@ -5,37 +5,71 @@ import java.util.Optional;
 /**
  * Internal, not API. Finds the packed dense kernel of this JVM and CPU, and packs weights for it.
  *
- * <p>The kernel ({@code VectorDenseKernel}) is written with the Vector API, an incubator module
- * of Java 17 that the JVM resolves only when asked: {@code java --add-modules
+ * <p>The kernels ({@code VectorDenseKernel} for 512-bit vectors, AVX-512; {@code
+ * Vector256DenseKernel} for 256-bit ones, AVX2) are written with the Vector API, an incubator
+ * module of Java 17 that the JVM resolves only when asked: {@code java --add-modules
  * jdk.incubator.vector ...} (the JVM then prints a one-line warning that an incubator module is
- * in use). It needs 512-bit vectors (AVX-512). Without either, {@link #VECTOR} is empty,
- * {@link #UNAVAILABLE} says why, and callers use BLAS. {@code -Daiaas.vector=false} turns the
- * kernel off.
+ * in use). {@link #VECTOR} is the widest this CPU runs well; without the module or with vectors
+ * narrower than 256 bits it is empty, {@link #UNAVAILABLE} says why, and callers use BLAS.
+ * {@code -Daiaas.vector=false} turns the kernels off; {@code -Daiaas.vector=256} picks the
+ * 256-bit one on an AVX-512 CPU too (to measure it).
  */
 public final class DenseKernels {
+    private static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
     /** Why {@link #VECTOR} is empty, or null when it is not. */
     public static final String UNAVAILABLE;
     /** The vector kernel of this JVM and CPU, when there is one. */
     public static final Optional<DenseKernel> VECTOR;
 
     static {
+        String setting = System.getProperty("aiaas.vector", "true");
         String why = null;
         DenseKernel k = null;
-        if (!Boolean.parseBoolean(System.getProperty("aiaas.vector", "true"))) {
+        if (setting.equals("false")) {
             why = "turned off with -Daiaas.vector=false";
-        } else if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        } else if (!MODULE) {
             why = "the Vector API is not enabled: add --add-modules jdk.incubator.vector to the java command";
         } else {
             try {
-                k = (DenseKernel) Class.forName("dev.aiaas.core.internal.VectorDenseKernel").getDeclaredConstructor().newInstance();
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                why = e.getCause().getMessage();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                why = "the Vector API kernel could not be loaded: " + e;
+                k = load(setting.equals("256") ? 256 : preferredBits() >= 512 ? 512 : 256);
+            } catch (UnsupportedOperationException e) {
+                why = e.getMessage();
             }
         }
         UNAVAILABLE = k == null ? why : null;
         VECTOR = Optional.ofNullable(k);
+    }
+
+    /**
+     * The kernel for vectors of {@code bits} (256 or 512), whatever {@link #VECTOR} chose: empty
+     * without the Vector API or when this CPU's vectors are narrower. For tests and measurements.
+     */
+    public static Optional<DenseKernel> of(int bits) {
+        if (!MODULE || preferredBits() < bits) {
+            return Optional.empty();
+        }
+        return Optional.of(load(bits));
+    }
+
+    private static DenseKernel load(int bits) {
+        String name = bits == 512 ? "dev.aiaas.core.internal.VectorDenseKernel" : "dev.aiaas.core.internal.Vector256DenseKernel";
+        try {
+            return (DenseKernel) Class.forName(name).getDeclaredConstructor().newInstance();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw new UnsupportedOperationException(e.getCause().getMessage(), e.getCause());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new UnsupportedOperationException("the Vector API kernel could not be loaded: " + e, e);
+        }
+    }
+
+    /** The width of the CPU's preferred float vectors, in bits (0 without the Vector API). */
+    private static int preferredBits() {
+        try {
+            return (Integer) Class.forName("dev.aiaas.core.internal.VectorRowOps").getDeclaredMethod("preferredBits").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return 0;
+        }
     }
 
     private DenseKernels() {

@@ -21,6 +21,11 @@ final class VectorRowOps {
     private VectorRowOps() {
     }
 
+    /** The width of this CPU's preferred float vectors, in bits; read by {@link DenseKernels}. */
+    static int preferredBits() {
+        return S.vectorBitSize();
+    }
+
     static void activate(DenseKernel.Fn f, float alpha, float[] y, int yOff, int rows, int cols, int ldy) {
         int whole = cols - cols % L;
         for (int r = 0; r < rows; r++) {

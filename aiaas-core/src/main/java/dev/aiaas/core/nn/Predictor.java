@@ -28,7 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li><b>packed</b>: when the model is float32 on flat features and made of {@link Dense},
  *       {@link ActivationLayer}, {@link Dropout}, {@link BatchNorm} and {@link LayerNorm} layers
  *       (any activation, softmax included), and the JVM runs with {@code --add-modules
- *       jdk.incubator.vector} on a CPU with 512-bit vectors (AVX-512). Each W is packed once into
+ *       jdk.incubator.vector} on a CPU with 512-bit vectors (AVX-512: 48-column panels, 8x48
+ *       register blocks) or 256-bit ones (AVX2: 16-column panels, 6x16 blocks). Each W is packed once into
  *       column panels on the heap, a batch normalisation that follows a dense layer without
  *       activation folded into its W and b; a batch is cut into chunks of {@value #CHUNK} rows,
  *       each taken through every layer by Vector API kernels (the bias and ReLU fused into the
@@ -297,7 +298,7 @@ public final class Predictor implements AutoCloseable {
         return p;
     }
 
-    /** How this predictor computes: "packed, AVX-512 ..." or "copy of the model ...: why not packed". */
+    /** How this predictor computes: "packed, AVX-512 ..." (or AVX2), or "copy of the model ...: why not packed". */
     public String kernel() {
         return kernelName;
     }

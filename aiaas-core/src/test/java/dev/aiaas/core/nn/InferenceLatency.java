@@ -11,12 +11,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * Not a test: a harness that times {@link Model#predict(INDArray)} (a new array per call, closed)
  * and {@link Model#predict(INDArray, INDArray)} (into one buffer) against the same two calls and
  * {@link Predictor#predict(float[], float[])} of the model's {@link Predictor}, for the MLP
- * 784-256-10 at batch B (default 1), float32, after an 8 s warm-up of each. Five rounds; in each,
+ * 784-256-10 at batch B (default 1), float32, after an 8 s warm-up of each; with a second
+ * argument {@code norm}, the MLP 784-256-10 with a batch norm, GELU, dropout and a softmax
+ * output (dense 256, batch_norm, gelu, dropout 0.2, dense 10 softmax). Five rounds; in each,
  * every call runs 2,000 times in a row (the first 200 not counted: BLAS's threads and the
  * predictor's worker spin for a while after a call, and a call right after another kind meets
  * them), printing minimum and median in microseconds. Run after
  * {@code mvn -B package -DskipTests}, with the Vector API for the packed predictor:
- * {@code java --add-modules jdk.incubator.vector -cp aiaas-cli/target/aiaas.jar:aiaas-core/target/test-classes dev.aiaas.core.nn.InferenceLatency [B]}.
+ * {@code java --add-modules jdk.incubator.vector -cp aiaas-cli/target/aiaas.jar:aiaas-core/target/test-classes dev.aiaas.core.nn.InferenceLatency [B [norm]]}.
  */
 public final class InferenceLatency {
     private InferenceLatency() {
@@ -25,7 +27,15 @@ public final class InferenceLatency {
     public static void main(String[] args) {
         Backends.select();
         int batch = args.length > 0 ? Integer.parseInt(args[0]) : 1;
-        try (Model m = Model.builder(784).add(Layers.dense(256, Activation.RELU)).add(Layers.dense(10)).seed(1).build();
+        boolean norm = args.length > 1 && args[1].equals("norm");
+        Model.Builder b = Model.builder(784).seed(1);
+        if (norm) {
+            b.add(Layers.dense(256)).add(Layers.batchNorm()).add(Layers.gelu()).add(Layers.dropout(0.2))
+                    .add(Layers.dense(10, Activation.SOFTMAX));
+        } else {
+            b.add(Layers.dense(256, Activation.RELU)).add(Layers.dense(10));
+        }
+        try (Model m = b.build();
              INDArray x = Nd4j.rand(DataType.FLOAT, batch, 784);
              INDArray out = Nd4j.create(DataType.FLOAT, batch, 10);
              Predictor p = m.predictor()) {

@@ -13,6 +13,8 @@ import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.internal.DenseKernel;
 import dev.aiaas.core.internal.DenseKernels;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,12 +24,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import java.util.stream.Stream;
 
 /**
  * {@link Predictor}: the packed Vector API path against {@link Model#predict(INDArray)} (BLAS) over
  * shapes that exercise every block (8, 4 and single rows; full 48-column panels and 16- and
  * 32-column last ones; one and two threads' chunks), the copy path, the snapshot, and the errors.
- * The packed tests run where the JVM has the Vector API and AVX-512 (the build passes
+ * The packed tests run where the JVM has the Vector API and AVX-512 or AVX2 (the build passes
  * {@code --add-modules jdk.incubator.vector} to the tests) and are skipped elsewhere.
  */
 class PredictorTest {
@@ -40,6 +43,13 @@ class PredictorTest {
     private static DenseKernel vector() {
         assumeTrue(DenseKernels.VECTOR.isPresent(), "the Vector API kernel: " + DenseKernels.UNAVAILABLE);
         return DenseKernels.VECTOR.get();
+    }
+
+    /** The 512-bit and 256-bit kernels this CPU runs (both on an AVX-512 CPU). */
+    private static List<DenseKernel> kernels() {
+        List<DenseKernel> all = Stream.of(DenseKernels.of(512), DenseKernels.of(256)).flatMap(Optional::stream).toList();
+        assumeTrue(!all.isEmpty(), "the Vector API kernels: " + DenseKernels.UNAVAILABLE);
+        return all;
     }
 
     private static float[] uniform(int n, long seed) {
@@ -68,7 +78,12 @@ class PredictorTest {
     @CsvSource({"784, 256, 10, 128", "784, 256, 10, 1", "784, 256, 10, 37", "7, 48, 16, 13", "1, 1, 1, 5",
         "50, 96, 32, 16", "33, 100, 17, 17", "300, 256, 17, 9", "300, 250, 3, 16", "20, 49, 50, 12", "300, 64, 3, 4", "5, 3, 2, 0", "20, 40, 35, 9", "784, 33, 47, 24"})
     void packedMatchesTheModel(int in, int hidden, int out, int batch) {
-        DenseKernel kernel = vector();
+        for (DenseKernel kernel : kernels()) {
+            packedMatchesTheModel(kernel, in, hidden, out, batch);
+        }
+    }
+
+    private static void packedMatchesTheModel(DenseKernel kernel, int in, int hidden, int out, int batch) {
         try (Model m = Model.builder(in).add(Layers.dense(hidden, Activation.RELU)).add(Layers.dense(out)).seed(in + hidden).build();
              Predictor p = Predictor.of(m, kernel)) {
             assertTrue(p.kernel().startsWith("packed"), p.kernel());
@@ -78,7 +93,7 @@ class PredictorTest {
                 float[] x = uniform(batch * in, batch);
                 INDArray xa = Nd4j.createFromArray(x).reshape('c', batch, in);
                 float[] expected = m.predict(xa).data().asFloat();
-                assertClose(expected, fresh.predict(x), "predict(float[])");
+                assertClose(expected, fresh.predict(x), kernel.describe() + ": predict(float[])");
                 assertClose(expected, fresh.predict(xa).data().asFloat(), "predict(INDArray)");
                 INDArray intoF = Nd4j.create(DataType.FLOAT, new long[] {batch, out}, 'f');
                 assertSame(intoF, fresh.predict(xa.dup('f'), intoF));
@@ -92,7 +107,12 @@ class PredictorTest {
 
     @Test
     void aDeepIdentityStackAndNaNPassThrough() {
-        DenseKernel kernel = vector();
+        for (DenseKernel kernel : kernels()) {
+            aDeepIdentityStackAndNaNPassThrough(kernel);
+        }
+    }
+
+    private static void aDeepIdentityStackAndNaNPassThrough(DenseKernel kernel) {
         try (Model m = Model.builder(40).add(Layers.dense(70)).add(Layers.dense(65, Activation.RELU)).add(Layers.dense(20, Activation.RELU))
                 .add(Layers.dense(9)).seed(4).build();
              Predictor p = Predictor.of(m, kernel)) {
@@ -130,7 +150,12 @@ class PredictorTest {
     @ParameterizedTest(name = "stack {0}")
     @CsvSource({"0", "1", "2", "3", "4", "5", "6"})
     void everyPackableLayerMatchesTheModel(int which) {
-        DenseKernel kernel = vector();
+        for (DenseKernel kernel : kernels()) {
+            everyPackableLayerMatchesTheModel(kernel, which);
+        }
+    }
+
+    private static void everyPackableLayerMatchesTheModel(DenseKernel kernel, int which) {
         try (Model m = stack(which)) {
             // γ, β and the running statistics away from 1 and 0 (variances stay in [0.8, 1.2]),
             // so that a dropped or misplaced normalisation parameter shows
@@ -148,7 +173,7 @@ class PredictorTest {
                     }
                     INDArray xa = Nd4j.createFromArray(x).reshape('c', batch, in);
                     float[] expected = m.predict(xa).data().asFloat();
-                    assertClose(expected, p.predict(x), "stack " + which + ", batch " + batch + ", predict(float[])");
+                    assertClose(expected, p.predict(x), p.kernel() + ", stack " + which + ", batch " + batch + ", predict(float[])");
                     INDArray y = Nd4j.create(DataType.FLOAT, new long[] {batch, out}, 'f');
                     assertClose(expected, p.predict(xa, y).dup('c').data().asFloat(), "stack " + which + ", batch " + batch + ", into 'f'");
                     assertEquals(xa, Nd4j.createFromArray(x).reshape('c', batch, in), "x is left as it was");
@@ -396,6 +421,22 @@ class PredictorTest {
         } finally {
             Backends.select(base.withThreads(before, before));
         }
+    }
+
+    @Test
+    void theKernelsSayWhatTheyAre() {
+        Optional<DenseKernel> wide = DenseKernels.of(512);
+        Optional<DenseKernel> narrow = DenseKernels.of(256);
+        assumeTrue(narrow.isPresent(), "the Vector API with 256-bit vectors");
+        assertEquals(8, narrow.get().lanes());
+        assertEquals(16, narrow.get().panel());
+        assertTrue(narrow.get().describe().startsWith("AVX2"), narrow.get().describe());
+        wide.ifPresent(k -> {
+            assertEquals(16, k.lanes());
+            assertEquals(48, k.panel());
+            assertEquals(k.describe(), DenseKernels.VECTOR.orElseThrow().describe(), "the widest is the default");
+        });
+        assertEquals(Optional.empty(), DenseKernels.of(1024));
     }
 
     @Test
