@@ -1,6 +1,7 @@
 package dev.aiaas.core.nn;
 
 import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.internal.Exp;
 
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,18 @@ public record Activation(String name, double alpha) {
     public static final Activation SOFTMAX = new Activation("softmax", 0);
 
     private static final double GELU_C = Math.sqrt(2 / Math.PI);
+    private static final double GELU_A = 0.044715;
+    /** Elements per heap block of the float32 paths ({@link #forwardOnHeap}). */
+    private static final int BLOCK = 2048;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Per-thread heap blocks for the float32 paths: made once per thread, nothing per call. */
+    private static final class Scratch {
+        final double[] a = new double[BLOCK];
+        final double[] e = new double[BLOCK];
+        final double[] g = new double[BLOCK];
+        final float[] tmp = new float[BLOCK];
+    }
 
     /** Validates the name and slope. */
     public Activation {
@@ -75,6 +88,10 @@ public record Activation(String name, double alpha) {
      */
     void forward(Buf z, Buf y, int rows, int cols) {
         int n = rows * cols;
+        if (z.isFloat() && y.isFloat() && (name.equals("gelu") || name.equals("tanh") || name.equals("sigmoid"))) {
+            forwardOnHeap(z, y, n);
+            return;
+        }
         switch (name) {
             case "identity" -> {
                 if (z != y) {
@@ -95,10 +112,10 @@ public record Activation(String name, double alpha) {
                     y.set(i, v < 0 ? alpha * v : v);
                 }
             }
-            case "gelu" -> {
+            case "gelu" -> { // x/2 · (1 + tanh u) = x·σ(2u): no cancellation in 1 + tanh u for x ≪ 0
                 for (int i = 0; i < n; i++) {
                     double v = z.get(i);
-                    y.set(i, 0.5 * v * (1 + Math.tanh(GELU_C * (v + 0.044715 * v * v * v))));
+                    y.set(i, v * sigmoid(2 * GELU_C * (v + GELU_A * v * v * v)));
                 }
             }
             case "tanh" -> {
@@ -116,9 +133,119 @@ public record Activation(String name, double alpha) {
         }
     }
 
+    /**
+     * The float32 forward of GELU, tanh and σ, in heap blocks where the loops vectorise: e^x by
+     * {@link Exp#nonPositive} (1e-12 relative for |x| ≤ 105) instead of a scalar {@link Math#tanh}
+     * (a native call in Java 17, about 60 ns) or {@link Math#exp} per value, in float64 and then
+     * rounded to float32. σ(x) = 1/(1 + e^−x); tanh x = 2σ(2x) − 1 (its Taylor series for
+     * |x| < 1/8); GELU(x) = x/2 · (1 + tanh u) =
+     * x · σ(2u), u = √(2/π)(x + 0.044715 x³) (the float64 loop's form too: 1 + tanh u would
+     * cancel for x ≪ 0). At ±∞ and NaN they give what the float64 loops give. A float64 model
+     * keeps the scalar loops with {@link Math#exp} and {@link Math#tanh} (gradient checks run there).
+     */
+    private void forwardOnHeap(Buf z, Buf y, int n) {
+        Scratch s = SCRATCH.get();
+        double[] a = s.a;
+        double[] e = s.e;
+        for (int from = 0; from < n; from += BLOCK) {
+            int len = Math.min(BLOCK, n - from);
+            z.get(from, a, 0, s.tmp, len);
+            switch (name) {
+                case "sigmoid" -> {
+                    for (int i = 0; i < len; i++) {
+                        e[i] = -a[i];
+                    }
+                    Exp.nonPositive(e, len);
+                    for (int i = 0; i < len; i++) {
+                        a[i] = 1 / (1 + e[i]);
+                    }
+                }
+                case "tanh" -> {
+                    for (int i = 0; i < len; i++) {
+                        e[i] = -2 * a[i];
+                    }
+                    Exp.nonPositive(e, len);
+                    for (int i = 0; i < len; i++) {
+                        double v = a[i];
+                        double v2 = v * v;
+                        // near 0, 2σ(2x) − 1 cancels (1e-14 absolute): there the odd Taylor
+                        // series to x⁹ (truncation below 1e-11 relative for |x| < 1/8)
+                        a[i] = Math.abs(v) < 0.125
+                                ? v * (1 + v2 * (-1.0 / 3 + v2 * (2.0 / 15 + v2 * (-17.0 / 315 + v2 * (62.0 / 2835)))))
+                                : 2 / (1 + e[i]) - 1;
+                    }
+                }
+                default -> { // gelu
+                    geluSigma(a, e, len);
+                    for (int i = 0; i < len; i++) {
+                        a[i] = a[i] * e[i];
+                    }
+                }
+            }
+            y.put(from, a, 0, s.tmp, len);
+        }
+    }
+
+    /** e[i] = σ(2u) for u = √(2/π)(a[i] + 0.044715 a[i]³), i in [0, len). */
+    private static void geluSigma(double[] a, double[] e, int len) {
+        for (int i = 0; i < len; i++) {
+            double v = a[i];
+            e[i] = -2 * GELU_C * (v + GELU_A * v * v * v);
+        }
+        Exp.nonPositive(e, len);
+        for (int i = 0; i < len; i++) {
+            e[i] = 1 / (1 + e[i]);
+        }
+    }
+
     /** ∂L/∂z from z, y = f(z) and ∂L/∂y; {@code dz} may be {@code dy}. */
     void backward(Buf z, Buf y, Buf dy, Buf dz, int rows, int cols) {
         int n = rows * cols;
+        if (name.equals("gelu") && z.isFloat() && dy.isFloat() && dz.isFloat()) {
+            // GELU'(x) = (1 + tanh u)/2 + x/2·(1 − tanh² u)·√(2/π)(1 + 3·0.044715 x²)
+            //          = s + 2x·s(1 − s)·√(2/π)(1 + 3·0.044715 x²), s = σ(2u), as the float64 loop
+            // below, on heap blocks as forwardOnHeap
+            Scratch s = SCRATCH.get();
+            double[] a = s.a;
+            double[] e = s.e;
+            double[] g = s.g;
+            for (int from = 0; from < n; from += BLOCK) {
+                int len = Math.min(BLOCK, n - from);
+                z.get(from, a, 0, s.tmp, len);
+                dy.get(from, g, 0, s.tmp, len);
+                geluSigma(a, e, len);
+                for (int i = 0; i < len; i++) {
+                    double v = a[i];
+                    double sg = e[i];
+                    g[i] *= sg + 2 * v * sg * (1 - sg) * GELU_C * (1 + 3 * GELU_A * v * v);
+                }
+                dz.put(from, g, 0, s.tmp, len);
+            }
+            return;
+        }
+        if ((name.equals("tanh") || name.equals("sigmoid")) && y.isFloat() && dy.isFloat() && dz.isFloat()) {
+            // dy ⊙ (1 − y²) or dy ⊙ y(1 − y) on heap blocks: loops the JIT vectorises
+            Scratch s = SCRATCH.get();
+            double[] a = s.a;
+            double[] g = s.g;
+            boolean tanh = name.equals("tanh");
+            for (int from = 0; from < n; from += BLOCK) {
+                int len = Math.min(BLOCK, n - from);
+                y.get(from, a, 0, s.tmp, len);
+                dy.get(from, g, 0, s.tmp, len);
+                if (tanh) {
+                    for (int i = 0; i < len; i++) {
+                        g[i] *= 1 - a[i] * a[i];
+                    }
+                } else {
+                    for (int i = 0; i < len; i++) {
+                        g[i] *= a[i] * (1 - a[i]);
+                    }
+                }
+                dz.put(from, g, 0, s.tmp, len);
+            }
+            return;
+        }
         switch (name) {
             case "identity" -> {
                 if (dy != dz) {
@@ -141,8 +268,8 @@ public record Activation(String name, double alpha) {
             case "gelu" -> {
                 for (int i = 0; i < n; i++) {
                     double v = z.get(i);
-                    double t = Math.tanh(GELU_C * (v + 0.044715 * v * v * v));
-                    double d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * 0.044715 * v * v);
+                    double sg = sigmoid(2 * GELU_C * (v + GELU_A * v * v * v)); // (1 + tanh u)/2
+                    double d = sg + 2 * v * sg * (1 - sg) * GELU_C * (1 + 3 * GELU_A * v * v);
                     dz.set(i, dy.get(i) * d);
                 }
             }

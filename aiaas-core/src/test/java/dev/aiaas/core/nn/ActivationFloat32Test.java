@@ -1,0 +1,95 @@
+package dev.aiaas.core.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aiaas.core.backend.Backends;
+import dev.aiaas.core.internal.Buf;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The float32 paths of GELU, tanh and σ, forward and backward (heap blocks through
+ * {@code Exp.nonPositive}) against the float64 loops (scalar {@link Math#tanh} and
+ * {@link Math#exp}, which the gradient checks verify), over more values than one heap block and
+ * at 0, ±0, tiny, large, ±∞ and NaN: within float32's rounding.
+ */
+class ActivationFloat32Test {
+
+    @BeforeAll
+    static void backend() {
+        Backends.current();
+    }
+
+    private static double[] inputs() {
+        SplittableRandom r = new SplittableRandom(5);
+        double[] v = new double[5000]; // more than two heap blocks of 2,048
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextDouble() * 24 - 12);
+        }
+        double[] special = {0, -0.0, 1e-8, -1e-8, 1e-30, 40, -40, 104, -104, 300, -300, 3e38, -3e38,
+            Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
+        System.arraycopy(special, 0, v, 2040, special.length); // across the first block's end
+        return v;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gelu", "tanh", "sigmoid"})
+    void float32MatchesTheFloat64Formulas(String name) {
+        Activation f = Activation.parse(name);
+        double[] v = inputs();
+        int rows = 50;
+        int cols = v.length / rows;
+        SplittableRandom r = new SplittableRandom(6);
+        double[] g = new double[v.length];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        try (INDArray z32 = Nd4j.createFromArray(toFloat(v));
+             INDArray y32 = Nd4j.create(DataType.FLOAT, v.length);
+             INDArray dy32 = Nd4j.createFromArray(toFloat(g));
+             INDArray dz32 = Nd4j.create(DataType.FLOAT, v.length);
+             INDArray z64 = Nd4j.createFromArray(v);
+             INDArray y64 = Nd4j.create(DataType.DOUBLE, v.length);
+             INDArray dy64 = Nd4j.createFromArray(g);
+             INDArray dz64 = Nd4j.create(DataType.DOUBLE, v.length)) {
+            f.forward(Buf.of(z32), Buf.of(y32), rows, cols);
+            f.forward(Buf.of(z64), Buf.of(y64), rows, cols);
+            f.backward(Buf.of(z32), Buf.of(y32), Buf.of(dy32), Buf.of(dz32), rows, cols);
+            f.backward(Buf.of(z64), Buf.of(y64), Buf.of(dy64), Buf.of(dz64), rows, cols);
+            for (int i = 0; i < v.length; i++) {
+                check(name + "(" + v[i] + ")", y64.getDouble(i), y32.getFloat(i));
+                if (name.equals("gelu")) {
+                    check(name + "'(" + v[i] + ")·" + g[i], dz64.getDouble(i), dz32.getFloat(i));
+                } else { // tanh' and σ' are computed from y, which float32 has already rounded
+                    double y = y32.getFloat(i);
+                    double d = name.equals("tanh") ? 1 - y * y : y * (1 - y);
+                    check(name + "'(" + v[i] + ")·" + g[i], (float) g[i] * d, dz32.getFloat(i));
+                }
+            }
+        }
+    }
+
+    /** Equal to float32 rounding (3 ulp of the float64 result, or 1e-37 absolute near 0); NaN and ±∞ alike. */
+    private static void check(String what, double expected, float actual) {
+        if (Double.isNaN(expected) || Double.isInfinite(expected)) {
+            assertEquals(expected, (double) actual, what);
+            return;
+        }
+        double tol = Math.max(3 * Math.ulp((float) expected), 1e-37);
+        assertTrue(Math.abs(expected - actual) <= tol, what + ": float32 gives " + actual + ", float64 " + expected);
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+}
