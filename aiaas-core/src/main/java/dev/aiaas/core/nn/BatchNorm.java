@@ -86,6 +86,7 @@ public record BatchNorm(double momentum, double epsilon) implements Layer {
             private INDArray params;
             private INDArray grads;
             private final double[] inv = new double[d]; // 1/√(σ² + ε) of the last forward, per feature
+            private final Columns cols = new Columns();
 
             @Override
             public void bind(INDArray params, INDArray grads) {
@@ -108,22 +109,22 @@ public record BatchNorm(double momentum, double epsilon) implements Layer {
                 Buf xh = Buf.of(ws.matrix("xhat", b, d));
                 INDArray y = ws.matrix("y", b, d);
                 Buf yb = Buf.of(y);
+                Columns m = cols;
+                m.ensure(b);
+                double[] a = m.a;
+                double[] h = m.h;
+                double[] o = m.o;
                 for (int c = 0; c < d; c++) {
                     int base = c * b;
+                    xb.get(base, a, 0, m.tmp, b);
                     double mu;
                     double var;
                     if (training) {
-                        double s = 0;
+                        mu = Columns.sum(a, b) / b;
                         for (int r = 0; r < b; r++) {
-                            s += xb.get(base + r);
+                            h[r] = a[r] - mu;
                         }
-                        mu = s / b;
-                        double q = 0;
-                        for (int r = 0; r < b; r++) {
-                            double v = xb.get(base + r) - mu;
-                            q += v * v;
-                        }
-                        var = q / b;
+                        var = Columns.dot(h, h, b) / b;
                         p.set(2 * d + c, momentum * p.get(2 * d + c) + (1 - momentum) * mu);
                         p.set(3 * d + c, momentum * p.get(3 * d + c) + (1 - momentum) * var);
                     } else {
@@ -135,10 +136,12 @@ public record BatchNorm(double momentum, double epsilon) implements Layer {
                     double gc = p.get(c);
                     double bc = p.get(d + c);
                     for (int r = 0; r < b; r++) {
-                        double h = (xb.get(base + r) - mu) * iv;
-                        xh.set(base + r, h);
-                        yb.set(base + r, gc * h + bc);
+                        double hr = (a[r] - mu) * iv;
+                        h[r] = hr;
+                        o[r] = gc * hr + bc;
                     }
+                    xh.put(base, h, 0, m.tmp, b);
+                    yb.put(base, o, 0, m.tmp, b);
                 }
                 return y;
             }
@@ -151,26 +154,30 @@ public record BatchNorm(double momentum, double epsilon) implements Layer {
                 Buf gr = Buf.of(grads);
                 Buf xh = Buf.of(ws.matrix("xhat", b, d));
                 Buf o = needInput ? Buf.of(ws.matrix("dx", b, d)) : null;
+                Columns m = cols;
+                m.ensure(b);
+                double[] g = m.g;
+                double[] h = m.h;
+                double[] out = m.o;
                 for (int c = 0; c < d; c++) {
                     int base = c * b;
-                    double sg = 0;
-                    double sb = 0;
-                    for (int r = 0; r < b; r++) {
-                        double g = dyb.get(base + r);
-                        sg += g * xh.get(base + r);
-                        sb += g;
-                    }
+                    dyb.get(base, g, 0, m.tmp, b);
+                    xh.get(base, h, 0, m.tmp, b);
+                    double sg = Columns.dot(g, h, b);
+                    double sb = Columns.sum(g, b);
                     gr.set(c, sg);
                     gr.set(d + c, sb);
                     gr.set(2 * d + c, 0.0); // running statistics: not trained
                     gr.set(3 * d + c, 0.0);
                     if (o != null) {
                         // with g = γ ∂L/∂y: Σ_r g = γ·sb and Σ_r g x̂ = γ·sg
-                        double gc = p.get(c);
-                        double iv = inv[c];
+                        double scale = p.get(c) * inv[c];
+                        double mg = sb / b;
+                        double mh = sg / b;
                         for (int r = 0; r < b; r++) {
-                            o.set(base + r, gc * iv * (dyb.get(base + r) - sb / b - xh.get(base + r) * sg / b));
+                            out[r] = scale * (g[r] - mg - h[r] * mh);
                         }
+                        o.put(base, out, 0, m.tmp, b);
                     }
                 }
                 return needInput ? ws.matrix("dx", b, d) : null;

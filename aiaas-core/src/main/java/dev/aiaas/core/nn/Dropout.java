@@ -64,9 +64,11 @@ public record Dropout(double rate) implements Layer {
         long width = ActivationLayer.flat(inputShape)[0];
         Workspace ws = new Workspace(dataType);
         double scale = 1 / (1 - rate);
+        long dropBelow = Math.round(rate * 0x1p32); // a 32-bit draw below this drops the value
         return new Layer.Instance() {
             private SplittableRandom masks = new SplittableRandom(0);
             private boolean lastTraining;
+            private final Columns cols = new Columns();
 
             @Override
             public void bind(INDArray params, INDArray grads) {
@@ -83,17 +85,35 @@ public record Dropout(double rate) implements Layer {
                 int n = Math.toIntExact(x.rows() * width);
                 INDArray y = ws.matrix("y", x.rows(), width);
                 if (!training || rate == 0) {
-                    copy(Buf.of(x), Buf.of(y), n); // a buffer of our own, as the contract says
+                    copy(Buf.of(x), Buf.of(y), n, cols); // a buffer of our own, as the contract says
                     return y;
                 }
                 INDArray mask = ws.matrix("mask", x.rows(), width);
                 Buf xb = Buf.of(x);
                 Buf yb = Buf.of(y);
                 Buf mb = Buf.of(mask);
-                for (int i = 0; i < n; i++) {
-                    double m = masks.nextDouble() < rate ? 0.0 : scale;
-                    mb.set(i, m);
-                    yb.set(i, xb.get(i) * m);
+                Columns m = cols;
+                m.ensure(BLOCK);
+                double[] a = m.a;
+                double[] k = m.g;
+                for (int from = 0; from < n; from += BLOCK) { // heap blocks: one bulk copy each way, not a Buf access per value
+                    int len = Math.min(BLOCK, n - from);
+                    xb.get(from, a, 0, m.tmp, len);
+                    // two draws of 32 bits from each 64-bit random value: u < rate·2³² drops (a
+                    // probability within 2⁻³³ of the rate), half the generator's work per value
+                    for (int i = 0; i < len; i += 2) {
+                        long bits = masks.nextLong();
+                        double keep = (bits >>> 32) < dropBelow ? 0.0 : scale;
+                        k[i] = keep;
+                        a[i] *= keep;
+                        if (i + 1 < len) {
+                            keep = (bits & 0xFFFF_FFFFL) < dropBelow ? 0.0 : scale;
+                            k[i + 1] = keep;
+                            a[i + 1] *= keep;
+                        }
+                    }
+                    mb.put(from, k, 0, m.tmp, len);
+                    yb.put(from, a, 0, m.tmp, len);
                 }
                 return y;
             }
@@ -106,14 +126,24 @@ public record Dropout(double rate) implements Layer {
                 int n = Math.toIntExact(x.rows() * width);
                 INDArray dx = ws.matrix("dx", x.rows(), width);
                 if (!lastTraining || rate == 0) {
-                    copy(Buf.of(dy), Buf.of(dx), n);
+                    copy(Buf.of(dy), Buf.of(dx), n, cols);
                     return dx;
                 }
                 Buf db = Buf.of(dy);
                 Buf mb = Buf.of(ws.matrix("mask", x.rows(), width));
                 Buf ob = Buf.of(dx);
-                for (int i = 0; i < n; i++) {
-                    ob.set(i, db.get(i) * mb.get(i));
+                Columns m = cols;
+                m.ensure(BLOCK);
+                double[] a = m.a;
+                double[] k = m.g;
+                for (int from = 0; from < n; from += BLOCK) {
+                    int len = Math.min(BLOCK, n - from);
+                    db.get(from, a, 0, m.tmp, len);
+                    mb.get(from, k, 0, m.tmp, len);
+                    for (int i = 0; i < len; i++) {
+                        a[i] *= k[i];
+                    }
+                    ob.put(from, a, 0, m.tmp, len);
                 }
                 return dx;
             }
@@ -125,9 +155,15 @@ public record Dropout(double rate) implements Layer {
         };
     }
 
-    private static void copy(Buf from, Buf to, int n) {
-        for (int i = 0; i < n; i++) {
-            to.set(i, from.get(i));
+    /** Values per heap block. */
+    private static final int BLOCK = 2048;
+
+    private static void copy(Buf from, Buf to, int n, Columns m) {
+        m.ensure(BLOCK);
+        for (int at = 0; at < n; at += BLOCK) {
+            int len = Math.min(BLOCK, n - at);
+            from.get(at, m.a, 0, m.tmp, len);
+            to.put(at, m.a, 0, m.tmp, len);
         }
     }
 }

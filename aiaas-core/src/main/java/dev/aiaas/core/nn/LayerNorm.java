@@ -67,6 +67,7 @@ public record LayerNorm(double epsilon) implements Layer {
             private INDArray beta;
             private INDArray dGamma;
             private INDArray dBeta;
+            private final Columns cols = new Columns();
 
             @Override
             public void bind(INDArray params, INDArray grads) {
@@ -86,43 +87,50 @@ public record LayerNorm(double epsilon) implements Layer {
             public INDArray forward(INDArray x, boolean training) {
                 int b = (int) x.rows();
                 Buf xb = Buf.of(x);
-                Buf mean = Buf.of(ws.matrix("mean", b, 1));
-                Buf inv = Buf.of(ws.matrix("inv", b, 1));
                 Buf xh = Buf.of(ws.matrix("xhat", b, d));
                 INDArray y = ws.matrix("y", b, d);
                 Buf yb = Buf.of(y);
                 Buf g = Buf.of(gamma);
                 Buf be = Buf.of(beta);
-                for (int r = 0; r < b; r++) {
-                    mean.set(r, 0.0);
-                    inv.set(r, 0.0);
-                }
-                for (int c = 0; c < d; c++) {
+                Columns m = cols;
+                m.ensure(b);
+                double[] a = m.a;
+                double[] h = m.h;
+                double[] o = m.o;
+                double[] mean = m.r1;
+                double[] inv = m.r2;
+                java.util.Arrays.fill(mean, 0, b, 0.0);
+                java.util.Arrays.fill(inv, 0, b, 0.0);
+                for (int c = 0; c < d; c++) { // per-row sums across the columns: loops over r vectorise
+                    xb.get(c * b, a, 0, m.tmp, b);
                     for (int r = 0; r < b; r++) {
-                        mean.add(r, xb.get(c * b + r));
+                        mean[r] += a[r];
                     }
                 }
                 for (int r = 0; r < b; r++) {
-                    mean.set(r, mean.get(r) / d);
+                    mean[r] /= d;
                 }
                 for (int c = 0; c < d; c++) {
+                    xb.get(c * b, a, 0, m.tmp, b);
                     for (int r = 0; r < b; r++) {
-                        double v = xb.get(c * b + r) - mean.get(r);
-                        inv.add(r, v * v);
+                        double v = a[r] - mean[r];
+                        inv[r] += v * v;
                     }
                 }
                 for (int r = 0; r < b; r++) {
-                    inv.set(r, 1 / Math.sqrt(inv.get(r) / d + epsilon));
+                    inv[r] = 1 / Math.sqrt(inv[r] / d + epsilon);
                 }
                 for (int c = 0; c < d; c++) {
                     double gc = g.get(c);
                     double bc = be.get(c);
+                    xb.get(c * b, a, 0, m.tmp, b);
                     for (int r = 0; r < b; r++) {
-                        int i = c * b + r;
-                        double h = (xb.get(i) - mean.get(r)) * inv.get(r);
-                        xh.set(i, h);
-                        yb.set(i, gc * h + bc);
+                        double hr = (a[r] - mean[r]) * inv[r];
+                        h[r] = hr;
+                        o[r] = gc * hr + bc;
                     }
+                    xh.put(c * b, h, 0, m.tmp, b);
+                    yb.put(c * b, o, 0, m.tmp, b);
                 }
                 return y;
             }
@@ -135,44 +143,45 @@ public record LayerNorm(double epsilon) implements Layer {
                 Buf g = Buf.of(gamma);
                 Buf dg = Buf.of(dGamma);
                 Buf db = Buf.of(dBeta);
+                Columns m = cols;
+                m.ensure(b);
+                double[] gy = m.g;
+                double[] h = m.h;
+                double[] out = m.o;
+                double[] inv = m.r2; // 1/√(σ²_r + ε), as the forward pass left it
+                double[] s1 = m.r1; // Σ_c γ_c ∂L/∂y_rc, then its mean
+                double[] s2 = m.r3; // Σ_c γ_c ∂L/∂y_rc x̂_rc, then its mean
+                java.util.Arrays.fill(s1, 0, b, 0.0);
+                java.util.Arrays.fill(s2, 0, b, 0.0);
                 for (int c = 0; c < d; c++) {
-                    double sg = 0;
-                    double sb = 0;
+                    dyb.get(c * b, gy, 0, m.tmp, b);
+                    xh.get(c * b, h, 0, m.tmp, b);
+                    dg.set(c, Columns.dot(gy, h, b));
+                    db.set(c, Columns.sum(gy, b));
+                    double gc = g.get(c);
                     for (int r = 0; r < b; r++) {
-                        int i = c * b + r;
-                        sg += dyb.get(i) * xh.get(i);
-                        sb += dyb.get(i);
+                        double gi = gy[r] * gc;
+                        s1[r] += gi;
+                        s2[r] += gi * h[r];
                     }
-                    dg.set(c, sg);
-                    db.set(c, sb);
                 }
                 if (!needInput) {
                     return null;
                 }
-                Buf inv = Buf.of(ws.matrix("inv", b, 1));
-                Buf s1 = Buf.of(ws.matrix("s1", b, 1)); // mean_c g
-                Buf s2 = Buf.of(ws.matrix("s2", b, 1)); // mean_c g ⊙ x̂
                 for (int r = 0; r < b; r++) {
-                    s1.set(r, 0.0);
-                    s2.set(r, 0.0);
-                }
-                for (int c = 0; c < d; c++) {
-                    double gc = g.get(c);
-                    for (int r = 0; r < b; r++) {
-                        int i = c * b + r;
-                        double gi = dyb.get(i) * gc;
-                        s1.add(r, gi);
-                        s2.add(r, gi * xh.get(i));
-                    }
+                    s1[r] /= d;
+                    s2[r] /= d;
                 }
                 INDArray dx = ws.matrix("dx", b, d);
                 Buf o = Buf.of(dx);
                 for (int c = 0; c < d; c++) {
                     double gc = g.get(c);
+                    dyb.get(c * b, gy, 0, m.tmp, b);
+                    xh.get(c * b, h, 0, m.tmp, b);
                     for (int r = 0; r < b; r++) {
-                        int i = c * b + r;
-                        o.set(i, (dyb.get(i) * gc - s1.get(r) / d - xh.get(i) * s2.get(r) / d) * inv.get(r));
+                        out[r] = (gy[r] * gc - s1[r] - h[r] * s2[r]) * inv[r];
                     }
+                    o.put(c * b, out, 0, m.tmp, b);
                 }
                 return dx;
             }
