@@ -26,8 +26,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>It computes one of two ways; {@link #kernel()} says which:
  * <ul>
  *   <li><b>packed</b>: when the model is float32 on flat features and made of {@link Dense},
- *       {@link ActivationLayer}, {@link Dropout}, {@link BatchNorm} and {@link LayerNorm} layers
- *       (any activation, softmax included), and the JVM runs with {@code --add-modules
+ *       {@link ActivationLayer}, {@link Dropout}, {@link BatchNorm}, {@link LayerNorm} and
+ *       {@link Residual} blocks of those (any activation, softmax included), and the JVM runs with {@code --add-modules
  *       jdk.incubator.vector} on a CPU with 512-bit vectors (AVX-512: 48-column panels, 8x48
  *       register blocks) or 256-bit ones (AVX2: 16-column panels, 6x16 blocks). Each W is packed once into
  *       column panels on the heap, a batch normalisation that follows a dense layer without
@@ -84,6 +84,8 @@ public final class Predictor implements AutoCloseable {
     private final float[][] ping;
     private final float[][] pong;
     private final float[][] staged;
+    /** Per lane and residual nesting level: a block's input, kept for the add at its end. */
+    private final float[][][] saved;
     private final Parallel.Task chunkTask = this::chunk;
     private final Parallel.Task panelTask = this::panel;
 
@@ -99,7 +101,7 @@ public final class Predictor implements AutoCloseable {
     private int smallXOff;
 
     /** One step of the packed path, on a chunk's row-major block of {@code cols} features per row. */
-    private sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep {
+    private sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep, SaveStep, AddStep {
     }
 
     /** A dense layer, its W packed, with ReLU or no activation fused: [n, in] (stride ld of the input) -> [n, units] (stride ld). */
@@ -122,6 +124,14 @@ public final class Predictor implements AutoCloseable {
     private record ScaleStep(int cols, float[] scale, float[] shift) implements Step {
     }
 
+    /** A residual block's start: the chunk's rows saved in buffer {@code depth} (nesting level) for {@link AddStep}. */
+    private record SaveStep(int depth, int cols) implements Step {
+    }
+
+    /** A residual block's end: y = x + g(x), the rows saved by the matching {@link SaveStep} added in place. */
+    private record AddStep(int depth, int cols) implements Step {
+    }
+
     /** A dense layer before packing, W column-major [in, units] (θ's layout), so that a batch normalisation can fold into it. */
     private record RawDense(int in, int units, float[] w, float[] bias, boolean relu) {
     }
@@ -140,13 +150,19 @@ public final class Predictor implements AutoCloseable {
             this.steps = plan(model, kernel);
             this.copyInput = steps.length == 0 || !(steps[0] instanceof DenseStep);
             int maxLd = inSize;
+            int depths = 0;
+            int savedCols = 0;
             for (Step st : steps) {
                 if (st instanceof DenseStep d) {
                     maxLd = Math.max(maxLd, d.ld);
+                } else if (st instanceof SaveStep sv) {
+                    depths = Math.max(depths, sv.depth + 1);
+                    savedCols = Math.max(savedCols, sv.cols);
                 }
             }
             this.share = Parallel.twoThreads();
             int lanes = share ? 2 : 1;
+            saved = new float[lanes][depths][CHUNK * savedCols];
             xs = new float[lanes][CHUNK * inSize];
             ping = new float[lanes][CHUNK * maxLd];
             pong = new float[lanes][CHUNK * maxLd];
@@ -158,6 +174,7 @@ public final class Predictor implements AutoCloseable {
             this.copyInput = false;
             this.share = false;
             this.xs = this.ping = this.pong = this.staged = null;
+            this.saved = null;
             this.copy = copyOf(model);
             this.kernelName = "copy of the model (ND4J/BLAS): " + why;
         }
@@ -176,13 +193,21 @@ public final class Predictor implements AutoCloseable {
         if (model.inputShape().length != 1) {
             return "the packed kernel takes examples of one dimension of features; this model's are " + Arrays.toString(model.inputShape());
         }
-        List<Layer> layers = model.layers();
+        return unpackable(model.layers(), "");
+    }
+
+    private static String unpackable(List<Layer> layers, String where) {
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
-            if (!(l instanceof Dense || l instanceof ActivationLayer || l instanceof Dropout || l instanceof BatchNorm
+            if (l instanceof Residual r) {
+                String inner = unpackable(r.layers(), where + "layer " + i + " (residual), ");
+                if (inner != null) {
+                    return inner;
+                }
+            } else if (!(l instanceof Dense || l instanceof ActivationLayer || l instanceof Dropout || l instanceof BatchNorm
                     || l instanceof LayerNorm)) {
-                return "the packed kernel takes dense, activation, dropout, batch_norm and layer_norm layers; layer " + i + " is "
-                        + l.type();
+                return "the packed kernel takes dense, activation, dropout, batch_norm, layer_norm and residual layers; " + where
+                        + "layer " + i + " is " + l.type();
             }
         }
         return null;
@@ -202,9 +227,29 @@ public final class Predictor implements AutoCloseable {
         float[] all = new float[Math.toIntExact(theta.length())];
         Buf.of(theta).read(0, all, all.length);
         List<Object> raw = new java.util.ArrayList<>(); // RawDense or Step, in order
-        long[] shape = model.inputShape();
-        int offset = 0;
-        for (Layer layer : model.layers()) {
+        plan(model.layers(), model.inputShape(), all, 0, raw, 0);
+        Step[] out = new Step[raw.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (raw.get(i) instanceof RawDense d) {
+                int ld = DenseKernels.padded(d.units, kernel.lanes());
+                out[i] = new DenseStep(d.in, d.units, ld, DenseKernels.pack(d.w, d.in, d.units, kernel.panel(), kernel.lanes()),
+                        Arrays.copyOf(d.bias, ld), d.relu);
+            } else {
+                out[i] = (Step) raw.get(i);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Appends the steps of {@code layers} (input shape {@code shape}, parameters from
+     * {@code offset} in θ) to {@code raw}; a residual block at nesting level {@code depth} is a
+     * save, its layers' steps and an add, and nothing folds or fuses across its ends.
+     *
+     * @return the offset after the layers' parameters
+     */
+    private static int plan(List<Layer> layers, long[] shape, float[] all, int offset, List<Object> raw, int depth) {
+        for (Layer layer : layers) {
             int width = Math.toIntExact(shape[0]);
             int count = Math.toIntExact(layer.parameterCount(shape));
             Object last = raw.isEmpty() ? null : raw.get(raw.size() - 1);
@@ -253,21 +298,15 @@ public final class Predictor implements AutoCloseable {
             } else if (layer instanceof LayerNorm ln) {
                 raw.add(new NormStep(width, Arrays.copyOfRange(all, offset, offset + width),
                         Arrays.copyOfRange(all, offset + width, offset + 2 * width), (float) ln.epsilon()));
+            } else if (layer instanceof Residual res) {
+                raw.add(new SaveStep(depth, width));
+                plan(res.layers(), shape, all, offset, raw, depth + 1);
+                raw.add(new AddStep(depth, width));
             } // Dropout: the identity at inference
             offset += count;
             shape = layer.outputShape(shape);
         }
-        Step[] out = new Step[raw.size()];
-        for (int i = 0; i < out.length; i++) {
-            if (raw.get(i) instanceof RawDense d) {
-                int ld = DenseKernels.padded(d.units, kernel.lanes());
-                out[i] = new DenseStep(d.in, d.units, ld, DenseKernels.pack(d.w, d.in, d.units, kernel.panel(), kernel.lanes()),
-                        Arrays.copyOf(d.bias, ld), d.relu);
-            } else {
-                out[i] = (Step) raw.get(i);
-            }
-        }
-        return out;
+        return offset;
     }
 
     private static Step activation(Activation f, int cols) {
@@ -520,6 +559,20 @@ public final class Predictor implements AutoCloseable {
                 kernel.layerNorm(cur, curOff, n, nm.cols, ld, nm.gamma, nm.beta, nm.epsilon);
             } else if (step instanceof ScaleStep sc) {
                 kernel.scaleShift(cur, curOff, n, sc.cols, ld, sc.scale, sc.shift);
+            } else if (step instanceof SaveStep sv) {
+                float[] keep = saved[lane][sv.depth];
+                for (int r = 0; r < n; r++) {
+                    System.arraycopy(cur, curOff + r * ld, keep, r * sv.cols, sv.cols);
+                }
+            } else if (step instanceof AddStep ad) {
+                float[] keep = saved[lane][ad.depth];
+                for (int r = 0; r < n; r++) {
+                    int o = curOff + r * ld;
+                    int k = r * ad.cols;
+                    for (int j = 0; j < ad.cols; j++) {
+                        cur[o + j] += keep[k + j];
+                    }
+                }
             }
         }
         if (yHeap != null) {

@@ -129,6 +129,34 @@ class PredictorTest {
         }
     }
 
+    /** A layer of the user's own, which the packed path does not know (here a sigmoid under another name). */
+    private record Custom(Layer inner) implements Layer {
+        @Override
+        public String type() {
+            return "custom";
+        }
+
+        @Override
+        public long[] outputShape(long[] inputShape) {
+            return inner.outputShape(inputShape);
+        }
+
+        @Override
+        public long parameterCount(long[] inputShape) {
+            return inner.parameterCount(inputShape);
+        }
+
+        @Override
+        public java.util.Map<String, Object> config() {
+            return inner.config();
+        }
+
+        @Override
+        public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
+            return inner.instantiate(inputShape, dataType);
+        }
+    }
+
     /** Stacks of every layer and activation the packed path takes, with the fusions and folds it makes. */
     private static Model stack(int which) {
         return switch (which) {
@@ -143,12 +171,17 @@ class PredictorTest {
             case 5 -> Model.builder(30).add(Layers.dropout(0.5)).add(Layers.identity()).seed(6).build(); // no step at all
             case 6 -> Model.builder(784).add(Layers.dense(256)).add(Layers.batchNorm()).add(Layers.relu())
                     .add(Layers.dense(10, Activation.SOFTMAX)).seed(7).build(); // batch 1 shares the first layer's panels
+            case 7 -> Model.builder(30).add(Layers.dense(32)).add(Layers.residual(Layers.dense(32, Activation.GELU), Layers.layerNorm()))
+                    .add(Layers.residual(Layers.residual(Layers.batchNorm(), Layers.relu()), Layers.dense(32))) // nested
+                    .add(Layers.batchNorm()).add(Layers.dense(5)).seed(8).build(); // a BN after a block does not fold into it
+            case 8 -> Model.builder(30).add(Layers.residual(Layers.dense(30, Activation.TANH))).add(Layers.relu()) // first; no fusing
+                    .add(Layers.dense(4)).seed(9).build();
             default -> throw new IllegalArgumentException("no stack " + which);
         };
     }
 
     @ParameterizedTest(name = "stack {0}")
-    @CsvSource({"0", "1", "2", "3", "4", "5", "6"})
+    @CsvSource({"0", "1", "2", "3", "4", "5", "6", "7", "8"})
     void everyPackableLayerMatchesTheModel(int which) {
         for (DenseKernel kernel : kernels()) {
             everyPackableLayerMatchesTheModel(kernel, which);
@@ -286,14 +319,14 @@ class PredictorTest {
 
     @Test
     void otherModelsAreCopiedAndGiveExactlyWhatTheModelGives() {
-        try (Model residual = Model.builder(6).add(Layers.dense(5, Activation.GELU)).add(Layers.residual(Layers.dense(5, Activation.TANH)))
-                .add(Layers.dense(3)).seed(1).build();
+        try (Model residual = Model.builder(6).add(Layers.dense(5, Activation.GELU))
+                .add(Layers.residual(Layers.dense(5, Activation.TANH), new Custom(Layers.sigmoid()))).add(Layers.dense(3)).seed(1).build();
              Model f64 = Model.builder(6).add(Layers.dense(5, Activation.RELU)).add(Layers.dense(3)).dataType(DataType.DOUBLE).seed(1).build();
              Model plain = Model.builder(6).add(Layers.dense(5, Activation.RELU)).add(Layers.dense(3)).seed(1).build();
              Predictor p1 = residual.predictor();
              Predictor p2 = f64.predictor();
              Predictor p3 = Predictor.of(plain, null)) {
-            assertTrue(p1.kernel().startsWith("copy") && (DenseKernels.VECTOR.isEmpty() || p1.kernel().contains("layer 1 is residual")),
+            assertTrue(p1.kernel().startsWith("copy") && (DenseKernels.VECTOR.isEmpty() || p1.kernel().contains("layer 1 (residual), layer 1 is custom")),
                     p1.kernel());
             assertTrue(p2.kernel().startsWith("copy") && (DenseKernels.VECTOR.isEmpty() || p2.kernel().contains("float32")), p2.kernel());
             assertTrue(p3.kernel().startsWith("copy") && p3.kernel().contains(DenseKernels.VECTOR.isPresent()
