@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * aiaas: {@link Model} with dense(relu) hidden layers and a dense logits layer; a training step is
+ * aiaas: {@link Model} with dense(relu) hidden layers (or dense, batch norm, GELU and dropout 0.2
+ * for {@link MlpTask#norm()}) and a dense logits layer; a training step is
  * {@code forward(x, true)}, {@code Losses.sparseSoftmaxCrossEntropy().compute}, {@code backward},
  * {@code Optimizers.adam(1e-3).step} (what {@code Trainer} does per batch), with x in 'f'
  * order, the layout {@code Model} computes in. Inference goes through the model's serving form,
@@ -51,7 +52,11 @@ public final class AiaasMlp extends MlpWorkload {
         MlpShape s = task.shape();
         Model.Builder b = Model.builder(s.inputs());
         for (int l = 1; l < s.layerCount(); l++) {
-            b.add(Layers.dense(s.widths().get(l), Activation.RELU));
+            if (task.norm()) {
+                b.add(Layers.dense(s.widths().get(l))).add(Layers.batchNorm()).add(Layers.gelu()).add(Layers.dropout(0.2));
+            } else {
+                b.add(Layers.dense(s.widths().get(l), Activation.RELU));
+            }
         }
         model = b.add(Layers.dense(s.classes())).seed(Inputs.SEED).build();
         x = Inputs.features(task.batch(), s.inputs(), task.train() ? 'f' : 'c');

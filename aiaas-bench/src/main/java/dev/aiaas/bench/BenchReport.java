@@ -99,7 +99,8 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
             sb.append("peer ").append(p.line()).append('\n');
         }
         sb.append('\n');
-        String fmt = "%-25s %-11s %3s  %10s  %19s  %8s  %7s  %7s  %8s%n";
+        int nameWidth = Math.max(25, measurements.stream().mapToInt(m -> m.benchmark().length()).max().orElse(0));
+        String fmt = "%-" + nameWidth + "s %-11s %3s  %10s  %19s  %8s  %7s  %7s  %8s%n";
         sb.append(String.format(Locale.ROOT, fmt, "benchmark", "engine", "thr", "median ms", "p10..p90 ms", "GFLOP/s", "% floor", "% local",
                 "vs aiaas"));
         Map<String, Map<String, List<Measurement>>> g = grouped();
@@ -125,7 +126,7 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
                 cells.add(String.format(Locale.ROOT, "%s %s ms (%s, t%d)", engine, num(b.stats().medianMs()),
                         ratio(ratioToBaseline(b)), b.threads()));
             }
-            sb.append(String.format(Locale.ROOT, "  %-24s %s%n", e.getKey(), String.join("; ", cells)));
+            sb.append(String.format(Locale.ROOT, "  %-" + (nameWidth - 1) + "s %s%n", e.getKey(), String.join("; ", cells)));
         }
         return sb.toString();
     }

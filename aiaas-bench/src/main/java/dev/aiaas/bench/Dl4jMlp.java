@@ -2,7 +2,10 @@ package dev.aiaas.bench;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -14,7 +17,9 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * DL4J 1.0.0-M2.1: a {@link MultiLayerNetwork} of {@code DenseLayer}(relu) and an
+ * DL4J 1.0.0-M2.1: a {@link MultiLayerNetwork} of {@code DenseLayer}(relu) (or, for
+ * {@link MlpTask#norm()}, {@code DenseLayer}(identity), {@code BatchNormalization},
+ * {@code ActivationLayer}(GELU) and {@code DropoutLayer}(retain 0.8)) and an
  * {@code OutputLayer}(softmax, MCXENT), float32, Adam(1e-3, 0.9, 0.999, 1e-8), as its examples
  * build it. A training step is {@code fit(DataSet)} on one-hot labels; inference is
  * {@code output(x)}, whose new array is closed here. x is given in 'c' order, DL4J's layout.
@@ -46,8 +51,15 @@ public final class Dl4jMlp extends MlpWorkload {
                 .updater(new Adam(MlpTask.LEARNING_RATE, 0.9, 0.999, 1e-8))
                 .list();
         for (int l = 1; l < s.layerCount(); l++) {
-            lb.layer(new DenseLayer.Builder().nIn(s.widths().get(l - 1)).nOut(s.widths().get(l))
-                    .activation(Activation.RELU).build());
+            int width = s.widths().get(l);
+            if (task.norm()) {
+                lb.layer(new DenseLayer.Builder().nIn(s.widths().get(l - 1)).nOut(width).activation(Activation.IDENTITY).build());
+                lb.layer(new BatchNormalization.Builder().nOut(width).build());
+                lb.layer(new ActivationLayer.Builder().activation(Activation.GELU).build());
+                lb.layer(new DropoutLayer.Builder(0.8).build()); // DL4J's argument is the retain probability
+            } else {
+                lb.layer(new DenseLayer.Builder().nIn(s.widths().get(l - 1)).nOut(width).activation(Activation.RELU).build());
+            }
         }
         lb.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                 .nIn(s.widths().get(s.layerCount() - 1)).nOut(s.classes()).activation(Activation.SOFTMAX).build());

@@ -10,12 +10,20 @@ package dev.aiaas.bench;
  * @param intoBuffer for inference: the call writes into an output buffer made once (aiaas's
  *              {@code predict(x, out)}, ONNX Runtime's pinned outputs) instead of returning a new
  *              array; only engines with such an API run it
+ * @param norm for training: each hidden layer is dense without activation, batch norm, GELU and
+ *              dropout 0.2 instead of dense with ReLU ({@link #trainingWithNorm}); aiaas and DL4J
+ *              run it
  */
-public record MlpTask(MlpShape shape, int batch, boolean train, boolean intoBuffer) {
+public record MlpTask(MlpShape shape, int batch, boolean train, boolean intoBuffer, boolean norm) {
 
     /** A task whose inference returns a new array. */
     public MlpTask(MlpShape shape, int batch, boolean train) {
-        this(shape, batch, train, false);
+        this(shape, batch, train, false, false);
+    }
+
+    /** A task of the plain MLP (ReLU hidden layers). */
+    public MlpTask(MlpShape shape, int batch, boolean train, boolean intoBuffer) {
+        this(shape, batch, train, intoBuffer, false);
     }
 
     /** Validates the settings. */
@@ -28,6 +36,9 @@ public record MlpTask(MlpShape shape, int batch, boolean train, boolean intoBuff
         }
         if (train && intoBuffer) {
             throw new IllegalArgumentException("intoBuffer is for inference tasks; a training task has no output buffer");
+        }
+        if (norm && !train) {
+            throw new IllegalArgumentException("norm is for training tasks (the predictor serves that model as the plain one)");
         }
     }
 
@@ -42,6 +53,15 @@ public record MlpTask(MlpShape shape, int batch, boolean train, boolean intoBuff
     }
 
     /**
+     * A training step of {@code shape} at batch {@code batch} with every hidden layer a dense layer
+     * without activation, a batch normalisation, GELU and dropout 0.2 (the usual modern MLP), the
+     * logits layer as before: the work of the layers around the products.
+     */
+    public static MlpTask trainingWithNorm(MlpShape shape, int batch) {
+        return new MlpTask(shape, batch, true, false, true);
+    }
+
+    /**
      * An inference call of {@code shape} at batch {@code batch} into an output buffer made once
      * (serving without an allocation per call).
      */
@@ -50,11 +70,12 @@ public record MlpTask(MlpShape shape, int batch, boolean train, boolean intoBuff
     }
 
     /**
-     * {@code mlp-784-256-10-b128} for training, {@code infer-784-256-10-b1} for inference,
-     * {@code serve-784-256-10-b1} for inference into a buffer.
+     * {@code mlp-784-256-10-b128} for training, {@code mlp-bn-gelu-784-256-10-b128} with
+     * normalisation, {@code infer-784-256-10-b1} for inference, {@code serve-784-256-10-b1} for
+     * inference into a buffer.
      */
     public String benchmark() {
-        return (train ? "mlp-" : intoBuffer ? "serve-" : "infer-") + shape.label() + "-b" + batch;
+        return (train ? (norm ? "mlp-bn-gelu-" : "mlp-") : intoBuffer ? "serve-" : "infer-") + shape.label() + "-b" + batch;
     }
 
     /** The arithmetic floor of one step (see {@link MlpShape}). */

@@ -63,14 +63,21 @@ public final class Workloads {
         tasks.add(MlpTask.inference(SMALL, 128));
         tasks.add(MlpTask.training(SMALL, 32));
         tasks.add(MlpTask.training(SMALL, 512));
+        tasks.add(MlpTask.trainingWithNorm(SMALL, 128));
         tasks.add(MlpTask.training(LARGE, 512));
         return tasks;
     }
 
-    /** The task in every JVM engine: aiaas, DL4J, SameDiff (inference into a buffer: aiaas only). */
+    /**
+     * The task in every JVM engine: aiaas, DL4J, SameDiff (inference into a buffer: aiaas only;
+     * the MLP with normalisation: aiaas and DL4J).
+     */
     public static List<Workload> engines(MlpTask task) {
         if (task.intoBuffer()) {
             return List.of(new AiaasMlp(task));
+        }
+        if (task.norm()) {
+            return List.of(new AiaasMlp(task), new Dl4jMlp(task));
         }
         return List.of(new AiaasMlp(task), new Dl4jMlp(task), new SameDiffMlp(task));
     }

@@ -105,6 +105,20 @@ class WorkloadsTest {
         }
     }
 
+    /** The MLP with batch norm, GELU and dropout: its own name, aiaas and DL4J only, no peers, training only. */
+    @Test
+    void normTasksRunInAiaasAndDl4jOnly() {
+        MlpTask norm = MlpTask.trainingWithNorm(Workloads.SMALL, 128);
+        assertEquals("mlp-bn-gelu-784-256-10-b128", norm.benchmark());
+        assertEquals(Workloads.SMALL.trainingFlops(128), norm.flops());
+        assertEquals(List.of("aiaas", "dl4j"), Workloads.engines(norm).stream().map(Workload::engine).toList());
+        assertTrue(Workloads.tasks(false).contains(norm));
+        assertTrue(Peers.none().workloads(norm).isEmpty());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MlpTask(Workloads.SMALL, 1, false, false, true));
+        assertTrue(e.getMessage().contains("norm is for training"), e.getMessage());
+    }
+
     @Test
     void percentilesInterpolateBetweenRanks() {
         Stats st = Stats.ofNanos(new long[] {5_000_000, 1_000_000, 3_000_000, 2_000_000, 4_000_000});
