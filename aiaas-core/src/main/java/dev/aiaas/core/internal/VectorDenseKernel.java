@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 14-row remainder); at one thread, {@code bench}'s {@code infer-784-256-10-b128} ran at 0.383
  * ms (136 GFLOP/s) beside ONNX Runtime's 0.380 in the same run (README, Performance).
  */
-final class VectorDenseKernel implements DenseKernel {
+final class VectorDenseKernel extends VectorKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     /** Columns per panel: three vectors of 16 floats. */
     static final int PANEL = 48;
@@ -90,26 +90,6 @@ final class VectorDenseKernel implements DenseKernel {
                 row1x1(x, xOff + r * ldx, in, w, wo, bias, col, floor, y, yOff + r * ldy + col);
             }
         }
-    }
-
-    @Override
-    public void activate(Fn f, float alpha, float[] y, int yOff, int rows, int cols, int ldy) {
-        VectorRowOps.activate(f, alpha, y, yOff, rows, cols, ldy);
-    }
-
-    @Override
-    public void softmax(float[] y, int yOff, int rows, int cols, int ldy) {
-        VectorRowOps.softmax(y, yOff, rows, cols, ldy);
-    }
-
-    @Override
-    public void layerNorm(float[] y, int yOff, int rows, int cols, int ldy, float[] gamma, float[] beta, float epsilon) {
-        VectorRowOps.layerNorm(y, yOff, rows, cols, ldy, gamma, beta, epsilon);
-    }
-
-    @Override
-    public void scaleShift(float[] y, int yOff, int rows, int cols, int ldy, float[] scale, float[] shift) {
-        VectorRowOps.scaleShift(y, yOff, rows, cols, ldy, scale, shift);
     }
 
     /** {@code blocks} blocks of 8 rows of a 48-column panel: 8 x 3 accumulators of 16 floats over k. */

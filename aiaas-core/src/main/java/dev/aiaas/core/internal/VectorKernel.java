@@ -1,0 +1,28 @@
+package dev.aiaas.core.internal;
+
+/**
+ * Internal, not API; loaded only with the Vector API kernels. What the 512-bit and 256-bit dense
+ * kernels share: the in-place row steps, in {@link VectorRowOps} on the CPU's widest vectors.
+ */
+abstract class VectorKernel implements DenseKernel {
+
+    @Override
+    public void activate(Fn f, float alpha, float[] y, int yOff, int rows, int cols, int ldy) {
+        VectorRowOps.activate(f, alpha, y, yOff, rows, cols, ldy);
+    }
+
+    @Override
+    public void softmax(float[] y, int yOff, int rows, int cols, int ldy) {
+        VectorRowOps.softmax(y, yOff, rows, cols, ldy);
+    }
+
+    @Override
+    public void layerNorm(float[] y, int yOff, int rows, int cols, int ldy, float[] gamma, float[] beta, float epsilon) {
+        VectorRowOps.layerNorm(y, yOff, rows, cols, ldy, gamma, beta, epsilon);
+    }
+
+    @Override
+    public void scaleShift(float[] y, int yOff, int rows, int cols, int ldy, float[] scale, float[] shift) {
+        VectorRowOps.scaleShift(y, yOff, rows, cols, ldy, scale, shift);
+    }
+}
