@@ -88,7 +88,8 @@ public record Activation(String name, double alpha) {
      */
     void forward(Buf z, Buf y, int rows, int cols) {
         int n = rows * cols;
-        if (z.isFloat() && y.isFloat() && (name.equals("gelu") || name.equals("tanh") || name.equals("sigmoid"))) {
+        boolean exact = name.equals("relu") || name.equals("leaky_relu"); // the same in float64 as in the loop it replaces
+        if (exact || z.isFloat() && y.isFloat() && (name.equals("gelu") || name.equals("tanh") || name.equals("sigmoid"))) {
             forwardOnHeap(z, y, n);
             return;
         }
@@ -98,18 +99,6 @@ public record Activation(String name, double alpha) {
                     for (int i = 0; i < n; i++) {
                         y.set(i, z.get(i));
                     }
-                }
-            }
-            case "relu" -> {
-                for (int i = 0; i < n; i++) {
-                    double v = z.get(i);
-                    y.set(i, v < 0 ? 0 : v); // NaN stays NaN, as in PyTorch
-                }
-            }
-            case "leaky_relu" -> {
-                for (int i = 0; i < n; i++) {
-                    double v = z.get(i);
-                    y.set(i, v < 0 ? alpha * v : v);
                 }
             }
             case "gelu" -> { // x/2 · (1 + tanh u) = x·σ(2u): no cancellation in 1 + tanh u for x ≪ 0
@@ -128,7 +117,13 @@ public record Activation(String name, double alpha) {
                     y.set(i, sigmoid(z.get(i)));
                 }
             }
-            case "softmax" -> softmax(z, y, rows, cols);
+            case "softmax" -> {
+                if (z.isFloat() && y.isFloat()) {
+                    softmaxOnHeap(z, y, rows, cols);
+                } else {
+                    softmax(z, y, rows, cols);
+                }
+            }
             default -> throw new IllegalStateException(name);
         }
     }
@@ -143,7 +138,7 @@ public record Activation(String name, double alpha) {
      * cancel for x ≪ 0). At ±∞ and NaN they give what the float64 loops give. A float64 model
      * keeps the scalar loops with {@link Math#exp} and {@link Math#tanh} (gradient checks run there).
      */
-    private void forwardOnHeap(Buf z, Buf y, int n) {
+    private void forwardOnHeap(Buf z, Buf y, int n) { // also ReLU and leaky ReLU, in any type
         Scratch s = SCRATCH.get();
         double[] a = s.a;
         double[] e = s.e;
@@ -151,6 +146,18 @@ public record Activation(String name, double alpha) {
             int len = Math.min(BLOCK, n - from);
             z.get(from, a, 0, s.tmp, len);
             switch (name) {
+                // max and min, not a branch or a ternary: signs are random, and the JIT vectorises
+                // neither a mispredicted branch nor a select; NaN stays NaN (−0 becomes +0)
+                case "relu" -> {
+                    for (int i = 0; i < len; i++) {
+                        a[i] = Math.max(a[i], 0.0);
+                    }
+                }
+                case "leaky_relu" -> {
+                    for (int i = 0; i < len; i++) {
+                        a[i] = Math.max(a[i], 0.0) + alpha * Math.min(a[i], 0.0);
+                    }
+                }
                 case "sigmoid" -> {
                     for (int i = 0; i < len; i++) {
                         e[i] = -a[i];
@@ -223,23 +230,40 @@ public record Activation(String name, double alpha) {
             }
             return;
         }
-        if ((name.equals("tanh") || name.equals("sigmoid")) && y.isFloat() && dy.isFloat() && dz.isFloat()) {
-            // dy ⊙ (1 − y²) or dy ⊙ y(1 − y) on heap blocks: loops the JIT vectorises
+        if (name.equals("tanh") || name.equals("sigmoid") || name.equals("relu") || name.equals("leaky_relu")) {
+            // dy ⊙ (1 − y²), dy ⊙ y(1 − y), dy ⊙ mask or dy ⊙ (α + (1 − α)·mask) from y, in float64
+            // on heap blocks (any type: the formulas are those of the Buf loops they replaced),
+            // in loops the JIT vectorises
             Scratch s = SCRATCH.get();
             double[] a = s.a;
             double[] g = s.g;
-            boolean tanh = name.equals("tanh");
             for (int from = 0; from < n; from += BLOCK) {
                 int len = Math.min(BLOCK, n - from);
                 y.get(from, a, 0, s.tmp, len);
                 dy.get(from, g, 0, s.tmp, len);
-                if (tanh) {
-                    for (int i = 0; i < len; i++) {
-                        g[i] *= 1 - a[i] * a[i];
+                switch (name) {
+                    case "tanh" -> {
+                        for (int i = 0; i < len; i++) {
+                            g[i] *= 1 - a[i] * a[i];
+                        }
                     }
-                } else {
-                    for (int i = 0; i < len; i++) {
-                        g[i] *= a[i] * (1 - a[i]);
+                    case "sigmoid" -> {
+                        for (int i = 0; i < len; i++) {
+                            g[i] *= a[i] * (1 - a[i]);
+                        }
+                    }
+                    // the mask, 1 where y > 0 and else 0, as min(max(y, 0)·M·M, 1) with M the
+                    // largest finite double: exact for every positive y down to the smallest
+                    // subnormal, branch-free, as Dense's ReLU gradient; a NaN y gives a NaN gradient
+                    case "relu" -> {
+                        for (int i = 0; i < len; i++) {
+                            g[i] *= Math.min(Math.max(a[i], 0.0) * Double.MAX_VALUE * Double.MAX_VALUE, 1.0);
+                        }
+                    }
+                    default -> { // leaky_relu
+                        for (int i = 0; i < len; i++) {
+                            g[i] *= alpha + (1 - alpha) * Math.min(Math.max(a[i], 0.0) * Double.MAX_VALUE * Double.MAX_VALUE, 1.0);
+                        }
                     }
                 }
                 dz.put(from, g, 0, s.tmp, len);
@@ -254,17 +278,6 @@ public record Activation(String name, double alpha) {
                     }
                 }
             }
-            case "relu" -> {
-                for (int i = 0; i < n; i++) {
-                    dz.set(i, y.get(i) > 0 ? dy.get(i) : 0);
-                }
-            }
-            case "leaky_relu" -> {
-                for (int i = 0; i < n; i++) {
-                    double g = dy.get(i);
-                    dz.set(i, y.get(i) > 0 ? g : alpha * g);
-                }
-            }
             case "gelu" -> {
                 for (int i = 0; i < n; i++) {
                     double v = z.get(i);
@@ -273,19 +286,11 @@ public record Activation(String name, double alpha) {
                     dz.set(i, dy.get(i) * d);
                 }
             }
-            case "tanh" -> {
-                for (int i = 0; i < n; i++) {
-                    double t = y.get(i);
-                    dz.set(i, dy.get(i) * (1 - t * t));
-                }
-            }
-            case "sigmoid" -> {
-                for (int i = 0; i < n; i++) {
-                    double s = y.get(i);
-                    dz.set(i, dy.get(i) * s * (1 - s));
-                }
-            }
             case "softmax" -> {
+                if (y.isFloat() && dy.isFloat() && dz.isFloat()) {
+                    softmaxBackwardOnHeap(y, dy, dz, rows, cols);
+                    return;
+                }
                 for (int r = 0; r < rows; r++) {
                     double dot = 0;
                     for (int c = 0; c < cols; c++) {
@@ -307,6 +312,76 @@ public record Activation(String name, double alpha) {
         }
         double e = Math.exp(v);
         return e / (1 + e);
+    }
+
+    /**
+     * The float32 softmax of an 'f'-order [rows, cols] matrix (y may be z) by columns: each
+     * column's rows are contiguous, so a segment of up to 2,048 rows is bulk-copied to the heap and
+     * the per-row max, e^(z − max) ({@link Exp#nonPositive}) and sum run across the columns as
+     * loops over rows that the JIT vectorises: three passes over z and y instead of a
+     * {@link Math#exp} and strided {@code Buf} accesses per value.
+     */
+    private static void softmaxOnHeap(Buf z, Buf y, int rows, int cols) {
+        Scratch s = SCRATCH.get();
+        double[] a = s.a;
+        double[] max = s.e;
+        double[] sum = s.g;
+        for (int r0 = 0; r0 < rows; r0 += BLOCK) {
+            int len = Math.min(BLOCK, rows - r0);
+            java.util.Arrays.fill(max, 0, len, Double.NEGATIVE_INFINITY);
+            java.util.Arrays.fill(sum, 0, len, 0.0);
+            for (int c = 0; c < cols; c++) {
+                z.get(c * rows + r0, a, 0, s.tmp, len);
+                for (int r = 0; r < len; r++) {
+                    max[r] = Math.max(max[r], a[r]);
+                }
+            }
+            for (int c = 0; c < cols; c++) {
+                z.get(c * rows + r0, a, 0, s.tmp, len);
+                for (int r = 0; r < len; r++) {
+                    a[r] -= max[r];
+                }
+                Exp.nonPositive(a, len);
+                for (int r = 0; r < len; r++) {
+                    sum[r] += a[r];
+                }
+                y.put(c * rows + r0, a, 0, s.tmp, len);
+            }
+            for (int c = 0; c < cols; c++) {
+                y.get(c * rows + r0, a, 0, s.tmp, len);
+                for (int r = 0; r < len; r++) {
+                    a[r] /= sum[r];
+                }
+                y.put(c * rows + r0, a, 0, s.tmp, len);
+            }
+        }
+    }
+
+    /** ∂L/∂z = y ⊙ (∂L/∂y − Σⱼ yⱼ ∂L/∂yⱼ) per row, float32, by columns on the heap as {@link #softmaxOnHeap}. */
+    private static void softmaxBackwardOnHeap(Buf y, Buf dy, Buf dz, int rows, int cols) {
+        Scratch s = SCRATCH.get();
+        double[] a = s.a;
+        double[] g = s.g;
+        double[] dot = s.e;
+        for (int r0 = 0; r0 < rows; r0 += BLOCK) {
+            int len = Math.min(BLOCK, rows - r0);
+            java.util.Arrays.fill(dot, 0, len, 0.0);
+            for (int c = 0; c < cols; c++) {
+                y.get(c * rows + r0, a, 0, s.tmp, len);
+                dy.get(c * rows + r0, g, 0, s.tmp, len);
+                for (int r = 0; r < len; r++) {
+                    dot[r] += a[r] * g[r];
+                }
+            }
+            for (int c = 0; c < cols; c++) {
+                y.get(c * rows + r0, a, 0, s.tmp, len);
+                dy.get(c * rows + r0, g, 0, s.tmp, len);
+                for (int r = 0; r < len; r++) {
+                    g[r] = a[r] * (g[r] - dot[r]);
+                }
+                dz.put(c * rows + r0, g, 0, s.tmp, len);
+            }
+        }
     }
 
     /** Row-wise stable softmax of an 'f'-order [rows, cols] matrix; y may be z. */

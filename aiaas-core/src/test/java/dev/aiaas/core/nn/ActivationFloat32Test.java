@@ -7,6 +7,7 @@ import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.internal.Buf;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -14,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The float32 paths of GELU, tanh and σ, forward and backward (heap blocks through
+ * The float32 paths of GELU, tanh, σ, ReLU, leaky ReLU and softmax, forward and backward (heap blocks through
  * {@code Exp.nonPositive}) against the float64 loops (scalar {@link Math#tanh} and
  * {@link Math#exp}, which the gradient checks verify), over more values than one heap block and
  * at 0, ±0, tiny, large, ±∞ and NaN: within float32's rounding.
@@ -39,7 +40,7 @@ class ActivationFloat32Test {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gelu", "tanh", "sigmoid"})
+    @ValueSource(strings = {"gelu", "tanh", "sigmoid", "relu", "leaky_relu"})
     void float32MatchesTheFloat64Formulas(String name) {
         Activation f = Activation.parse(name);
         double[] v = inputs();
@@ -66,12 +67,62 @@ class ActivationFloat32Test {
                 check(name + "(" + v[i] + ")", y64.getDouble(i), y32.getFloat(i));
                 if (name.equals("gelu")) {
                     check(name + "'(" + v[i] + ")·" + g[i], dz64.getDouble(i), dz32.getFloat(i));
-                } else { // tanh' and σ' are computed from y, which float32 has already rounded
+                } else { // the others' derivatives are computed from y, which float32 has already rounded
                     double y = y32.getFloat(i);
-                    double d = name.equals("tanh") ? 1 - y * y : y * (1 - y);
+                    double d = switch (name) {
+                        case "tanh" -> 1 - y * y;
+                        case "sigmoid" -> y * (1 - y);
+                        case "relu" -> Double.isNaN(y) ? Double.NaN : y > 0 ? 1 : 0; // a NaN y: a NaN gradient, as Dense's
+                        default -> Double.isNaN(y) ? Double.NaN : y > 0 ? 1 : f.alpha();
+                    };
                     check(name + "'(" + v[i] + ")·" + g[i], (float) g[i] * d, dz32.getFloat(i));
                 }
             }
+        }
+    }
+
+    /** Softmax by columns on the heap against the float64 loop, over more rows than one heap segment (2,048). */
+    @Test
+    void softmaxFloat32MatchesTheFloat64Loop() {
+        int rows = 2100;
+        int cols = 7;
+        SplittableRandom r = new SplittableRandom(8);
+        double[] z = new double[rows * cols];
+        double[] g = new double[rows * cols];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) (r.nextDouble() * 60 - 30);
+            g[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        z[5] = Double.NaN; // row 5 ('f' order: element (r, c) at c·rows + r)
+        z[9 + rows] = Double.NEGATIVE_INFINITY; // row 9: that column's probability is 0
+        try (INDArray z32 = Nd4j.createFromArray(toFloat(z));
+             INDArray y32 = Nd4j.create(DataType.FLOAT, z.length);
+             INDArray dy32 = Nd4j.createFromArray(toFloat(g));
+             INDArray dz32 = Nd4j.create(DataType.FLOAT, z.length);
+             INDArray z64 = Nd4j.createFromArray(z);
+             INDArray y64 = Nd4j.create(DataType.DOUBLE, z.length)) {
+            Activation.SOFTMAX.forward(Buf.of(z32), Buf.of(y32), rows, cols);
+            Activation.SOFTMAX.forward(Buf.of(z64), Buf.of(y64), rows, cols);
+            Activation.SOFTMAX.backward(Buf.of(z32), Buf.of(y32), Buf.of(dy32), Buf.of(dz32), rows, cols);
+            for (int row = 0; row < rows; row++) {
+                double dot = 0;
+                for (int c = 0; c < cols; c++) {
+                    dot += (double) y32.getFloat(c * rows + row) * g[c * rows + row];
+                }
+                for (int c = 0; c < cols; c++) {
+                    int i = c * rows + row;
+                    check("softmax row " + row + " column " + c, y64.getDouble(i), y32.getFloat(i));
+                    double y = y32.getFloat(i);
+                    double want = y * (g[i] - dot);
+                    if (Double.isNaN(want)) {
+                        assertTrue(Float.isNaN(dz32.getFloat(i)), "softmax' row " + row);
+                    } else {
+                        assertEquals(want, dz32.getFloat(i), 1e-6, "softmax' row " + row + " column " + c);
+                    }
+                }
+            }
+            assertTrue(Float.isNaN(y32.getFloat(5)) && Float.isNaN(y32.getFloat(5 + 3 * rows)), "a NaN makes its row NaN");
+            assertEquals(0f, y32.getFloat(9 + rows), "e^-inf");
         }
     }
 
