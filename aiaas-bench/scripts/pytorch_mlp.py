@@ -36,7 +36,7 @@ LEARNING_RATE = 1e-3
 
 SMALL = (784, 256, 10)
 LARGE = (784, 2048, 2048, 10)
-FULL = ["mlp-784-256-10-b32", "mlp-784-256-10-b128", "mlp-784-256-10-b512", "mlp-784-2048-2048-10-b512",
+FULL = ["mlp-784-256-10-b32", "mlp-784-256-10-b128", "mlp-784-256-10-b512", "mlp-bn-gelu-784-256-10-b128", "mlp-784-2048-2048-10-b512",
         "infer-784-256-10-b1", "infer-784-256-10-b128"]
 QUICK = ["mlp-784-256-10-b128", "infer-784-256-10-b1", "infer-784-256-10-b128"]
 
@@ -101,13 +101,14 @@ def labels(rows, classes):
 # --- the workloads -----------------------------------------------------------------------------
 
 def parse_benchmark(name):
-    """mlp-784-256-10-b128 -> (True, (784, 256, 10), 128); infer-... -> (False, ...)."""
-    m = re.fullmatch(r"(mlp|infer)-((?:\d+-)+\d+)-b(\d+)", name)
+    """mlp-784-256-10-b128 -> (True, (784, 256, 10), 128, False); infer-... -> (False, ...);
+    mlp-bn-gelu-... -> (True, ..., True): hidden layers as Linear, BatchNorm1d, GELU (tanh form), Dropout(0.2)."""
+    m = re.fullmatch(r"(mlp|mlp-bn-gelu|infer)-((?:\d+-)+\d+)-b(\d+)", name)
     if not m:
-        raise SystemExit(f"pytorch_mlp.py: error: benchmark '{name}' is not of the form mlp-784-256-10-b128 "
-                         f"or infer-784-256-10-b1; the benchmarks are {', '.join(FULL)}")
+        raise SystemExit(f"pytorch_mlp.py: error: benchmark '{name}' is not of the form mlp-784-256-10-b128, "
+                         f"mlp-bn-gelu-784-256-10-b128 or infer-784-256-10-b1; the benchmarks are {', '.join(FULL)}")
     widths = tuple(int(w) for w in m.group(2).split("-"))
-    return m.group(1) == "mlp", widths, int(m.group(3))
+    return m.group(1) != "infer", widths, int(m.group(3)), m.group(1) == "mlp-bn-gelu"
 
 
 def flops(train, widths, batch):
@@ -118,8 +119,10 @@ def flops(train, widths, batch):
     return 2.0 * batch * (2 * weights + (weights - widths[0] * widths[1]))
 
 
-def build(torch, widths):
-    """nn.Sequential of Linear(+ReLU) layers with the benchmarks' weights; layer l uses seed SEED + l."""
+def build(torch, widths, norm=False):
+    """nn.Sequential of Linear(+ReLU) layers with the benchmarks' weights; layer l uses seed SEED + l.
+    With norm, each hidden Linear is followed by BatchNorm1d (aiaas's and Keras's momentum 0.99, i.e.
+    PyTorch's 0.01, and eps 1e-3), GELU in its tanh form and Dropout(0.2) instead of ReLU."""
     layers = []
     for l in range(1, len(widths)):
         lin = torch.nn.Linear(widths[l - 1], widths[l])
@@ -128,13 +131,16 @@ def build(torch, widths):
             lin.weight.copy_(torch.from_numpy(he_uniform(widths[l - 1], widths[l], SEED + l).T.copy()))
             lin.bias.zero_()
         layers.append(lin)
-        if l < len(widths) - 1:
+        if l < len(widths) - 1 and norm:
+            layers += [torch.nn.BatchNorm1d(widths[l], momentum=0.01, eps=1e-3), torch.nn.GELU(approximate="tanh"),
+                       torch.nn.Dropout(0.2)]
+        elif l < len(widths) - 1:
             layers.append(torch.nn.ReLU())
     return torch.nn.Sequential(*layers)
 
 
-def make_step(torch, train, widths, batch):
-    model = build(torch, widths)
+def make_step(torch, train, widths, batch, norm=False):
+    model = build(torch, widths, norm)
     x = torch.from_numpy(features(batch, widths[0]))
     if train:
         y = torch.from_numpy(labels(batch, widths[-1]))
@@ -256,11 +262,11 @@ def main(argv=None):
 
     if a.header:
         print("benchmark,engine,metric,value,unit", flush=True)
-    for name, train, widths, batch in tasks:
+    for name, train, widths, batch, norm in tasks:
         for t in threads:
             torch.set_num_threads(t)
             set_blas_threads(t)
-            times = measure(make_step(torch, train, widths, batch), warmup, repeats, repeat_seconds, a.min_steps)
+            times = measure(make_step(torch, train, widths, batch, norm), warmup, repeats, repeat_seconds, a.min_steps)
             median = percentile(times, 0.5) / 1e6
             rows = [("step_ms_t%d" % t, median, "ms"),
                     ("step_ms_p10_t%d" % t, percentile(times, 0.1) / 1e6, "ms"),

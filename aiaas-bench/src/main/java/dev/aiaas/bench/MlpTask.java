@@ -11,8 +11,8 @@ package dev.aiaas.bench;
  *              {@code predict(x, out)}, ONNX Runtime's pinned outputs) instead of returning a new
  *              array; only engines with such an API run it
  * @param norm for training: each hidden layer is dense without activation, batch norm, GELU and
- *              dropout 0.2 instead of dense with ReLU ({@link #trainingWithNorm}); aiaas and DL4J
- *              run it
+ *              dropout 0.2 instead of dense with ReLU ({@link #trainingWithNorm}); aiaas, DL4J and
+ *              pytorch-py run it
  */
 public record MlpTask(MlpShape shape, int batch, boolean train, boolean intoBuffer, boolean norm) {
 

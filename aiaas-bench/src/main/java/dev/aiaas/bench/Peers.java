@@ -138,9 +138,6 @@ public final class Peers {
     /** The task in every available peer that supports it. */
     public List<Workload> workloads(MlpTask task) {
         List<Workload> out = new ArrayList<>();
-        if (task.norm()) {
-            return out; // the peers' models are the plain MLP
-        }
         for (PeerEngine e : available) {
             if (e.supports(task)) {
                 out.add(e.workload(task));

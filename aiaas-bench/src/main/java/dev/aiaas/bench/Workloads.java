@@ -70,7 +70,7 @@ public final class Workloads {
 
     /**
      * The task in every JVM engine: aiaas, DL4J, SameDiff (inference into a buffer: aiaas only;
-     * the MLP with normalisation: aiaas and DL4J).
+     * the MLP with normalisation: aiaas and DL4J; of the peers, pytorch-py).
      */
     public static List<Workload> engines(MlpTask task) {
         if (task.intoBuffer()) {

@@ -105,7 +105,7 @@ class WorkloadsTest {
         }
     }
 
-    /** The MLP with batch norm, GELU and dropout: its own name, aiaas and DL4J only, no peers, training only. */
+    /** The MLP with batch norm, GELU and dropout: its own name, aiaas and DL4J of the ND4J engines, training only. */
     @Test
     void normTasksRunInAiaasAndDl4jOnly() {
         MlpTask norm = MlpTask.trainingWithNorm(Workloads.SMALL, 128);
@@ -113,7 +113,6 @@ class WorkloadsTest {
         assertEquals(Workloads.SMALL.trainingFlops(128), norm.flops());
         assertEquals(List.of("aiaas", "dl4j"), Workloads.engines(norm).stream().map(Workload::engine).toList());
         assertTrue(Workloads.tasks(false).contains(norm));
-        assertTrue(Peers.none().workloads(norm).isEmpty());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new MlpTask(Workloads.SMALL, 1, false, false, true));
         assertTrue(e.getMessage().contains("norm is for training"), e.getMessage());

@@ -62,7 +62,7 @@ public final class DjlPeer implements PeerEngine {
 
     @Override
     public boolean supports(MlpTask task) {
-        return !task.intoBuffer(); // DJL's Predictor returns new arrays
+        return !task.intoBuffer() && !task.norm(); // DJL's Predictor returns new arrays; its model here is the plain MLP
     }
 
     @Override
