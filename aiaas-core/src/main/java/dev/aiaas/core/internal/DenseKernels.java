@@ -44,8 +44,13 @@ public final class DenseKernels {
     /**
      * The kernel for vectors of {@code bits} (256 or 512), whatever {@link #VECTOR} chose: empty
      * without the Vector API or when this CPU's vectors are narrower. For tests and measurements.
+     *
+     * @throws IllegalArgumentException when bits is neither 256 nor 512
      */
     public static Optional<DenseKernel> of(int bits) {
+        if (bits != 256 && bits != 512) {
+            throw new IllegalArgumentException("the packed kernels have 256- or 512-bit vectors; got bits=" + bits);
+        }
         if (!MODULE || preferredBits() < bits) {
             return Optional.empty();
         }

@@ -44,11 +44,11 @@ public record Activation(String name, double alpha) {
 
     private static final double GELU_C = Math.sqrt(2 / Math.PI);
     private static final double GELU_A = 0.044715;
-    /** Elements per heap block of the float32 paths ({@link #forwardOnHeap}). */
+    /** Elements per heap block of the heap paths ({@link #forwardOnHeap}). */
     private static final int BLOCK = 2048;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** Per-thread heap blocks for the float32 paths: made once per thread, nothing per call. */
+    /** Per-thread heap blocks for the heap paths: made once per thread, nothing per call. */
     private static final class Scratch {
         final double[] a = new double[BLOCK];
         final double[] e = new double[BLOCK];
@@ -129,7 +129,8 @@ public record Activation(String name, double alpha) {
     }
 
     /**
-     * The float32 forward of GELU, tanh and σ, in heap blocks where the loops vectorise: e^x by
+     * The forward pass on heap blocks, where the loops vectorise: ReLU and leaky ReLU (max and min,
+     * in any type), and on float32 GELU, tanh and σ, with e^x by
      * {@link Exp#nonPositive} (1e-12 relative for |x| ≤ 105) instead of a scalar {@link Math#tanh}
      * (a native call in Java 17, about 60 ns) or {@link Math#exp} per value, in float64 and then
      * rounded to float32. σ(x) = 1/(1 + e^−x); tanh x = 2σ(2x) − 1 (its Taylor series for
@@ -138,7 +139,7 @@ public record Activation(String name, double alpha) {
      * cancel for x ≪ 0). At ±∞ and NaN they give what the float64 loops give. A float64 model
      * keeps the scalar loops with {@link Math#exp} and {@link Math#tanh} (gradient checks run there).
      */
-    private void forwardOnHeap(Buf z, Buf y, int n) { // also ReLU and leaky ReLU, in any type
+    private void forwardOnHeap(Buf z, Buf y, int n) {
         Scratch s = SCRATCH.get();
         double[] a = s.a;
         double[] e = s.e;

@@ -469,7 +469,8 @@ class PredictorTest {
             assertEquals(48, k.panel());
             assertEquals(k.describe(), DenseKernels.VECTOR.orElseThrow().describe(), "the widest is the default");
         });
-        assertEquals(Optional.empty(), DenseKernels.of(1024));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DenseKernels.of(1024));
+        assertTrue(e.getMessage().contains("bits=1024"), e.getMessage());
     }
 
     @Test
