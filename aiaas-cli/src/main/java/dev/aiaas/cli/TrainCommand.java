@@ -45,8 +45,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dataset", paramLabel = "DIR", description = "Folder of IDX files (default: the embedded Fashion-MNIST subset).")
     Path dataset;
 
-    @Option(names = "--model", defaultValue = "mlp", paramLabel = "mlp",
-            description = "The architecture: mlp = dense(--hidden, relu) then dense(10) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "mlp", paramLabel = "NAME",
+            description = "The architecture: mlp = dense(--hidden, relu) then dense(10); mlp-bn = dense(--hidden), batch norm, "
+                    + "GELU, dropout 0.2, then dense(10) (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--hidden", defaultValue = "256", paramLabel = "UNITS", description = "Hidden units of the mlp (default: ${DEFAULT-VALUE}).")
@@ -75,8 +76,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        if (!model.equals("mlp")) {
-            throw new ParameterException(cl, "--model: unknown model '" + model + "'; expected mlp");
+        if (!MODELS.contains(model)) {
+            throw new ParameterException(cl, "--model: unknown model '" + model + "'; expected one of " + String.join(", ", MODELS));
         }
         if (out != null) {
             Path dir = out.toAbsolutePath().getParent();
@@ -98,7 +99,8 @@ final class TrainCommand implements Callable<Integer> {
         parent.selectBackend(cl);
         PrintWriter pw = cl.getOut();
         try (TrainTest data = DatasetOption.load(cl, dataset);
-             Model m = mlp(data.train().featureCount(), hidden, data.train().numClasses(), seed)) {
+             Model m = model.equals("mlp-bn") ? mlpWithNorm(data.train().featureCount(), hidden, data.train().numClasses(), seed)
+                     : mlp(data.train().featureCount(), hidden, data.train().numClasses(), seed)) {
             pw.printf(Locale.ROOT, "dataset: %s: %,d training and %,d test examples of %d features, %d classes%n",
                     DatasetOption.describe(dataset), data.train().size(), data.test().size(), data.train().featureCount(),
                     data.train().numClasses());
@@ -131,12 +133,21 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The names {@code --model} takes. */
+    static final List<String> MODELS = List.of("mlp", "mlp-bn");
+
     /** The names {@code --schedule} takes. */
     static final List<String> SCHEDULES = List.of("constant", "cosine");
 
     private Trainer trainer(CommandLine cl, Schedule lrSchedule) {
         return Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).optimizer(Optimizers.adam(learningRate)).schedule(lrSchedule)
                 .epochs(epochs).batchSize(batchSize).seed(seed).callbacks(Callbacks.progress(cl.getOut())).build();
+    }
+
+    /** {@code mlp-bn}: dense(hidden) without activation, batch norm, GELU, dropout 0.2, then dense(classes) giving logits. */
+    static Model mlpWithNorm(int inputs, int hidden, int classes, long seed) {
+        return Model.builder(inputs).add(Layers.dense(hidden)).add(Layers.batchNorm()).add(Layers.gelu()).add(Layers.dropout(0.2))
+                .add(Layers.dense(classes)).seed(seed).build();
     }
 
     /** The CLI's MLP: dense(hidden, relu), then dense(classes) giving logits. */

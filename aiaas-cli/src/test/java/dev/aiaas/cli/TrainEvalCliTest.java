@@ -38,6 +38,22 @@ class TrainEvalCliTest {
         assertEquals(trained, accuracy(eval.out()));
     }
 
+    /** The MLP with batch norm, GELU and dropout trains, saves, and scores the same when loaded (dropout off, running statistics). */
+    @Test
+    void theNormalisedMlpTrainsAndEvalScoresTheSame(@TempDir Path dir) {
+        Path model = dir.resolve("mlp-bn.aiaas");
+        CliTest.Result train = CliTest.run("train", "--model", "mlp-bn", "--epochs", "2", "--hidden", "64", "--seed", "3",
+                "--out", model.toString());
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("batch_norm") && train.out().contains("dropout"), train.out());
+        assertTrue(train.out().contains("total parameters: 51,146"), train.out()); // 50,890 + 4·64 for the batch norm
+        String trained = accuracy(train.out());
+        assertTrue(Double.parseDouble(trained) > 0.7, train.out());
+        CliTest.Result eval = CliTest.run("eval", "--model", model.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertEquals(trained, accuracy(eval.out()));
+    }
+
     /** Cosine decay ends the run at learning rate 0, so it trains differently from the constant default. */
     @Test
     void cosineScheduleTrainsAndDiffersFromConstant() {
@@ -73,7 +89,7 @@ class TrainEvalCliTest {
     void badUsageExitsTwoWithTheReason(@TempDir Path dir) {
         CliTest.Result r = CliTest.run("train", "--model", "cnn");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("unknown model 'cnn'"), r.err());
+        assertTrue(r.err().contains("unknown model 'cnn'") && r.err().contains("mlp, mlp-bn"), r.err());
         r = CliTest.run("train", "--dataset", dir.resolve("nowhere").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("is not a folder") && r.err().contains("train-images-idx3-ubyte"), r.err());
