@@ -116,6 +116,48 @@ class SteadyStateMemoryTest {
         }
     }
 
+    /**
+     * The same for a step through every layer that works on heap copies: batch norm, GELU, layer
+     * norm, dropout, tanh, leaky ReLU and softmax (their per-thread and per-layer scratch is made
+     * in the first steps), and no native allocation either.
+     */
+    @Test
+    void aStepThroughTheNormalisationLayersAllocatesNothingEither() {
+        Backends.current();
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean tb
+                && tb.isThreadAllocatedMemorySupported() && tb.isThreadAllocatedMemoryEnabled(), "per-thread allocation accounting");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        try (Model m = Model.builder(64).add(Layers.dense(48)).add(Layers.batchNorm()).add(Layers.gelu()).add(Layers.dropout(0.2))
+                .add(Layers.layerNorm()).add(Layers.dense(32, Activation.TANH)).add(Layers.leakyRelu(0.1))
+                .add(Layers.dense(10, Activation.SOFTMAX)).seed(1).build();
+             Optimizer.State state = Optimizers.adam(1e-3).newState(m.parameterCount(), DataType.FLOAT)) {
+            Optimizer adam = Optimizers.adam(1e-3);
+            Loss loss = Losses.sparseSoftmaxCrossEntropy();
+            INDArray x = Nd4j.rand(DataType.FLOAT, 'f', 32, 64);
+            INDArray y = Nd4j.create(DataType.FLOAT, new long[] {32, 1}, 'f');
+            for (int i = 0; i < 32; i++) {
+                y.putScalar(i, i % 10);
+            }
+            INDArray g = Nd4j.create(DataType.FLOAT, new long[] {32, 10}, 'f');
+            long t = 0;
+            for (int i = 0; i < 200; i++) {
+                step(m, adam, state, loss, x, y, g, ++t);
+            }
+            long id = Thread.currentThread().getId();
+            int steps = 1000;
+            long before = tb.getThreadAllocatedBytes(id);
+            try (AllocationCounter counter = new AllocationCounter()) {
+                for (int i = 0; i < steps; i++) {
+                    step(m, adam, state, loss, x, y, g, ++t);
+                }
+                assertEquals(0, counter.allocations, "native allocations in " + steps + " steps");
+            }
+            long bytes = tb.getThreadAllocatedBytes(id) - before;
+            assertTrue(bytes < 16L * steps, "heap bytes allocated in " + steps + " steps: " + bytes);
+        }
+    }
+
     @Test
     void theCounterSeesAnAllocation() {
         Backends.current();
