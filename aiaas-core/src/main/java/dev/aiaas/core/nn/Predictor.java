@@ -27,20 +27,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ul>
  *   <li><b>packed</b>: when the model is float32 on flat features and made of {@link Dense},
  *       {@link ActivationLayer}, {@link Dropout}, {@link BatchNorm}, {@link LayerNorm} and
- *       {@link Residual} blocks of those (any activation, softmax included), and the JVM runs with {@code --add-modules
- *       jdk.incubator.vector} on a CPU with 512-bit vectors (AVX-512: 48-column panels, 8x48
- *       register blocks) or 256-bit ones (AVX2: 16-column panels, 6x16 blocks). Each W is packed once into
- *       column panels on the heap, a batch normalisation that follows a dense layer without
- *       activation folded into its W and b; a batch is cut into chunks of {@value #CHUNK} rows,
- *       each taken through every layer by Vector API kernels (the bias and ReLU fused into the
- *       dense kernel's stores, other activations and normalisations in place on the chunk while
- *       it is in cache), the chunks shared between the calling
- *       thread and one worker (a batch of one chunk shares its first layer's column panels
- *       instead). No native call but the copy of x in and y out, and nothing
- *       allocated per call by {@link #predict(INDArray, INDArray)} or
- *       {@link #predict(float[], float[])}. Sums run in another order than BLAS's, so results
- *       differ from {@link Model#predict(INDArray)} by float32 rounding ({@code PredictorTest}
- *       allows 1e-5 of the largest output).
+ *       {@link Residual} blocks of those (any activation, softmax included), and the JVM runs
+ *       with {@code --add-modules jdk.incubator.vector} on a CPU with 512-bit vectors (AVX-512:
+ *       48-column panels, 8x48 register blocks) or 256-bit ones (AVX2: 16-column panels, 6x16
+ *       blocks). Each W is packed once into column panels on the heap, a batch normalisation
+ *       that follows a dense layer without activation folded into its W and b; a batch is cut
+ *       into chunks of {@value #CHUNK} rows, each taken through every layer by Vector API
+ *       kernels (the bias and ReLU fused into the dense kernel's stores, other activations and
+ *       normalisations in place on the chunk while it is in cache), the chunks shared between
+ *       the calling thread and one worker (a batch of one chunk shares its first layer's column
+ *       panels instead). No native call but the copy of x in and y out, and nothing allocated
+ *       per call by {@link #predict(INDArray, INDArray)} or {@link #predict(float[], float[])}.
+ *       Sums run in another order than BLAS's, so results differ from
+ *       {@link Model#predict(INDArray)} by float32 rounding ({@code PredictorTest} allows 1e-5
+ *       of the largest output).
  *   <li><b>copy</b>: otherwise, a copy of the model (its own native θ) running its forward pass
  *       on ND4J and BLAS, exactly as {@link Model#predict(INDArray)} does.
  * </ul>
