@@ -100,14 +100,16 @@ public record Dropout(double rate) implements Layer {
                     int len = Math.min(BLOCK, n - from);
                     xb.get(from, a, 0, m.tmp, len);
                     // two draws of 32 bits from each 64-bit random value: u < rate·2³² drops (a
-                    // probability within 2⁻³³ of the rate), half the generator's work per value
+                    // probability within 2⁻³³ of the rate), half the generator's work per value;
+                    // the comparison as the sign of u − rate·2³² (both below 2³²), not a branch
+                    // that a random mask mispredicts
                     for (int i = 0; i < len; i += 2) {
                         long bits = masks.nextLong();
-                        double keep = (bits >>> 32) < dropBelow ? 0.0 : scale;
+                        double keep = scale * (1 - (((bits >>> 32) - dropBelow) >>> 63));
                         k[i] = keep;
                         a[i] *= keep;
                         if (i + 1 < len) {
-                            keep = (bits & 0xFFFF_FFFFL) < dropBelow ? 0.0 : scale;
+                            keep = scale * (1 - (((bits & 0xFFFF_FFFFL) - dropBelow) >>> 63));
                             k[i + 1] = keep;
                             a[i + 1] *= keep;
                         }
