@@ -12,10 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  * broadcasts of x, 24 fused multiply-adds. A last, narrower panel (16 or 32 columns: the 16 of
  * 256 units, the 10 of a classifier's output padded to 16) has blocks of its own width. The
  * blocks are written out once per tile shape (8, 4 or 1 rows by 3, 2 or 1 vectors), not
- * generated from one loop: C2 keeps accumulators in registers only when they are separate
- * locals. The panel (in · 48 floats, 150 KB for in = 784) streams from the L2 cache and the 8
- * rows of x (25 KB) stay in L1. The bias and the ReLU are applied before the accumulators are
- * stored, so y is written once.
+ * computed by one loop: C2 keeps accumulators in registers only when they are separate locals.
+ * The panel (in · 48 floats, 150 KB for in = 784) streams from the L2 cache and the 8 rows of x
+ * (25 KB) stay in L1. The bias and the ReLU are applied before the accumulators are
+ * stored, so y is written once. Generated with the 256-bit kernel by
+ * {@code tools/gen_vector_kernels.py} (edit that, not this).
  *
  * <p>8x3 and 14x2 blocks were the fastest of 4x4, 8x2, 8x3 and 14x2 in trial runs (8x3 needs no
  * 14-row remainder); at one thread, {@code bench}'s {@code infer-784-256-10-b128} ran at 0.383

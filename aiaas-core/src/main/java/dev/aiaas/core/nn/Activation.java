@@ -46,15 +46,12 @@ public record Activation(String name, double alpha) {
     private static final double GELU_A = 0.044715;
     /** Elements per heap block of the heap paths ({@link #forwardOnHeap}). */
     private static final int BLOCK = 2048;
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /** Per-thread heap blocks for the heap paths: made once per thread, nothing per call. */
-    private static final class Scratch {
-        final double[] a = new double[BLOCK];
-        final double[] e = new double[BLOCK];
-        final double[] g = new double[BLOCK];
-        final float[] tmp = new float[BLOCK];
-    }
+    /** Per-thread heap blocks of {@link #BLOCK} values (the normalisation layers' {@link Columns}): made once per thread. */
+    private static final ThreadLocal<Columns> SCRATCH = ThreadLocal.withInitial(() -> {
+        Columns c = new Columns();
+        c.ensure(BLOCK);
+        return c;
+    });
 
     /** Validates the name and slope. */
     public Activation {
@@ -140,9 +137,9 @@ public record Activation(String name, double alpha) {
      * keeps the scalar loops with {@link Math#exp} and {@link Math#tanh} (gradient checks run there).
      */
     private void forwardOnHeap(Buf z, Buf y, int n) {
-        Scratch s = SCRATCH.get();
+        Columns s = SCRATCH.get();
         double[] a = s.a;
-        double[] e = s.e;
+        double[] e = s.h;
         for (int from = 0; from < n; from += BLOCK) {
             int len = Math.min(BLOCK, n - from);
             z.get(from, a, 0, s.tmp, len);
@@ -213,9 +210,9 @@ public record Activation(String name, double alpha) {
             // GELU'(x) = (1 + tanh u)/2 + x/2·(1 − tanh² u)·√(2/π)(1 + 3·0.044715 x²)
             //          = s + 2x·s(1 − s)·√(2/π)(1 + 3·0.044715 x²), s = σ(2u), as the float64 loop
             // below, on heap blocks as forwardOnHeap
-            Scratch s = SCRATCH.get();
+            Columns s = SCRATCH.get();
             double[] a = s.a;
-            double[] e = s.e;
+            double[] e = s.h;
             double[] g = s.g;
             for (int from = 0; from < n; from += BLOCK) {
                 int len = Math.min(BLOCK, n - from);
@@ -235,7 +232,7 @@ public record Activation(String name, double alpha) {
             // dy ⊙ (1 − y²), dy ⊙ y(1 − y), dy ⊙ mask or dy ⊙ (α + (1 − α)·mask) from y, in float64
             // on heap blocks (any type: the formulas are those of the Buf loops they replaced),
             // in loops the JIT vectorises
-            Scratch s = SCRATCH.get();
+            Columns s = SCRATCH.get();
             double[] a = s.a;
             double[] g = s.g;
             for (int from = 0; from < n; from += BLOCK) {
@@ -323,9 +320,9 @@ public record Activation(String name, double alpha) {
      * {@link Math#exp} and strided {@code Buf} accesses per value.
      */
     private static void softmaxOnHeap(Buf z, Buf y, int rows, int cols) {
-        Scratch s = SCRATCH.get();
+        Columns s = SCRATCH.get();
         double[] a = s.a;
-        double[] max = s.e;
+        double[] max = s.h;
         double[] sum = s.g;
         for (int r0 = 0; r0 < rows; r0 += BLOCK) {
             int len = Math.min(BLOCK, rows - r0);
@@ -360,10 +357,10 @@ public record Activation(String name, double alpha) {
 
     /** ∂L/∂z = y ⊙ (∂L/∂y − Σⱼ yⱼ ∂L/∂yⱼ) per row, float32, by columns on the heap as {@link #softmaxOnHeap}. */
     private static void softmaxBackwardOnHeap(Buf y, Buf dy, Buf dz, int rows, int cols) {
-        Scratch s = SCRATCH.get();
+        Columns s = SCRATCH.get();
         double[] a = s.a;
         double[] g = s.g;
-        double[] dot = s.e;
+        double[] dot = s.h;
         for (int r0 = 0; r0 < rows; r0 += BLOCK) {
             int len = Math.min(BLOCK, rows - r0);
             java.util.Arrays.fill(dot, 0, len, 0.0);

@@ -1,11 +1,12 @@
 package dev.aiaas.core.nn;
 
 /**
- * Heap scratch for the normalisation layers, which work on an 'f'-order {@code [B, d]} batch one
- * feature column (B contiguous values) at a time: a column is bulk-copied to a {@code double[]}
- * ({@code Buf.get}), computed on in loops the JIT vectorises, and bulk-copied back
- * ({@code Buf.put}), instead of one {@code Buf} access per value. Grown to the largest batch
- * seen; nothing is allocated per step after that.
+ * Heap scratch for the layers that compute on heap copies. The normalisation layers work on an
+ * 'f'-order {@code [B, d]} batch one feature column (B contiguous values) at a time, dropout and
+ * the activations ({@link Activation}, one per thread) on blocks of values: a column or block is
+ * bulk-copied to a {@code double[]} ({@code Buf.get}), computed on in loops the JIT vectorises,
+ * and bulk-copied back ({@code Buf.put}), instead of one {@code Buf} access per value. Grown to
+ * the largest batch seen; nothing is allocated per step after that.
  */
 final class Columns {
     /** Column buffers of length ≥ B. */

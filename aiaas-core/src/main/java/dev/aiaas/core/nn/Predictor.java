@@ -98,7 +98,6 @@ public final class Predictor implements AutoCloseable {
     private float[] yHeap;
     /** A one-chunk batch's input, for {@link #panel}. */
     private float[] smallX;
-    private int smallXOff;
 
     /** One step of the packed path, on a chunk's row-major block of {@code cols} features per row. */
     private sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep, SaveStep, AddStep {
@@ -518,11 +517,9 @@ public final class Predictor implements AutoCloseable {
     private void smallBatch() {
         if (xHeap != null) {
             smallX = xHeap;
-            smallXOff = 0;
         } else {
             xIn.read(0, xs[0], rows * inSize);
             smallX = xs[0];
-            smallXOff = 0;
         }
         DenseStep s = (DenseStep) steps[0];
         Parallel.run(true, DenseKernels.panels(s.units, kernel.panel()), panelTask, SPIN_NANOS);
@@ -532,7 +529,7 @@ public final class Predictor implements AutoCloseable {
     /** Panel p of the first layer for a one-chunk batch, into lane 0's first buffer. */
     private void panel(int p, int lane) {
         DenseStep s = (DenseStep) steps[0];
-        kernel.forward(smallX, smallXOff, inSize, rows, s.in, s.w, s.bias, s.units, s.relu, ping[0], 0, s.ld, p, p + 1);
+        kernel.forward(smallX, 0, inSize, rows, s.in, s.w, s.bias, s.units, s.relu, ping[0], 0, s.ld, p, p + 1);
     }
 
     /**
