@@ -268,6 +268,11 @@ public final class Buf {
         f.get(from, dst, 0, len);
     }
 
+    /** Copies elements [from, from + len) into {@code dst[at, at + len)} (the array is FLOAT). */
+    public void read(int from, float[] dst, int at, int len) {
+        f.get(from, dst, at, len);
+    }
+
     /** Copies elements [from, from + len) into {@code dst[0, len)} (the array is DOUBLE). */
     public void read(int from, double[] dst, int len) {
         d.get(from, dst, 0, len);

@@ -21,6 +21,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>8x3 and 14x2 blocks were the fastest of 4x4, 8x2, 8x3 and 14x2 in trial runs (8x3 needs no
  * 14-row remainder); at one thread, {@code bench}'s {@code infer-784-256-10-b128} ran at 0.383
  * ms (136 GFLOP/s) beside ONNX Runtime's 0.380 in the same run (README, Performance).
+ *
+ * <p>A block reads x's rows {@code ldx} apart. When {@code ldx} is {@link #ROW_STRIDE} (the
+ * predictor's buffers), it runs its {@code Fixed} form instead, where each row's offset is a
+ * constant: C2 folds it into the broadcast's address, where a stride in a register costs a move
+ * and an add per row and k, and spills (README, Performance, has the measured difference).
  */
 final class VectorDenseKernel extends VectorKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -96,6 +101,10 @@ final class VectorDenseKernel extends VectorKernel {
     /** {@code blocks} blocks of 8 rows of a 48-column panel: 8 x 3 accumulators of 16 floats over k. */
     private static void rows8x3(float[] x, int xo, int ldx, int in, float[] w, int wo, float[] bias, int col, float floor,
             float[] y, int yo, int ldy, int blocks) {
+        if (ldx == ROW_STRIDE) {
+            rows8x3Fixed(x, xo, in, w, wo, bias, col, floor, y, yo, ldy, blocks);
+            return;
+        }
         for (int blk = 0; blk < blocks; blk++, xo += 8 * ldx, yo += 8 * ldy) {
             FloatVector z = FloatVector.zero(S);
             FloatVector lo = FloatVector.broadcast(S, floor);
@@ -176,9 +185,96 @@ final class VectorDenseKernel extends VectorKernel {
         }
     }
 
+    /** As {@link #rows8x3} for x's rows {@link #ROW_STRIDE} apart. */
+    private static void rows8x3Fixed(float[] x, int xo, int in, float[] w, int wo, float[] bias, int col, float floor,
+            float[] y, int yo, int ldy, int blocks) {
+        for (int blk = 0; blk < blocks; blk++, xo += 8 * ROW_STRIDE, yo += 8 * ldy) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector lo = FloatVector.broadcast(S, floor);
+            FloatVector c00 = z, c01 = z, c02 = z;
+            FloatVector c10 = z, c11 = z, c12 = z;
+            FloatVector c20 = z, c21 = z, c22 = z;
+            FloatVector c30 = z, c31 = z, c32 = z;
+            FloatVector c40 = z, c41 = z, c42 = z;
+            FloatVector c50 = z, c51 = z, c52 = z;
+            FloatVector c60 = z, c61 = z, c62 = z;
+            FloatVector c70 = z, c71 = z, c72 = z;
+            int xk = xo;
+            for (int k = 0, o = wo; k < in; k++, o += 48, xk++) {
+                FloatVector b0 = FloatVector.fromArray(S, w, o);
+                FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+                FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+                FloatVector a;
+                a = FloatVector.broadcast(S, x[xk]);
+                c00 = a.fma(b0, c00);
+                c01 = a.fma(b1, c01);
+                c02 = a.fma(b2, c02);
+                a = FloatVector.broadcast(S, x[xk + ROW_STRIDE]);
+                c10 = a.fma(b0, c10);
+                c11 = a.fma(b1, c11);
+                c12 = a.fma(b2, c12);
+                a = FloatVector.broadcast(S, x[xk + 2 * ROW_STRIDE]);
+                c20 = a.fma(b0, c20);
+                c21 = a.fma(b1, c21);
+                c22 = a.fma(b2, c22);
+                a = FloatVector.broadcast(S, x[xk + 3 * ROW_STRIDE]);
+                c30 = a.fma(b0, c30);
+                c31 = a.fma(b1, c31);
+                c32 = a.fma(b2, c32);
+                a = FloatVector.broadcast(S, x[xk + 4 * ROW_STRIDE]);
+                c40 = a.fma(b0, c40);
+                c41 = a.fma(b1, c41);
+                c42 = a.fma(b2, c42);
+                a = FloatVector.broadcast(S, x[xk + 5 * ROW_STRIDE]);
+                c50 = a.fma(b0, c50);
+                c51 = a.fma(b1, c51);
+                c52 = a.fma(b2, c52);
+                a = FloatVector.broadcast(S, x[xk + 6 * ROW_STRIDE]);
+                c60 = a.fma(b0, c60);
+                c61 = a.fma(b1, c61);
+                c62 = a.fma(b2, c62);
+                a = FloatVector.broadcast(S, x[xk + 7 * ROW_STRIDE]);
+                c70 = a.fma(b0, c70);
+                c71 = a.fma(b1, c71);
+                c72 = a.fma(b2, c72);
+            }
+            FloatVector d0 = FloatVector.fromArray(S, bias, col);
+            FloatVector d1 = FloatVector.fromArray(S, bias, col + 16);
+            FloatVector d2 = FloatVector.fromArray(S, bias, col + 32);
+            c00.add(d0).max(lo).intoArray(y, yo);
+            c01.add(d1).max(lo).intoArray(y, yo + 16);
+            c02.add(d2).max(lo).intoArray(y, yo + 32);
+            c10.add(d0).max(lo).intoArray(y, yo + ldy);
+            c11.add(d1).max(lo).intoArray(y, yo + ldy + 16);
+            c12.add(d2).max(lo).intoArray(y, yo + ldy + 32);
+            c20.add(d0).max(lo).intoArray(y, yo + 2 * ldy);
+            c21.add(d1).max(lo).intoArray(y, yo + 2 * ldy + 16);
+            c22.add(d2).max(lo).intoArray(y, yo + 2 * ldy + 32);
+            c30.add(d0).max(lo).intoArray(y, yo + 3 * ldy);
+            c31.add(d1).max(lo).intoArray(y, yo + 3 * ldy + 16);
+            c32.add(d2).max(lo).intoArray(y, yo + 3 * ldy + 32);
+            c40.add(d0).max(lo).intoArray(y, yo + 4 * ldy);
+            c41.add(d1).max(lo).intoArray(y, yo + 4 * ldy + 16);
+            c42.add(d2).max(lo).intoArray(y, yo + 4 * ldy + 32);
+            c50.add(d0).max(lo).intoArray(y, yo + 5 * ldy);
+            c51.add(d1).max(lo).intoArray(y, yo + 5 * ldy + 16);
+            c52.add(d2).max(lo).intoArray(y, yo + 5 * ldy + 32);
+            c60.add(d0).max(lo).intoArray(y, yo + 6 * ldy);
+            c61.add(d1).max(lo).intoArray(y, yo + 6 * ldy + 16);
+            c62.add(d2).max(lo).intoArray(y, yo + 6 * ldy + 32);
+            c70.add(d0).max(lo).intoArray(y, yo + 7 * ldy);
+            c71.add(d1).max(lo).intoArray(y, yo + 7 * ldy + 16);
+            c72.add(d2).max(lo).intoArray(y, yo + 7 * ldy + 32);
+        }
+    }
+
     /** {@code blocks} blocks of 4 rows of a 48-column panel: 4 x 3 accumulators of 16 floats over k. */
     private static void rows4x3(float[] x, int xo, int ldx, int in, float[] w, int wo, float[] bias, int col, float floor,
             float[] y, int yo, int ldy, int blocks) {
+        if (ldx == ROW_STRIDE) {
+            rows4x3Fixed(x, xo, in, w, wo, bias, col, floor, y, yo, ldy, blocks);
+            return;
+        }
         for (int blk = 0; blk < blocks; blk++, xo += 4 * ldx, yo += 4 * ldy) {
             FloatVector z = FloatVector.zero(S);
             FloatVector lo = FloatVector.broadcast(S, floor);
@@ -205,6 +301,57 @@ final class VectorDenseKernel extends VectorKernel {
                 c21 = a.fma(b1, c21);
                 c22 = a.fma(b2, c22);
                 a = FloatVector.broadcast(S, x[xk + 3 * ldx]);
+                c30 = a.fma(b0, c30);
+                c31 = a.fma(b1, c31);
+                c32 = a.fma(b2, c32);
+            }
+            FloatVector d0 = FloatVector.fromArray(S, bias, col);
+            FloatVector d1 = FloatVector.fromArray(S, bias, col + 16);
+            FloatVector d2 = FloatVector.fromArray(S, bias, col + 32);
+            c00.add(d0).max(lo).intoArray(y, yo);
+            c01.add(d1).max(lo).intoArray(y, yo + 16);
+            c02.add(d2).max(lo).intoArray(y, yo + 32);
+            c10.add(d0).max(lo).intoArray(y, yo + ldy);
+            c11.add(d1).max(lo).intoArray(y, yo + ldy + 16);
+            c12.add(d2).max(lo).intoArray(y, yo + ldy + 32);
+            c20.add(d0).max(lo).intoArray(y, yo + 2 * ldy);
+            c21.add(d1).max(lo).intoArray(y, yo + 2 * ldy + 16);
+            c22.add(d2).max(lo).intoArray(y, yo + 2 * ldy + 32);
+            c30.add(d0).max(lo).intoArray(y, yo + 3 * ldy);
+            c31.add(d1).max(lo).intoArray(y, yo + 3 * ldy + 16);
+            c32.add(d2).max(lo).intoArray(y, yo + 3 * ldy + 32);
+        }
+    }
+
+    /** As {@link #rows4x3} for x's rows {@link #ROW_STRIDE} apart. */
+    private static void rows4x3Fixed(float[] x, int xo, int in, float[] w, int wo, float[] bias, int col, float floor,
+            float[] y, int yo, int ldy, int blocks) {
+        for (int blk = 0; blk < blocks; blk++, xo += 4 * ROW_STRIDE, yo += 4 * ldy) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector lo = FloatVector.broadcast(S, floor);
+            FloatVector c00 = z, c01 = z, c02 = z;
+            FloatVector c10 = z, c11 = z, c12 = z;
+            FloatVector c20 = z, c21 = z, c22 = z;
+            FloatVector c30 = z, c31 = z, c32 = z;
+            int xk = xo;
+            for (int k = 0, o = wo; k < in; k++, o += 48, xk++) {
+                FloatVector b0 = FloatVector.fromArray(S, w, o);
+                FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+                FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+                FloatVector a;
+                a = FloatVector.broadcast(S, x[xk]);
+                c00 = a.fma(b0, c00);
+                c01 = a.fma(b1, c01);
+                c02 = a.fma(b2, c02);
+                a = FloatVector.broadcast(S, x[xk + ROW_STRIDE]);
+                c10 = a.fma(b0, c10);
+                c11 = a.fma(b1, c11);
+                c12 = a.fma(b2, c12);
+                a = FloatVector.broadcast(S, x[xk + 2 * ROW_STRIDE]);
+                c20 = a.fma(b0, c20);
+                c21 = a.fma(b1, c21);
+                c22 = a.fma(b2, c22);
+                a = FloatVector.broadcast(S, x[xk + 3 * ROW_STRIDE]);
                 c30 = a.fma(b0, c30);
                 c31 = a.fma(b1, c31);
                 c32 = a.fma(b2, c32);
@@ -258,6 +405,10 @@ final class VectorDenseKernel extends VectorKernel {
     /** {@code blocks} blocks of 8 rows of a 32-column panel: 8 x 2 accumulators of 16 floats over k. */
     private static void rows8x2(float[] x, int xo, int ldx, int in, float[] w, int wo, float[] bias, int col, float floor,
             float[] y, int yo, int ldy, int blocks) {
+        if (ldx == ROW_STRIDE) {
+            rows8x2Fixed(x, xo, in, w, wo, bias, col, floor, y, yo, ldy, blocks);
+            return;
+        }
         for (int blk = 0; blk < blocks; blk++, xo += 8 * ldx, yo += 8 * ldy) {
             FloatVector z = FloatVector.zero(S);
             FloatVector lo = FloatVector.broadcast(S, floor);
@@ -320,9 +471,78 @@ final class VectorDenseKernel extends VectorKernel {
         }
     }
 
+    /** As {@link #rows8x2} for x's rows {@link #ROW_STRIDE} apart. */
+    private static void rows8x2Fixed(float[] x, int xo, int in, float[] w, int wo, float[] bias, int col, float floor,
+            float[] y, int yo, int ldy, int blocks) {
+        for (int blk = 0; blk < blocks; blk++, xo += 8 * ROW_STRIDE, yo += 8 * ldy) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector lo = FloatVector.broadcast(S, floor);
+            FloatVector c00 = z, c01 = z;
+            FloatVector c10 = z, c11 = z;
+            FloatVector c20 = z, c21 = z;
+            FloatVector c30 = z, c31 = z;
+            FloatVector c40 = z, c41 = z;
+            FloatVector c50 = z, c51 = z;
+            FloatVector c60 = z, c61 = z;
+            FloatVector c70 = z, c71 = z;
+            int xk = xo;
+            for (int k = 0, o = wo; k < in; k++, o += 32, xk++) {
+                FloatVector b0 = FloatVector.fromArray(S, w, o);
+                FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+                FloatVector a;
+                a = FloatVector.broadcast(S, x[xk]);
+                c00 = a.fma(b0, c00);
+                c01 = a.fma(b1, c01);
+                a = FloatVector.broadcast(S, x[xk + ROW_STRIDE]);
+                c10 = a.fma(b0, c10);
+                c11 = a.fma(b1, c11);
+                a = FloatVector.broadcast(S, x[xk + 2 * ROW_STRIDE]);
+                c20 = a.fma(b0, c20);
+                c21 = a.fma(b1, c21);
+                a = FloatVector.broadcast(S, x[xk + 3 * ROW_STRIDE]);
+                c30 = a.fma(b0, c30);
+                c31 = a.fma(b1, c31);
+                a = FloatVector.broadcast(S, x[xk + 4 * ROW_STRIDE]);
+                c40 = a.fma(b0, c40);
+                c41 = a.fma(b1, c41);
+                a = FloatVector.broadcast(S, x[xk + 5 * ROW_STRIDE]);
+                c50 = a.fma(b0, c50);
+                c51 = a.fma(b1, c51);
+                a = FloatVector.broadcast(S, x[xk + 6 * ROW_STRIDE]);
+                c60 = a.fma(b0, c60);
+                c61 = a.fma(b1, c61);
+                a = FloatVector.broadcast(S, x[xk + 7 * ROW_STRIDE]);
+                c70 = a.fma(b0, c70);
+                c71 = a.fma(b1, c71);
+            }
+            FloatVector d0 = FloatVector.fromArray(S, bias, col);
+            FloatVector d1 = FloatVector.fromArray(S, bias, col + 16);
+            c00.add(d0).max(lo).intoArray(y, yo);
+            c01.add(d1).max(lo).intoArray(y, yo + 16);
+            c10.add(d0).max(lo).intoArray(y, yo + ldy);
+            c11.add(d1).max(lo).intoArray(y, yo + ldy + 16);
+            c20.add(d0).max(lo).intoArray(y, yo + 2 * ldy);
+            c21.add(d1).max(lo).intoArray(y, yo + 2 * ldy + 16);
+            c30.add(d0).max(lo).intoArray(y, yo + 3 * ldy);
+            c31.add(d1).max(lo).intoArray(y, yo + 3 * ldy + 16);
+            c40.add(d0).max(lo).intoArray(y, yo + 4 * ldy);
+            c41.add(d1).max(lo).intoArray(y, yo + 4 * ldy + 16);
+            c50.add(d0).max(lo).intoArray(y, yo + 5 * ldy);
+            c51.add(d1).max(lo).intoArray(y, yo + 5 * ldy + 16);
+            c60.add(d0).max(lo).intoArray(y, yo + 6 * ldy);
+            c61.add(d1).max(lo).intoArray(y, yo + 6 * ldy + 16);
+            c70.add(d0).max(lo).intoArray(y, yo + 7 * ldy);
+            c71.add(d1).max(lo).intoArray(y, yo + 7 * ldy + 16);
+        }
+    }
+
     /** {@code blocks} blocks of 4 rows of a 32-column panel: 4 x 2 accumulators of 16 floats over k. */
     private static void rows4x2(float[] x, int xo, int ldx, int in, float[] w, int wo, float[] bias, int col, float floor,
             float[] y, int yo, int ldy, int blocks) {
+        if (ldx == ROW_STRIDE) {
+            rows4x2Fixed(x, xo, in, w, wo, bias, col, floor, y, yo, ldy, blocks);
+            return;
+        }
         for (int blk = 0; blk < blocks; blk++, xo += 4 * ldx, yo += 4 * ldy) {
             FloatVector z = FloatVector.zero(S);
             FloatVector lo = FloatVector.broadcast(S, floor);
@@ -345,6 +565,47 @@ final class VectorDenseKernel extends VectorKernel {
                 c20 = a.fma(b0, c20);
                 c21 = a.fma(b1, c21);
                 a = FloatVector.broadcast(S, x[xk + 3 * ldx]);
+                c30 = a.fma(b0, c30);
+                c31 = a.fma(b1, c31);
+            }
+            FloatVector d0 = FloatVector.fromArray(S, bias, col);
+            FloatVector d1 = FloatVector.fromArray(S, bias, col + 16);
+            c00.add(d0).max(lo).intoArray(y, yo);
+            c01.add(d1).max(lo).intoArray(y, yo + 16);
+            c10.add(d0).max(lo).intoArray(y, yo + ldy);
+            c11.add(d1).max(lo).intoArray(y, yo + ldy + 16);
+            c20.add(d0).max(lo).intoArray(y, yo + 2 * ldy);
+            c21.add(d1).max(lo).intoArray(y, yo + 2 * ldy + 16);
+            c30.add(d0).max(lo).intoArray(y, yo + 3 * ldy);
+            c31.add(d1).max(lo).intoArray(y, yo + 3 * ldy + 16);
+        }
+    }
+
+    /** As {@link #rows4x2} for x's rows {@link #ROW_STRIDE} apart. */
+    private static void rows4x2Fixed(float[] x, int xo, int in, float[] w, int wo, float[] bias, int col, float floor,
+            float[] y, int yo, int ldy, int blocks) {
+        for (int blk = 0; blk < blocks; blk++, xo += 4 * ROW_STRIDE, yo += 4 * ldy) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector lo = FloatVector.broadcast(S, floor);
+            FloatVector c00 = z, c01 = z;
+            FloatVector c10 = z, c11 = z;
+            FloatVector c20 = z, c21 = z;
+            FloatVector c30 = z, c31 = z;
+            int xk = xo;
+            for (int k = 0, o = wo; k < in; k++, o += 32, xk++) {
+                FloatVector b0 = FloatVector.fromArray(S, w, o);
+                FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+                FloatVector a;
+                a = FloatVector.broadcast(S, x[xk]);
+                c00 = a.fma(b0, c00);
+                c01 = a.fma(b1, c01);
+                a = FloatVector.broadcast(S, x[xk + ROW_STRIDE]);
+                c10 = a.fma(b0, c10);
+                c11 = a.fma(b1, c11);
+                a = FloatVector.broadcast(S, x[xk + 2 * ROW_STRIDE]);
+                c20 = a.fma(b0, c20);
+                c21 = a.fma(b1, c21);
+                a = FloatVector.broadcast(S, x[xk + 3 * ROW_STRIDE]);
                 c30 = a.fma(b0, c30);
                 c31 = a.fma(b1, c31);
             }
@@ -388,6 +649,10 @@ final class VectorDenseKernel extends VectorKernel {
     /** {@code blocks} blocks of 8 rows of a 16-column panel: 8 x 1 accumulators of 16 floats over k. */
     private static void rows8x1(float[] x, int xo, int ldx, int in, float[] w, int wo, float[] bias, int col, float floor,
             float[] y, int yo, int ldy, int blocks) {
+        if (ldx == ROW_STRIDE) {
+            rows8x1Fixed(x, xo, in, w, wo, bias, col, floor, y, yo, ldy, blocks);
+            return;
+        }
         for (int blk = 0; blk < blocks; blk++, xo += 8 * ldx, yo += 8 * ldy) {
             FloatVector z = FloatVector.zero(S);
             FloatVector lo = FloatVector.broadcast(S, floor);
@@ -432,9 +697,60 @@ final class VectorDenseKernel extends VectorKernel {
         }
     }
 
+    /** As {@link #rows8x1} for x's rows {@link #ROW_STRIDE} apart. */
+    private static void rows8x1Fixed(float[] x, int xo, int in, float[] w, int wo, float[] bias, int col, float floor,
+            float[] y, int yo, int ldy, int blocks) {
+        for (int blk = 0; blk < blocks; blk++, xo += 8 * ROW_STRIDE, yo += 8 * ldy) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector lo = FloatVector.broadcast(S, floor);
+            FloatVector c00 = z;
+            FloatVector c10 = z;
+            FloatVector c20 = z;
+            FloatVector c30 = z;
+            FloatVector c40 = z;
+            FloatVector c50 = z;
+            FloatVector c60 = z;
+            FloatVector c70 = z;
+            int xk = xo;
+            for (int k = 0, o = wo; k < in; k++, o += 16, xk++) {
+                FloatVector b0 = FloatVector.fromArray(S, w, o);
+                FloatVector a;
+                a = FloatVector.broadcast(S, x[xk]);
+                c00 = a.fma(b0, c00);
+                a = FloatVector.broadcast(S, x[xk + ROW_STRIDE]);
+                c10 = a.fma(b0, c10);
+                a = FloatVector.broadcast(S, x[xk + 2 * ROW_STRIDE]);
+                c20 = a.fma(b0, c20);
+                a = FloatVector.broadcast(S, x[xk + 3 * ROW_STRIDE]);
+                c30 = a.fma(b0, c30);
+                a = FloatVector.broadcast(S, x[xk + 4 * ROW_STRIDE]);
+                c40 = a.fma(b0, c40);
+                a = FloatVector.broadcast(S, x[xk + 5 * ROW_STRIDE]);
+                c50 = a.fma(b0, c50);
+                a = FloatVector.broadcast(S, x[xk + 6 * ROW_STRIDE]);
+                c60 = a.fma(b0, c60);
+                a = FloatVector.broadcast(S, x[xk + 7 * ROW_STRIDE]);
+                c70 = a.fma(b0, c70);
+            }
+            FloatVector d0 = FloatVector.fromArray(S, bias, col);
+            c00.add(d0).max(lo).intoArray(y, yo);
+            c10.add(d0).max(lo).intoArray(y, yo + ldy);
+            c20.add(d0).max(lo).intoArray(y, yo + 2 * ldy);
+            c30.add(d0).max(lo).intoArray(y, yo + 3 * ldy);
+            c40.add(d0).max(lo).intoArray(y, yo + 4 * ldy);
+            c50.add(d0).max(lo).intoArray(y, yo + 5 * ldy);
+            c60.add(d0).max(lo).intoArray(y, yo + 6 * ldy);
+            c70.add(d0).max(lo).intoArray(y, yo + 7 * ldy);
+        }
+    }
+
     /** {@code blocks} blocks of 4 rows of a 16-column panel: 4 x 1 accumulators of 16 floats over k. */
     private static void rows4x1(float[] x, int xo, int ldx, int in, float[] w, int wo, float[] bias, int col, float floor,
             float[] y, int yo, int ldy, int blocks) {
+        if (ldx == ROW_STRIDE) {
+            rows4x1Fixed(x, xo, in, w, wo, bias, col, floor, y, yo, ldy, blocks);
+            return;
+        }
         for (int blk = 0; blk < blocks; blk++, xo += 4 * ldx, yo += 4 * ldy) {
             FloatVector z = FloatVector.zero(S);
             FloatVector lo = FloatVector.broadcast(S, floor);
@@ -453,6 +769,37 @@ final class VectorDenseKernel extends VectorKernel {
                 a = FloatVector.broadcast(S, x[xk + 2 * ldx]);
                 c20 = a.fma(b0, c20);
                 a = FloatVector.broadcast(S, x[xk + 3 * ldx]);
+                c30 = a.fma(b0, c30);
+            }
+            FloatVector d0 = FloatVector.fromArray(S, bias, col);
+            c00.add(d0).max(lo).intoArray(y, yo);
+            c10.add(d0).max(lo).intoArray(y, yo + ldy);
+            c20.add(d0).max(lo).intoArray(y, yo + 2 * ldy);
+            c30.add(d0).max(lo).intoArray(y, yo + 3 * ldy);
+        }
+    }
+
+    /** As {@link #rows4x1} for x's rows {@link #ROW_STRIDE} apart. */
+    private static void rows4x1Fixed(float[] x, int xo, int in, float[] w, int wo, float[] bias, int col, float floor,
+            float[] y, int yo, int ldy, int blocks) {
+        for (int blk = 0; blk < blocks; blk++, xo += 4 * ROW_STRIDE, yo += 4 * ldy) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector lo = FloatVector.broadcast(S, floor);
+            FloatVector c00 = z;
+            FloatVector c10 = z;
+            FloatVector c20 = z;
+            FloatVector c30 = z;
+            int xk = xo;
+            for (int k = 0, o = wo; k < in; k++, o += 16, xk++) {
+                FloatVector b0 = FloatVector.fromArray(S, w, o);
+                FloatVector a;
+                a = FloatVector.broadcast(S, x[xk]);
+                c00 = a.fma(b0, c00);
+                a = FloatVector.broadcast(S, x[xk + ROW_STRIDE]);
+                c10 = a.fma(b0, c10);
+                a = FloatVector.broadcast(S, x[xk + 2 * ROW_STRIDE]);
+                c20 = a.fma(b0, c20);
+                a = FloatVector.broadcast(S, x[xk + 3 * ROW_STRIDE]);
                 c30 = a.fma(b0, c30);
             }
             FloatVector d0 = FloatVector.fromArray(S, bias, col);

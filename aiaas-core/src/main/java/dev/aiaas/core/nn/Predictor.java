@@ -36,7 +36,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *       kernels (the bias and ReLU fused into the dense kernel's stores, other activations and
  *       normalisations in place on the chunk while it is in cache), the chunks shared between
  *       the calling thread and one worker (a batch of one chunk shares its first layer's column
- *       panels instead). No native call but the copy of x in and y out, and nothing allocated
+ *       panels instead). When every width in the model is at most
+ *       {@link DenseKernel#ROW_STRIDE}, a chunk's rows sit that many floats apart in its
+ *       buffers, the stride the kernels read fastest. No native call but the copy of x in and y out, and nothing allocated
  *       per call by {@link #predict(INDArray, INDArray)} or {@link #predict(float[], float[])}.
  *       Sums run in another order than BLAS's, so results differ from
  *       {@link Model#predict(INDArray)} by float32 rounding ({@code PredictorTest} allows 1e-5
@@ -47,7 +49,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Not thread-safe: one predictor serves one thread at a time; a server with several request
  * threads makes one per thread. The packed form holds its copy of the weights on the heap (4 bytes
- * per weight, 0.8 MB for the MLP 784-256-10) and no native memory; {@link #close()} frees the
+ * per weight, 0.8 MB for the MLP 784-256-10) and its chunk buffers (three of 16 rows per thread,
+ * 0.4 MB on two threads at the fixed stride), and no native memory; {@link #close()} frees the
  * copy path's native θ.
  */
 public final class Predictor implements AutoCloseable {
@@ -78,6 +81,12 @@ public final class Predictor implements AutoCloseable {
     private final Step[] steps;
     /** Whether the first step works in place, so that a caller's float[] x is copied first. */
     private final boolean copyInput;
+    /**
+     * The row stride of the lane buffers: {@link DenseKernel#ROW_STRIDE} when every width in the
+     * model fits (the kernels read rows that far apart fastest), else the input's width (and each
+     * dense step's padded width for its output).
+     */
+    private final int xld;
     private final boolean share;
     /** Per lane (0: the caller, 1: the worker): x rows, two activation buffers, the output staging. */
     private final float[][] xs;
@@ -96,8 +105,9 @@ public final class Predictor implements AutoCloseable {
     private Buf yOut;
     private boolean outRowMajor;
     private float[] yHeap;
-    /** A one-chunk batch's input, for {@link #panel}. */
+    /** A one-chunk batch's input and its row stride, for {@link #panel}. */
     private float[] smallX;
+    private int smallLd;
 
     /** One step of the packed path, on a chunk's row-major block of {@code cols} features per row. */
     private sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep, SaveStep, AddStep {
@@ -146,12 +156,12 @@ public final class Predictor implements AutoCloseable {
         if (why == null) {
             this.kernel = kernel;
             this.copy = null;
-            this.steps = plan(model, kernel);
-            this.copyInput = steps.length == 0 || !(steps[0] instanceof DenseStep);
+            Step[] planned = plan(model, kernel);
+            this.copyInput = planned.length == 0 || !(planned[0] instanceof DenseStep);
             int maxLd = inSize;
             int depths = 0;
             int savedCols = 0;
-            for (Step st : steps) {
+            for (Step st : planned) {
                 if (st instanceof DenseStep d) {
                     maxLd = Math.max(maxLd, d.ld);
                 } else if (st instanceof SaveStep sv) {
@@ -159,10 +169,20 @@ public final class Predictor implements AutoCloseable {
                     savedCols = Math.max(savedCols, sv.cols);
                 }
             }
+            if (maxLd <= DenseKernel.ROW_STRIDE) { // every buffer's rows ROW_STRIDE apart
+                maxLd = DenseKernel.ROW_STRIDE;
+                for (int i = 0; i < planned.length; i++) {
+                    if (planned[i] instanceof DenseStep d) {
+                        planned[i] = new DenseStep(d.in, d.units, maxLd, d.w, d.bias, d.relu);
+                    }
+                }
+            }
+            this.steps = planned;
+            this.xld = maxLd == DenseKernel.ROW_STRIDE ? maxLd : inSize;
             this.share = Parallel.twoThreads();
             int lanes = share ? 2 : 1;
             saved = new float[lanes][depths][CHUNK * savedCols];
-            xs = new float[lanes][CHUNK * inSize];
+            xs = new float[lanes][CHUNK * xld];
             ping = new float[lanes][CHUNK * maxLd];
             pong = new float[lanes][CHUNK * maxLd];
             staged = new float[lanes][CHUNK * outSize];
@@ -171,6 +191,7 @@ public final class Predictor implements AutoCloseable {
             this.kernel = null;
             this.steps = null;
             this.copyInput = false;
+            this.xld = 0;
             this.share = false;
             this.xs = this.ping = this.pong = this.staged = null;
             this.saved = null;
@@ -492,15 +513,30 @@ public final class Predictor implements AutoCloseable {
     private void chunk(int c, int lane) {
         int r0 = c * CHUNK;
         int n = Math.min(CHUNK, rows - r0);
-        if (xHeap != null && !copyInput) {
+        if (xHeap != null && !copyInput && (xld == inSize || n == 1)) {
             layers(r0, n, lane, xHeap, r0 * inSize, inSize, 0);
         } else {
+            load(r0, n, xs[lane]);
+            layers(r0, n, lane, xs[lane], 0, xld, 0);
+        }
+    }
+
+    /** Copies x's rows [r0, r0 + n) into {@code dst}, {@link #xld} apart. */
+    private void load(int r0, int n, float[] dst) {
+        if (xld == inSize) {
             if (xHeap != null) {
-                System.arraycopy(xHeap, r0 * inSize, xs[lane], 0, n * inSize);
+                System.arraycopy(xHeap, r0 * inSize, dst, 0, n * inSize);
             } else {
-                xIn.read(r0 * inSize, xs[lane], n * inSize);
+                xIn.read(r0 * inSize, dst, n * inSize);
             }
-            layers(r0, n, lane, xs[lane], 0, inSize, 0);
+            return;
+        }
+        for (int r = 0; r < n; r++) {
+            if (xHeap != null) {
+                System.arraycopy(xHeap, (r0 + r) * inSize, dst, r * xld, inSize);
+            } else {
+                xIn.read((r0 + r) * inSize, dst, r * xld, inSize);
+            }
         }
     }
 
@@ -515,11 +551,13 @@ public final class Predictor implements AutoCloseable {
      * run on the calling thread.
      */
     private void smallBatch() {
-        if (xHeap != null) {
+        if (xHeap != null && (xld == inSize || rows == 1)) {
             smallX = xHeap;
+            smallLd = inSize;
         } else {
-            xIn.read(0, xs[0], rows * inSize);
+            load(0, rows, xs[0]);
             smallX = xs[0];
+            smallLd = xld;
         }
         DenseStep s = (DenseStep) steps[0];
         Parallel.run(true, DenseKernels.panels(s.units, kernel.panel()), panelTask, SPIN_NANOS);
@@ -529,7 +567,7 @@ public final class Predictor implements AutoCloseable {
     /** Panel p of the first layer for a one-chunk batch, into lane 0's first buffer. */
     private void panel(int p, int lane) {
         DenseStep s = (DenseStep) steps[0];
-        kernel.forward(smallX, 0, inSize, rows, s.in, s.w, s.bias, s.units, s.relu, ping[0], 0, s.ld, p, p + 1);
+        kernel.forward(smallX, 0, smallLd, rows, s.in, s.w, s.bias, s.units, s.relu, ping[0], 0, s.ld, p, p + 1);
     }
 
     /**
