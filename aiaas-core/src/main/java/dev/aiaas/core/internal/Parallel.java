@@ -63,17 +63,30 @@ public final class Parallel {
      * as OpenMP's default wait policy does; the optimisers pass 0, since BLAS's threads run next.
      */
     public static void run(boolean shared, int chunks, Task task, long spinNanos) {
+        run(shared, chunks, task, spinNanos, null);
+    }
+
+    /**
+     * As {@link #run(boolean, int, Task, long)}; then, when the worker took part in the job, it
+     * runs {@code after} (if not null) once it has let go of the job, while the caller goes on:
+     * work for later that need not hold up this call (making the buffer the next call will
+     * return). {@code after} must not throw (what it throws is dropped) and must be safe to run
+     * beside the caller's next calls.
+     *
+     * @return whether the worker took part in the job (and so runs {@code after})
+     */
+    public static boolean run(boolean shared, int chunks, Task task, long spinNanos, Runnable after) {
         if (!shared || chunks < 2 || !BUSY.tryLock()) {
             for (int c = 0; c < chunks; c++) {
                 task.run(c, 0);
             }
-            return;
+            return false;
         }
         try {
             if (worker == null) {
                 worker = new Worker();
             }
-            worker.run(JOB.reset(task, chunks, spinNanos));
+            return worker.run(JOB.reset(task, chunks, spinNanos, after));
         } finally {
             BUSY.unlock();
         }
@@ -94,11 +107,14 @@ public final class Parallel {
         long serial;
         /** How long the worker waits, spinning, for the next job after this one. */
         long spinNanos;
+        /** What the worker runs after it has let go of this job, or null. */
+        Runnable after;
 
-        Job reset(Task task, int chunks, long spinNanos) {
+        Job reset(Task task, int chunks, long spinNanos, Runnable after) {
             this.task = task;
             this.chunks = chunks;
             this.spinNanos = spinNanos;
+            this.after = after;
             this.failure = null;
             this.serial++;
             next.set(0);
@@ -127,6 +143,7 @@ public final class Parallel {
         /** Throws what a chunk threw, if anything, and lets go of the task. */
         void finish() {
             task = null;
+            after = null;
             Throwable t = failure;
             failure = null;
             if (t instanceof RuntimeException e) {
@@ -160,17 +177,19 @@ public final class Parallel {
          * until it has left {@link Job#work} (it finds no chunk and returns), so that the job can
          * be reset for the next run.
          */
-        void run(Job j) {
+        boolean run(Job j) {
             job.set(j);
             LockSupport.unpark(thread);
             j.work(0);
             j.await();
-            if (!job.compareAndSet(j, null)) { // taken: wait for this thread to let go of it
+            boolean taken = !job.compareAndSet(j, null);
+            if (taken) { // wait for this thread to let go of it
                 while (left != j.serial) {
                     Thread.onSpinWait();
                 }
             }
             j.finish();
+            return taken;
         }
 
         @Override
@@ -182,8 +201,16 @@ public final class Parallel {
                 if (j != null) {
                     long serial = j.serial;
                     long spin = j.spinNanos; // read before letting go: the job may be reset at once
+                    Runnable after = j.after;
                     j.work(1);
                     left = serial;
+                    if (after != null) {
+                        try {
+                            after.run();
+                        } catch (Throwable t) {
+                            // dropped, as documented: the caller has gone on
+                        }
+                    }
                     spinUntil = spin > 0 ? System.nanoTime() + spin : 0;
                 } else if (spinUntil != 0 && System.nanoTime() < spinUntil) {
                     Thread.onSpinWait();

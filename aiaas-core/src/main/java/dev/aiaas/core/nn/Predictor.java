@@ -6,6 +6,7 @@ import dev.aiaas.core.internal.DenseKernels;
 import dev.aiaas.core.internal.Parallel;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -71,7 +72,7 @@ public final class Predictor implements AutoCloseable {
     private final int outSize;
     private final DataType dataType;
     private final String kernelName;
-    private boolean closed;
+    private volatile boolean closed;
 
     /** The copy path: a model of its own, or null when packed. */
     private final Model copy;
@@ -97,6 +98,17 @@ public final class Predictor implements AutoCloseable {
     private final float[][][] saved;
     private final Parallel.Task chunkTask = this::chunk;
     private final Parallel.Task panelTask = this::panel;
+    /**
+     * Arrays of {@link #spareRows} rows for {@link #predict(INDArray)} to return, made by the
+     * worker thread ({@link #makeSpare}); each slot holds one or null. Two, so that one is ready
+     * while the worker makes the other.
+     */
+    private final AtomicReferenceArray<INDArray> spares = new AtomicReferenceArray<>(2);
+    /** The batch size of the last {@link #predict(INDArray)}: the spare's rows. */
+    private volatile int spareRows;
+    /** {@link #predict(INDArray)}'s outputs before they go into the array it returns (grown to the largest batch). */
+    private float[] staging = new float[0];
+    private final Runnable makeSpare = this::makeSpare;
 
     /** The call in progress, read by both lanes (written before the job is handed over). */
     private int rows;
@@ -385,8 +397,67 @@ public final class Predictor implements AutoCloseable {
             return copy.predict(x);
         }
         checkInput(x);
-        INDArray out = Nd4j.create(dataType, new long[] {x.size(0), outSize}, 'c');
-        return predict(x, out);
+        int batch = Math.toIntExact(x.size(0));
+        int n = Math.multiplyExact(batch, outSize);
+        if (staging.length < n) {
+            staging = new float[n];
+        }
+        spareRows = batch;
+        run(x, null, true, staging, makeSpare);
+        // the array is taken only now, so that the worker had the whole call to make it
+        INDArray out = null;
+        for (int i = 0; i < spares.length() && out == null; i++) {
+            out = spares.getAndSet(i, null);
+            if (out != null && out.size(0) != batch) {
+                out.close();
+                out = null;
+            }
+        }
+        if (out == null) {
+            out = Nd4j.create(dataType, new long[] {batch, outSize}, 'c');
+        }
+        Buf.of(out).write(0, staging, n);
+        return out;
+    }
+
+    /**
+     * Makes an array for {@link #predict(INDArray)} to return, on the worker thread once it has
+     * done its part of a call, while the caller finishes the call: the caller takes it at the
+     * end (or the next call does), so that it does not wait for ND4J's allocation (a few
+     * microseconds; {@code InferenceLatency 1}, CHANGELOG); it makes its own when none is ready or the
+     * batch size changed. Not run on one thread. At most two are kept, and
+     * {@link #close()} frees them.
+     */
+    private void makeSpare() {
+        for (int i = 0; i < spares.length(); i++) {
+            if (closed) {
+                return;
+            }
+            if (spares.get(i) != null) {
+                continue;
+            }
+            INDArray a;
+            try {
+                a = Nd4j.create(dataType, new long[] {spareRows, outSize}, 'c');
+            } catch (RuntimeException e) { // out of memory, say: the caller allocates itself and meets it
+                return;
+            }
+            if (!spares.compareAndSet(i, null, a)) {
+                a.close();
+            } else if (closed) { // closed meanwhile: close() may have looked before the set
+                freeSpares();
+            }
+            return; // one per call
+        }
+    }
+
+    private void freeSpares() {
+        for (int i = 0; i < spares.length(); i++) {
+            INDArray t = spares.getAndSet(i, null);
+            if (t != null) {
+                t.close();
+            }
+        }
     }
 
     /**
@@ -405,12 +476,21 @@ public final class Predictor implements AutoCloseable {
         }
         checkInput(x);
         Model.checkOutput(x.size(0), outputShape, dataType, out);
+        boolean outRows = out.ordering() == 'c' || out.rows() == 1 || out.columns() == 1;
+        run(x, Buf.of(out), outRows, null, null);
+        return out;
+    }
+
+    /**
+     * The packed path on an ND4J x (checked), into {@code yOut} or {@code yHeap}: float32 'c'
+     * order is read in place, any other copied once.
+     */
+    private void run(INDArray x, Buf yOut, boolean outRows, float[] yHeap, Runnable after) {
         INDArray cast = x.dataType() == DataType.FLOAT ? x : x.castTo(DataType.FLOAT);
         boolean rowMajor = Buf.contiguous(cast) && (cast.ordering() == 'c' || cast.rows() == 1);
         INDArray src = rowMajor ? cast : cast.dup('c');
         try {
-            boolean outRows = out.ordering() == 'c' || out.rows() == 1 || out.columns() == 1;
-            run(Math.toIntExact(x.size(0)), Buf.of(src), null, Buf.of(out), outRows, null);
+            run(Math.toIntExact(x.size(0)), Buf.of(src), null, yOut, outRows, yHeap, after);
         } finally {
             if (src != x) {
                 src.close();
@@ -419,7 +499,6 @@ public final class Predictor implements AutoCloseable {
                 cast.close();
             }
         }
-        return out;
     }
 
     /**
@@ -461,7 +540,7 @@ public final class Predictor implements AutoCloseable {
             }
             return out;
         }
-        run(batch, null, x, null, true, out);
+        run(batch, null, x, null, true, out, null);
         return out;
     }
 
@@ -485,8 +564,11 @@ public final class Predictor implements AutoCloseable {
         }
     }
 
-    /** Runs the packed layers over {@code batch} rows, from xIn or xHeap into yOut or yHeap. */
-    private void run(int batch, Buf xIn, float[] xHeap, Buf yOut, boolean outRowMajor, float[] yHeap) {
+    /**
+     * Runs the packed layers over {@code batch} rows, from xIn or xHeap into yOut or yHeap; the
+     * worker, when it took part, runs {@code after} (or null) once done.
+     */
+    private void run(int batch, Buf xIn, float[] xHeap, Buf yOut, boolean outRowMajor, float[] yHeap, Runnable after) {
         this.rows = batch;
         this.xIn = xIn;
         this.xHeap = xHeap;
@@ -496,9 +578,9 @@ public final class Predictor implements AutoCloseable {
         try {
             int chunks = (batch + CHUNK - 1) / CHUNK;
             if (chunks == 1 && splitsPanels()) {
-                smallBatch();
+                smallBatch(after);
             } else {
-                Parallel.run(share, chunks, chunkTask, SPIN_NANOS);
+                Parallel.run(share, chunks, chunkTask, SPIN_NANOS, after);
             }
         } finally {
             this.xIn = null;
@@ -550,7 +632,7 @@ public final class Predictor implements AutoCloseable {
      * shared between the threads, into lane 0's buffer; the later layers (small, in a classifier)
      * run on the calling thread.
      */
-    private void smallBatch() {
+    private void smallBatch(Runnable after) {
         if (xHeap != null && (xld == inSize || rows == 1)) {
             smallX = xHeap;
             smallLd = inSize;
@@ -560,7 +642,7 @@ public final class Predictor implements AutoCloseable {
             smallLd = xld;
         }
         DenseStep s = (DenseStep) steps[0];
-        Parallel.run(true, DenseKernels.panels(s.units, kernel.panel()), panelTask, SPIN_NANOS);
+        Parallel.run(true, DenseKernels.panels(s.units, kernel.panel()), panelTask, SPIN_NANOS, after);
         layers(0, rows, 0, ping[0], 0, s.ld, 1);
     }
 
@@ -637,13 +719,17 @@ public final class Predictor implements AutoCloseable {
         }
     }
 
-    /** Frees the copy's native memory (the packed form holds none); predicting afterwards throws. */
+    /**
+     * Frees the copy's native memory, or the packed form's spare output array; predicting
+     * afterwards throws.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        freeSpares();
         if (copy != null) {
             copy.close();
         }

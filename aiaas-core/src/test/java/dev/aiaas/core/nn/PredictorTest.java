@@ -345,6 +345,36 @@ class PredictorTest {
     }
 
     @Test
+    void predictGivesANewArrayEveryCallThatLaterCallsLeaveAlone() throws InterruptedException {
+        // 784-256-10 is big enough for a batch of one to share its first layer with the worker,
+        // which then makes the next call's array ahead of it
+        for (DenseKernel kernel : kernels()) {
+            try (Model m = Model.builder(784).add(Layers.dense(256, Activation.RELU)).add(Layers.dense(10)).seed(5).build();
+                 Predictor p = Predictor.of(m, kernel)) {
+                List<INDArray> given = new java.util.ArrayList<>();
+                List<float[]> expected = new java.util.ArrayList<>();
+                int[] batches = {1, 1, 1, 1, 37, 37, 1, 128, 128, 1, 16, 16, 1, 1};
+                for (int i = 0; i < batches.length; i++) {
+                    INDArray x = Nd4j.createFromArray(uniform(batches[i] * 784, i)).reshape('c', batches[i], 784);
+                    INDArray y = p.predict(x);
+                    for (INDArray earlier : given) {
+                        assertTrue(y != earlier, "call " + i + " returned an array it had returned before");
+                    }
+                    assertArrayEquals(new long[] {batches[i], 10}, y.shape());
+                    assertEquals('c', y.ordering());
+                    given.add(y);
+                    expected.add(m.predict(x).data().asFloat());
+                    Thread.sleep(1); // let the worker make the next one
+                }
+                for (int i = 0; i < given.size(); i++) {
+                    assertClose(expected.get(i), given.get(i).data().asFloat(), kernel.describe() + ": call " + i + ", after the later calls");
+                }
+                given.forEach(INDArray::close);
+            }
+        }
+    }
+
+    @Test
     void aPredictorIsASnapshot() {
         for (boolean packed : new boolean[] {true, false}) {
             DenseKernel kernel = packed ? DenseKernels.VECTOR.orElse(null) : null;
