@@ -385,7 +385,10 @@ public final class Predictor implements AutoCloseable {
     }
 
     /**
-     * Predicts a batch.
+     * Predicts a batch. On the packed path with two threads, the array returned was made by the
+     * worker thread while this call finished (the predictor keeps up to two ready for the last
+     * batch size, and frees them when closed), so that the call does not wait for ND4J's
+     * allocation.
      *
      * @param x {@code [B, inputShape...]}, any order and floating type (the packed path reads
      *          float32 'c'-order x in place and copies any other once)
