@@ -65,6 +65,12 @@ public final class Predictor implements AutoCloseable {
      * minimum on one thread and 9.1 to 10.1 shared ({@code InferenceLatency 1}, README).
      */
     static final int SPLIT_WEIGHTS = 64 * 1024;
+    /**
+     * The most output values (256 KB) that {@link #predict(INDArray)} stages on the heap and
+     * returns in an array made by the worker; a larger output is computed straight into a new
+     * array.
+     */
+    static final int STAGED = 64 * 1024;
 
     private final long[] inputShape;
     private final long[] outputShape;
@@ -106,7 +112,7 @@ public final class Predictor implements AutoCloseable {
     private final AtomicReferenceArray<INDArray> spares = new AtomicReferenceArray<>(2);
     /** The batch size of the last {@link #predict(INDArray)}: the spare's rows. */
     private volatile int spareRows;
-    /** {@link #predict(INDArray)}'s outputs before they go into the array it returns (grown to the largest batch). */
+    /** {@link #predict(INDArray)}'s outputs before they go into the array it returns (grown to the largest batch, up to {@link #STAGED} values). */
     private float[] staging = new float[0];
     private final Runnable makeSpare = this::makeSpare;
 
@@ -402,6 +408,16 @@ public final class Predictor implements AutoCloseable {
         checkInput(x);
         int batch = Math.toIntExact(x.size(0));
         int n = Math.multiplyExact(batch, outSize);
+        if (n > STAGED) { // the allocation is small beside the work; nothing this big is kept
+            INDArray out = Nd4j.create(dataType, new long[] {batch, outSize}, 'c');
+            try {
+                run(x, Buf.of(out), true, null, null);
+            } catch (RuntimeException | Error e) {
+                out.close();
+                throw e;
+            }
+            return out;
+        }
         if (staging.length < n) {
             staging = new float[n];
         }

@@ -78,7 +78,9 @@ class PredictorTest {
     @CsvSource({"784, 256, 10, 128", "784, 256, 10, 1", "784, 256, 10, 37", "7, 48, 16, 13", "1, 1, 1, 5",
         "50, 96, 32, 16", "33, 100, 17, 17", "300, 256, 17, 9", "300, 250, 3, 16", "20, 49, 50, 12", "300, 64, 3, 4", "5, 3, 2, 0", "20, 40, 35, 9", "784, 33, 47, 24",
         // wider than DenseKernel.ROW_STRIDE: the blocks read rows at the layer's own stride
-        "1100, 64, 10, 20", "30, 1100, 10, 13"})
+        "1100, 64, 10, 20", "30, 1100, 10, 13",
+        // more output values than Predictor.STAGED: predict(x) computes straight into its array
+        "8, 16, 100, 700"})
     void packedMatchesTheModel(int in, int hidden, int out, int batch) {
         for (DenseKernel kernel : kernels()) {
             packedMatchesTheModel(kernel, in, hidden, out, batch);
