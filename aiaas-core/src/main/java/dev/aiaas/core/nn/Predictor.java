@@ -409,7 +409,7 @@ public final class Predictor implements AutoCloseable {
         int batch = Math.toIntExact(x.size(0));
         int n = Math.multiplyExact(batch, outSize);
         if (n > STAGED) { // the allocation is small beside the work; nothing this big is kept
-            INDArray out = Nd4j.create(dataType, new long[] {batch, outSize}, 'c');
+            INDArray out = newOutput(batch);
             try {
                 run(x, Buf.of(out), true, null, null);
             } catch (RuntimeException | Error e) {
@@ -433,7 +433,7 @@ public final class Predictor implements AutoCloseable {
             }
         }
         if (out == null) {
-            out = Nd4j.create(dataType, new long[] {batch, outSize}, 'c');
+            out = newOutput(batch);
         }
         Buf.of(out).write(0, staging, n);
         return out;
@@ -457,7 +457,7 @@ public final class Predictor implements AutoCloseable {
             }
             INDArray a;
             try {
-                a = Nd4j.create(dataType, new long[] {spareRows, outSize}, 'c');
+                a = newOutput(spareRows);
             } catch (RuntimeException e) { // out of memory, say: the caller allocates itself and meets it
                 return;
             }
@@ -468,6 +468,11 @@ public final class Predictor implements AutoCloseable {
             }
             return; // one per call
         }
+    }
+
+    /** A new 'c'-order {@code [rows, outputs]} array of the model's type, for {@link #predict(INDArray)} to return. */
+    private INDArray newOutput(int rows) {
+        return Nd4j.create(dataType, new long[] {rows, outSize}, 'c');
     }
 
     private void freeSpares() {
@@ -614,12 +619,21 @@ public final class Predictor implements AutoCloseable {
     private void chunk(int c, int lane) {
         int r0 = c * CHUNK;
         int n = Math.min(CHUNK, rows - r0);
-        if (xHeap != null && !copyInput && (xld == inSize || n == 1)) {
+        if (readsInPlace(n)) {
             layers(r0, n, lane, xHeap, r0 * inSize, inSize, 0);
         } else {
             load(r0, n, xs[lane]);
             layers(r0, n, lane, xs[lane], 0, xld, 0);
         }
+    }
+
+    /**
+     * Whether {@code n} rows of a caller's {@code float[]} x are read where they are: when no
+     * step works on x in place and its rows already lie as the kernels read them ({@link #xld}
+     * apart, or a single row); else {@link #load} copies them.
+     */
+    private boolean readsInPlace(int n) {
+        return xHeap != null && !copyInput && (xld == inSize || n == 1);
     }
 
     /** Copies x's rows [r0, r0 + n) into {@code dst}, {@link #xld} apart. */
@@ -652,7 +666,7 @@ public final class Predictor implements AutoCloseable {
      * run on the calling thread.
      */
     private void smallBatch(Runnable after) {
-        if (xHeap != null && (xld == inSize || rows == 1)) {
+        if (readsInPlace(rows)) {
             smallX = xHeap;
             smallLd = inSize;
         } else {
