@@ -37,7 +37,11 @@ public final class AiaasMlp extends MlpWorkload {
     private Optimizer.State state;
     private long t;
 
-    /** The workload for {@code task}; nothing is allocated before {@link #setup()}. */
+    /**
+     * The workload for {@code task}; nothing is allocated before {@link #setup()}.
+     *
+     * @param task the shape, batch and kind of step
+     */
     public AiaasMlp(MlpTask task) {
         super(task);
     }

@@ -47,30 +47,54 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
     /** The engine every ratio is taken against. */
     public static final String BASELINE_ENGINE = "aiaas";
 
-    /** Copies the collections. */
+    /**
+     * Copies the collections.
+     *
+     * @param options      how it was measured
+     * @param gemmGflops   GEMM rate per thread setting, in GFLOP/s
+     * @param measurements every result, in run order
+     * @param peers        the peer engines' statuses (in the run or not, and why)
+     */
     public BenchReport {
         gemmGflops = Map.copyOf(gemmGflops);
         measurements = List.copyOf(measurements);
         peers = List.copyOf(peers);
     }
 
-    /** A report without peer statuses. */
+    /**
+     * A report without peer statuses.
+     *
+     * @param options      how it was measured
+     * @param gemmGflops   GEMM rate per thread setting, in GFLOP/s
+     * @param measurements every result, in run order
+     */
     public BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops, List<Measurement> measurements) {
         this(options, gemmGflops, measurements, List.of());
     }
 
-    /** The machine's best GEMM rate in this run (over thread settings), GFLOP/s; 0 if none was measured. */
+    /** {@return the machine's best GEMM rate in this run (over thread settings), GFLOP/s; 0 if none was measured} */
     public double bestGemmGflops() {
         return gemmGflops.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
     }
 
-    /** The engine's fastest thread setting for the benchmark. */
+    /**
+     * The engine's fastest thread setting for the benchmark.
+     *
+     * @param benchmark the benchmark's name
+     * @param engine    the engine's name
+     * @return its result with the lowest median, or empty when it did not run
+     */
     public Optional<Measurement> best(String benchmark, String engine) {
         return measurements.stream().filter(m -> m.benchmark().equals(benchmark) && m.engine().equals(engine))
                 .min(Comparator.comparingDouble(m -> m.stats().medianMs()));
     }
 
-    /** {@code m}'s median over aiaas's best median for its benchmark, or NaN without an aiaas result. */
+    /**
+     * {@code m}'s median over aiaas's best median for its benchmark, or NaN without an aiaas result.
+     *
+     * @param m a result of this report
+     * @return the ratio; above 1 means slower than aiaas
+     */
     public double ratioToBaseline(Measurement m) {
         return best(m.benchmark(), BASELINE_ENGINE).map(b -> m.stats().medianMs() / b.stats().medianMs()).orElse(Double.NaN);
     }
@@ -84,7 +108,7 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
         return g;
     }
 
-    /** The printed report: the limit, every result (* marks each engine's best setting), the headline. */
+    /** {@return the printed report: the limit, every result (* marks each engine's best setting), the headline} */
     public String table() {
         StringBuilder sb = new StringBuilder();
         double gemm = bestGemmGflops();
@@ -131,7 +155,7 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
         return sb.toString();
     }
 
-    /** The CSV rows, header first (see the class comment for the metrics). */
+    /** {@return the CSV rows, header first (see the class comment for the metrics)} */
     public List<String> csvRows() {
         List<String> rows = new ArrayList<>();
         rows.add(CSV_HEADER);
@@ -180,7 +204,12 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
         return rows;
     }
 
-    /** Writes {@link #csvRows()} to {@code file} (UTF-8, one row a line). */
+    /**
+     * Writes {@link #csvRows()} to {@code file} (UTF-8, one row a line).
+     *
+     * @param file the file to write; replaced if it exists
+     * @throws IOException when it cannot be written
+     */
     public void writeCsv(Path file) throws IOException {
         Files.write(file, csvRows(), StandardCharsets.UTF_8);
     }

@@ -58,6 +58,8 @@ public final class BenchRunner {
     /**
      * The workloads that {@link BenchOptions#only()} selects.
      *
+     * @param workloads the candidates
+     * @return the selected ones, in the same order
      * @throws IllegalArgumentException when it selects none (the message lists the names)
      */
     public List<Workload> select(List<Workload> workloads) {
@@ -69,7 +71,12 @@ public final class BenchRunner {
         return selected;
     }
 
-    /** Measures the GEMM limit and every selected workload; see the class comment. */
+    /**
+     * Measures the GEMM limit and every selected workload; see the class comment.
+     *
+     * @param workloads the workloads to run (after {@link #select})
+     * @return the results
+     */
     public BenchReport run(List<Workload> workloads) {
         List<Workload> selected = select(workloads);
         boolean anyArithmetic = selected.stream().anyMatch(w -> w.flopsPerStep() > 0);

@@ -31,7 +31,11 @@ public final class Dl4jMlp extends MlpWorkload {
     private INDArray y;
     private DataSet data;
 
-    /** The workload for {@code task}; nothing is allocated before {@link #setup()}. */
+    /**
+     * The workload for {@code task}; nothing is allocated before {@link #setup()}.
+     *
+     * @param task the shape, batch and kind of step
+     */
     public Dl4jMlp(MlpTask task) {
         super(task);
     }

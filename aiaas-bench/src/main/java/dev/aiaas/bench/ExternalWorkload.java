@@ -11,6 +11,9 @@ public interface ExternalWorkload extends Workload {
      * Runs the warm-up and the timed repeats of {@code options} at {@code threads} compute threads
      * in the other process and returns the per-step statistics it reports.
      *
+     * @param options the warm-up and repeat settings
+     * @param threads the compute threads, at least 1
+     * @return the per-step statistics
      * @throws IllegalStateException when the process fails, times out or reports no result (the
      *                               message holds its error output)
      */

@@ -25,7 +25,15 @@ public final class Inputs {
         return uniform(rows, cols, order, SEED);
     }
 
-    /** A float32 {@code [rows, cols]} matrix in {@code order}, uniform in [0, 1) from {@code seed}. */
+    /**
+     * A float32 {@code [rows, cols]} matrix in {@code order}, uniform in [0, 1) from {@code seed}.
+     *
+     * @param rows  the rows
+     * @param cols  the columns
+     * @param order {@code 'c'} (row-major) or {@code 'f'} (column-major)
+     * @param seed  the stream's seed
+     * @return a new array; the caller closes it
+     */
     public static INDArray uniform(long rows, long cols, char order, long seed) {
         float[] v = uniformValues(Math.toIntExact(rows * cols), seed);
         INDArray c = Nd4j.create(v, new long[] {rows, cols}, 'c');
@@ -37,7 +45,13 @@ public final class Inputs {
         return f;
     }
 
-    /** {@code n} floats uniform in [0, 1) from {@code seed}: the first n of {@code new SplittableRandom(seed).nextDouble()}. */
+    /**
+     * {@code n} floats uniform in [0, 1) from {@code seed}: the first n of {@code new SplittableRandom(seed).nextDouble()}.
+     *
+     * @param n    how many
+     * @param seed the stream's seed
+     * @return the values
+     */
     public static float[] uniformValues(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] v = new float[n];
@@ -47,12 +61,24 @@ public final class Inputs {
         return v;
     }
 
-    /** The benchmark features x {@code [rows, cols]} row-major (the values of {@link #features}). */
+    /**
+     * The benchmark features x {@code [rows, cols]} row-major (the values of {@link #features}).
+     *
+     * @param rows B, the batch
+     * @param cols the features
+     * @return {@code rows * cols} values
+     */
     public static float[] featureValues(int rows, int cols) {
         return uniformValues(Math.multiplyExact(rows, cols), SEED);
     }
 
-    /** Class indices in [0, classes), seeded ({@code nextInt(classes)} of seed SEED + 1). */
+    /**
+     * Class indices in [0, classes), seeded ({@code nextInt(classes)} of seed SEED + 1).
+     *
+     * @param rows    how many
+     * @param classes the number of classes
+     * @return the labels
+     */
     public static int[] labels(int rows, int classes) {
         SplittableRandom r = new SplittableRandom(SEED + 1);
         int[] y = new int[rows];
@@ -89,6 +115,11 @@ public final class Inputs {
      * He-uniform weights {@code [in, out]} row-major: (2u − 1)·√(6 / in) with u the doubles of
      * {@code seed}, rounded to float. Layer l (from 1) of every engine that takes our weights
      * (SameDiff, pytorch-djl, onnxruntime, pytorch-py) uses seed {@code SEED + l}, with zero biases.
+     *
+     * @param in   the layer's inputs
+     * @param out  the layer's outputs
+     * @param seed the stream's seed
+     * @return {@code in * out} weights
      */
     public static float[] heUniformValues(int in, int out, long seed) {
         SplittableRandom r = new SplittableRandom(seed);

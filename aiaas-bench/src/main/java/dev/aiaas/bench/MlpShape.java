@@ -22,7 +22,11 @@ import java.util.stream.Collectors;
  */
 public record MlpShape(List<Integer> widths) {
 
-    /** Validates the widths. */
+    /**
+     * Validates the widths.
+     *
+     * @param widths n_0 (input), n_1, ..., n_L (classes); at least two, all positive
+     */
     public MlpShape {
         widths = List.copyOf(widths);
         if (widths.size() < 2) {
@@ -35,32 +39,37 @@ public record MlpShape(List<Integer> widths) {
         }
     }
 
-    /** The shape with the given widths, input first. */
+    /**
+     * The shape with the given widths, input first.
+     *
+     * @param widths n_0 ... n_L, each at least 1, at least two
+     * @return the shape
+     */
     public static MlpShape of(Integer... widths) {
         return new MlpShape(List.of(widths));
     }
 
-    /** n_0. */
+    /** {@return n_0} */
     public int inputs() {
         return widths.get(0);
     }
 
-    /** n_L, the number of classes. */
+    /** {@return n_L, the number of classes} */
     public int classes() {
         return widths.get(widths.size() - 1);
     }
 
-    /** L. */
+    /** {@return L} */
     public int layerCount() {
         return widths.size() - 1;
     }
 
-    /** {@code 784-256-10}. */
+    /** {@return {@code 784-256-10}} */
     public String label() {
         return widths.stream().map(String::valueOf).collect(Collectors.joining("-"));
     }
 
-    /** Σ_l n_{l-1}·n_l, the weights (without biases). */
+    /** {@return Σ_l n_{l-1}·n_l, the weights (without biases)} */
     public long weightCount() {
         long s = 0;
         for (int l = 1; l < widths.size(); l++) {
@@ -69,7 +78,7 @@ public record MlpShape(List<Integer> widths) {
         return s;
     }
 
-    /** Weights and biases. */
+    /** {@return weights and biases} */
     public long parameterCount() {
         long s = weightCount();
         for (int l = 1; l < widths.size(); l++) {
@@ -78,12 +87,22 @@ public record MlpShape(List<Integer> widths) {
         return s;
     }
 
-    /** {@code 2·B·Σ_l n_{l-1}·n_l}: the products of one forward pass. */
+    /**
+     * {@code 2·B·Σ_l n_{l-1}·n_l}: the products of one forward pass.
+     *
+     * @param batch B
+     * @return FLOP
+     */
     public double inferenceFlops(int batch) {
         return 2.0 * batch * weightCount();
     }
 
-    /** Forward, weight gradients and input gradients of layers 2..L (see the class comment). */
+    /**
+     * Forward, weight gradients and input gradients of layers 2..L (see the class comment).
+     *
+     * @param batch B
+     * @return FLOP
+     */
     public double trainingFlops(int batch) {
         long firstLayer = (long) widths.get(0) * widths.get(1);
         return 2.0 * batch * (2 * weightCount() + (weightCount() - firstLayer));

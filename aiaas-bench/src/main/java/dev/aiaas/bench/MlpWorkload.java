@@ -9,7 +9,11 @@ public abstract class MlpWorkload implements Workload {
     /** The network shape, batch size and kind of step. */
     protected final MlpTask task;
 
-    /** The workload for {@code task}; nothing is allocated before {@link #setup()}. */
+    /**
+     * The workload for {@code task}; nothing is allocated before {@link #setup()}.
+     *
+     * @param task the shape, batch and kind of step
+     */
     protected MlpWorkload(MlpTask task) {
         this.task = task;
     }

@@ -26,12 +26,12 @@ public final class NgramWorkload implements Workload {
         this.build = build;
     }
 
-    /** Building the order-3 model from the training chapters. */
+    /** {@return the workload that builds the order-3 model from the training chapters} */
     public static NgramWorkload build() {
         return new NgramWorkload(true);
     }
 
-    /** Scoring the test chapters with a model built in {@link #setup()}. */
+    /** {@return the workload that scores the test chapters with a model built in {@link #setup()}} */
     public static NgramWorkload query() {
         return new NgramWorkload(false);
     }
@@ -56,7 +56,7 @@ public final class NgramWorkload implements Workload {
         return false;
     }
 
-    /** Tokens scored per query step (test tokens plus one end-of-sentence per sentence); 0 before setup. */
+    /** {@return tokens scored per query step (test tokens plus one end-of-sentence per sentence); 0 before setup} */
     public int queryTokens() {
         return ids == null ? 0 : ids.length;
     }

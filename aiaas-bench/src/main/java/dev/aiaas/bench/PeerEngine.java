@@ -14,30 +14,63 @@ import java.util.Optional;
  */
 public interface PeerEngine {
 
-    /** The engine's name in reports and CSV rows, for example {@code pytorch-djl}. */
+    /** {@return the engine's name in reports and CSV rows, for example {@code pytorch-djl}} */
     String engine();
 
     /**
      * Why the engine cannot run here (its native library failed to load, a file is missing), with
      * the fix; empty when it can.
+     *
+     * @return the reason and fix, or empty
      */
     Optional<String> unavailableReason();
 
     /**
      * What runs, for the report, after {@link #unavailableReason()} returned empty: for example
      * {@code PyTorch 2.7.1 through DJL 0.36.0}. The default is the engine's name.
+     *
+     * @return a short description of the engine and its version
      */
     default String version() {
         return engine();
     }
 
-    /** Whether the engine does this task (ONNX Runtime, for example, only infers). */
+    /**
+     * Whether the engine does this task (ONNX Runtime, for example, only infers).
+     *
+     * @param task the task
+     * @return whether {@link #workload} takes it
+     */
     boolean supports(MlpTask task);
 
     /**
      * The task's workload in this engine; nothing is allocated before {@link Workload#setup()}.
      *
+     * @param task a task that {@link #supports} accepts
+     * @return the workload
      * @throws IllegalArgumentException when {@link #supports} is false for the task
      */
     Workload workload(MlpTask task);
+
+    /**
+     * Whether the engine does this CNN task. The default: no.
+     *
+     * @param task the task
+     * @return whether {@link #workload(CnnTask)} takes it
+     */
+    default boolean supports(CnnTask task) {
+        return false;
+    }
+
+    /**
+     * The CNN task's workload in this engine; nothing is allocated before {@link Workload#setup()}.
+     * The default refuses every task.
+     *
+     * @param task a task that {@link #supports(CnnTask)} accepts
+     * @return the workload
+     * @throws IllegalArgumentException when {@link #supports(CnnTask)} is false for the task
+     */
+    default Workload workload(CnnTask task) {
+        throw new IllegalArgumentException(engine() + " does not run " + task.benchmark() + "; check supports(task) first");
+    }
 }

@@ -37,7 +37,7 @@ public final class Peers {
         this.statuses = List.copyOf(statuses);
     }
 
-    /** No peers and no statuses: the ND4J engines only. */
+    /** {@return no peers and no statuses: the ND4J engines only} */
     public static Peers none() {
         return new Peers(List.of(), List.of());
     }
@@ -47,6 +47,9 @@ public final class Peers {
      * PythonPeer#fromEnvironment()}, and a not-built-in status for each of {@link #IN_JVM} that is
      * absent. Only the engines {@code wanted} accepts are probed (probing loads native libraries
      * or starts Python) or reported.
+     *
+     * @param wanted which engine names to probe and report
+     * @return the peers and their statuses
      */
     public static Peers detect(Predicate<String> wanted) {
         List<PeerEngine> engines = new ArrayList<>();
@@ -85,6 +88,7 @@ public final class Peers {
      * @param engines  the candidates
      * @param expected engine names that should be there in a build with every peer
      * @param wanted   which engine names to probe and report; the rest are left out silently
+     * @return the available engines and every status
      */
     public static Peers of(List<PeerEngine> engines, List<String> expected, Predicate<String> wanted) {
         List<PeerEngine> ok = new ArrayList<>();
@@ -111,7 +115,7 @@ public final class Peers {
         return new Peers(ok, statuses);
     }
 
-    /** The reason given for an in-JVM peer that is not on the class path. */
+    /** {@return the reason given for an in-JVM peer that is not on the class path} */
     public static String notBuiltIn() {
         return "not built in: this jar was built without the Maven profile 'peers'; rebuild with " + BUILD_WITH_PEERS
                 + " and run with -Dai.djl.offline=true (see docs/benchmarks.md)";
@@ -125,18 +129,39 @@ public final class Peers {
         }
     }
 
-    /** Every peer's status, in detection order. */
+    /** {@return every peer's status, in detection order} */
     public List<PeerStatus> statuses() {
         return statuses;
     }
 
-    /** The names of the peers that take part. */
+    /** {@return the names of the peers that take part} */
     public List<String> availableEngines() {
         return available.stream().map(PeerEngine::engine).toList();
     }
 
-    /** The task in every available peer that supports it. */
+    /**
+     * The task in every available peer that supports it.
+     *
+     * @param task the task
+     * @return one workload per peer that does it, in detection order
+     */
     public List<Workload> workloads(MlpTask task) {
+        List<Workload> out = new ArrayList<>();
+        for (PeerEngine e : available) {
+            if (e.supports(task)) {
+                out.add(e.workload(task));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The CNN task in every available peer that supports it.
+     *
+     * @param task the task
+     * @return one workload per peer that does it, in detection order
+     */
+    public List<Workload> workloads(CnnTask task) {
         List<Workload> out = new ArrayList<>();
         for (PeerEngine e : available) {
             if (e.supports(task)) {

@@ -44,7 +44,11 @@ public final class PythonPeer implements PeerEngine {
     private final Path python;
     private String version;
 
-    /** The peer on the given interpreter; nothing is started before {@link #unavailableReason()}. */
+    /**
+     * The peer on the given interpreter; nothing is started before {@link #unavailableReason()}.
+     *
+     * @param python the interpreter, for example {@code /usr/bin/python3}
+     */
     public PythonPeer(Path python) {
         if (python == null) {
             throw new NullPointerException("python must not be null");
@@ -52,7 +56,7 @@ public final class PythonPeer implements PeerEngine {
         this.python = python;
     }
 
-    /** The peer on {@code -Daiaas.bench.python}, {@code AIAAS_BENCH_PYTHON} or {@link #DEFAULT_PYTHON}. */
+    /** {@return the peer on {@code -Daiaas.bench.python}, {@code AIAAS_BENCH_PYTHON} or {@link #DEFAULT_PYTHON}} */
     public static PythonPeer fromEnvironment() {
         String p = System.getProperty("aiaas.bench.python");
         if (p == null || p.isBlank()) {
@@ -66,7 +70,7 @@ public final class PythonPeer implements PeerEngine {
         return ENGINE;
     }
 
-    /** The interpreter. */
+    /** {@return the interpreter} */
     public Path python() {
         return python;
     }

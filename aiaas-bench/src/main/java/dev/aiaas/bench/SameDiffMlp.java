@@ -25,7 +25,11 @@ public final class SameDiffMlp extends MlpWorkload {
     private DataSet data;
     private Map<String, INDArray> placeholders;
 
-    /** The workload for {@code task}; nothing is allocated before {@link #setup()}. */
+    /**
+     * The workload for {@code task}; nothing is allocated before {@link #setup()}.
+     *
+     * @param task the shape, batch and kind of step
+     */
     public SameDiffMlp(MlpTask task) {
         super(task);
     }

@@ -12,7 +12,12 @@ import java.util.Arrays;
  */
 public record Stats(double medianMs, double p10Ms, double p90Ms, int steps) {
 
-    /** The statistics of {@code nanos} (per-step times in nanoseconds; at least one). */
+    /**
+     * The statistics of {@code nanos} (per-step times in nanoseconds; at least one).
+     *
+     * @param nanos the per-step times, in nanoseconds
+     * @return the median, the 10th and 90th percentiles and the step count
+     */
     public static Stats ofNanos(long[] nanos) {
         if (nanos.length == 0) {
             throw new IllegalArgumentException("no step was timed");

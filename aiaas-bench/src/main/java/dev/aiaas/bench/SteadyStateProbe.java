@@ -63,7 +63,13 @@ public final class SteadyStateProbe {
      */
     public record Result(String benchmark, String engine, List<Sample> samples) {
 
-        /** Result with a copy of the samples; at least two are needed. */
+        /**
+         * Result with a copy of the samples; at least two are needed.
+         *
+         * @param benchmark the workload's benchmark name
+         * @param engine    its engine
+         * @param samples   the checkpoints, the first at step 0 (just after the warm-up)
+         */
         public Result {
             samples = List.copyOf(samples);
             if (samples.size() < 2) {
@@ -79,32 +85,32 @@ public final class SteadyStateProbe {
             return samples.get(samples.size() - 1);
         }
 
-        /** Steps between the first and the last checkpoint. */
+        /** {@return steps between the first and the last checkpoint} */
         public long steps() {
             return last().step() - first().step();
         }
 
-        /** Native allocations per step. */
+        /** {@return native allocations per step} */
         public double nativeAllocsPerStep() {
             return (double) (last().nativeAllocs() - first().nativeAllocs()) / steps();
         }
 
-        /** Heap bytes allocated per step (garbage included). */
+        /** {@return heap bytes allocated per step (garbage included)} */
         public double heapBytesPerStep() {
             return (double) (last().heapAllocated() - first().heapAllocated()) / steps();
         }
 
-        /** Growth of the JVM's committed non-heap memory from the first to the last checkpoint, bytes. */
+        /** {@return growth of the JVM's committed non-heap memory from the first to the last checkpoint, bytes} */
         public long nonHeapGrowth() {
             return last().nonHeapCommitted() - first().nonHeapCommitted();
         }
 
-        /** Growth of the resident set from the first to the last checkpoint, bytes. */
+        /** {@return growth of the resident set from the first to the last checkpoint, bytes} */
         public long residentGrowth() {
             return last().residentBytes() - first().residentBytes();
         }
 
-        /** CSV rows {@code benchmark,engine,metric,value,unit} under the benchmark name {@code steady-<benchmark>}. */
+        /** {@return CSV rows {@code benchmark,engine,metric,value,unit} under the benchmark name {@code steady-<benchmark>}} */
         public List<String> csvRows() {
             String b = "steady-" + benchmark;
             List<String> rows = new ArrayList<>();
@@ -116,7 +122,7 @@ public final class SteadyStateProbe {
             return rows;
         }
 
-        /** A few lines: the summary, then the checkpoints. */
+        /** {@return a few lines: the summary, then the checkpoints} */
         public String text() {
             StringBuilder sb = new StringBuilder();
             sb.append(String.format(Locale.ROOT, "%s / %s: %d steps after %d warm-up steps%n", benchmark, engine, steps(), WARMUP_STEPS));
@@ -142,6 +148,10 @@ public final class SteadyStateProbe {
      * Runs {@link #WARMUP_STEPS} then {@code steps} steps of the workload (set up and closed here),
      * with a checkpoint every {@code every} steps.
      *
+     * @param workload the workload
+     * @param steps    the measured steps, after the warm-up
+     * @param every    the steps between two checkpoints
+     * @return the checkpoints
      * @throws IllegalArgumentException when steps or every is not positive, or every exceeds steps
      */
     public static Result run(Workload workload, int steps, int every) {

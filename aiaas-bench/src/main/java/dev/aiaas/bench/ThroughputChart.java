@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -14,19 +15,25 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Draws the MLP results of a {@link BenchReport} as a PNG: throughput in examples per second
  * (batch size B over the median step time) against B, one line per engine at its best thread
  * setting, both axes logarithmic. One panel per kind of work: each network's training step, and
- * inference. Rendered into a {@link BufferedImage} with Java2D, which needs no display.
+ * inference. Each panel is an XChart chart painted into its region of one {@link BufferedImage}
+ * (no display needed), under a title and above a shared legend; the PNG is written with ImageIO, so
+ * none of XChart's encoders, nor their excluded dependencies, is used.
  */
 public final class ThroughputChart {
 
@@ -38,6 +45,10 @@ public final class ThroughputChart {
     static final int MIN_WIDTH = 400;
     /** The smallest size that leaves room for axes, labels and the legend. */
     static final int MIN_HEIGHT = 300;
+    /** The height of the title lines above the panels, in pixels. */
+    private static final int TOP = 48;
+    /** The height of the legend below the panels, in pixels. */
+    private static final int LEGEND_HEIGHT = 28;
 
     /** Engine colours (matplotlib's tab10), fixed so that charts of different runs compare. */
     static final Map<String, Color> COLOURS = Map.of(
@@ -79,7 +90,14 @@ public final class ThroughputChart {
         return panels.entrySet().stream().map(e -> new Panel(e.getKey(), e.getValue())).collect(Collectors.toList());
     }
 
-    /** {@link #write(BenchReport, String, Path, int, int)} at the default size. */
+    /**
+     * {@link #write(BenchReport, String, Path, int, int)} at the default size.
+     *
+     * @param report  the results
+     * @param machine what ran them, for the title
+     * @param png     the file to write; its folder must exist
+     * @throws IOException when the file cannot be written
+     */
     public static void write(BenchReport report, String machine, Path png) throws IOException {
         write(report, machine, png, DEFAULT_WIDTH, DEFAULT_HEIGHT);
     }
@@ -141,6 +159,15 @@ public final class ThroughputChart {
         return OTHERS[Math.max(0, unknown.indexOf(engine)) % OTHERS.length];
     }
 
+    /**
+     * Where panel {@code index} of {@code count} lies in a chart of {@code width x height} pixels:
+     * side by side, between the title lines and the legend.
+     */
+    static Rectangle panelArea(int index, int count, int width, int height) {
+        int panelWidth = width / count;
+        return new Rectangle(index * panelWidth, TOP, panelWidth, height - TOP - LEGEND_HEIGHT);
+    }
+
     private static BufferedImage render(List<Panel> panels, String title, String machine, int width, int height) {
         List<String> engines = new ArrayList<>();
         for (Panel p : panels) {
@@ -157,165 +184,140 @@ public final class ThroughputChart {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, width, height);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-            FontMetrics fm = g.getFontMetrics();
             g.setColor(Color.BLACK);
-            g.drawString(title, (width - fm.stringWidth(title)) / 2, 20);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            fm = g.getFontMetrics();
+            centred(g, title, new Font(Font.SANS_SERIF, Font.BOLD, 14), width, 20);
             if (machine != null && !machine.isBlank()) {
-                g.drawString(machine, (width - fm.stringWidth(machine)) / 2, 38);
+                centred(g, machine, new Font(Font.SANS_SERIF, Font.PLAIN, 12), width, 38);
             }
-            int legendHeight = 28;
-            int top = 48;
-            int panelWidth = width / panels.size();
             for (int i = 0; i < panels.size(); i++) {
-                drawPanel(g, panels.get(i), engines, i * panelWidth, top, panelWidth, height - top - legendHeight);
+                Rectangle area = panelArea(i, panels.size(), width, height);
+                Graphics2D panel = (Graphics2D) g.create(area.x, area.y, area.width, area.height);
+                try {
+                    chart(panels.get(i), engines, area.width, area.height).paint(panel, area.width, area.height);
+                } finally {
+                    panel.dispose();
+                }
             }
-            drawLegend(g, engines, width, height - legendHeight / 2);
+            legend(g, engines, width, height - LEGEND_HEIGHT);
         } finally {
             g.dispose();
         }
         return img;
     }
 
-    private static void drawPanel(Graphics2D g, Panel panel, List<String> engines, int x0, int y0, int w, int h) {
+    /** Draws {@code text} centred across {@code width}, its baseline at {@code baseline}. */
+    private static void centred(Graphics2D g, String text, Font font, int width, int baseline) {
+        g.setFont(font);
+        g.drawString(text, Math.max(0, (width - g.getFontMetrics().stringWidth(text)) / 2), baseline);
+    }
+
+    /** One row, centred: for each engine a swatch of its colour and its name. */
+    private static void legend(Graphics2D g, List<String> engines, int width, int top) {
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+        g.setFont(font);
         FontMetrics fm = g.getFontMetrics();
-        int left = x0 + 70;
-        int right = x0 + w - 20;
-        int top = y0 + 22;
-        int bottom = y0 + h - 40;
+        int swatch = 24;
+        int gap = 6;
+        int between = 20;
+        int total = 0;
+        for (String e : engines) {
+            total += swatch + gap + fm.stringWidth(e) + between;
+        }
+        int x = Math.max(0, (width - (total - between)) / 2);
+        int mid = top + LEGEND_HEIGHT / 2;
+        for (String e : engines) {
+            g.setColor(colour(e, engines));
+            g.fillRect(x, mid - 6, swatch, 12);
+            g.setColor(Color.BLACK);
+            g.drawString(e, x + swatch + gap, mid + (fm.getAscent() - fm.getDescent()) / 2);
+            x += swatch + gap + fm.stringWidth(e) + between;
+        }
+    }
+
+    /**
+     * The label of a tick at {@code log2} on the batch-size axis: the batch size where it is a
+     * whole number (powers of two and the sizes measured), nothing in between. Blank labels repeat,
+     * which makes XChart widen its tick step to whole doublings.
+     */
+    static String batchLabel(double log2) {
+        double b = Math.pow(2, log2);
+        double r = Math.rint(b);
+        if (r >= 1 && Math.abs(b - r) <= 1e-6 * r) {
+            return String.valueOf((long) r);
+        }
+        double d = Math.rint(log2);
+        return d < 0 && Math.abs(log2 - d) < 1e-9 ? "1/" + (long) Math.pow(2, -d) : "";
+    }
+
+    /** log2(b), exact for powers of two (so that their ticks and points coincide). */
+    private static double log2(int b) {
+        return Integer.bitCount(b) == 1 ? Integer.numberOfTrailingZeros(b) : Math.log(b) / Math.log(2);
+    }
+
+    /**
+     * One panel: examples/s against the batch size, both axes logarithmic (powers of two across,
+     * whole decades up), one line with a dot per point for each engine. The x axis is linear in
+     * log2(B), labelled with B.
+     */
+    private static XYChart chart(Panel panel, List<String> engines, int width, int height) {
+        XYChart chart = new XYChart(width, height);
+        chart.setTitle(panel.title());
+        chart.setXAxisTitle("batch size (log scale)");
+        chart.setYAxisTitle("examples/s (log scale)");
+        XYStyler st = chart.getStyler();
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotBackgroundColor(Color.WHITE);
+        st.setPlotGridLinesColor(new Color(215, 215, 215));
+        st.setPlotGridLinesStroke(new BasicStroke(1f));
+        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        st.setChartTitleBoxVisible(false);
+        st.setLegendVisible(false);
+        st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        st.setYAxisLabelAlignment(AxesChartStyler.TextAlignment.Right);
+        st.setMarkerSize(10);
+        st.setxAxisTickLabelsFormattingFunction(ThroughputChart::batchLabel);
+        st.setYAxisLogarithmic(true);
+        st.setYAxisDecimalPattern("#,##0.###");
         double xlo = Double.POSITIVE_INFINITY;
         double xhi = Double.NEGATIVE_INFINITY;
         double ylo = Double.POSITIVE_INFINITY;
         double yhi = Double.NEGATIVE_INFINITY;
-        for (TreeMap<Integer, Double> pts : panel.byEngine().values()) {
-            for (Map.Entry<Integer, Double> p : pts.entrySet()) {
-                xlo = Math.min(xlo, p.getKey());
-                xhi = Math.max(xhi, p.getKey());
+        for (Map.Entry<String, TreeMap<Integer, Double>> e : panel.byEngine().entrySet()) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (Map.Entry<Integer, Double> p : e.getValue().entrySet()) {
+                double x = log2(p.getKey());
+                xlo = Math.min(xlo, x);
+                xhi = Math.max(xhi, x);
                 if (p.getValue() > 0 && Double.isFinite(p.getValue())) {
+                    xs.add(x);
+                    ys.add(p.getValue());
                     ylo = Math.min(ylo, p.getValue());
                     yhi = Math.max(yhi, p.getValue());
                 }
             }
+            if (xs.isEmpty()) {
+                continue; // nothing measurable: no line (XChart refuses an empty series)
+            }
+            XYSeries xy = chart.addSeries(e.getKey(), xs, ys);
+            Color c = colour(e.getKey(), engines);
+            xy.setLineColor(c);
+            xy.setLineStyle(new BasicStroke(2.5f));
+            xy.setMarker(SeriesMarkers.CIRCLE);
+            xy.setMarkerColor(c);
         }
-        // x: log2 of the batch, half a doubling of margin on each side
-        double lx0 = log2(xlo) - 0.5;
-        double lx1 = log2(xhi) + 0.5;
-        // y: whole decades around the data
         if (!(ylo <= yhi)) {
             ylo = 1;
             yhi = 10;
         }
-        int d0 = (int) Math.floor(Math.log10(ylo));
-        int d1 = (int) Math.ceil(Math.log10(yhi));
-        if (d1 == d0) {
-            d1++;
-        }
-        final double ly0 = d0;
-        final double ly1 = d1;
-        g.setColor(Color.BLACK);
-        g.drawString(panel.title(), left + (right - left - fm.stringWidth(panel.title())) / 2, y0 + 14);
-        // y grid: decades and 2x, 5x (lighter; labelled too when the axis spans at most two decades)
-        boolean labelMinor = d1 - d0 <= 2;
-        for (int d = d0; d <= d1; d++) {
-            for (int mult : new int[] {1, 2, 5}) {
-                double v = mult * Math.pow(10, d);
-                double lv = Math.log10(v);
-                if (lv > ly1 + 1e-9) {
-                    continue;
-                }
-                int py = yPixel(lv, ly0, ly1, top, bottom);
-                g.setColor(mult == 1 ? new Color(215, 215, 215) : new Color(240, 240, 240));
-                g.drawLine(left, py, right, py);
-                if (mult == 1 || labelMinor) {
-                    g.setColor(mult == 1 ? Color.BLACK : Color.DARK_GRAY);
-                    g.drawLine(left - 4, py, left, py);
-                    String label = tick(mult, d);
-                    g.drawString(label, left - 8 - fm.stringWidth(label), py + fm.getAscent() / 2 - 1);
-                }
-            }
-        }
-        // x ticks: every power of two in range
-        g.setColor(Color.BLACK);
-        for (int e = (int) Math.ceil(lx0); e <= Math.floor(lx1); e++) {
-            int px = xPixel(e, lx0, lx1, left, right);
-            g.setColor(new Color(235, 235, 235));
-            g.drawLine(px, top, px, bottom);
-            g.setColor(Color.BLACK);
-            g.drawLine(px, bottom, px, bottom + 4);
-            String label = Integer.toString(1 << e);
-            g.drawString(label, px - fm.stringWidth(label) / 2, bottom + 6 + fm.getAscent());
-        }
-        String xLabel = "batch size (log scale)";
-        g.drawString(xLabel, (left + right - fm.stringWidth(xLabel)) / 2, bottom + 10 + 2 * fm.getAscent());
-        // y label, rotated
-        String yLabel = "examples/s (log scale)";
-        Graphics2D r = (Graphics2D) g.create();
-        try {
-            r.rotate(-Math.PI / 2);
-            r.drawString(yLabel, -(top + bottom + fm.stringWidth(yLabel)) / 2, x0 + 14);
-        } finally {
-            r.dispose();
-        }
-        g.drawLine(left, top, left, bottom);
-        g.drawLine(left, bottom, right, bottom);
-        // series: lines between batch sizes, a dot at each point
-        for (Map.Entry<String, TreeMap<Integer, Double>> e : panel.byEngine().entrySet()) {
-            g.setColor(colour(e.getKey(), engines));
-            g.setStroke(new BasicStroke(2.5f));
-            int px = -1;
-            int py = -1;
-            for (Map.Entry<Integer, Double> p : e.getValue().entrySet()) {
-                if (!(p.getValue() > 0) || !Double.isFinite(p.getValue())) {
-                    continue;
-                }
-                int nx = xPixel(log2(p.getKey()), lx0, lx1, left, right);
-                int ny = yPixel(Math.log10(p.getValue()), ly0, ly1, top, bottom);
-                if (px >= 0) {
-                    g.drawLine(px, py, nx, ny);
-                }
-                g.fillOval(nx - 5, ny - 5, 10, 10);
-                px = nx;
-                py = ny;
-            }
-            g.setStroke(new BasicStroke(1f));
-        }
-    }
-
-    private static void drawLegend(Graphics2D g, List<String> engines, int width, int y) {
-        FontMetrics fm = g.getFontMetrics();
-        int total = 0;
-        for (String e : engines) {
-            total += 30 + fm.stringWidth(e) + 20;
-        }
-        int x = Math.max(8, (width - total) / 2);
-        for (String e : engines) {
-            g.setColor(colour(e, engines));
-            g.fillRect(x, y - 6, 24, 12);
-            g.setColor(Color.BLACK);
-            g.drawString(e, x + 30, y + fm.getAscent() / 2 - 1);
-            x += 30 + fm.stringWidth(e) + 20;
-        }
-    }
-
-    /** {@code mult}·10^d as {@code 20,000}, or {@code 2e9} outside 1 to 9,999,999. */
-    private static String tick(int mult, int d) {
-        if (d >= 0 && d < 7) {
-            return String.format(Locale.ROOT, "%,d", mult * (long) Math.pow(10, d));
-        }
-        return mult + "e" + d;
-    }
-
-    private static double log2(double v) {
-        return Math.log(v) / Math.log(2);
-    }
-
-    private static int xPixel(double lx, double lx0, double lx1, int left, int right) {
-        return (int) Math.round(left + (lx - lx0) / (lx1 - lx0) * (right - left));
-    }
-
-    private static int yPixel(double ly, double ly0, double ly1, int top, int bottom) {
-        return (int) Math.round(bottom - (ly - ly0) / (ly1 - ly0) * (bottom - top));
+        // x: the measured batch sizes (XChart leaves a margin); y: whole decades around the data
+        st.setXAxisMin(xlo);
+        st.setXAxisMax(xhi);
+        double d0 = Math.floor(Math.log10(ylo));
+        double d1 = Math.ceil(Math.log10(yhi));
+        st.setYAxisMin(Math.pow(10, d0));
+        st.setYAxisMax(Math.pow(10, d1 == d0 ? d1 + 1 : d1));
+        return chart;
     }
 }

@@ -11,24 +11,30 @@ package dev.aiaas.bench;
  */
 public interface Workload extends AutoCloseable {
 
-    /** The benchmark's name, shared by every engine doing it, for example {@code mlp-784-256-10-b128}. */
+    /** {@return the benchmark's name, shared by every engine doing it, for example {@code mlp-784-256-10-b128}} */
     String benchmark();
 
     /**
      * The engine: {@code aiaas}, {@code dl4j}, {@code samediff}, and the peers of {@link Peers}
      * ({@code pytorch-djl}, {@code onnxruntime}, {@code pytorch-py}) where they are available.
+     *
+     * @return the engine's name
      */
     String engine();
 
     /**
      * The floating-point operations one step must do at least (the arithmetic floor; see
      * {@link MlpShape} for the formulas), or 0 when the step is not arithmetic (n-gram queries).
+     *
+     * @return FLOP per step, or 0
      */
     double flopsPerStep();
 
     /**
      * Whether the step's speed depends on ND4J's compute threads. When false (pure-Java work such
      * as n-gram queries), the runner measures it at one thread setting only.
+     *
+     * @return whether to measure it at every thread setting
      */
     default boolean usesComputeThreads() {
         return true;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,6 +64,34 @@ class ThroughputChartTest {
         return n;
     }
 
+    private static BufferedImage sub(BufferedImage img, Rectangle r) {
+        return img.getSubimage(r.x, r.y, r.width, r.height);
+    }
+
+    @Test
+    void theBatchAxisIsLabelledWithBatchSizesAtWholeDoublings() {
+        assertEquals("1", ThroughputChart.batchLabel(0));
+        assertEquals("128", ThroughputChart.batchLabel(7));
+        assertEquals("8", ThroughputChart.batchLabel(Math.log(8) / Math.log(2)), "log2 rounding");
+        assertEquals("100", ThroughputChart.batchLabel(Math.log(100) / Math.log(2)), "a measured size that is no power of two");
+        assertEquals("1/2", ThroughputChart.batchLabel(-1));
+        assertEquals("", ThroughputChart.batchLabel(6.5));
+    }
+
+    @Test
+    void aSingleBatchSizeAndAnUnmeasurableRunStillDraw(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("one.png");
+        ThroughputChart.write(new BenchReport(BenchOptions.quickRun(), Map.of(1, 100.0), List.of(m("infer-784-256-10-b32", "aiaas", 1, 0.5))),
+                "", png, 400, 300);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertTrue(count(sub(img, ThroughputChart.panelArea(0, 1, 400, 300)), ThroughputChart.COLOURS.get("aiaas")) > 20, "the point");
+        // a median of 0 ms (infinite examples/s) has no place on a log axis: an empty panel, not an error
+        ThroughputChart.write(new BenchReport(BenchOptions.quickRun(), Map.of(1, 100.0), List.of(m("infer-784-256-10-b32", "aiaas", 1, 0))),
+                "", png, 400, 300);
+        img = ImageIO.read(png.toFile());
+        assertEquals(0, count(sub(img, ThroughputChart.panelArea(0, 1, 400, 300)), ThroughputChart.COLOURS.get("aiaas")));
+    }
+
     @Test
     void writesADecodablePngOfTheAskedSizeWithEveryEnginesColour(@TempDir Path dir) throws IOException {
         Path png = dir.resolve("peers.png");
@@ -74,6 +103,15 @@ class ThroughputChartTest {
             assertTrue(count(img, ThroughputChart.COLOURS.get(engine)) > 50, engine);
         }
         assertEquals(0, count(img, ThroughputChart.COLOURS.get("dl4j")), "dl4j did not run");
+        // each engine's line is drawn in the panels it ran in (not only in the legend), and only there
+        BufferedImage training = sub(img, ThroughputChart.panelArea(0, 2, 900, 450));
+        BufferedImage inference = sub(img, ThroughputChart.panelArea(1, 2, 900, 450));
+        assertTrue(count(training, ThroughputChart.COLOURS.get("aiaas")) > 50, "aiaas, training");
+        assertTrue(count(training, ThroughputChart.COLOURS.get("pytorch-djl")) > 20, "pytorch-djl, training (one point)");
+        assertEquals(0, count(training, ThroughputChart.COLOURS.get("onnxruntime")), "onnxruntime ran no training step");
+        assertTrue(count(inference, ThroughputChart.COLOURS.get("aiaas")) > 20, "aiaas, inference (one point)");
+        assertTrue(count(inference, ThroughputChart.COLOURS.get("onnxruntime")) > 50, "onnxruntime, inference");
+        assertEquals(0, count(inference, ThroughputChart.COLOURS.get("pytorch-djl")), "pytorch-djl ran no inference");
         try (var files = Files.list(dir)) {
             assertEquals(List.of(png), files.toList(), "no temporary file is left behind");
         }

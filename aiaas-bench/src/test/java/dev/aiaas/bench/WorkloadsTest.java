@@ -27,8 +27,13 @@ class WorkloadsTest {
     void everyWorkloadRunsTwoStepsAndCanBeSetUpAgain() {
         Backends.select(BackendOptions.of(BackendKind.CPU));
         Set<String> names = new HashSet<>();
+        Set<String> cnn = new HashSet<>();
+        Workloads.cnnTasks().forEach(t -> cnn.add(t.benchmark()));
         for (Workload w : Workloads.all(false)) {
             assertTrue(names.add(w.benchmark() + "/" + w.engine()), "duplicate workload " + w.benchmark() + "/" + w.engine());
+            if (cnn.contains(w.benchmark())) {
+                continue; // run at a small batch by everyCnnWorkloadRunsAtASmallBatch
+            }
             for (int cycle = 0; cycle < 2; cycle++) {
                 w.setup();
                 try {
@@ -42,6 +47,90 @@ class WorkloadsTest {
         assertTrue(names.containsAll(List.of("mlp-784-256-10-b128/aiaas", "mlp-784-256-10-b128/dl4j",
                 "mlp-784-256-10-b128/samediff", "mlp-784-2048-2048-10-b512/dl4j", "infer-784-256-10-b1/samediff",
                 "ngram-query-moby-o3/aiaas", "ngram-build-moby-o3/aiaas")), names.toString());
+    }
+
+    /** Every CNN task in every ND4J engine, at batch 2 (the real batches take seconds per step in DL4J). */
+    @Test
+    void everyCnnWorkloadRunsAtASmallBatch() {
+        Backends.select(BackendOptions.of(BackendKind.CPU));
+        Set<String> names = new HashSet<>();
+        for (CnnTask full : Workloads.cnnTasks()) {
+            CnnTask t = new CnnTask(full.net(), 2, full.train());
+            for (Workload w : Workloads.engines(t)) {
+                names.add(full.benchmark() + "/" + w.engine());
+                assertEquals(t.flops(), w.flopsPerStep());
+                w.setup();
+                try {
+                    w.step();
+                    w.step();
+                } finally {
+                    w.close();
+                }
+            }
+        }
+        assertTrue(names.containsAll(List.of("cnn-b128/aiaas", "cnn-b128/dl4j", "lenet5-b64/aiaas", "lenet5-b64/dl4j",
+                "infer-cnn-b1/aiaas", "infer-cnn-b128/dl4j", "resnet-small-b64/aiaas", "resnet-small-b64/dl4j")), names.toString());
+    }
+
+    /** The CNN FLOP floors are the multiply-adds of aiaas's own layers, counted from their shapes. */
+    @Test
+    void cnnFlopFloorsMatchTheLayersOfTheAiaasNetworks() {
+        for (CnnNet net : List.of(CnnNet.LENET5, CnnNet.CNN)) {
+            long macs = 0;
+            long first = -1;
+            try (dev.aiaas.core.nn.Model m = AiaasCnn.builder(net).seed(1).build()) {
+                long[] shape = m.inputShape();
+                for (dev.aiaas.core.nn.Layer l : m.layers()) {
+                    long[] out = l.outputShape(shape);
+                    long n = 0;
+                    if (l instanceof dev.aiaas.vision.nn.Conv2d c) {
+                        n = out[0] * out[1] * out[2] * (shape[0] / c.groups()) * c.kernelHeight() * c.kernelWidth();
+                    } else if (l.type().equals("dense")) {
+                        n = shape[0] * out[0];
+                    }
+                    if (n > 0 && first < 0) {
+                        first = n;
+                    }
+                    macs += n;
+                    shape = out;
+                }
+            }
+            assertEquals(macs, net.multiplyAdds(), net.label());
+            assertEquals(2.0 * 64 * macs, net.inferenceFlops(64), net.label());
+            assertEquals(2.0 * 64 * (3 * macs - first), net.trainingFlops(64), net.label());
+        }
+        // the ResNet by hand: stem, stage 1, stage 2 with its shortcut, stage 3 with its shortcut, dense
+        long resnet = 16L * 1024 * 27 + 2 * 16L * 1024 * 144 + 32L * 256 * (144 + 288 + 16) + 64L * 64 * (288 + 576 + 32) + 640;
+        assertEquals(resnet, CnnNet.RESNET_SMALL.multiplyAdds());
+        assertEquals("cnn-b128", CnnTask.training(CnnNet.CNN, 128).benchmark());
+        assertEquals("infer-cnn-b1", CnnTask.inference(CnnNet.CNN, 1).benchmark());
+        assertThrows(IllegalArgumentException.class, () -> CnnTask.training(CnnNet.CNN, 0));
+    }
+
+    /** DL4J's networks have aiaas's parameter counts: the same layers. */
+    @Test
+    void dl4jNetworksHaveTheParameterCountsOfAiaas() {
+        Backends.select(BackendOptions.of(BackendKind.CPU));
+        for (CnnNet net : List.of(CnnNet.LENET5, CnnNet.CNN)) {
+            Dl4jCnn d = new Dl4jCnn(CnnTask.inference(net, 1));
+            d.setup();
+            try (dev.aiaas.core.nn.Model m = AiaasCnn.builder(net).seed(1).build()) {
+                assertEquals(m.parameterCount(), d.parameterCount(), net.label());
+            } finally {
+                d.close();
+            }
+        }
+        // ResNet-8: 3 stages of BasicBlocks; convs 3x3 without bias, BN 4 values per channel, dense 64x10 + 10
+        long convs = 16 * 27 + 2 * 16 * 144 + 32 * 144 + 32 * 288 + 32 * 16 + 64 * 288 + 64 * 576 + 64 * 32;
+        long bn = 4L * (16 + 2 * 16 + 3 * 32 + 3 * 64);
+        Dl4jCnn r = new Dl4jCnn(CnnTask.inference(CnnNet.RESNET_SMALL, 1));
+        r.setup();
+        try (dev.aiaas.core.nn.Model m = AiaasCnn.builder(CnnNet.RESNET_SMALL).seed(1).build()) {
+            assertEquals(convs + bn + 650, r.parameterCount());
+            assertEquals(m.parameterCount(), r.parameterCount(), "aiaas's Networks.resnetSmall: the same layers");
+        } finally {
+            r.close();
+        }
     }
 
     /** The done-when: a quick run's CSV holds a row for every benchmark and engine of a full run. */

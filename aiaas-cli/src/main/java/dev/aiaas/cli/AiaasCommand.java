@@ -19,9 +19,14 @@ import picocli.CommandLine.Spec;
 /** {@code aiaas}: the top-level command and the options every sub-command takes. */
 @Command(name = "aiaas", mixinStandardHelpOptions = true, versionProvider = AiaasCommand.Version.class,
         description = "A deep-learning engine for the JVM.",
-        subcommands = {InfoCommand.class, QuickstartCommand.class, TrainCommand.class, EvalCommand.class, LmCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, QuickstartCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, LmCommand.class, VisionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:failure (the reason is printed on standard error)", "2:bad usage"})
+        exitCodeList = {"0:success", "1:failure (the reason is printed on standard error)", "2:bad usage"},
+        footerHeading = "%nExamples:%n",
+        footer = {"  aiaas quickstart",
+                "  aiaas train --csv iris.csv --label species --out iris.aiaas",
+                "  aiaas predict --model iris.aiaas --input new.csv --out predictions.csv",
+                "  aiaas help train"})
 public final class AiaasCommand implements Runnable {
 
     @Spec
@@ -36,7 +41,7 @@ public final class AiaasCommand implements Runnable {
     String backend;
 
     @Option(names = "--threads", scope = ScopeType.INHERIT, paramLabel = "N",
-            description = "OpenMP and BLAS threads; overrides AIAAS_THREADS and AIAAS_BLAS_THREADS (default: one per core).")
+            description = "OpenMP and BLAS threads, 1 to 1024; overrides AIAAS_THREADS and AIAAS_BLAS_THREADS (default: one per core).")
     Integer threads;
 
     @Override
@@ -55,6 +60,11 @@ public final class AiaasCommand implements Runnable {
                 o = new BackendOptions(BackendKind.parse(backend, "option --backend"), o.threads(), o.blasThreads());
             }
             if (threads != null) {
+                if (threads < 1 || threads > CliNumbers.MAX_THREADS) {
+                    throw new ParameterException(cl, "--threads=" + threads + ": expected an integer from 1 to "
+                            + CliNumbers.MAX_THREADS + " (OpenMP and BLAS threads), for example "
+                            + Runtime.getRuntime().availableProcessors() + " (one per core)");
+                }
                 o = o.withThreads(threads, threads);
             }
             return o;
@@ -71,6 +81,8 @@ public final class AiaasCommand implements Runnable {
     /** The command line with aiaas's streams, exit codes and error handling. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new AiaasCommand());
+        // picocli's own 'help' command has no @Command of ours to carry examples: it gets them here
+        examplesIfNone(cl.getSubcommands().get("help"), "  aiaas help", "  aiaas help train");
         cl.setOut(out);
         cl.setErr(err);
         cl.getCommandSpec().exitCodeOnInvalidInput(2);
@@ -97,6 +109,17 @@ public final class AiaasCommand implements Runnable {
             return 1;
         });
         return cl;
+    }
+
+    /**
+     * Gives a command whose {@code @Command} is not ours (picocli's {@code help}) an examples
+     * section at the end of its help, unless it has one.
+     */
+    private static void examplesIfNone(CommandLine command, String... examples) {
+        var usage = command.getCommandSpec().usageMessage();
+        if (usage.footer().length == 0) {
+            usage.footerHeading("%nExamples:%n").footer(examples);
+        }
     }
 
     /**

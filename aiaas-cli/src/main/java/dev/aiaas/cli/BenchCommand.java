@@ -44,7 +44,12 @@ import picocli.CommandLine.Spec;
                 "Peers: PyTorch 2.7 through DJL (pytorch-djl) and ONNX Runtime (onnxruntime) when the jar was built "
                 + "with the Maven profile 'peers' (" + Peers.BUILD_WITH_PEERS + "; run with -Dai.djl.offline=true); "
                 + "Debian's PyTorch (pytorch-py) when /usr/bin/python3 can import torch. The report says which ran.",
-                "Progress goes to standard error; the report to standard output."})
+                "Progress goes to standard error; the report to standard output."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  aiaas bench --quick",
+                "  aiaas bench --quick --out bench.csv --plot bench.png",
+                "  aiaas bench --only b128 --threads 1",
+                "  aiaas bench --steady-state 10000 --only /aiaas$"})
 final class BenchCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -58,11 +63,18 @@ final class BenchCommand implements Callable<Integer> {
             + "the others briefly at the most threads only: indicative figures.")
     boolean quick;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the results as CSV rows benchmark,engine,metric,value,unit.")
-    Path csv;
+    @Option(names = "--out", paramLabel = "FILE.csv", description = "Also write the results as CSV rows benchmark,engine,metric,value,unit.")
+    Path outCsv;
+
+    /** The former spelling of {@code --out}, kept working. */
+    @Option(names = "--csv", hidden = true, paramLabel = "FILE.csv")
+    Path csvAlias;
+
+    /** {@code --out} or its former spelling {@code --csv}: set in {@link #call()}. */
+    private Path csv;
 
     @Option(names = "--warmup", paramLabel = "SECONDS",
-            description = "Untimed warm-up per workload and thread setting (default: 10, or 2 with --quick; under 8 the figures are indicative).")
+            description = "Untimed warm-up per workload and thread setting, 0 to 3600 seconds (default: 10, or 2 with --quick; under 8 the figures are indicative).")
     Double warmup;
 
     @Option(names = "--plot", paramLabel = "FILE.png",
@@ -75,37 +87,46 @@ final class BenchCommand implements Callable<Integer> {
     String only;
 
     @Option(names = "--steady-state", paramLabel = "STEPS",
-            description = "Instead of timing: runs STEPS training steps (after 200 warm-up steps) of MLP 784-256-10 at batch 128 "
+            description = "Instead of timing: runs STEPS (10 to 100,000,000) training steps (after 200 warm-up steps) of MLP 784-256-10 at batch 128 "
                     + "in each engine and reports native allocations and heap bytes allocated per step and the growth of "
                     + "off-heap memory, with a checkpoint every STEPS/10 steps (for example 10000).")
     Integer steadyState;
 
+    /** The longest {@code --warmup}, in seconds. */
+    static final double MAX_WARMUP_SECONDS = 3600;
+
+    /** The most {@code --steady-state} steps. */
+    static final int MAX_STEADY_STATE_STEPS = 100_000_000;
+
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        BenchOptions options = options(cl);
-        if (steadyState != null && steadyState < 10) {
-            throw new ParameterException(cl, "--steady-state must be at least 10 steps. Received: " + steadyState);
+        if (warmup != null && !(warmup >= 0 && warmup <= MAX_WARMUP_SECONDS)) {
+            throw new ParameterException(cl, "--warmup=" + warmup + ": expected seconds from 0 to " + (int) MAX_WARMUP_SECONDS
+                    + " (untimed warm-up per workload and thread setting), for example 10");
         }
+        if (steadyState != null) {
+            CliNumbers.range(cl, "--steady-state", steadyState, 10, MAX_STEADY_STATE_STEPS, "training steps to probe");
+        }
+        BenchOptions options = options(cl);
+        CliFiles.Aliased<Path> csvOption = CliFiles.Aliased.of(cl, "--out", outCsv, "--csv", csvAlias);
+        csv = csvOption.value();
         if (csv != null) {
-            Path dir = csv.toAbsolutePath().getParent();
-            if (dir == null || !Files.isDirectory(dir)) {
-                throw new ParameterException(cl, "--csv: the folder " + dir + " does not exist; create it first");
-            }
+            CliFiles.requireParentFolder(cl, csvOption.name(), csv);
         }
         if (plot != null) {
             if (steadyState != null) {
                 throw new ParameterException(cl, "--plot draws a timing run; --steady-state measures memory instead, "
                         + "so there is nothing to plot: leave out one of them");
             }
-            checkPlotPath(cl, plot);
+            CliFiles.requirePng(cl, "--plot", plot);
         }
         BackendOptions backendOptions = parent.backendOptions(cl);
         // the backend first: it sets OpenMP's wait policy before any native library (ND4J's, or a peer's) loads
         Backend backend = parent.selectBackend(cl);
-        List<MlpTask> tasks = Workloads.tasks(options.quick());
+        List<String> benchmarks = Workloads.benchmarks(options.quick());
         Peers peers = steadyState != null ? Peers.none()
-                : Peers.detect(engine -> tasks.stream().anyMatch(t -> options.selects(t.benchmark(), engine)));
+                : Peers.detect(engine -> benchmarks.stream().anyMatch(b -> options.selects(b, engine)));
         BenchRunner runner = new BenchRunner(options, backendOptions, line -> {
             cl.getErr().println(line);
             cl.getErr().flush();
@@ -192,21 +213,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /** --plot must name a .png file in an existing folder. */
-    private static void checkPlotPath(CommandLine cl, Path png) {
-        String name = png.getFileName() == null ? "" : png.getFileName().toString();
-        if (!name.toLowerCase(Locale.ROOT).endsWith(".png")) {
-            throw new ParameterException(cl, "--plot: '" + png + "' does not end in .png; the chart is a PNG image, name it FILE.png");
-        }
-        Path dir = png.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new ParameterException(cl, "--plot: the folder " + dir + " does not exist; create it first");
-        }
-        if (Files.isDirectory(png)) {
-            throw new ParameterException(cl, "--plot: " + png + " is a folder; name a .png file inside it");
-        }
     }
 
     private BenchOptions options(CommandLine cl) {

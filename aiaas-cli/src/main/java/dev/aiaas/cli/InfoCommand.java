@@ -10,7 +10,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = {"Selects the backend and reports it: backend, devices and memory, the native build loaded "
                 + "against what the CPU supports, the BLAS vendor and thread counts.",
-                "The backend comes from --backend, -Daiaas.backend or AIAAS_BACKEND (cpu, cuda, auto; default auto)."})
+                "The backend comes from --backend, -Daiaas.backend or AIAAS_BACKEND (cpu, cuda, auto; default auto)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  aiaas info",
+                "  aiaas info --backend cpu --threads 2",
+                "  AIAAS_BACKEND=cuda aiaas info"})
 final class InfoCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -6,6 +6,7 @@ import dev.aiaas.nlp.lm.NgramModel;
 import dev.aiaas.nlp.lm.NgramOptions;
 import dev.aiaas.nlp.lm.Smoothing;
 import dev.aiaas.nlp.text.BpeTokenizer;
+import dev.aiaas.nlp.text.TextLimits;
 import dev.aiaas.nlp.text.Tokenizer;
 import dev.aiaas.nlp.text.TokenizerFiles;
 import dev.aiaas.nlp.text.WhitespaceTokenizer;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,13 +35,20 @@ import picocli.CommandLine.Spec;
         description = {"Builds an n-gram language model from a corpus and writes it as an ARPA file (like KenLM's lmplz).",
                 "The ARPA file is written atomically: a failed build leaves an existing file untouched.",
                 "With a tokenizer other than whitespace, OUT.tokenizer is written beside OUT (the BPE merges, or "
-                        + "which tokenizer) and 'lm eval' applies it."})
+                        + "which tokenizer) and 'lm eval' applies it."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  aiaas lm build --order 3 --input train.txt --out model.arpa.gz",
+                "  aiaas lm build --order 5 --smoothing wb --discount-fallback \\",
+                "      --input small.txt --out small.arpa",
+                "  aiaas lm build --order 4 --tokenizer bpe --bpe-merges 2000 \\",
+                "      --input raw.txt --out bpe.arpa"})
 final class LmBuildCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--order", required = true, paramLabel = "N", description = "The n-gram order, at least 1 (3 = trigram).")
+    @Option(names = "--order", required = true, paramLabel = "N",
+            description = "The n-gram order, 1.." + NgramOptions.MAX_ORDER + " (3 = trigram, 5 is KenLM's usual choice).")
     int order;
 
     @Option(names = "--smoothing", defaultValue = "mkn", paramLabel = "METHOD",
@@ -66,8 +75,8 @@ final class LmBuildCommand implements Callable<Integer> {
     boolean lowercase;
 
     @Option(names = "--bpe-merges", paramLabel = "N",
-            description = "With --tokenizer bpe: learn N merges from the training corpus (training stops early when no "
-                    + "pair occurs twice).")
+            description = "With --tokenizer bpe: learn N merges from the training corpus, 0.." + LmTokenizers.MAX_BPE_MERGES
+                    + " (training stops early when no pair occurs twice).")
     Integer bpeMerges;
 
     @Option(names = "--bpe-model", paramLabel = "FILE",
@@ -75,21 +84,34 @@ final class LmBuildCommand implements Callable<Integer> {
                     + "BPE model).")
     Path bpeModel;
 
-    @Option(names = "--arpa", required = true, paramLabel = "OUT",
-            description = "The ARPA file to write; gzip-compressed when the name ends in .gz.")
-    Path arpa;
+    @Option(names = "--out", paramLabel = "OUT",
+            description = "Required: the ARPA file to write; gzip-compressed when the name ends in .gz.")
+    Path outFile;
+
+    /** The former spelling of {@code --out}, kept working. */
+    @Option(names = "--arpa", hidden = true, paramLabel = "OUT")
+    Path arpaAlias;
+
+    @Mixin
+    LmInputLimits inputLimits;
+
+    /** {@code --out} or {@code --arpa}: set in {@link #call()}. */
+    private Path arpa;
 
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
+        CliFiles.Aliased<Path> target = CliFiles.Aliased.of(cl, "--out", outFile, "--arpa", arpaAlias);
+        arpa = target.required(cl, "OUT");
         NgramOptions options = options(cl);
+        TextLimits limits = inputLimits.limits(cl);
         LmTokenizers.check(cl, tokenizer, lowercase, bpeMerges, bpeModel);
         if (tokenizer.equals("bpe") && bpeMerges == null && bpeModel == null) {
             throw new ParameterException(cl, "--tokenizer bpe needs --bpe-merges N (learn N merges from --input) or "
                     + "--bpe-model FILE (reuse merges)");
         }
-        LmFiles.requireFile(cl, "--input", input);
-        LmFiles.requireParentFolder(cl, "--arpa", arpa);
+        CliFiles.requireFile(cl, "--input", input);
+        CliFiles.requireParentFolder(cl, target.name(), arpa);
         PrintWriter out = cl.getOut();
         long start = System.nanoTime();
 
@@ -98,7 +120,7 @@ final class LmBuildCommand implements Callable<Integer> {
         Tokenizer tok;
         List<List<String>> sentences;
         if (tokenizer.equals("bpe")) {
-            List<String> lines = LmTokenizers.readLines(input);
+            List<String> lines = LmTokenizers.readLines(input, limits);
             if (bpeModel != null) {
                 tok = LmTokenizers.loadBpe(bpeModel);
                 out.printf(Locale.ROOT, "tokenizer: %s from %s%n", TokenizerFiles.describe(tok), bpeModel);
@@ -116,7 +138,7 @@ final class LmBuildCommand implements Callable<Integer> {
             if (!tokenizer.equals("whitespace")) {
                 out.printf(Locale.ROOT, "tokenizer: %s%n", TokenizerFiles.describe(tok));
             }
-            sentences = LmFiles.readSentences(input, tok);
+            sentences = LmFiles.readSentences(input, tok, limits);
         }
         long tokens = sentences.stream().mapToLong(List::size).sum();
         out.printf(Locale.ROOT, "%d sentences, %d tokens in %.1f s%n", sentences.size(), tokens, seconds(start));
@@ -135,7 +157,7 @@ final class LmBuildCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "=== 3/3 Writing ARPA model to %s ===%n", arpa);
         out.flush();
         try {
-            LmFiles.writeAtomically(arpa, model::writeArpa);
+            CliFiles.writeAtomically(arpa, model::writeArpa);
         } catch (IOException e) {
             throw new CommandFailedException("cannot write " + arpa + ": " + AiaasCommand.oneLine(e)
                     + "; " + arpa + " was left as it was", e);
@@ -162,7 +184,7 @@ final class LmBuildCommand implements Callable<Integer> {
                 }
                 return;
             }
-            LmFiles.writeAtomically(file, w -> TokenizerFiles.write(tok, w));
+            CliFiles.writeAtomically(file, w -> TokenizerFiles.write(tok, w));
             out.printf(Locale.ROOT, "tokenizer written to %s%n", file);
         } catch (IOException e) {
             throw new CommandFailedException("cannot write " + file + ": " + AiaasCommand.oneLine(e)

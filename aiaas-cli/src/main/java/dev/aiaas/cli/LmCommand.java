@@ -15,7 +15,12 @@ import picocli.CommandLine.Spec;
                 "Corpora are UTF-8 text, one pre-tokenized sentence per line, plain or gzip-compressed; "
                         + "n-gram models are ARPA files (plain, or gzip-compressed when the name ends in .gz), "
                         + "LSTM models aiaas model files written by 'lm train'."},
-        subcommands = {LmBuildCommand.class, LmTrainCommand.class, LmEvalCommand.class, LmSampleCommand.class})
+        subcommands = {LmBuildCommand.class, LmTrainCommand.class, LmEvalCommand.class, LmSampleCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  aiaas lm build --order 3 --input train.txt --out model.arpa.gz",
+                "  aiaas lm eval --model model.arpa.gz --input test.txt",
+                "  aiaas lm train --input train.txt --validation test.txt --out lstm.aiaas",
+                "  aiaas lm sample --model lstm.aiaas --count 3 --seed 42"})
 final class LmCommand implements Runnable {
 
     @Spec

@@ -2,7 +2,8 @@ package dev.aiaas.cli;
 
 import dev.aiaas.nlp.lm.LanguageModel;
 import dev.aiaas.nlp.lm.Perplexity;
-import dev.aiaas.nlp.lm.TokenScore;
+import dev.aiaas.nlp.lm.QueryFormat;
+import dev.aiaas.nlp.text.TextLimits;
 import dev.aiaas.nlp.text.Tokenizer;
 import dev.aiaas.nlp.text.TokenizerFiles;
 import dev.aiaas.nlp.text.WhitespaceTokenizer;
@@ -14,14 +15,17 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aiaas lm eval}: the perplexity of an ARPA model on a corpus, with KenLM {@code query}'s
- * conventions ({@link Perplexity}) and its summary lines.
+ * {@code aiaas lm eval}: the perplexity of an ARPA or LSTM model on a corpus, with KenLM
+ * {@code query}'s conventions ({@link Perplexity}) and its summary lines; with
+ * {@code --per-sentence} and {@code --per-word}, query's per-sentence and per-token lines in its
+ * number format ({@link QueryFormat}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Scores a corpus with an ARPA model or an LSTM model and prints its perplexity (like KenLM's query):",
@@ -30,7 +34,11 @@ import picocli.CommandLine.Spec;
                 "  OOVs: N",
                 "Each sentence is scored from <s> to </s>; an out-of-vocabulary word gets the probability of <unk>.",
                 "Lines are split as the model was built: with FILE.tokenizer when 'lm build' wrote one beside FILE "
-                        + "(the line 'Tokenizer: ...' then comes first), else on whitespace; --tokenizer overrides."})
+                        + "(the line 'Tokenizer: ...' then comes first), else on whitespace; --tokenizer overrides."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  aiaas lm eval --model model.arpa.gz --input test.txt",
+                "  aiaas lm eval --model model.arpa.gz --input test.txt --per-sentence",
+                "  aiaas lm eval --model lstm.aiaas --input test.txt"})
 final class LmEvalCommand implements Callable<Integer> {
 
     @Spec
@@ -56,12 +64,23 @@ final class LmEvalCommand implements Callable<Integer> {
     Path bpeModel;
 
     @Option(names = "--per-sentence",
-            description = "Before the summary, print one line per sentence: 'Total: LOG10PROB OOV: COUNT' (as query does).")
+            description = "Before the summary, print one line per sentence: 'Total: LOG10PROB OOV: COUNT', as KenLM's "
+                    + "query prints it (the log10 probability summed in float, printed with the fewest digits that "
+                    + "read back as that float).")
     boolean perSentence;
+
+    @Option(names = "--per-word",
+            description = "As --per-sentence, with each token first: 'WORD=ID NGRAM_LENGTH LOG10PROB', tab-separated, "
+                    + "</s> included, then the sentence's Total on the same line (query's default output).")
+    boolean perWord;
+
+    @Mixin
+    LmInputLimits inputLimits;
 
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
+        TextLimits limits = inputLimits.limits(cl);
         if (tokenizer != null) {
             LmTokenizers.check(cl, tokenizer, lowercase, null, bpeModel);
             if (tokenizer.equals("bpe") && bpeModel == null) {
@@ -72,18 +91,18 @@ final class LmEvalCommand implements Callable<Integer> {
             throw new ParameterException(cl, (lowercase ? "--lowercase" : "--bpe-model")
                     + " needs --tokenizer " + (lowercase ? "word" : "bpe"));
         }
-        LmFiles.requireFile(cl, "--model", model);
-        LmFiles.requireFile(cl, "--input", input);
+        CliFiles.requireFile(cl, "--model", model);
+        CliFiles.requireFile(cl, "--input", input);
         PrintWriter out = cl.getOut();
         Tokenizer tok = tokenizer(cl, out);
         LanguageModel lm = LmFiles.readAnyModel(model);
-        List<List<String>> sentences = LmFiles.readSentences(input, tok);
+        List<List<String>> sentences = LmFiles.readSentences(input, tok, limits);
         if (sentences.isEmpty()) {
             throw new CommandFailedException("no sentences in " + input + ": nothing to score; expected one sentence per line", null);
         }
-        if (perSentence) {
+        if (perSentence || perWord) {
             for (List<String> s : sentences) {
-                out.println(sentenceLine(lm, s));
+                out.println(QueryFormat.sentence(lm.scoreTokens(s), perWord));
             }
         }
         for (String line : summary(Perplexity.evaluate(lm, sentences))) {
@@ -133,20 +152,6 @@ final class LmEvalCommand implements Callable<Integer> {
             out.println("Tokenizer: " + TokenizerFiles.describe(tok) + ", from " + from);
         }
         return tok;
-    }
-
-    /**
-     * query's per-sentence line, {@code Total: -52.7894 OOV: 1}: the log10 probability of the
-     * sentence including {@code </s>}, summed in float as query sums it, and its OOV count.
-     */
-    static String sentenceLine(LanguageModel lm, List<String> sentence) {
-        float total = 0f;
-        int oovs = 0;
-        for (TokenScore t : lm.scoreTokens(sentence)) {
-            total += (float) t.log10Prob();
-            oovs += t.oov() ? 1 : 0;
-        }
-        return "Total: " + LmFiles.sixDigits(total) + " OOV: " + oovs;
     }
 
     /** The three summary lines, perplexities with 4 decimals. */

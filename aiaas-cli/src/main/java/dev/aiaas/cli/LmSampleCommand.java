@@ -25,7 +25,11 @@ import picocli.CommandLine.Spec;
         description = {"Samples sentences from an ARPA model or an LSTM model, one per line, words separated by spaces "
                 + "(for a model built with --tokenizer bpe, the decoded text).",
                 "From p(w | context) it keeps q(w) ~ p(w)^(1/T), the top-k words, then the smallest set of most "
-                        + "probable words whose mass reaches top-p, and draws; </s> ends a sentence."})
+                        + "probable words whose mass reaches top-p, and draws; </s> ends a sentence."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  aiaas lm sample --model model.arpa.gz --count 5 --seed 42",
+                "  aiaas lm sample --model lstm.aiaas --count 3 --seed 7 \\",
+                "      --temperature 0.8 --top-k 40"})
 final class LmSampleCommand implements Callable<Integer> {
 
     @Spec
@@ -34,10 +38,13 @@ final class LmSampleCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ARPA model (plain or gzip-compressed), or an LSTM model written by 'lm train'.")
     Path model;
 
-    @Option(names = "--count", required = true, paramLabel = "K", description = "How many sentences, at least 1.")
+    /** The most {@code --count}: ten million sentences, each printed as drawn. */
+    static final int MAX_COUNT = 10_000_000;
+
+    @Option(names = "--count", required = true, paramLabel = "K", description = "How many sentences, 1.." + MAX_COUNT + ".")
     int count;
 
-    @Option(names = "--seed", required = true, paramLabel = "S", description = "Seed of the random draws.")
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the random draws (default: ${DEFAULT-VALUE}, as every command's).")
     long seed;
 
     @Option(names = "--temperature", defaultValue = "1.0", paramLabel = "T",
@@ -53,14 +60,19 @@ final class LmSampleCommand implements Callable<Integer> {
     double topP;
 
     @Option(names = "--max-tokens", defaultValue = "100", paramLabel = "M",
-            description = "At most M words per sentence (default: ${DEFAULT-VALUE}).")
+            description = "At most M words per sentence, 1.." + SamplingOptions.MAX_TOKENS + " (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        if (count < 1) {
-            throw new ParameterException(cl, "--count must be at least 1, got " + count);
+        if (count < 1 || count > MAX_COUNT) {
+            throw new ParameterException(cl, "--count must be in 1.." + MAX_COUNT + ", got " + count
+                    + "; for more sentences, run again with another --seed");
+        }
+        if (maxTokens < 1 || maxTokens > SamplingOptions.MAX_TOKENS) {
+            throw new ParameterException(cl, "--max-tokens must be in 1.." + SamplingOptions.MAX_TOKENS + ", got "
+                    + maxTokens + "; 100 is usual for sentences");
         }
         SamplingOptions options;
         try {
@@ -68,7 +80,7 @@ final class LmSampleCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, "invalid sampling option: " + e.getMessage(), e);
         }
-        LmFiles.requireFile(cl, "--model", model);
+        CliFiles.requireFile(cl, "--model", model);
         LanguageModel lm = LmFiles.readAnyModel(model);
         PrintWriter out = cl.getOut();
         SplittableRandom random = new SplittableRandom(seed);

@@ -2,11 +2,11 @@ package dev.aiaas.cli;
 
 import dev.aiaas.nlp.text.BpeTokenizer;
 import dev.aiaas.nlp.text.TextFiles;
+import dev.aiaas.nlp.text.TextLimits;
 import dev.aiaas.nlp.text.Tokenizer;
 import dev.aiaas.nlp.text.TokenizerFiles;
 import dev.aiaas.nlp.text.WhitespaceTokenizer;
 import dev.aiaas.nlp.text.WordTokenizer;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -22,6 +22,12 @@ import picocli.CommandLine.ParameterException;
  * tokenizer), and {@code lm eval} applies it unless told otherwise.
  */
 final class LmTokenizers {
+
+    /**
+     * The most {@code --bpe-merges}: a million, twenty times GPT-2's 50,000 (its merges table, the
+     * model's vocabulary and each BPE step grow with it).
+     */
+    static final int MAX_BPE_MERGES = 1_000_000;
 
     /** The names {@code --tokenizer} accepts. */
     static final List<String> NAMES = List.of("whitespace", "word", "bpe");
@@ -57,12 +63,12 @@ final class LmTokenizers {
             throw new ParameterException(cl, "--bpe-merges and --bpe-model exclude each other: "
                     + "give --bpe-merges N to train a BPE on --input, or --bpe-model FILE to reuse one");
         }
-        if (bpeMerges != null && (bpeMerges < 0 || bpeMerges > Integer.MAX_VALUE - 256)) {
-            throw new ParameterException(cl, "--bpe-merges must be in 0.." + (Integer.MAX_VALUE - 256) + ", got "
-                    + bpeMerges);
+        if (bpeMerges != null && (bpeMerges < 0 || bpeMerges > MAX_BPE_MERGES)) {
+            throw new ParameterException(cl, "--bpe-merges must be in 0.." + MAX_BPE_MERGES + ", got "
+                    + bpeMerges + "; GPT-2 uses 50000");
         }
         if (bpeModel != null) {
-            LmFiles.requireFile(cl, "--bpe-model", bpeModel);
+            CliFiles.requireFile(cl, "--bpe-model", bpeModel);
         }
     }
 
@@ -95,18 +101,13 @@ final class LmTokenizers {
         }
     }
 
-    /** Reads every line of a corpus as text (for training a BPE). */
-    static List<String> readLines(Path file) throws CommandFailedException {
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader r = TextFiles.open(file)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                lines.add(line);
-            }
+    /** Reads every line of a corpus as text (for training a BPE), within {@code limits}. */
+    static List<String> readLines(Path file, TextLimits limits) throws CommandFailedException {
+        try {
+            return TextFiles.readLines(file, limits);
         } catch (IOException e) {
-            throw new CommandFailedException("cannot read " + file + ": " + AiaasCommand.oneLine(e), e);
+            throw new CommandFailedException("cannot read " + file + ": " + LmFiles.withoutFile(e, file), e);
         }
-        return lines;
     }
 
     /** Tokenizes each line. */

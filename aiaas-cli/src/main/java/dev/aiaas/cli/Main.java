@@ -8,13 +8,26 @@ public final class Main {
     private Main() {
     }
 
-    /** Runs the command line and exits with its code (0 success, 1 failure, 2 bad usage). */
+    /**
+     * Runs the command line and exits with its code (0 success, 1 failure, 2 bad usage).
+     *
+     * @param args the command and its options, for example {@code train --help}; {@code --verbose}
+     *             (or {@code -v}) anywhere also turns on ND4J's start-up logging
+     */
     public static void main(String[] args) {
         configureLogging(args);
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the command line with the given streams and returns the exit code. */
+    /**
+     * Runs the command line with the given streams and returns the exit code, without exiting the
+     * JVM (for tests and embedding).
+     *
+     * @param args the command and its options, as for {@link #main}
+     * @param out  where results and help go
+     * @param err  where error messages and usage on bad input go
+     * @return 0 on success, 1 on failure, 2 on bad usage
+     */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         return AiaasCommand.commandLine(out, err).execute(args);
     }

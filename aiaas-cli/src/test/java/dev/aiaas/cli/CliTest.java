@@ -104,7 +104,7 @@ class CliTest {
     void quickstartRunsEveryStep() {
         Result r = run("quickstart", "--backend", "cpu");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("[1/4]") && r.out().contains("[4/4]"), r.out());
+        assertTrue(r.out().contains("[1/6]") && r.out().contains("[6/6]"), r.out());
         // the training step: an MLP on the embedded Fashion-MNIST subset learns well past chance (0.1)
         java.util.regex.Matcher acc = java.util.regex.Pattern.compile("test accuracy: (0\\.\\d{4})\\n").matcher(r.out());
         assertTrue(acc.find() && Double.parseDouble(acc.group(1)) > 0.75, r.out());
@@ -113,11 +113,20 @@ class CliTest {
                 .matcher(r.out());
         assertTrue(served.find() && Math.abs(Double.parseDouble(served.group(1)) - Double.parseDouble(acc.group(1))) <= 0.002, r.out());
         assertTrue(r.out().contains("  predictor: "), r.out());
+        // the CNN step: one epoch on 2,000 images of the subset already classifies well past chance
+        java.util.regex.Matcher cnn = java.util.regex.Pattern.compile("cnn test accuracy: (0\\.\\d{4}) ").matcher(r.out());
+        assertTrue(cnn.find() && Double.parseDouble(cnn.group(1)) > 0.6, r.out());
+        assertTrue(r.out().contains("(421,930 parameters)"), r.out());
         // the language-model step: KenLM's figures on the embedded Moby-Dick corpus
         assertTrue(r.out().contains("Perplexity including OOVs: 243.4205"), r.out());
         assertTrue(r.out().contains("Perplexity excluding OOVs: 199.8942"), r.out());
         assertTrue(r.out().contains("OOVs: 842"), r.out());
         assertTrue(r.out().contains("KenLM lmplz gives 243.4205 on the same data"), r.out());
+        // the image step: a seeded pipeline is reproducible, and stereo recovers the rendered sphere's normals
+        assertTrue(r.out().contains("the same seed gives the same pixels: true"), r.out());
+        assertTrue(r.out().contains("8 images of 224x224"), r.out());
+        java.util.regex.Matcher stereo = java.util.regex.Pattern.compile("mean angular error (\\d+\\.\\d{3}) degrees").matcher(r.out());
+        assertTrue(stereo.find() && Double.parseDouble(stereo.group(1)) < 1.0, r.out());
         assertTrue(r.out().contains("quickstart finished"), r.out());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.aiaas.datasets.EmbeddedDatasets;
 import dev.aiaas.nlp.corpus.Corpora;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,13 +82,34 @@ class JarIT {
             Files.copy(b, test);
         }
         Path arpa = dir.resolve("moby-3.arpa.gz");
-        Result built = java(Map.of(), "lm", "build", "--order", "3", "--input", train.toString(), "--arpa", arpa.toString());
+        Result built = java(Map.of(), "lm", "build", "--order", "3", "--input", train.toString(), "--out", arpa.toString());
         assertEquals(0, built.code(), built.err());
         assertEquals("", built.err(), "no log noise by default");
         assertTrue(built.out().contains("3 180410 D1=0.88983 D2=1.17915 D3+=1.51485"), built.out());
         Result eval = java(Map.of(), "lm", "eval", "--model", arpa.toString(), "--input", test.toString());
         assertEquals(0, eval.code(), eval.err());
         assertEquals("Perplexity including OOVs: 243.4205\nPerplexity excluding OOVs: 199.8942\nOOVs: 842\n", eval.out());
+    }
+
+    /** Fisher's Iris CSV (text labels) trains, and predicts, from the shaded jar: Commons CSV is in it. */
+    @Test
+    void irisTrainsAndPredictsFromTheJar(@TempDir Path dir) throws Exception {
+        Path iris = dir.resolve("iris.csv");
+        try (InputStream in = EmbeddedDatasets.open(EmbeddedDatasets.IRIS + EmbeddedDatasets.IRIS_FILES.get(0))) {
+            Files.copy(in, iris);
+        }
+        Path model = dir.resolve("iris.aiaas");
+        Result train = java(Map.of(), "train", "--csv", iris.toString(), "--label", "species", "--epochs", "60", "--batch-size",
+                "16", "--lr", "0.01", "--hidden", "16", "--out", model.toString());
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().strip().matches("(?s).*\ntest accuracy: (0\\.[89]\\d{3}|1\\.0000)$"), train.out());
+        Path out = dir.resolve("predictions.csv");
+        Result predict = java(Map.of(), "predict", "--model", model.toString(), "--input", iris.toString(), "--out", out.toString());
+        assertEquals(0, predict.code(), predict.err());
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        assertEquals("class,output0,output1,output2", lines.get(0));
+        assertEquals(151, lines.size());
+        assertTrue(lines.get(1).startsWith("setosa,"), lines.get(1));
     }
 
     @Test

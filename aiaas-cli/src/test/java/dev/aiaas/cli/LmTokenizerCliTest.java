@@ -58,7 +58,7 @@ class LmTokenizerCliTest {
 
     private static Result build(Path train, Path arpa, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("lm", "build", "--order", "3", "--discount-fallback",
-                "--input", train.toString(), "--arpa", arpa.toString()));
+                "--input", train.toString(), "--out", arpa.toString()));
         args.addAll(List.of(more));
         return run(args.toArray(String[]::new));
     }

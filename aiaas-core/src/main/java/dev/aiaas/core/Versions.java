@@ -12,12 +12,12 @@ public final class Versions {
     private Versions() {
     }
 
-    /** The aiaas version, for example {@code 0.1.0-SNAPSHOT}. */
+    /** {@return the aiaas version, for example {@code 0.1.0-SNAPSHOT}} */
     public static String aiaas() {
         return PROPS.getProperty("aiaas.version", "unknown");
     }
 
-    /** The ND4J version aiaas was built against, for example {@code 1.0.0-M2.1}. */
+    /** {@return the ND4J version aiaas was built against, for example {@code 1.0.0-M2.1}} */
     public static String nd4j() {
         return PROPS.getProperty("nd4j.version", "unknown");
     }

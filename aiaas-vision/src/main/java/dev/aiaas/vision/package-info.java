@@ -1,6 +1,5 @@
 /**
- * aiaas vision: image I/O, transform and augmentation pipelines, an image-formation model and
- * convolutional networks. Not implemented yet: this package is the module's placeholder so that
- * its coordinates exist in the BOM from the first release.
+ * aiaas vision: convolutional networks ({@link dev.aiaas.vision.nn}); image I/O, transform and
+ * augmentation pipelines and an image-formation model are to come.
  */
 package dev.aiaas.vision;

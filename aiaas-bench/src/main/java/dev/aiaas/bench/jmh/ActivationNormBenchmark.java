@@ -77,13 +77,21 @@ public class ActivationNormBenchmark {
         bias = Nd4j.zeros(DataType.FLOAT, 256);
     }
 
-    /** aiaas's layer, training forward (its output in the layer's workspace). */
+    /**
+     * aiaas's layer, training forward (its output in the layer's workspace).
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public INDArray aiaas() {
         return layer.forward(x, true);
     }
 
-    /** Baseline: ND4J's native op for the same function. */
+    /**
+     * Baseline: ND4J's native op for the same function.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public INDArray nd4j() {
         switch (kind) {
@@ -94,7 +102,11 @@ public class ActivationNormBenchmark {
         return out;
     }
 
-    /** Frees the layer and the arrays. */
+    /**
+     * Frees the layer and the arrays.
+     *
+     * @throws Exception when closing the layer fails
+     */
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         layer.close();

@@ -110,7 +110,11 @@ public class DenseBenchmark {
         dl4j.activate(xC, true, noWorkspaces).close();
     }
 
-    /** aiaas: y = relu(x·W + b) into the layer's buffer. */
+    /**
+     * aiaas: y = relu(x·W + b) into the layer's buffer.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public INDArray aiaasForward() {
         return aiaas.forward(xF, true);
@@ -122,7 +126,11 @@ public class DenseBenchmark {
         dl4j.activate(xC, true, noWorkspaces).close();
     }
 
-    /** aiaas: ∂L/∂W, ∂L/∂b and ∂L/∂x of the last forward. */
+    /**
+     * aiaas: ∂L/∂W, ∂L/∂b and ∂L/∂x of the last forward.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public INDArray aiaasBackward() {
         return aiaas.backward(xF, yF, dyF, true);

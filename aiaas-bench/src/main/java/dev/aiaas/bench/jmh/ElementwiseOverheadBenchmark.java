@@ -44,13 +44,21 @@ public class ElementwiseOverheadBenchmark {
         buffer = x.data().asNioFloat();
     }
 
-    /** ND4J: {@code x.addi(c)}. */
+    /**
+     * ND4J: {@code x.addi(c)}.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public INDArray nd4jAddi() {
         return x.addi(c);
     }
 
-    /** The baseline: the same addition as a Java loop over x's memory. */
+    /**
+     * The baseline: the same addition as a Java loop over x's memory.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public FloatBuffer javaLoop() {
         FloatBuffer b = buffer;

@@ -61,13 +61,21 @@ public class GemmBenchmark {
         cC = Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'c');
     }
 
-    /** The baseline: column-major operands. */
+    /**
+     * The baseline: column-major operands.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public INDArray fOrder() {
         return aF.mmuli(bF, cF);
     }
 
-    /** Row-major operands (ND4J's default order). */
+    /**
+     * Row-major operands (ND4J's default order).
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public INDArray cOrder() {
         return aC.mmuli(bC, cC);

@@ -55,13 +55,21 @@ public class NgramQueryBenchmark {
         System.out.println("n-gram query pass: " + ids.length + " tokens");
     }
 
-    /** aiaas: the order-3 model. */
+    /**
+     * aiaas: the order-3 model.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public double order3() {
         return model.scoreIdsLog10(ids);
     }
 
-    /** The baseline: one array read per token. */
+    /**
+     * The baseline: one array read per token.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public double unigramArray() {
         double total = 0;

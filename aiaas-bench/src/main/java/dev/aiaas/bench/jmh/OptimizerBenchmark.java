@@ -65,14 +65,22 @@ public class OptimizerBenchmark {
         state = adam.newState(size, DataType.FLOAT);
     }
 
-    /** aiaas: {@code Optimizers.adam(1e-3).step}. */
+    /**
+     * aiaas: {@code Optimizers.adam(1e-3).step}.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public INDArray aiaasAdam() {
         adam.step(params, grads, state, 1e-3, ++t);
         return params;
     }
 
-    /** The baseline: ND4J's {@code adam_updater} op, then θ −= Δ. */
+    /**
+     * The baseline: ND4J's {@code adam_updater} op, then θ −= Δ.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public INDArray nd4jAdamUpdater() {
         Nd4j.exec(new AdamUpdater(grads, v, m, update, v, m, 1e-3, 0.9, 0.999, 1e-8, iteration++));

@@ -59,13 +59,21 @@ public class PredictorBenchmark {
         out = Nd4j.create(DataType.FLOAT, new long[] {batch, 10}, 'c');
     }
 
-    /** The predictor: packed weights, Vector API kernel, two threads. */
+    /**
+     * The predictor: packed weights, Vector API kernel, two threads.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public INDArray predictor() {
         return predictor.predict(x, out);
     }
 
-    /** Baseline: the model's forward pass on BLAS. */
+    /**
+     * Baseline: the model's forward pass on BLAS.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public INDArray modelPredict() {
         return model.predict(x, out);

@@ -81,13 +81,21 @@ public class SoftmaxCrossEntropyBenchmark {
         softmax = new ActivationSoftmax();
     }
 
-    /** aiaas: L and ∂L/∂z in one pass into {@code gradF}. */
+    /**
+     * aiaas: L and ∂L/∂z in one pass into {@code gradF}.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public double aiaasFused() {
         return aiaas.compute(zF, yIndices, gradF);
     }
 
-    /** The baseline: ND4J/DL4J {@code LossMCXENT.computeGradientAndScore} with softmax. */
+    /**
+     * The baseline: ND4J/DL4J {@code LossMCXENT.computeGradientAndScore} with softmax.
+     *
+     * @return the result, which JMH consumes so that the work is not optimised away
+     */
     @Benchmark
     public double dl4jMcxent() {
         Pair<Double, INDArray> p = mcxent.computeGradientAndScore(yOneHot, zC, softmax, null, true);

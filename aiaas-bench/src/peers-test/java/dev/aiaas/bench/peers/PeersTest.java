@@ -10,6 +10,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.aiaas.bench.BenchOptions;
 import dev.aiaas.bench.BenchReport;
 import dev.aiaas.bench.BenchRunner;
+import dev.aiaas.bench.CnnNet;
+import dev.aiaas.bench.CnnTask;
 import dev.aiaas.bench.Inputs;
 import dev.aiaas.bench.MlpTask;
 import dev.aiaas.bench.PeerStatus;
@@ -84,6 +86,45 @@ class PeersTest {
             } finally {
                 djl.close();
                 ort.close();
+            }
+        }
+    }
+
+    /** The cnn: ONNX Runtime on the model CnnOnnx builds gives PyTorch's logits (the same weights, batch norm in inference mode). */
+    @Test
+    void djlAndOnnxRuntimeComputeTheSameCnnLogits() {
+        for (int batch : new int[] {1, 4}) {
+            DjlCnn djl = new DjlCnn(CnnTask.inference(CnnNet.CNN, batch));
+            OrtCnn ort = new OrtCnn(CnnTask.inference(CnnNet.CNN, batch));
+            djl.setup();
+            ort.setup();
+            try {
+                float[] p = djl.logits();
+                assertEquals(batch * 10, p.length);
+                assertClose(p, ort.logits(), "cnn onnxruntime against pytorch-djl b" + batch);
+            } finally {
+                djl.close();
+                ort.close();
+            }
+        }
+    }
+
+    /** DJL's CNN training steps (every network) lower the loss of their batch. */
+    @Test
+    void djlCnnTrainingStepsLowerTheLoss() {
+        for (CnnNet net : CnnNet.values()) {
+            DjlCnn djl = new DjlCnn(CnnTask.training(net, 8));
+            djl.setup();
+            try {
+                int[] y = Inputs.labels(8, 10);
+                double before = crossEntropy(djl.logits(), y);
+                for (int i = 0; i < 10; i++) {
+                    djl.step();
+                }
+                double after = crossEntropy(djl.logits(), y);
+                assertTrue(after < before, net.label() + ": 10 Adam steps on one batch lower its loss: " + before + " -> " + after);
+            } finally {
+                djl.close();
             }
         }
     }

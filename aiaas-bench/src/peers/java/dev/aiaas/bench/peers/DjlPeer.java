@@ -1,6 +1,7 @@
 package dev.aiaas.bench.peers;
 
 import ai.djl.engine.Engine;
+import dev.aiaas.bench.CnnTask;
 import dev.aiaas.bench.MlpTask;
 import dev.aiaas.bench.PeerEngine;
 import dev.aiaas.bench.Workload;
@@ -68,5 +69,16 @@ public final class DjlPeer implements PeerEngine {
     @Override
     public Workload workload(MlpTask task) {
         return new DjlMlp(task);
+    }
+
+    /** Every CNN task: training and inference of LeNet-5, the cnn and the small ResNet. */
+    @Override
+    public boolean supports(CnnTask task) {
+        return true;
+    }
+
+    @Override
+    public Workload workload(CnnTask task) {
+        return new DjlCnn(task);
     }
 }

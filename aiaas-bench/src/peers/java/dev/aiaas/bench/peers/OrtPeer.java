@@ -1,6 +1,8 @@
 package dev.aiaas.bench.peers;
 
 import ai.onnxruntime.OrtEnvironment;
+import dev.aiaas.bench.CnnNet;
+import dev.aiaas.bench.CnnTask;
 import dev.aiaas.bench.MlpTask;
 import dev.aiaas.bench.PeerEngine;
 import dev.aiaas.bench.Workload;
@@ -49,6 +51,21 @@ public final class OrtPeer implements PeerEngine {
     @Override
     public boolean supports(MlpTask task) {
         return !task.train() && task.shape().equals(Workloads.SMALL);
+    }
+
+    /** Inference of the cnn, built in memory by {@link CnnOnnx}. */
+    @Override
+    public boolean supports(CnnTask task) {
+        return !task.train() && task.net() == CnnNet.CNN;
+    }
+
+    @Override
+    public Workload workload(CnnTask task) {
+        if (!supports(task)) {
+            throw new IllegalArgumentException(ENGINE + " only infers with the cnn. Received: " + task.benchmark()
+                    + "; use an infer-cnn-b<B> task");
+        }
+        return new OrtCnn(task);
     }
 
     @Override

@@ -13,7 +13,7 @@ public enum BackendKind {
     /** CUDA when it is on the class path and usable, else the CPU (one warning says why). */
     AUTO;
 
-    /** The lower-case name used in {@code -Daiaas.backend} and {@code AIAAS_BACKEND}. */
+    /** {@return the lower-case name used in {@code -Daiaas.backend} and {@code AIAAS_BACKEND}} */
     public String configName() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -38,7 +38,7 @@ public enum BackendKind {
                 + "); expected one of " + validNames() + ". Set it to one of those, or remove it to get 'auto'.");
     }
 
-    /** The valid configuration names, as a readable list: {@code cpu, cuda, auto}. */
+    /** {@return the valid configuration names, as a readable list: {@code cpu, cuda, auto}} */
     public static String validNames() {
         return Arrays.stream(values()).map(BackendKind::configName).collect(Collectors.joining(", "));
     }

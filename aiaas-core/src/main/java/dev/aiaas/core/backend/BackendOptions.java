@@ -36,7 +36,13 @@ public record BackendOptions(BackendKind backend, int threads, int blasThreads) 
     /** Environment variable giving the BLAS thread count. */
     public static final String BLAS_THREADS_ENV = "AIAAS_BLAS_THREADS";
 
-    /** Validates the settings. */
+    /**
+     * Validates the settings.
+     *
+     * @param backend     the backend to run on
+     * @param threads     OpenMP threads for ND4J's own kernels, or 0 to keep ND4J's default
+     * @param blasThreads BLAS (OpenBLAS) threads, or 0 to keep ND4J's default
+     */
     public BackendOptions {
         Objects.requireNonNull(backend, "backend must not be null; use BackendKind.AUTO for the default");
         if (threads < 0) {
@@ -47,22 +53,33 @@ public record BackendOptions(BackendKind backend, int threads, int blasThreads) 
         }
     }
 
-    /** The given backend with default thread counts. */
+    /**
+     * The given backend with default thread counts.
+     *
+     * @param backend the backend to run on
+     * @return the options
+     */
     public static BackendOptions of(BackendKind backend) {
         return new BackendOptions(backend, 0, 0);
     }
 
-    /** {@code auto} with default thread counts. */
+    /** {@return {@code auto} with default thread counts} */
     public static BackendOptions defaults() {
         return of(BackendKind.AUTO);
     }
 
-    /** A copy with the given OpenMP and BLAS thread counts (0 keeps ND4J's default). */
+    /**
+     * A copy with the given OpenMP and BLAS thread counts (0 keeps ND4J's default).
+     *
+     * @param threads     OpenMP threads for ND4J's own kernels, or 0 to keep ND4J's default
+     * @param blasThreads BLAS threads, or 0 to keep ND4J's default
+     * @return the new options
+     */
     public BackendOptions withThreads(int threads, int blasThreads) {
         return new BackendOptions(backend, threads, blasThreads);
     }
 
-    /** Reads the settings from this process's system properties and environment. */
+    /** {@return the settings read from this process's system properties and environment} */
     public static BackendOptions fromEnvironment() {
         return from(System::getProperty, System.getenv());
     }
@@ -73,6 +90,7 @@ public record BackendOptions(BackendKind backend, int threads, int blasThreads) 
      *
      * @param properties looks up a system property, returning null when unset
      * @param env        the environment variables
+     * @return the settings; a setting that is absent takes its default
      * @throws IllegalArgumentException for an unknown backend name or a thread count that is not a
      *                                  non-negative integer, naming the setting and the value
      */

@@ -34,7 +34,24 @@ public record BackendReport(Backend backend, String aiaasVersion, String nd4jVer
                             NativeBuild build, String blasVendor, int threads, int masterThreads, int blasThreads,
                             Map<String, String> extra) {
 
-    /** Copies the lists so the record stays immutable. */
+    /**
+     * Copies the lists so the record stays immutable.
+     *
+     * @param backend         the selected backend
+     * @param aiaasVersion    this library's version
+     * @param nd4jVersion     the ND4J version it was built against
+     * @param nd4jBackend     ND4J's backend class
+     * @param devices         one line per device (the CPU, or each GPU)
+     * @param physicalBytes   the machine's physical memory, in bytes
+     * @param heapMaxBytes    the JVM's maximum heap, in bytes
+     * @param offHeapMaxBytes the most off-heap memory JavaCPP lets ND4J allocate, in bytes
+     * @param build           the native build loaded and what the CPU supports
+     * @param blasVendor      the BLAS library ND4J calls, for example {@code OPENBLAS}
+     * @param threads         OpenMP threads ND4J's kernels use ({@code omp_get_max_threads})
+     * @param masterThreads   ND4J's master threads (parallel ops started at once)
+     * @param blasThreads     BLAS threads
+     * @param extra           backend-specific facts from ND4J's environment information
+     */
     public BackendReport {
         devices = List.copyOf(devices);
         extra = Map.copyOf(extra);
@@ -67,7 +84,7 @@ public record BackendReport(Backend backend, String aiaasVersion, String nd4jVer
                 Nd4j.factory().blas().getMaxThreads(), extra);
     }
 
-    /** The report as aligned "name: value" lines, as {@code aiaas info} prints it. */
+    /** {@return the report as aligned "name: value" lines, as {@code aiaas info} prints it} */
     public String toText() {
         StringBuilder sb = new StringBuilder();
         line(sb, "aiaas", aiaasVersion + " on ND4J " + nd4jVersion);

@@ -7,8 +7,11 @@ package dev.aiaas.core.backend;
 public final class BackendUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The backend that was asked for. */
     private final BackendKind requested;
+    /** Why it cannot be used. */
     private final String reason;
+    /** What to do about it. */
     private final String fix;
 
     /**
@@ -23,17 +26,17 @@ public final class BackendUnavailableException extends RuntimeException {
         this.fix = fix;
     }
 
-    /** The backend that was asked for. */
+    /** {@return the backend that was asked for} */
     public BackendKind requested() {
         return requested;
     }
 
-    /** Why it cannot be used. */
+    /** {@return why it cannot be used} */
     public String reason() {
         return reason;
     }
 
-    /** What to do about it. */
+    /** {@return what to do about it} */
     public String fix() {
         return fix;
     }

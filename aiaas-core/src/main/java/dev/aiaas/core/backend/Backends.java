@@ -36,6 +36,7 @@ public final class Backends {
     /**
      * Selects the backend described by {@code options}, initialising ND4J with it.
      *
+     * @param options the backend kind and thread counts to use
      * @return the backend this process now runs on
      * @throws BackendUnavailableException when {@code cuda} is requested and cannot be used (the
      *                                     message says why and how to fix it)
@@ -54,6 +55,7 @@ public final class Backends {
      * Selects the backend from {@code -Daiaas.backend} / {@code AIAAS_BACKEND} (default
      * {@code auto}) and the thread settings (see {@link BackendOptions}).
      *
+     * @return the backend this process now runs on
      * @throws IllegalArgumentException    for an unknown backend name (the message lists the valid ones)
      * @throws BackendUnavailableException when {@code cuda} is requested and cannot be used
      */
@@ -64,6 +66,8 @@ public final class Backends {
     /**
      * The backend in use, selecting it from the environment first if nothing has been selected
      * yet. Code that needs tensors calls this before creating one.
+     *
+     * @return the backend this process runs on
      */
     public static Backend current() {
         Backend b = SELECTOR.selected();
@@ -79,13 +83,15 @@ public final class Backends {
      * machine's cores when none was given (ND4J's default). ND4J's
      * {@code Environment.maxThreads()} does not follow the setting (it stayed 2 after a setting
      * of 1), so it cannot tell.
+     *
+     * @return the thread count, at least 1
      */
     public static int computeThreads() {
         int t = threads;
         return t > 0 ? t : Runtime.getRuntime().availableProcessors();
     }
 
-    /** Whether the CUDA backend could be used here, and if not why (does not initialise ND4J). */
+    /** {@return whether the CUDA backend could be used here, and if not why (does not initialise ND4J)} */
     public static CudaStatus cudaStatus() {
         return CudaProbe.ofThisMachine().probe();
     }

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  */
 public record NativeBuild(String classifier, String library, boolean oneDnn, String cpuModel, String cpuSupports) {
 
-    /** The build level of the loaded classifier: {@code AVX-512}, {@code AVX2} or {@code generic}. */
+    /** {@return the build level of the loaded classifier: {@code AVX-512}, {@code AVX2} or {@code generic}} */
     public String buildLevel() {
         if (classifier.contains("avx512")) {
             return "AVX-512";
@@ -38,6 +38,8 @@ public record NativeBuild(String classifier, String library, boolean oneDnn, Str
     /**
      * Advice when the CPU supports a faster build than the one loaded, for example
      * "this CPU supports AVX-512: build with -Daiaas.native=linux-x86_64-avx512"; empty otherwise.
+     *
+     * @return the advice, or empty when the loaded build fits the CPU (or the platform is not Linux x86-64)
      */
     public Optional<String> advice() {
         if (!classifier.startsWith("linux-x86_64") || rank(cpuSupports) <= rank(buildLevel())) {

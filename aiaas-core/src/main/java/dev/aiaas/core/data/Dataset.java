@@ -43,6 +43,7 @@ public final class Dataset implements AutoCloseable {
      * @param features   {@code [n, d]}, any numeric type (copied to float32, c-order)
      * @param labels     {@code n} class labels, each in {@code [0, numClasses)} (copied)
      * @param numClasses the number of classes {@code k >= 1}
+     * @return the dataset, which the caller owns
      * @throws IllegalArgumentException on a shape mismatch or a label out of range
      */
     public static Dataset ofLabels(INDArray features, int[] labels, int numClasses) {
@@ -56,6 +57,10 @@ public final class Dataset implements AutoCloseable {
      * A classification dataset whose labels are an integer-valued vector {@code [n]} or
      * {@code [n, 1]} of any numeric type.
      *
+     * @param features   {@code [n, d]}, any numeric type (copied to float32, c-order)
+     * @param labels     {@code [n]} or {@code [n, 1]} class indices in {@code [0, numClasses)}
+     * @param numClasses the number of classes {@code k >= 1}
+     * @return the dataset, which the caller owns
      * @throws IllegalArgumentException on a shape mismatch, a non-integer value or a label out of range
      */
     public static Dataset ofLabels(INDArray features, INDArray labels, int numClasses) {
@@ -83,6 +88,7 @@ public final class Dataset implements AutoCloseable {
      *
      * @param features {@code [n, d]} (copied to float32, c-order)
      * @param targets  {@code [n, k]}, or a vector {@code [n]} taken as {@code [n, 1]} (copied)
+     * @return the dataset, which the caller owns
      * @throws IllegalArgumentException on a shape mismatch
      */
     public static Dataset ofTargets(INDArray features, INDArray targets) {
@@ -97,6 +103,76 @@ public final class Dataset implements AutoCloseable {
         return new Dataset(copy(features), null, 0, copy(t));
     }
 
+    /**
+     * A classification dataset from plain Java arrays, with {@code max(y) + 1} classes.
+     *
+     * @param x {@code n} rows of {@code d} finite features each, {@code n, d >= 1} (copied)
+     * @param y {@code n} class indices {@code >= 0} (copied)
+     * @return the dataset, which the caller owns
+     * @throws IllegalArgumentException naming the row: a ragged or null row, a NaN or infinite
+     *                                  value, a negative label, or a length mismatch
+     */
+    public static Dataset of(float[][] x, int[] y) {
+        Objects.requireNonNull(y, "y");
+        int max = -1;
+        for (int v : y) {
+            max = Math.max(max, v);
+        }
+        return of(x, y, Math.max(1, max + 1));
+    }
+
+    /**
+     * A classification dataset from plain Java arrays with {@code numClasses} classes (some may
+     * have no example).
+     *
+     * @param x          {@code n} rows of {@code d} finite features each, {@code n, d >= 1} (copied)
+     * @param y          {@code n} class indices in {@code [0, numClasses)} (copied)
+     * @param numClasses the number of classes {@code k >= 1}
+     * @return the dataset, which the caller owns
+     * @throws IllegalArgumentException naming the row: a ragged or null row, a NaN or infinite
+     *                                  value, a label out of range, or a length mismatch
+     */
+    public static Dataset of(float[][] x, int[] y, int numClasses) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.length == 0) {
+            throw new IllegalArgumentException("x has no rows; expected at least one example");
+        }
+        if (y.length != x.length) {
+            throw new IllegalArgumentException("y has " + y.length + " labels and x " + x.length
+                    + " rows; expected one label per row");
+        }
+        if (x[0] == null || x[0].length == 0) {
+            throw new IllegalArgumentException("x[0] is " + (x[0] == null ? "null" : "empty")
+                    + "; expected rows of at least one feature");
+        }
+        int d = x[0].length;
+        float[] flat = new float[Math.multiplyExact(x.length, d)];
+        for (int i = 0; i < x.length; i++) {
+            float[] row = x[i];
+            if (row == null || row.length != d) {
+                throw new IllegalArgumentException("x[" + i + "] has " + (row == null ? "no array (null)" : row.length
+                        + " features") + "; expected " + d + ", as x[0] has. Give every row the same features");
+            }
+            for (int j = 0; j < d; j++) {
+                if (!Float.isFinite(row[j])) {
+                    throw new IllegalArgumentException("x[" + i + "][" + j + "] = " + row[j]
+                            + "; expected finite features. Fill in (impute) or drop row " + i);
+                }
+            }
+            System.arraycopy(row, 0, flat, i * d, d);
+        }
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] < 0) {
+                throw new IllegalArgumentException("y[" + i + "] = " + y[i]
+                        + "; expected a class index >= 0. Map the labels of row " + i + " to 0 .. k-1 (LabelEncoder)");
+            }
+        }
+        checkLabels(y, numClasses, x.length);
+        Backends.current();
+        return new Dataset(Rows.matrix(flat, x.length, d), y.clone(), numClasses, null);
+    }
+
     /** Takes arrays made in this package without copying (features a fresh c-order float [n, d]). */
     static Dataset wrapLabels(INDArray features, int[] labels, int numClasses) {
         checkLabels(labels, numClasses, (int) features.size(0));
@@ -108,12 +184,20 @@ public final class Dataset implements AutoCloseable {
         return new Dataset(features, null, 0, targets);
     }
 
-    /** The number of examples {@code n}. */
+    /**
+     * The number of examples.
+     *
+     * @return {@code n}
+     */
     public int size() {
         return n;
     }
 
-    /** The number of features per example {@code d}. */
+    /**
+     * The number of features per example.
+     *
+     * @return {@code d}
+     */
     public int featureCount() {
         return d;
     }
@@ -121,19 +205,26 @@ public final class Dataset implements AutoCloseable {
     /**
      * The width {@code k} of a target row: the number of classes for a labelled dataset (its
      * one-hot width), the column count of the float targets otherwise.
+     *
+     * @return {@code k}
      */
     public int targetCount() {
         return labels != null ? numClasses : (int) targets.size(1);
     }
 
-    /** Whether the targets are integer class labels (else float targets). */
+    /**
+     * Whether the targets are integer class labels.
+     *
+     * @return true for class labels, false for float targets
+     */
     public boolean hasLabels() {
         return labels != null;
     }
 
     /**
-     * The number of classes {@code k}.
+     * The number of classes.
      *
+     * @return {@code k}
      * @throws IllegalStateException for a dataset with float targets
      */
     public int numClasses() {
@@ -142,8 +233,9 @@ public final class Dataset implements AutoCloseable {
     }
 
     /**
-     * A copy of the class labels {@code [n]}.
+     * A copy of the class labels.
      *
+     * @return {@code n} class indices
      * @throws IllegalStateException for a dataset with float targets
      */
     public int[] labels() {
@@ -151,15 +243,22 @@ public final class Dataset implements AutoCloseable {
         return labels.clone();
     }
 
-    /** The class label of example {@code i}. */
+    /**
+     * The class label of one example.
+     *
+     * @param i the example's index in {@code [0, n)}
+     * @return its class index
+     * @throws IllegalStateException for a dataset with float targets
+     */
     public int label(int i) {
         requireLabels("label(i)");
         return labels[i];
     }
 
     /**
-     * How many examples each class has: {@code counts[c]} for {@code c} in {@code [0, k)}.
+     * How many examples each class has.
      *
+     * @return {@code counts[c]} for {@code c} in {@code [0, k)}
      * @throws IllegalStateException for a dataset with float targets
      */
     public int[] classCounts() {
@@ -171,15 +270,20 @@ public final class Dataset implements AutoCloseable {
         return counts;
     }
 
-    /** The features {@code [n, d]}, float32, c-order: the dataset's own array; do not modify it. */
+    /**
+     * The features: the dataset's own array; do not modify it.
+     *
+     * @return {@code [n, d]}, float32, c-order
+     */
     public INDArray features() {
         requireOpen();
         return features;
     }
 
     /**
-     * The float targets {@code [n, k]}, c-order: the dataset's own array; do not modify it.
+     * The float targets: the dataset's own array; do not modify it.
      *
+     * @return {@code [n, k]}, c-order
      * @throws IllegalStateException for a labelled dataset (use {@link #labels()}, or
      *                               {@link OneHot#encode(int[], int)} for a one-hot matrix)
      */
@@ -195,6 +299,8 @@ public final class Dataset implements AutoCloseable {
     /**
      * The examples at {@code indices}, in that order, as a new dataset (rows may repeat).
      *
+     * @param indices example indices in {@code [0, n)}
+     * @return the new dataset, which the caller owns
      * @throws IllegalArgumentException when an index is outside {@code [0, n)}
      */
     public Dataset subset(int[] indices) {
@@ -220,37 +326,32 @@ public final class Dataset implements AutoCloseable {
         return new Dataset(f, null, 0, t);
     }
 
-    /** The examples in the order of {@link Shuffle#permutation(int, long)}{@code (n, seed)}, as a new dataset. */
+    /**
+     * The examples in the order of {@link Shuffle#permutation(int, long)}{@code (n, seed)}, as a new dataset.
+     *
+     * @param seed the permutation's seed
+     * @return the new dataset, which the caller owns
+     */
     public Dataset shuffled(long seed) {
         return subset(Shuffle.permutation(n, seed));
     }
 
     /**
-     * Splits off a held-out part: the examples are permuted with {@code seed}
-     * ({@link Shuffle#permutation(int, long)}); the first {@code round(n * heldOutFraction)} go to
-     * {@link TrainTest#test()}, the rest to {@link TrainTest#train()}, each in permuted order.
-     * Not stratified. The same seed gives the same split.
+     * Splits off a held-out part by {@link Shuffle#holdOut(int, double, long)}: the examples are
+     * permuted with {@code seed} ({@link Shuffle#permutation(int, long)}); the first
+     * {@code round(n * heldOutFraction)} go to {@link TrainTest#test()}, the rest to
+     * {@link TrainTest#train()}, each in permuted order. Not stratified. The same seed gives the
+     * same split.
      *
      * @param heldOutFraction in {@code (0, 1)}, for example 0.1 for a 10 % validation set
+     * @param seed            the permutation's seed
+     * @return the two parts, which the caller owns
      * @throws IllegalArgumentException when the fraction is outside {@code (0, 1)} or leaves
      *                                  either part empty
      */
     public TrainTest split(double heldOutFraction, long seed) {
-        if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
-            throw new IllegalArgumentException("heldOutFraction=" + heldOutFraction
-                    + "; expected a value in (0, 1), e.g. 0.1 to hold out 10 % of the examples");
-        }
-        long held = Math.round(n * heldOutFraction);
-        if (held < 1 || held > n - 1) {
-            throw new IllegalArgumentException("heldOutFraction=" + heldOutFraction + " of " + n
-                    + " examples leaves " + held + " held out and " + (n - held)
-                    + " for training; expected at least one in each. Use a fraction between "
-                    + (1.0 / Math.max(n, 1)) + " and " + (1 - 1.0 / Math.max(n, 1)) + ", or more data");
-        }
-        int[] p = Shuffle.permutation(n, seed);
-        int[] heldIdx = Arrays.copyOfRange(p, 0, (int) held);
-        int[] trainIdx = Arrays.copyOfRange(p, (int) held, n);
-        return new TrainTest(subset(trainIdx), subset(heldIdx));
+        Shuffle.HoldOut parts = Shuffle.holdOut(n, heldOutFraction, seed);
+        return new TrainTest(subset(parts.train()), subset(parts.heldOut()));
     }
 
     /**
@@ -258,6 +359,8 @@ public final class Dataset implements AutoCloseable {
      * allocating nothing.
      *
      * @param order       example indices, e.g. a permutation of {@code [0, n)}
+     * @param from        the first position in {@code order} to copy
+     * @param count       how many examples to copy
      * @param featuresOut a fresh (not a view) float32 array {@code [count, d]}, c- or f-order
      * @param targetsOut  a fresh float32 array {@code [count, k]}, c- or f-order: one-hot rows
      *                    for a labelled dataset, target rows otherwise; or null to skip
@@ -315,7 +418,11 @@ public final class Dataset implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return features.wasClosed();
     }

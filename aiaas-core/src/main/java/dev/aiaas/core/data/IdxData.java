@@ -57,27 +57,32 @@ public final class IdxData {
         return new IdxData(shape, data, true);
     }
 
-    /** The number of dimensions, 1 to 255. */
+    /** {@return the number of dimensions, 1 to 255} */
     public int rank() {
         return shape.length;
     }
 
-    /** Dimension {@code i} (0-based). */
+    /**
+     * Dimension {@code i} (0-based).
+     *
+     * @param i the dimension, from 0 to {@code rank() - 1}
+     * @return its size
+     */
     public int dim(int i) {
         return shape[i];
     }
 
-    /** A copy of the shape. */
+    /** {@return a copy of the shape} */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** The number of items: dimension 0. */
+    /** {@return the number of items: dimension 0} */
     public int count() {
         return shape[0];
     }
 
-    /** Bytes per item: the product of dimensions 1 and up (1 for a rank-1 file such as labels). */
+    /** {@return bytes per item: the product of dimensions 1 and up (1 for a rank-1 file such as labels)} */
     public int itemSize() {
         int s = 1;
         for (int i = 1; i < shape.length; i++) {
@@ -86,17 +91,22 @@ public final class IdxData {
         return s;
     }
 
-    /** The total number of elements: the product of all dimensions. */
+    /** {@return the total number of elements: the product of all dimensions} */
     public int length() {
         return data.length;
     }
 
-    /** Element {@code index} (row-major) as an unsigned value, 0 to 255. */
+    /**
+     * Element {@code index} (row-major) as an unsigned value, 0 to 255.
+     *
+     * @param index the element, from 0 to {@code length() - 1}
+     * @return its value, 0 to 255
+     */
     public int unsigned(int index) {
         return data[index] & 0xFF;
     }
 
-    /** A copy of the elements, row-major, as raw (signed Java) bytes. */
+    /** {@return a copy of the elements, row-major, as raw (signed Java) bytes} */
     public byte[] bytes() {
         return data.clone();
     }
@@ -110,6 +120,8 @@ public final class IdxData {
      * The items at {@code indices}, in that order, as a new {@code IdxData} of shape
      * {@code [indices.length, d1, d2, ...]}.
      *
+     * @param indices the items to take, each in {@code [0, count())}; repeats allowed
+     * @return the selected items
      * @throws IllegalArgumentException when an index is outside {@code [0, count())}
      */
     public IdxData select(int[] indices) {

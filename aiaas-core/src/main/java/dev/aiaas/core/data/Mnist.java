@@ -1,9 +1,11 @@
 package dev.aiaas.core.data;
 
 import dev.aiaas.core.backend.Backends;
+import dev.aiaas.core.backend.NativeMemory;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +44,8 @@ public final class Mnist {
     /**
      * Loads train and test splits from {@code dir}.
      *
+     * @param dir the directory with the four files, each plain or gzipped ({@code train-images-idx3-ubyte[.gz]} ...)
+     * @return the training and test sets; the caller closes them
      * @throws FileNotFoundException when a file is missing (the message lists the files expected
      *                               and those found in {@code dir})
      * @throws DataFormatException   when a file is malformed, or image and label counts differ
@@ -92,8 +96,11 @@ public final class Mnist {
      * Turns an images file {@code [n, rows, cols]} and a labels file {@code [n]} into a dataset
      * with features {@code [n, rows * cols]} = pixel / 255 and labels in {@code [0, 10)}.
      *
+     * @param images the images, unsigned bytes {@code [n, rows, cols]}
+     * @param labels the labels, unsigned bytes {@code [n]}
      * @param imagesSource names the images in messages
      * @param labelsSource names the labels in messages
+     * @return a new dataset; the caller closes it
      * @throws DataFormatException when the counts differ or a label is 10 or more
      */
     public static Dataset toDataset(IdxData images, IdxData labels, String imagesSource, String labelsSource)
@@ -121,15 +128,33 @@ public final class Mnist {
             }
         }
         Backends.current();
-        int n = images.count();
-        int d = images.itemSize();
+        NativeMemory.require("the features of " + imagesSource + " (" + images.count() + " x " + images.itemSize()
+                + " float32)", NativeMemory.bytes("the features of " + imagesSource, images.length(), 4));
+        INDArray x = Rows.matrix(images.count(), images.itemSize(), 'c');
+        FloatBuffer host = Rows.host(x);
+        byte[] raw = images.raw();
+        for (int i = 0; i < raw.length; i++) {
+            host.put(i, (raw[i] & 0xFF) / 255f); // as pixels(images), without a float[] copy on the heap
+        }
+        return Dataset.wrapLabels(x, y, NUM_CLASSES);
+    }
+
+    /**
+     * The elements of an images file as the features this class makes of them: each unsigned byte
+     * divided by 255, so in {@code [0, 1]}, in row-major order ({@code itemSize()} values per
+     * image, image after image). Use it to feed a model trained on MNIST-format data new images
+     * scaled as its training images were.
+     *
+     * @param images the images, unsigned bytes, any shape {@code [n, ...]}
+     * @return a new array of {@code images.length()} values in {@code [0, 1]}
+     */
+    public static float[] pixels(IdxData images) {
         byte[] raw = images.raw();
         float[] pixels = new float[raw.length];
         for (int i = 0; i < raw.length; i++) {
             pixels[i] = (raw[i] & 0xFF) / 255f;
         }
-        INDArray x = Rows.matrix(pixels, n, d);
-        return Dataset.wrapLabels(x, y, NUM_CLASSES);
+        return pixels;
     }
 
     private static IdxData read(Opener opener, java.util.function.UnaryOperator<String> describe, String name,

@@ -1,6 +1,8 @@
 package dev.aiaas.core.data;
 
+import dev.aiaas.core.math.MathOps;
 import dev.aiaas.core.backend.Backends;
+import dev.aiaas.core.backend.NativeMemory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** One-hot encoding of integer class labels, and its inverse. */
@@ -13,12 +15,24 @@ public final class OneHot {
      * The one-hot matrix {@code Y [n, k]} of {@code labels}: {@code Y[i, labels[i]] = 1}, every
      * other element 0. A new c-order float array the caller owns.
      *
+     * @param labels the class of each example, each in {@code [0, k)}
      * @param k the number of classes
-     * @throws IllegalArgumentException when {@code k < 1} or a label is outside {@code [0, k)}
+     * @return {@code Y [labels.length, k]}
+     * @throws IllegalArgumentException when {@code k < 1}, a label is outside {@code [0, k)}, or
+     *                                  {@code n · k} exceeds {@code Integer.MAX_VALUE}
+     * @throws dev.aiaas.core.backend.NativeMemoryException when the matrix would not fit in the
+     *                                  native memory available
      */
     public static INDArray encode(int[] labels, int k) {
         Dataset.checkLabels(labels, k, labels.length);
+        long values = (long) labels.length * k;
+        if (values > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a one-hot matrix of " + labels.length + " labels and " + k + " classes holds "
+                    + values + " values; at most " + Integer.MAX_VALUE + " fit. Use class indices "
+                    + "(Losses.sparseSoftmaxCrossEntropy) instead of one-hot targets");
+        }
         Backends.current();
+        NativeMemory.require("a one-hot matrix [" + labels.length + ", " + k + "]", NativeMemory.bytes("a one-hot matrix", values, 4));
         INDArray y = Rows.matrix(labels.length, k, 'c');
         int[] identity = new int[labels.length];
         for (int i = 0; i < identity.length; i++) {
@@ -32,6 +46,8 @@ public final class OneHot {
      * The class of each row of a score or one-hot matrix {@code [n, k]}: the index of the row's
      * largest value (the first such index on ties).
      *
+     * @param scores the scores {@code [n, k]}
+     * @return the class of each row, {@code [n]}
      * @throws IllegalArgumentException when {@code scores} is not a matrix
      */
     public static int[] decode(INDArray scores) {
@@ -42,18 +58,16 @@ public final class OneHot {
         return argmax(scores.toFloatMatrix());
     }
 
-    /** The index of each row's largest value (the first such index on ties). */
+    /**
+     * The index of each row's largest value (the first such index on ties).
+     *
+     * @param scores the scores, one row per example
+     * @return the class of each row
+     */
     public static int[] argmax(float[][] scores) {
         int[] out = new int[scores.length];
         for (int i = 0; i < scores.length; i++) {
-            float[] row = scores[i];
-            int best = 0;
-            for (int j = 1; j < row.length; j++) {
-                if (row[j] > row[best]) {
-                    best = j;
-                }
-            }
-            out[i] = best;
+            out[i] = MathOps.argmax(scores[i]);
         }
         return out;
     }

@@ -15,6 +15,7 @@ public final class Subsets {
      * @param labels     a labels file {@code [n]}
      * @param perClass   items to take per class, {@code >= 1}
      * @param numClasses the classes to take, {@code >= 1}; items of other classes are skipped
+     * @return the indices, ascending, {@code perClass * numClasses} of them
      * @throws IllegalArgumentException when {@code labels} is not rank 1, a count is below 1, or a
      *                                  class has fewer than {@code perClass} items
      */

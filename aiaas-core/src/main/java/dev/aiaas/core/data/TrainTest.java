@@ -12,7 +12,12 @@ import java.util.Objects;
  */
 public record TrainTest(Dataset train, Dataset test) implements AutoCloseable {
 
-    /** Validates the record. */
+    /**
+     * Validates the record.
+     *
+     * @param train the part to fit on
+     * @param test  the part to evaluate on (test or validation)
+     */
     public TrainTest {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(test, "test");

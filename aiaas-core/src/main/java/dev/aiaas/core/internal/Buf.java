@@ -30,8 +30,12 @@ public final class Buf {
     }
 
     /**
-     * A view of {@code a}'s elements.
+     * A view of {@code a}'s elements, served from this thread's cache when {@code a} was viewed
+     * before (so a training step allocates none).
      *
+     * @param a a contiguous FLOAT or DOUBLE array, of any shape and order (see {@link #contiguous})
+     * @return a view whose index i is {@code a}'s i-th element in memory order; writes go to
+     *         {@code a}'s buffer
      * @throws IllegalArgumentException when {@code a} is not contiguous, not FLOAT/DOUBLE, or has
      *                                  more than {@code Integer.MAX_VALUE} elements
      */
@@ -162,6 +166,10 @@ public final class Buf {
     /**
      * Whether {@code a}'s elements lie one after another from the start of its buffer. A view at
      * offset 0 of its array shares that array's whole buffer, which is then longer than the view.
+     *
+     * @param a any array
+     * @return true when {@link #of} can view {@code a} (dtype aside): its length equals its buffer's,
+     *         or it is a dense prefix of a longer buffer
      */
     public static boolean contiguous(INDArray a) {
         return a.length() == a.data().length() || (a.length() < a.data().length() && denseStrides(a));
@@ -183,12 +191,22 @@ public final class Buf {
         return true;
     }
 
-    /** Element i. */
+    /**
+     * Element i, widened to double.
+     *
+     * @param i index in memory order, {@code [0, length)}
+     * @return the element's value
+     */
     public double get(int i) {
         return f != null ? f.get(i) : d.get(i);
     }
 
-    /** Sets element i (rounded to float32 for FLOAT arrays). */
+    /**
+     * Sets element i (rounded to float32 for FLOAT arrays).
+     *
+     * @param i index in memory order, {@code [0, length)}
+     * @param v the new value
+     */
     public void set(int i, double v) {
         if (f != null) {
             f.put(i, (float) v);
@@ -197,7 +215,12 @@ public final class Buf {
         }
     }
 
-    /** Adds v to element i. */
+    /**
+     * Adds v to element i (in float32 arithmetic for FLOAT arrays).
+     *
+     * @param i index in memory order, {@code [0, length)}
+     * @param v the amount to add
+     */
     public void add(int i, double v) {
         if (f != null) {
             f.put(i, f.get(i) + (float) v);
@@ -206,7 +229,7 @@ public final class Buf {
         }
     }
 
-    /** Whether the elements are float32 (else float64). */
+    /** {@return whether the elements are float32 (else float64)} */
     public boolean isFloat() {
         return f != null;
     }
@@ -214,12 +237,25 @@ public final class Buf {
     /**
      * Copies elements [from, from + len) into {@code dst[0, len)} as doubles; a FLOAT array's go
      * through {@code tmp} (at least len long), so the copies are bulk copies.
+     *
+     * @param from first element index (memory order)
+     * @param dst  destination, at least len long
+     * @param tmp  scratch for a FLOAT array, at least len long (unused for DOUBLE)
+     * @param len  number of elements
      */
     public void get(int from, double[] dst, float[] tmp, int len) {
         get(from, dst, 0, tmp, len);
     }
 
-    /** As {@link #get(int, double[], float[], int)}, into {@code dst[at, at + len)}. */
+    /**
+     * As {@link #get(int, double[], float[], int)}, into {@code dst[at, at + len)}.
+     *
+     * @param from first element index (memory order)
+     * @param dst  destination, at least at + len long
+     * @param at   first index written in {@code dst}
+     * @param tmp  scratch for a FLOAT array, at least len long (unused for DOUBLE)
+     * @param len  number of elements
+     */
     public void get(int from, double[] dst, int at, float[] tmp, int len) {
         if (f != null) {
             f.get(from, tmp, 0, len);
@@ -240,12 +276,25 @@ public final class Buf {
     /**
      * Sets elements [to, to + len) from {@code src[0, len)} (rounded to float32 for a FLOAT array,
      * through {@code tmp}).
+     *
+     * @param to  first element index (memory order)
+     * @param src source, at least len long
+     * @param tmp scratch for a FLOAT array, at least len long (unused for DOUBLE)
+     * @param len number of elements
      */
     public void put(int to, double[] src, float[] tmp, int len) {
         put(to, src, 0, tmp, len);
     }
 
-    /** As {@link #put(int, double[], float[], int)}, from {@code src[at, at + len)}. */
+    /**
+     * As {@link #put(int, double[], float[], int)}, from {@code src[at, at + len)}.
+     *
+     * @param to  first element index (memory order)
+     * @param src source, at least at + len long
+     * @param at  first index read in {@code src}
+     * @param tmp scratch for a FLOAT array, at least len long (unused for DOUBLE)
+     * @param len number of elements
+     */
     public void put(int to, double[] src, int at, float[] tmp, int len) {
         if (f != null) {
             if (at == 0) {
@@ -263,52 +312,114 @@ public final class Buf {
         }
     }
 
-    /** Copies elements [from, from + len) into {@code dst[0, len)} (the array is FLOAT). */
+    /**
+     * Copies elements [from, from + len) into {@code dst[0, len)} (the array is FLOAT).
+     *
+     * @param from first element index (memory order)
+     * @param dst  destination, at least len long
+     * @param len  number of elements
+     */
     public void read(int from, float[] dst, int len) {
         f.get(from, dst, 0, len);
     }
 
-    /** Copies elements [from, from + len) into {@code dst[at, at + len)} (the array is FLOAT). */
+    /**
+     * Copies elements [from, from + len) into {@code dst[at, at + len)} (the array is FLOAT).
+     *
+     * @param from first element index (memory order)
+     * @param dst  destination, at least at + len long
+     * @param at   first index written in {@code dst}
+     * @param len  number of elements
+     */
     public void read(int from, float[] dst, int at, int len) {
         f.get(from, dst, at, len);
     }
 
-    /** Copies elements [from, from + len) into {@code dst[0, len)} (the array is DOUBLE). */
+    /**
+     * Copies elements [from, from + len) into {@code dst[0, len)} (the array is DOUBLE).
+     *
+     * @param from first element index (memory order)
+     * @param dst  destination, at least len long
+     * @param len  number of elements
+     */
     public void read(int from, double[] dst, int len) {
         d.get(from, dst, 0, len);
     }
 
-    /** Sets elements [to, to + len) from {@code src[0, len)} (the array is FLOAT). */
+    /**
+     * Sets elements [to, to + len) from {@code src[0, len)} (the array is FLOAT).
+     *
+     * @param to  first element index (memory order)
+     * @param src source, at least len long
+     * @param len number of elements
+     */
     public void write(int to, float[] src, int len) {
         f.put(to, src, 0, len);
     }
 
-    /** Sets elements [to, to + len) from {@code src[at, at + len)} (the array is FLOAT). */
+    /**
+     * Sets elements [to, to + len) from {@code src[at, at + len)} (the array is FLOAT).
+     *
+     * @param to  first element index (memory order)
+     * @param src source, at least at + len long
+     * @param at  first index read in {@code src}
+     * @param len number of elements
+     */
     public void write(int to, float[] src, int at, int len) {
         f.put(to, src, at, len);
     }
 
-    /** Sets elements [to, to + len) from {@code src[0, len)} (the array is DOUBLE). */
+    /**
+     * Sets elements [to, to + len) from {@code src[0, len)} (the array is DOUBLE).
+     *
+     * @param to  first element index (memory order)
+     * @param src source, at least len long
+     * @param len number of elements
+     */
     public void write(int to, double[] src, int len) {
         d.put(to, src, 0, len);
     }
 
-    /** Copies elements [from, from + len) into {@code dst} at the same indices (the array is FLOAT). */
+    /**
+     * Copies elements [from, from + len) into {@code dst} at the same indices (the array is FLOAT).
+     *
+     * @param from first element index, in this buffer and in {@code dst}
+     * @param dst  destination, at least from + len long
+     * @param len  number of elements
+     */
     public void copyTo(int from, float[] dst, int len) {
         f.get(from, dst, from, len);
     }
 
-    /** Copies elements [from, from + len) into {@code dst} at the same indices (the array is DOUBLE). */
+    /**
+     * Copies elements [from, from + len) into {@code dst} at the same indices (the array is DOUBLE).
+     *
+     * @param from first element index, in this buffer and in {@code dst}
+     * @param dst  destination, at least from + len long
+     * @param len  number of elements
+     */
     public void copyTo(int from, double[] dst, int len) {
         d.get(from, dst, from, len);
     }
 
-    /** Sets elements [from, from + len) from {@code src} at the same indices (the array is FLOAT). */
+    /**
+     * Sets elements [from, from + len) from {@code src} at the same indices (the array is FLOAT).
+     *
+     * @param from first element index, in this buffer and in {@code src}
+     * @param src  source, at least from + len long
+     * @param len  number of elements
+     */
     public void copyFrom(int from, float[] src, int len) {
         f.put(from, src, from, len);
     }
 
-    /** Sets elements [from, from + len) from {@code src} at the same indices (the array is DOUBLE). */
+    /**
+     * Sets elements [from, from + len) from {@code src} at the same indices (the array is DOUBLE).
+     *
+     * @param from first element index, in this buffer and in {@code src}
+     * @param src  source, at least from + len long
+     * @param len  number of elements
+     */
     public void copyFrom(int from, double[] src, int len) {
         d.put(from, src, from, len);
     }

@@ -40,13 +40,13 @@ public interface DenseKernel {
      */
     int ROW_STRIDE = 1040;
 
-    /** The columns of one packed panel. */
+    /** {@return the columns of one packed panel} */
     int panel();
 
-    /** Floats per vector: the padding unit of the last panel. */
+    /** {@return floats per vector: the padding unit of the last panel} */
     int lanes();
 
-    /** What computes, for reports: for example "AVX-512 (jdk.incubator.vector, 16 float lanes)". */
+    /** {@return what computes, for reports: for example "AVX-512 (jdk.incubator.vector, 16 float lanes)"} */
     String describe();
 
     /**
@@ -54,9 +54,18 @@ public interface DenseKernel {
      * {@code y[yOff + r·ldy + j] = f(Σ_k x[xOff + r·ldx + k] · W[k, j] + bias[j])}, k over
      * {@code [0, in)}.
      *
-     * @param w    W packed by {@link DenseKernels#pack} for {@code in}, {@code units} and this kernel
-     * @param bias b zero-padded to {@code padded(units)} values
-     * @param relu f = max(·, 0) (NaN stays NaN) when true, else the identity
+     * @param x     the input rows, row-major float32
+     * @param xOff  index in {@code x} of row 0's first feature
+     * @param ldx   x's row stride in floats, at least {@code in} ({@link #ROW_STRIDE} is fastest)
+     * @param rows  the number of rows (examples)
+     * @param in    the input features per row
+     * @param w     W packed by {@link DenseKernels#pack} for {@code in}, {@code units} and this kernel
+     * @param bias  b zero-padded to {@code padded(units)} values
+     * @param units the output columns, before padding
+     * @param relu  f = max(·, 0) (NaN stays NaN) when true, else the identity
+     * @param y     the output rows, row-major float32
+     * @param yOff  index in {@code y} of row 0's first column
+     * @param ldy   y's row stride in floats, at least {@code padded(units)}
      */
     default void forward(float[] x, int xOff, int ldx, int rows, int in, float[] w, float[] bias, int units, boolean relu,
             float[] y, int yOff, int ldy) {
@@ -68,6 +77,21 @@ public interface DenseKernel {
      * for the columns of panels {@code [panelFrom, panelTo)} only (panel p holds columns from
      * {@code p · panel()}; the last, narrower one is panel {@code units / panel()}): a layer's
      * panels can be shared between threads.
+     *
+     * @param x         the input rows, row-major float32
+     * @param xOff      index in {@code x} of row 0's first feature
+     * @param ldx       x's row stride in floats, at least {@code in}
+     * @param rows      the number of rows (examples)
+     * @param in        the input features per row
+     * @param w         W packed by {@link DenseKernels#pack} for {@code in}, {@code units} and this kernel
+     * @param bias      b zero-padded to {@code padded(units)} values
+     * @param units     the output columns, before padding
+     * @param relu      f = max(·, 0) (NaN stays NaN) when true, else the identity
+     * @param y         the output rows, row-major float32
+     * @param yOff      index in {@code y} of row 0's first column
+     * @param ldy       y's row stride in floats, at least {@code padded(units)}
+     * @param panelFrom the first panel computed
+     * @param panelTo   one past the last panel computed, at most {@code panels(units, panel())}
      */
     void forward(float[] x, int xOff, int ldx, int rows, int in, float[] w, float[] bias, int units, boolean relu,
             float[] y, int yOff, int ldy, int panelFrom, int panelTo);
@@ -75,19 +99,52 @@ public interface DenseKernel {
     /**
      * {@code y[yOff + r·ldy + j] = f(y[...])} for r in {@code [0, rows)}, j in {@code [0, cols)}.
      *
+     * @param f     the activation
      * @param alpha the negative slope of {@link Fn#LEAKY_RELU}; ignored by the others
+     * @param y     the rows, row-major float32, overwritten
+     * @param yOff  index in {@code y} of row 0's first value
+     * @param rows  the number of rows
+     * @param cols  the values per row to transform
+     * @param ldy   y's row stride in floats, at least {@code cols}
      */
     void activate(Fn f, float alpha, float[] y, int yOff, int rows, int cols, int ldy);
 
-    /** Each row's first {@code cols} values replaced by their softmax, e^(yⱼ − max y) / Σₖ e^(yₖ − max y). */
+    /**
+     * Each row's first {@code cols} values replaced by their softmax, e^(yⱼ − max y) / Σₖ e^(yₖ − max y).
+     *
+     * @param y    the rows, row-major float32, overwritten
+     * @param yOff index in {@code y} of row 0's first value
+     * @param rows the number of rows
+     * @param cols the classes per row
+     * @param ldy  y's row stride in floats, at least {@code cols}
+     */
     void softmax(float[] y, int yOff, int rows, int cols, int ldy);
 
     /**
      * Layer normalisation of each row's first {@code cols} values, in place:
      * {@code y_j ← γ_j (y_j − μ) / √(σ² + ε) + β_j}, μ and σ² the row's mean and (biased) variance.
+     *
+     * @param y       the rows, row-major float32, overwritten
+     * @param yOff    index in {@code y} of row 0's first value
+     * @param rows    the number of rows
+     * @param cols    the features per row, over which μ and σ² are taken
+     * @param ldy     y's row stride in floats, at least {@code cols}
+     * @param gamma   γ, {@code cols} values
+     * @param beta    β, {@code cols} values
+     * @param epsilon ε, added to σ², greater than 0
      */
     void layerNorm(float[] y, int yOff, int rows, int cols, int ldy, float[] gamma, float[] beta, float epsilon);
 
-    /** {@code y_j ← y_j · scale_j + shift_j} on each row's first {@code cols} values (batch normalisation at inference). */
+    /**
+     * {@code y_j ← y_j · scale_j + shift_j} on each row's first {@code cols} values (batch normalisation at inference).
+     *
+     * @param y     the rows, row-major float32, overwritten
+     * @param yOff  index in {@code y} of row 0's first value
+     * @param rows  the number of rows
+     * @param cols  the features per row
+     * @param ldy   y's row stride in floats, at least {@code cols}
+     * @param scale the per-feature factor, {@code cols} values (γ / √(σ² + ε) for batch normalisation)
+     * @param shift the per-feature offset, {@code cols} values (β − μ · scale)
+     */
     void scaleShift(float[] y, int yOff, int rows, int cols, int ldy, float[] scale, float[] shift);
 }

@@ -45,6 +45,8 @@ public final class DenseKernels {
      * The kernel for vectors of {@code bits} (256 or 512), whatever {@link #VECTOR} chose: empty
      * without the Vector API or when this CPU's vectors are narrower. For tests and measurements.
      *
+     * @param bits the vector width, 256 (AVX2) or 512 (AVX-512)
+     * @return a new kernel of that width, or empty when this JVM or CPU cannot run it
      * @throws IllegalArgumentException when bits is neither 256 nor 512
      */
     public static Optional<DenseKernel> of(int bits) {
@@ -85,6 +87,11 @@ public final class DenseKernels {
      * layout), into panels of {@code panel} columns and a last one of the remaining columns
      * rounded up to whole vectors of {@code lanes}, zero-padded (see {@link DenseKernel}).
      *
+     * @param w     W, {@code in · units} values, column-major
+     * @param in    W's rows: the layer's input features
+     * @param units W's columns: the layer's outputs
+     * @param panel the kernel's {@link DenseKernel#panel()}
+     * @param lanes the kernel's {@link DenseKernel#lanes()}
      * @return {@code in · padded(units, lanes)} values
      */
     public static float[] pack(float[] w, int in, int units, int panel, int lanes) {
@@ -103,12 +110,24 @@ public final class DenseKernels {
         return p;
     }
 
-    /** The panels of a layer of {@code units} columns: ceil(units / panel). */
+    /**
+     * The panels of a layer of {@code units} columns.
+     *
+     * @param units the layer's output columns
+     * @param panel the kernel's {@link DenseKernel#panel()}
+     * @return ceil(units / panel)
+     */
     public static int panels(int units, int panel) {
         return (units + panel - 1) / panel;
     }
 
-    /** units rounded up to a whole number of vectors of {@code lanes}: the row stride of a layer's output. */
+    /**
+     * The row stride of a layer's output.
+     *
+     * @param units the layer's output columns
+     * @param lanes the kernel's {@link DenseKernel#lanes()}
+     * @return units rounded up to a whole number of vectors of {@code lanes}
+     */
     public static int padded(int units, int lanes) {
         return (units + lanes - 1) / lanes * lanes;
     }

@@ -29,7 +29,16 @@ public final class Gemm {
     /**
      * C = α·op(A)·op(B) + β·C, where op(X) is X or Xᵀ.
      *
-     * @param c column-major {@code [m, n]}, contiguous; op(A) is {@code [m, k]}, op(B) {@code [k, n]}
+     * @param a      A, contiguous, 'f' or 'c' order, of C's data type (FLOAT or DOUBLE)
+     * @param transA whether op(A) is Aᵀ
+     * @param b      B, contiguous, 'f' or 'c' order, of C's data type
+     * @param transB whether op(B) is Bᵀ
+     * @param c      column-major {@code [m, n]}, contiguous; op(A) is {@code [m, k]}, op(B) {@code [k, n]}
+     * @param alpha  α, the product's scale
+     * @param beta   β, C's scale before the product is added (0: C is overwritten, its old values unread)
+     * @throws IllegalArgumentException when the shapes do not fit; on the CPU backend also when an
+     *                                  operand is not contiguous, C is not column-major, or the
+     *                                  data types differ or are not FLOAT or DOUBLE
      */
     public static void gemm(INDArray a, boolean transA, INDArray b, boolean transB, INDArray c, double alpha, double beta) {
         long m = c.rows();
@@ -152,9 +161,22 @@ public final class Gemm {
      * it a layer multiplies the rows of one time step of a {@code [B·T, n]} sequence buffer (rows
      * {@code B·t .. B·t + B − 1}, leading dimension {@code B·T}) without copying them out.
      *
-     * @param m rows of op(A) and C
-     * @param n columns of op(B) and C
-     * @param k columns of op(A), rows of op(B)
+     * @param transA whether op(A) is Aᵀ (A's block is then {@code [k, m]})
+     * @param transB whether op(B) is Bᵀ (B's block is then {@code [n, k]})
+     * @param m      rows of op(A) and C
+     * @param n      columns of op(B) and C
+     * @param k      columns of op(A), rows of op(B)
+     * @param alpha  α, the product's scale
+     * @param a      the array whose buffer holds A's block
+     * @param offA   elements from the start of {@code a}'s buffer to A[0, 0]
+     * @param lda    A's leading dimension, at least its rows
+     * @param b      the array whose buffer holds B's block
+     * @param offB   elements from the start of {@code b}'s buffer to B[0, 0]
+     * @param ldb    B's leading dimension, at least its rows
+     * @param beta   β, C's scale before the product is added (0: C is overwritten)
+     * @param c      the array whose buffer holds C's block, of A's and B's data type
+     * @param offC   elements from the start of {@code c}'s buffer to C[0, 0]
+     * @param ldc    C's leading dimension, at least m
      * @throws IllegalArgumentException when a block reaches past its buffer or the types differ
      */
     public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,

@@ -15,6 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * model's step on another thread), the caller does the whole job itself. Nothing is allocated
  * per job.
  *
+ * <p>Safe to call from any number of threads: one job at a time has the worker (whoever holds
+ * it, taken with a try-lock, never waited for), every other caller runs its chunks alone, so no
+ * caller waits for another's job and two jobs' chunks never mix. A run from inside a job (a
+ * chunk, or the worker's {@code after}) also runs alone, on its own thread.
+ *
  * <p>Used by the optimisers' element-wise updates and by the packed inference kernels: a job of
  * a few hundred microseconds splits over the two cores of the reference machine with a handoff
  * of a few microseconds, where ND4J's OpenMP ops collapsed under load.
@@ -27,6 +32,8 @@ public final class Parallel {
      * Whether work may be shared with the worker now: a second core and the engine set to 2+
      * compute threads ({@link Backends#computeThreads()}). Callers read it once, when they make
      * the state that runs the work (an optimiser state, a predictor), not per job.
+     *
+     * @return true when {@code shared} runs may use the worker thread
      */
     public static boolean twoThreads() {
         return SECOND_CORE && Backends.computeThreads() >= 2;
@@ -35,11 +42,19 @@ public final class Parallel {
     /** Work on chunk {@code chunk} by the thread of lane {@code lane} (0: the caller, 1: the worker). */
     @FunctionalInterface
     public interface Task {
+        /**
+         * Does one chunk's work. Chunks of one job run concurrently on the two lanes, so they must
+         * write disjoint data; the lane can pick per-thread scratch space.
+         *
+         * @param chunk the chunk, {@code [0, chunks)}; each is run exactly once per job
+         * @param lane  0 on the calling thread, 1 on the worker
+         */
         void run(int chunk, int lane);
     }
 
     private static final ReentrantLock BUSY = new ReentrantLock();
-    private static Worker worker;
+    /** Made under {@link #BUSY} on first use; volatile for {@link #nested()}, which reads it without the lock. */
+    private static volatile Worker worker;
     /** The one job, reused by every run (they run one at a time, under {@link #BUSY}). */
     private static final Job JOB = new Job();
 
@@ -50,6 +65,10 @@ public final class Parallel {
      * Runs {@code task} over chunks {@code 0..chunks-1}: on this thread alone unless
      * {@code shared}, else on this thread and the worker. Rethrows what a chunk threw (after
      * every chunk has finished).
+     *
+     * @param shared whether the worker may take part (usually {@link #twoThreads()}, read once)
+     * @param chunks the number of chunks, at least 0
+     * @param task   the work, called once per chunk
      */
     public static void run(boolean shared, int chunks, Task task) {
         run(shared, chunks, task, 0);
@@ -61,6 +80,12 @@ public final class Parallel {
      * requests): waking a parked thread takes tens of microseconds on a busy machine, and the
      * caller meanwhile does the chunks alone. It costs the second core that long after each job,
      * as OpenMP's default wait policy does; the optimisers pass 0, since BLAS's threads run next.
+     *
+     * @param shared    whether the worker may take part
+     * @param chunks    the number of chunks, at least 0
+     * @param task      the work, called once per chunk
+     * @param spinNanos how long the worker spins for the next job before parking, in nanoseconds
+     *                  (0: it parks at once)
      */
     public static void run(boolean shared, int chunks, Task task, long spinNanos) {
         run(shared, chunks, task, spinNanos, null);
@@ -73,10 +98,15 @@ public final class Parallel {
      * return). {@code after} must not throw (what it throws is dropped) and must be safe to run
      * beside the caller's next calls.
      *
+     * @param shared    whether the worker may take part
+     * @param chunks    the number of chunks, at least 0
+     * @param task      the work, called once per chunk
+     * @param spinNanos how long the worker spins for the next job before parking, in nanoseconds
+     * @param after     run by the worker after the job when it took part, or null
      * @return whether the worker took part in the job (and so runs {@code after})
      */
     public static boolean run(boolean shared, int chunks, Task task, long spinNanos, Runnable after) {
-        if (!shared || chunks < 2 || !BUSY.tryLock()) {
+        if (!shared || chunks < 2 || nested() || !BUSY.tryLock()) {
             for (int c = 0; c < chunks; c++) {
                 task.run(c, 0);
             }
@@ -91,6 +121,35 @@ public final class Parallel {
             BUSY.unlock();
         }
     }
+
+    /**
+     * Whether this thread is inside a job already: the caller of a shared job running one of its
+     * chunks (the lock is reentrant, so it would get the one job again and reset it under
+     * itself), or the worker (running a chunk or an {@code after}: there is no other thread to
+     * share with). Such a run is done by the calling thread alone.
+     */
+    private static boolean nested() {
+        Worker w = worker;
+        return BUSY.isHeldByCurrentThread() || (w != null && Thread.currentThread() == w.thread);
+    }
+
+    /**
+     * One step of a wait for the other thread: a spin hint for the first {@value #SPINS} steps
+     * (tens to hundreds of microseconds, by the CPU's pause latency: the other thread is in its
+     * last chunk), then a yield, so that on a machine with more runnable threads than cores a
+     * waiter does not hold the core the thread it waits for needs (seen before: calls stalling
+     * for a second with eight callers on two cores).
+     */
+    private static void pause(int spins) {
+        if (spins < SPINS) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
+    /** Spin hints before a waiter yields. */
+    private static final int SPINS = 1 << 12;
 
     /**
      * One run: chunks handed out by a counter, and how many are finished. Reused: its fields are
@@ -135,8 +194,8 @@ public final class Parallel {
         }
 
         void await() {
-            while (done.get() < chunks) {
-                Thread.onSpinWait();
+            for (int spins = 0; done.get() < chunks; spins++) {
+                pause(spins);
             }
         }
 
@@ -184,8 +243,8 @@ public final class Parallel {
             j.await();
             boolean taken = !job.compareAndSet(j, null);
             if (taken) { // wait for this thread to let go of it
-                while (left != j.serial) {
-                    Thread.onSpinWait();
+                for (int spins = 0; left != j.serial; spins++) {
+                    pause(spins);
                 }
             }
             j.finish();

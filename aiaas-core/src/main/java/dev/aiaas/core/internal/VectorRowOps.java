@@ -1,5 +1,6 @@
 package dev.aiaas.core.internal;
 
+import dev.aiaas.core.math.MathOps;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -8,15 +9,17 @@ import jdk.incubator.vector.VectorSpecies;
  * Internal, not API; loaded only with {@link VectorDenseKernel}. The packed path's in-place row
  * operations ({@link DenseKernel#activate}, {@link DenseKernel#softmax},
  * {@link DenseKernel#layerNorm}, {@link DenseKernel#scaleShift}) on the CPU's widest float
- * vectors, each row's last {@code cols mod lanes} values one by one with the same formulas.
- * tanh and e^x are the Vector API's ({@code VectorOperators.TANH}, {@code EXP}; on x86 the JDK's
- * SVML stubs).
+ * vectors, each row's last {@code cols mod lanes} values one by one with the same formulas
+ * (σ and GELU as {@link MathOps#sigmoidFloat32} and {@link MathOps#geluFloat32}, the float32
+ * variants of the shared maths). tanh and e^x are the Vector API's ({@code VectorOperators.TANH},
+ * {@code EXP}; on x86 the JDK's SVML stubs), which is why these kernels stay here: the shared
+ * {@link MathOps} must load without {@code jdk.incubator.vector}.
  */
 final class VectorRowOps {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final float GELU_C = (float) Math.sqrt(2 / Math.PI);
-    private static final float GELU_A = 0.044715f;
+    private static final float GELU_C = (float) MathOps.GELU_C;
+    private static final float GELU_A = (float) MathOps.GELU_A;
 
     private VectorRowOps() {
     }
@@ -85,9 +88,9 @@ final class VectorRowOps {
         return switch (f) {
             case RELU -> v < 0 ? 0 : v;
             case LEAKY_RELU -> v < 0 ? alpha * v : v;
-            case GELU -> 0.5f * v * (1 + (float) Math.tanh(GELU_C * (v + GELU_A * v * v * v)));
+            case GELU -> MathOps.geluFloat32(v);
             case TANH -> (float) Math.tanh(v);
-            case SIGMOID -> 1 / (1 + (float) Math.exp(-v));
+            case SIGMOID -> MathOps.sigmoidFloat32(v);
         };
     }
 

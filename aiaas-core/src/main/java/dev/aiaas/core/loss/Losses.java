@@ -1,7 +1,7 @@
 package dev.aiaas.core.loss;
 
 import dev.aiaas.core.internal.Buf;
-import dev.aiaas.core.internal.Exp;
+import dev.aiaas.core.math.MathOps;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +27,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </table>
  * For the sequence loss, N is the number of labelled positions in the batch (labels of
  * {@value #PADDING} mark padding), so L is the mean cross-entropy per token, in nats.
+ *
+ * <p>{@link Loss#targetKind()} and {@link Loss#decision()}: the sparse loss takes
+ * {@link Loss.TargetKind#CLASS_INDEX}, the sequence loss
+ * {@link Loss.TargetKind#CLASS_INDEX_PER_POSITION}, the others {@link Loss.TargetKind#DENSE};
+ * the two softmax losses and the sequence loss read classes by {@link Loss.Decision#ARGMAX},
+ * binary cross-entropy by {@link Loss.Decision#POSITIVE_LOGIT}, and MSE, MAE and Huber are not
+ * classification losses ({@link Loss.Decision#NONE}).
  */
 public final class Losses {
     private Losses() {
@@ -39,17 +46,33 @@ public final class Losses {
     /** The label that marks a padding position in {@link #sequenceSparseSoftmaxCrossEntropy()}'s targets. */
     public static final int PADDING = -1;
 
-    /** Mean squared error. */
+    /**
+     * Mean squared error, (1/n) Σ (ŷ − y)² over all n elements.
+     *
+     * @return the loss, named {@code mse}; predictions and targets of one shape
+     */
     public static Loss meanSquaredError() {
         return new Elementwise("mse", 0);
     }
 
-    /** Mean absolute error. */
+    /**
+     * Mean absolute error, (1/n) Σ |ŷ − y| over all n elements.
+     *
+     * @return the loss, named {@code mae}; predictions and targets of one shape
+     */
     public static Loss meanAbsoluteError() {
         return new Elementwise("mae", 0);
     }
 
-    /** Huber loss with threshold δ &gt; 0 (1.0 in PyTorch and Keras). */
+    /**
+     * Huber loss with threshold δ &gt; 0 (1.0 in PyTorch and Keras): quadratic for errors up to δ,
+     * linear beyond (see the table above).
+     *
+     * @param delta δ, where the loss turns from quadratic to linear, in the targets' units; positive
+     *              and finite
+     * @return the loss, named {@code huber}
+     * @throws IllegalArgumentException when delta is not positive and finite
+     */
     public static Loss huber(double delta) {
         if (!(delta > 0) || !Double.isFinite(delta)) {
             throw new IllegalArgumentException("huber's delta must be positive and finite. Received: delta=" + delta);
@@ -57,17 +80,30 @@ public final class Losses {
         return new Elementwise("huber", delta);
     }
 
-    /** Binary cross-entropy on logits z (no sigmoid layer before it), targets in [0, 1]. */
+    /**
+     * Binary cross-entropy on logits z (no sigmoid layer before it), targets in [0, 1].
+     *
+     * @return the loss, named {@code binary_cross_entropy}; logits and targets of one shape
+     */
     public static Loss binaryCrossEntropyFromLogits() {
         return new Elementwise("binary_cross_entropy", 0);
     }
 
-    /** Softmax fused with categorical cross-entropy, on logits, with one-hot or probability targets {@code [B, k]}. */
+    /**
+     * Softmax fused with categorical cross-entropy, on logits, with one-hot or probability targets {@code [B, k]}.
+     *
+     * @return the loss, named {@code softmax_cross_entropy}; logits {@code [B, k]}
+     */
     public static Loss softmaxCrossEntropy() {
         return new SoftmaxCrossEntropy(false);
     }
 
-    /** Softmax fused with cross-entropy, on logits, with integer class targets {@code [B]} or {@code [B, 1]}. */
+    /**
+     * Softmax fused with cross-entropy, on logits, with integer class targets {@code [B]} or {@code [B, 1]}.
+     *
+     * @return the loss, named {@code sparse_softmax_cross_entropy}; logits {@code [B, k]}, targets
+     *         class indices in {@code [0, k)}
+     */
     public static Loss sparseSoftmaxCrossEntropy() {
         return new SoftmaxCrossEntropy(true);
     }
@@ -79,12 +115,20 @@ public final class Losses {
      * per position, or {@value #PADDING} for a padding position, which adds nothing to L and gets a
      * zero gradient. L is the mean over the labelled positions of the batch (per token, in nats;
      * e^L is the batch's perplexity); 0 when no position is labelled.
+     *
+     * @return the loss, named {@code sequence_sparse_softmax_cross_entropy}
      */
     public static Loss sequenceSparseSoftmaxCrossEntropy() {
         return new SequenceSoftmaxCrossEntropy();
     }
 
-    /** A loss by name (huber takes δ = 1). */
+    /**
+     * A loss by name (huber takes δ = 1), for command lines and saved settings.
+     *
+     * @param name one of {@link #NAMES}; surrounding white space is ignored
+     * @return a new loss of that kind
+     * @throws IllegalArgumentException when the name is null or not one of {@link #NAMES}
+     */
     public static Loss parse(String name) {
         return switch (name == null ? "" : name.trim()) {
             case "mse" -> meanSquaredError();
@@ -124,6 +168,11 @@ public final class Losses {
 
     /** Losses that are a mean over elements of a function of (ŷ, y). */
     private record Elementwise(String name, double delta) implements Loss {
+        @Override
+        public Decision decision() {
+            return name.equals("binary_cross_entropy") ? Decision.POSITIVE_LOGIT : Decision.NONE;
+        }
+
         @Override
         public Map<String, Object> config() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -172,7 +221,7 @@ public final class Losses {
                     }
                     default -> { // binary cross-entropy on logits
                         l = Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
-                        d = sigmoid(z) - y;
+                        d = MathOps.sigmoid(z) - y;
                     }
                 }
                 sum += l;
@@ -184,16 +233,9 @@ public final class Losses {
         }
     }
 
-    static double sigmoid(double v) {
-        if (v >= 0) {
-            return 1 / (1 + Math.exp(-v));
-        }
-        double e = Math.exp(v);
-        return e / (1 + e);
-    }
-
     /** Softmax with cross-entropy, on logits; rows are examples. */
     private record SoftmaxCrossEntropy(boolean sparse) implements Loss {
+
         @Override
         public String name() {
             return sparse ? "sparse_softmax_cross_entropy" : "softmax_cross_entropy";
@@ -205,8 +247,13 @@ public final class Losses {
         }
 
         @Override
-        public long targetWidth(long[] outputShape) {
-            return sparse ? 1 : Loss.super.targetWidth(outputShape);
+        public TargetKind targetKind() {
+            return sparse ? TargetKind.CLASS_INDEX : TargetKind.DENSE;
+        }
+
+        @Override
+        public Decision decision() {
+            return Decision.ARGMAX;
         }
 
         @Override
@@ -237,16 +284,12 @@ public final class Losses {
             Buf g = grad == null ? null : Buf.of(grad);
             double inv = 1.0 / rows;
             double total = 0;
+            double[] zr = SCRATCH.get().ensure(k).row; // one example's logits
             for (int r = 0; r < rows; r++) {
-                double max = Double.NEGATIVE_INFINITY;
                 for (int c = 0; c < k; c++) {
-                    max = Math.max(max, z.get(r * rs + c * cs));
+                    zr[c] = z.get(r * rs + c * cs);
                 }
-                double sumExp = 0;
-                for (int c = 0; c < k; c++) {
-                    sumExp += Math.exp(z.get(r * rs + c * cs) - max);
-                }
-                double lse = max + Math.log(sumExp);
+                double lse = MathOps.logSumExp(zr, k);
                 double tSum;
                 double dot;
                 int label = -1;
@@ -258,21 +301,25 @@ public final class Losses {
                                 + (k - 1) + "]: the model has " + k + " outputs");
                     }
                     tSum = 1;
-                    dot = z.get(r * rs + label * cs);
+                    dot = zr[label];
                 } else {
                     tSum = 0;
                     dot = 0;
                     for (int c = 0; c < k; c++) {
                         double y = t.get(r * rs + c * cs);
                         tSum += y;
-                        dot += y * z.get(r * rs + c * cs);
+                        dot += y * zr[c];
                     }
                 }
                 total += lse * tSum - dot;
                 if (g != null) {
                     for (int c = 0; c < k; c++) {
+                        zr[c] -= lse;
+                    }
+                    MathOps.exp(zr, k); // the softmax, e^(z − lse)
+                    for (int c = 0; c < k; c++) {
                         int i = r * rs + c * cs;
-                        double s = Math.exp(z.get(i) - lse) * tSum;
+                        double s = zr[c] * tSum;
                         double y = sparse ? (c == label ? 1 : 0) : t.get(i);
                         g.set(i, (s - y) * inv);
                     }
@@ -284,7 +331,7 @@ public final class Losses {
         /**
          * The sparse loss on 'f'-order logits (what a dense layer writes): each class's B logits
          * are contiguous, so this is the sequence loss's vectorised pass with one position per
-         * example and no padding (float32 logits take {@link Exp#nonPositive}).
+         * example and no padding (float32 logits take the fast exponential of {@link MathOps}).
          */
         private static double sparseColumnMajor(INDArray z, INDArray targets, INDArray grad, int rows, int k) {
             Scratch s = SCRATCH.get().ensure(rows);
@@ -309,7 +356,7 @@ public final class Losses {
      * runs three vectorisable passes over the rows (max per position; Σ e^(z − max); the gradient
      * e^(z − lse)/N, written back), with no heap arrays allocated after the first call on a thread
      * ('c'-order logits are first copied to 'f' order). Float32 logits take
-     * {@link Exp#nonPositive} (1e-12 relative, below float32's rounding), float64 ones
+     * the fast exponential of {@link MathOps} (1e-12 relative, below float32's rounding), float64 ones
      * {@link Math#exp}, so the float64 gradient is exact to rounding. From {@link #PARALLEL_MIN}
      * logits on, the second half of the positions runs on the common fork-join pool's worker;
      * every position's result is the same either way, and L is summed in position order.
@@ -326,12 +373,13 @@ public final class Losses {
         }
 
         @Override
-        public long targetWidth(long[] outputShape) {
-            if (outputShape.length != 2) {
-                throw new IllegalArgumentException(name() + " needs a model whose examples come out as [T, classes], got "
-                        + Arrays.toString(outputShape) + "; end the model with Layers.timeDistributed(Layers.dense(classes))");
-            }
-            return outputShape[0];
+        public TargetKind targetKind() {
+            return TargetKind.CLASS_INDEX_PER_POSITION;
+        }
+
+        @Override
+        public Decision decision() {
+            return Decision.ARGMAX;
         }
 
         @Override
@@ -443,24 +491,12 @@ public final class Losses {
             Arrays.fill(max, 0, m, Double.NEGATIVE_INFINITY);
             for (int c = 0; c < k; c++) {
                 z.get(c * n + p0, row, tmp, m);
-                for (int i = 0; i < m; i++) {
-                    max[i] = Math.max(max[i], row[i]); // NaN propagates, so a NaN logit gives a NaN loss
-                }
+                MathOps.maxInto(max, row, m); // NaN propagates, so a NaN logit gives a NaN loss
             }
             Arrays.fill(lse, 0, m, 0.0);
             for (int c = 0; c < k; c++) {
                 z.get(c * n + p0, row, tmp, m);
-                for (int i = 0; i < m; i++) {
-                    row[i] -= max[i];
-                }
-                if (fast) {
-                    Exp.nonPositive(row, m);
-                } else {
-                    Exp.exact(row, m);
-                }
-                for (int i = 0; i < m; i++) {
-                    lse[i] += row[i];
-                }
+                MathOps.expShiftedSum(row, max, lse, m, fast);
             }
             double[] scale = s.scale;
             for (int i = 0; i < m; i++) {
@@ -480,14 +516,7 @@ public final class Losses {
             // ∂L/∂z = (e^(z − lse) − onehot(label))/N at labelled positions, 0 at padding
             for (int c = 0; c < k; c++) {
                 z.get(c * n + p0, row, tmp, m);
-                for (int i = 0; i < m; i++) {
-                    row[i] -= lse[i];
-                }
-                if (fast) {
-                    Exp.nonPositive(row, m);
-                } else {
-                    Exp.exact(row, m);
-                }
+                MathOps.expShifted(row, lse, m, fast);
                 for (int i = 0; i < m; i++) {
                     row[i] *= scale[i];
                 }
@@ -508,7 +537,7 @@ public final class Losses {
      */
     static final long PARALLEL_MIN = 1L << 20;
 
-    /** Per-thread heap rows of the sequence loss, grown to the largest batch seen. */
+    /** Per-thread heap rows of the losses (a row per position of the sequence loss, one example's logits in the general path), grown to the largest seen. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private static final class Scratch {

@@ -15,6 +15,9 @@ public final class Classification {
     /**
      * Accuracy: the fraction of {@code i} with {@code predictions[i] == targets[i]}.
      *
+     * @param predictions the predictions
+     * @param targets the true values
+     * @return the accuracy, in [0, 1]
      * @throws IllegalArgumentException on a length mismatch or no examples
      */
     public static double accuracy(int[] predictions, int[] targets) {
@@ -37,6 +40,7 @@ public final class Classification {
      * @param scores  {@code [n, classes]}, any monotone scores (logits or probabilities)
      * @param targets {@code n} labels in {@code [0, classes)}
      * @param k       {@code >= 1}; {@code k >= classes} gives 1
+     * @return the top-k accuracy, in [0, 1]
      * @throws IllegalArgumentException on a shape mismatch, {@code k < 1} or a label out of range
      */
     public static double topKAccuracy(float[][] scores, int[] targets, int k) {
@@ -77,6 +81,7 @@ public final class Classification {
      *
      * @param scores  higher means more likely positive; finite
      * @param targets 1 for positive, 0 for negative
+     * @return the AUC, in [0, 1]
      * @throws IllegalArgumentException on a length mismatch, a target other than 0/1, a
      *                                  non-finite score, or only one class present
      */
@@ -126,7 +131,13 @@ public final class Classification {
         return (positiveRankSum - pos * (pos + 1) / 2.0) / ((double) pos * neg);
     }
 
-    /** {@link #rocAuc(double[], int[])} for float scores. */
+    /**
+     * {@link #rocAuc(double[], int[])} for float scores.
+     *
+     * @param scores the scores
+     * @param targets the true values
+     * @return the AUC, in [0, 1]
+     */
     public static double rocAuc(float[] scores, int[] targets) {
         double[] d = new double[scores.length];
         for (int i = 0; i < d.length; i++) {

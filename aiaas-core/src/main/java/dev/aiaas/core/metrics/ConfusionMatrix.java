@@ -24,6 +24,9 @@ public final class ConfusionMatrix {
     /**
      * Counts the pairs {@code (targets[i], predictions[i])}.
      *
+     * @param predictions the predictions
+     * @param targets the true values
+     * @return the matrix
      * @param numClasses {@code k >= 1}; every label must lie in {@code [0, k)}
      * @throws IllegalArgumentException on a length mismatch or a label out of range
      */
@@ -41,17 +44,40 @@ public final class ConfusionMatrix {
         return new ConfusionMatrix(c);
     }
 
-    /** The number of classes {@code k}. */
+    /** A matrix of these counts (copied), as the streaming accumulator collects them. */
+    static ConfusionMatrix ofCounts(int[][] counts) {
+        int[][] c = new int[counts.length][];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = counts[i].clone();
+        }
+        return new ConfusionMatrix(c);
+    }
+
+    /**
+     * The number of classes {@code k}.
+     *
+     * @return the number of classes {@code k}
+     */
     public int numClasses() {
         return k;
     }
 
-    /** Examples of class {@code target} predicted as {@code predicted}. */
+    /**
+     * Examples of class {@code target} predicted as {@code predicted}.
+     *
+     * @param target the true class
+     * @param predicted the predicted class
+     * @return the count
+     */
     public int count(int target, int predicted) {
         return counts[target][predicted];
     }
 
-    /** All examples. */
+    /**
+     * All examples.
+     *
+     * @return all examples
+     */
     public int total() {
         int s = 0;
         for (int[] row : counts) {
@@ -62,7 +88,11 @@ public final class ConfusionMatrix {
         return s;
     }
 
-    /** Correctly classified examples: the trace. */
+    /**
+     * Correctly classified examples: the trace.
+     *
+     * @return correctly classified examples: the trace
+     */
     public int correct() {
         int s = 0;
         for (int c = 0; c < k; c++) {
@@ -71,13 +101,22 @@ public final class ConfusionMatrix {
         return s;
     }
 
-    /** {@code correct() / total()}; 0 for no examples. */
+    /**
+     * {@code correct() / total()}; 0 for no examples.
+     *
+     * @return {@code correct() / total()}; 0 for no examples
+     */
     public double accuracy() {
         int t = total();
         return t == 0 ? 0 : (double) correct() / t;
     }
 
-    /** Examples of class {@code c}: the row sum (TP + FN). */
+    /**
+     * Examples of class {@code c}: the row sum (TP + FN).
+     *
+     * @param c a class index in {@code [0, k)}
+     * @return the row sum
+     */
     public int support(int c) {
         int s = 0;
         for (int p = 0; p < k; p++) {
@@ -86,7 +125,12 @@ public final class ConfusionMatrix {
         return s;
     }
 
-    /** Examples predicted as {@code c}: the column sum (TP + FP). */
+    /**
+     * Examples predicted as {@code c}: the column sum (TP + FP).
+     *
+     * @param c a class index in {@code [0, k)}
+     * @return the column sum
+     */
     public int predictedCount(int c) {
         int s = 0;
         for (int t = 0; t < k; t++) {
@@ -95,27 +139,52 @@ public final class ConfusionMatrix {
         return s;
     }
 
-    /** Precision of class {@code c}: {@code TP / (TP + FP)}, 0 when nothing was predicted as {@code c}. */
+    /**
+     * Precision of class {@code c}: {@code TP / (TP + FP)}, 0 when nothing was predicted as {@code c}.
+     *
+     * @param c a class index in {@code [0, k)}
+     * @return class c's precision
+     */
     public double precision(int c) {
         return ratio(counts[c][c], predictedCount(c));
     }
 
-    /** Recall of class {@code c}: {@code TP / (TP + FN)}, 0 when {@code c} has no examples. */
+    /**
+     * Recall of class {@code c}: {@code TP / (TP + FN)}, 0 when {@code c} has no examples.
+     *
+     * @param c a class index in {@code [0, k)}
+     * @return class c's recall
+     */
     public double recall(int c) {
         return ratio(counts[c][c], support(c));
     }
 
-    /** F1 of class {@code c}: {@code 2 TP / (2 TP + FP + FN)} (= {@code 2 P R / (P + R)}), 0 when undefined. */
+    /**
+     * F1 of class {@code c}: {@code 2 TP / (2 TP + FP + FN)} (= {@code 2 P R / (P + R)}), 0 when undefined.
+     *
+     * @param c a class index in {@code [0, k)}
+     * @return class c's F1
+     */
     public double f1(int c) {
         return ratio(2L * counts[c][c], support(c) + predictedCount(c));
     }
 
-    /** Precision averaged as {@code average} says. */
+    /**
+     * Precision averaged as {@code average} says.
+     *
+     * @param average how the per-class values are combined
+     * @return the averaged precision
+     */
     public double precision(Average average) {
         return average == Average.MICRO ? accuracyOrZero() : macro(0);
     }
 
-    /** Recall averaged as {@code average} says. */
+    /**
+     * Recall averaged as {@code average} says.
+     *
+     * @param average how the per-class values are combined
+     * @return the averaged recall
+     */
     public double recall(Average average) {
         return average == Average.MICRO ? accuracyOrZero() : macro(1);
     }
@@ -123,6 +192,9 @@ public final class ConfusionMatrix {
     /**
      * F1 averaged as {@code average} says: macro is the mean of the per-class F1 (not the F1 of
      * macro precision and recall).
+     *
+     * @param average how the per-class values are combined
+     * @return the averaged F1
      */
     public double f1(Average average) {
         return average == Average.MICRO ? accuracyOrZero() : macro(2);
@@ -168,6 +240,8 @@ public final class ConfusionMatrix {
      *                dog    0    3
      * </pre>
      *
+     * @param classNames one name per class
+     * @return the table
      * @throws IllegalArgumentException when there is not one name per class
      */
     public String toString(List<String> classNames) {

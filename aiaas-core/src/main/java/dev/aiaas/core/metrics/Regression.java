@@ -11,7 +11,13 @@ public final class Regression {
     private Regression() {
     }
 
-    /** Mean squared error {@code (1/n) sum (p_i - t_i)^2}, in squared target units. */
+    /**
+     * Mean squared error {@code (1/n) sum (p_i - t_i)^2}, in squared target units.
+     *
+     * @param predictions the predictions
+     * @param targets the true values
+     * @return the MSE
+     */
     public static double mse(float[] predictions, float[] targets) {
         check(predictions, targets);
         double s = 0;
@@ -22,7 +28,13 @@ public final class Regression {
         return s / targets.length;
     }
 
-    /** Mean absolute error {@code (1/n) sum |p_i - t_i|}, in target units. */
+    /**
+     * Mean absolute error {@code (1/n) sum |p_i - t_i|}, in target units.
+     *
+     * @param predictions the predictions
+     * @param targets the true values
+     * @return the MAE
+     */
     public static double mae(float[] predictions, float[] targets) {
         check(predictions, targets);
         double s = 0;
@@ -36,6 +48,10 @@ public final class Regression {
      * Coefficient of determination {@code R² = 1 - sum (t_i - p_i)^2 / sum (t_i - mean t)^2}: 1 for
      * perfect predictions, 0 for predicting the mean, negative for worse. {@code NaN} when all
      * targets are equal (the denominator is 0).
+     *
+     * @param predictions the predictions
+     * @param targets the true values
+     * @return R², or NaN when all targets are equal
      */
     public static double r2(float[] predictions, float[] targets) {
         check(predictions, targets);

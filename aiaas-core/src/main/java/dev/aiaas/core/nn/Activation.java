@@ -1,7 +1,7 @@
 package dev.aiaas.core.nn;
 
 import dev.aiaas.core.internal.Buf;
-import dev.aiaas.core.internal.Exp;
+import dev.aiaas.core.math.MathOps;
 
 import java.util.List;
 import java.util.Locale;
@@ -42,8 +42,8 @@ public record Activation(String name, double alpha) {
     /** Softmax over each example's features. */
     public static final Activation SOFTMAX = new Activation("softmax", 0);
 
-    private static final double GELU_C = Math.sqrt(2 / Math.PI);
-    private static final double GELU_A = 0.044715;
+    private static final double GELU_C = MathOps.GELU_C;
+    private static final double GELU_A = MathOps.GELU_A;
     /** Elements per heap block of the heap paths ({@link #forwardOnHeap}). */
     private static final int BLOCK = 2048;
     /** Per-thread heap blocks of {@link #BLOCK} values (the normalisation layers' {@link Columns}): made once per thread. */
@@ -53,7 +53,13 @@ public record Activation(String name, double alpha) {
         return c;
     });
 
-    /** Validates the name and slope. */
+    /**
+     * Validates the name and slope.
+     *
+     * @param name  one of {@link #NAMES}, lower case
+     * @param alpha the negative slope of {@code leaky_relu}, in (0, 1); exactly 0 for the others
+     * @throws IllegalArgumentException when the name is unknown or alpha does not fit it
+     */
     public Activation {
         if (name == null || !NAMES.contains(name)) {
             throw new IllegalArgumentException("Unknown activation '" + name + "'; expected one of " + String.join(", ", NAMES));
@@ -64,12 +70,24 @@ public record Activation(String name, double alpha) {
         }
     }
 
-    /** Leaky ReLU with negative slope {@code alpha}, in (0, 1) (0.01 in PyTorch, 0.3 in Keras). */
+    /**
+     * Leaky ReLU with negative slope {@code alpha}, in (0, 1) (0.01 in PyTorch, 0.3 in Keras).
+     *
+     * @param alpha α, the slope for z &lt; 0, in (0, 1)
+     * @return {@code leaky_relu(α)}: y = z if z &gt; 0 else αz
+     * @throws IllegalArgumentException when alpha is not in (0, 1)
+     */
     public static Activation leakyRelu(double alpha) {
         return new Activation("leaky_relu", alpha);
     }
 
-    /** Parses a name such as {@code relu}; {@code leaky_relu} takes slope 0.01. */
+    /**
+     * Parses a name such as {@code relu}; {@code leaky_relu} takes slope 0.01.
+     *
+     * @param name one of {@link #NAMES}, in any case; surrounding white space is ignored
+     * @return the activation of that name
+     * @throws IllegalArgumentException when the name is null or not one of {@link #NAMES}
+     */
     public static Activation parse(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         return n.equals("leaky_relu") ? leakyRelu(0.01) : new Activation(n, 0);
@@ -101,7 +119,7 @@ public record Activation(String name, double alpha) {
             case "gelu" -> { // x/2 · (1 + tanh u) = x·σ(2u): no cancellation in 1 + tanh u for x ≪ 0
                 for (int i = 0; i < n; i++) {
                     double v = z.get(i);
-                    y.set(i, v * sigmoid(2 * GELU_C * (v + GELU_A * v * v * v)));
+                    y.set(i, v * MathOps.sigmoid(2 * GELU_C * (v + GELU_A * v * v * v)));
                 }
             }
             case "tanh" -> {
@@ -111,7 +129,7 @@ public record Activation(String name, double alpha) {
             }
             case "sigmoid" -> {
                 for (int i = 0; i < n; i++) {
-                    y.set(i, sigmoid(z.get(i)));
+                    y.set(i, MathOps.sigmoid(z.get(i)));
                 }
             }
             case "softmax" -> {
@@ -127,11 +145,11 @@ public record Activation(String name, double alpha) {
 
     /**
      * The forward pass on heap blocks, where the loops vectorise: ReLU and leaky ReLU (max and min,
-     * in any type), and on float32 GELU, tanh and σ, with e^x by
-     * {@link Exp#nonPositive} (1e-12 relative for |x| ≤ 105) instead of a scalar {@link Math#tanh}
+     * in any type), and on float32 GELU, tanh and σ, with the fast exponential of
+     * {@link MathOps} (1e-12 relative for |x| ≤ 105) instead of a scalar {@link Math#tanh}
      * (a native call in Java 17, about 60 ns) or {@link Math#exp} per value, in float64 and then
-     * rounded to float32. σ(x) = 1/(1 + e^−x); tanh x = 2σ(2x) − 1 (its Taylor series for
-     * |x| < 1/8); GELU(x) = x/2 · (1 + tanh u) =
+     * rounded to float32: σ by {@link MathOps#sigmoidFast}, tanh by {@link MathOps#tanhFast}
+     * (2σ(2x) − 1, its Taylor series for |x| < 1/8); GELU(x) = x/2 · (1 + tanh u) =
      * x · σ(2u), u = √(2/π)(x + 0.044715 x³) (the float64 loop's form too: 1 + tanh u would
      * cancel for x ≪ 0). At ±∞ and NaN they give what the float64 loops give. A float64 model
      * keeps the scalar loops with {@link Math#exp} and {@link Math#tanh} (gradient checks run there).
@@ -156,30 +174,8 @@ public record Activation(String name, double alpha) {
                         a[i] = Math.max(a[i], 0.0) + alpha * Math.min(a[i], 0.0);
                     }
                 }
-                case "sigmoid" -> {
-                    for (int i = 0; i < len; i++) {
-                        e[i] = -a[i];
-                    }
-                    Exp.nonPositive(e, len);
-                    for (int i = 0; i < len; i++) {
-                        a[i] = 1 / (1 + e[i]);
-                    }
-                }
-                case "tanh" -> {
-                    for (int i = 0; i < len; i++) {
-                        e[i] = -2 * a[i];
-                    }
-                    Exp.nonPositive(e, len);
-                    for (int i = 0; i < len; i++) {
-                        double v = a[i];
-                        double v2 = v * v;
-                        // near 0, 2σ(2x) − 1 cancels (1e-14 absolute): there the odd Taylor
-                        // series to x⁹ (truncation below 1e-11 relative for |x| < 1/8)
-                        a[i] = Math.abs(v) < 0.125
-                                ? v * (1 + v2 * (-1.0 / 3 + v2 * (2.0 / 15 + v2 * (-17.0 / 315 + v2 * (62.0 / 2835)))))
-                                : 2 / (1 + e[i]) - 1;
-                    }
-                }
+                case "sigmoid" -> MathOps.sigmoidFast(a, len);
+                case "tanh" -> MathOps.tanhFast(a, e, len);
                 default -> { // gelu
                     geluSigma(a, e, len);
                     for (int i = 0; i < len; i++) {
@@ -197,10 +193,7 @@ public record Activation(String name, double alpha) {
             double v = a[i];
             e[i] = -2 * GELU_C * (v + GELU_A * v * v * v);
         }
-        Exp.nonPositive(e, len);
-        for (int i = 0; i < len; i++) {
-            e[i] = 1 / (1 + e[i]);
-        }
+        MathOps.sigmoidOfNegatedFast(e, len);
     }
 
     /** ∂L/∂z from z, y = f(z) and ∂L/∂y; {@code dz} may be {@code dy}. */
@@ -279,7 +272,7 @@ public record Activation(String name, double alpha) {
             case "gelu" -> {
                 for (int i = 0; i < n; i++) {
                     double v = z.get(i);
-                    double sg = sigmoid(2 * GELU_C * (v + GELU_A * v * v * v)); // (1 + tanh u)/2
+                    double sg = MathOps.sigmoid(2 * GELU_C * (v + GELU_A * v * v * v)); // (1 + tanh u)/2
                     double d = sg + 2 * v * sg * (1 - sg) * GELU_C * (1 + 3 * GELU_A * v * v);
                     dz.set(i, dy.get(i) * d);
                 }
@@ -304,18 +297,11 @@ public record Activation(String name, double alpha) {
         }
     }
 
-    static double sigmoid(double v) {
-        if (v >= 0) {
-            return 1 / (1 + Math.exp(-v));
-        }
-        double e = Math.exp(v);
-        return e / (1 + e);
-    }
-
     /**
      * The float32 softmax of an 'f'-order [rows, cols] matrix (y may be z) by columns: each
      * column's rows are contiguous, so a segment of up to 2,048 rows is bulk-copied to the heap and
-     * the per-row max, e^(z − max) ({@link Exp#nonPositive}) and sum run across the columns as
+     * the per-row max, e^(z − max) and sum ({@link MathOps#maxInto}, {@link MathOps#expShiftedSum},
+     * fast exponential) run across the columns as
      * loops over rows that the JIT vectorises: three passes over z and y instead of a
      * {@link Math#exp} and strided {@code Buf} accesses per value.
      */
@@ -330,19 +316,11 @@ public record Activation(String name, double alpha) {
             java.util.Arrays.fill(sum, 0, len, 0.0);
             for (int c = 0; c < cols; c++) {
                 z.get(c * rows + r0, a, 0, s.tmp, len);
-                for (int r = 0; r < len; r++) {
-                    max[r] = Math.max(max[r], a[r]);
-                }
+                MathOps.maxInto(max, a, len);
             }
             for (int c = 0; c < cols; c++) {
                 z.get(c * rows + r0, a, 0, s.tmp, len);
-                for (int r = 0; r < len; r++) {
-                    a[r] -= max[r];
-                }
-                Exp.nonPositive(a, len);
-                for (int r = 0; r < len; r++) {
-                    sum[r] += a[r];
-                }
+                MathOps.expShiftedSum(a, max, sum, len, true);
                 y.put(c * rows + r0, a, 0, s.tmp, len);
             }
             for (int c = 0; c < cols; c++) {
@@ -382,25 +360,29 @@ public record Activation(String name, double alpha) {
         }
     }
 
-    /** Row-wise stable softmax of an 'f'-order [rows, cols] matrix; y may be z. */
+    /**
+     * Row-wise stable softmax of an 'f'-order [rows, cols] matrix ({@link MathOps#softmax}, exact,
+     * on each row gathered into a heap row); y may be z.
+     */
     static void softmax(Buf z, Buf y, int rows, int cols) {
+        double[] row = SOFTMAX_ROW.get();
+        if (row.length < cols) {
+            row = new double[cols];
+            SOFTMAX_ROW.set(row);
+        }
         for (int r = 0; r < rows; r++) {
-            double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < cols; c++) {
-                max = Math.max(max, z.get(c * rows + r));
+                row[c] = z.get(c * rows + r);
             }
-            double sum = 0;
+            MathOps.softmax(row, cols);
             for (int c = 0; c < cols; c++) {
-                double e = Math.exp(z.get(c * rows + r) - max);
-                y.set(c * rows + r, e);
-                sum += e;
-            }
-            for (int c = 0; c < cols; c++) {
-                int i = c * rows + r;
-                y.set(i, y.get(i) / sum);
+                y.set(c * rows + r, row[c]);
             }
         }
     }
+
+    /** Per-thread heap row of {@link #softmax(Buf, Buf, int, int)}, grown to the widest row. */
+    private static final ThreadLocal<double[]> SOFTMAX_ROW = ThreadLocal.withInitial(() -> new double[0]);
 
     @Override
     public String toString() {

@@ -2,6 +2,7 @@ package dev.aiaas.core.nn;
 
 import dev.aiaas.core.internal.Buf;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,14 +38,19 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * @param momentum m, in [0, 1)
  * @param epsilon  ε &gt; 0, added to the variance
  */
-public record BatchNorm(double momentum, double epsilon) implements Layer {
+public record BatchNorm(double momentum, double epsilon) implements PackedLayer {
 
     /** Keras's default momentum, used by {@link Layers#batchNorm()}. */
     public static final double DEFAULT_MOMENTUM = 0.99;
     /** Keras's default ε, used by {@link Layers#batchNorm()}. */
     public static final double DEFAULT_EPSILON = 1e-3;
 
-    /** Validates the settings. */
+    /**
+     * Validates the settings.
+     *
+     * @param momentum m, in [0, 1)
+     * @param epsilon  ε &gt; 0
+     */
     public BatchNorm {
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("momentum must be in [0, 1) (Keras convention: the share of the running value kept "
@@ -76,6 +82,29 @@ public record BatchNorm(double momentum, double epsilon) implements Layer {
         m.put("momentum", momentum);
         m.put("epsilon", epsilon);
         return m;
+    }
+
+    /** γ and β {@code [0, 2d)} are trained ({@link ParameterSlice.Role#OTHER}); the running mean and variance {@code [2d, 4d)} are {@link ParameterSlice.Role#STATE}. */
+    @Override
+    public List<ParameterSlice> parameterSlices(long[] inputShape) {
+        long d = ActivationLayer.flat(inputShape)[0];
+        return List.of(ParameterSlice.other(0, 2 * d), ParameterSlice.state(2 * d, 4 * d));
+    }
+
+    /**
+     * The inference form as one scale and shift: {@code s_c = γ_c / √(var_c + ε)},
+     * {@code t_c = β_c − mean_c·s_c}.
+     */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
+        int d = Math.toIntExact(ActivationLayer.flat(inputShape)[0]);
+        double[] scale = new double[d];
+        double[] shift = new double[d];
+        for (int c = 0; c < d; c++) { // θ: γ, β, running mean, running variance
+            scale[c] = params[c] / Math.sqrt(params[3 * d + c] + epsilon);
+            shift[c] = params[d + c] - params[2 * d + c] * scale[c];
+        }
+        steps.scaleShift(scale, shift);
     }
 
     @Override

@@ -28,13 +28,28 @@ final class Chain implements AutoCloseable {
         shapes[0] = inputShape.clone();
         for (int i = 0; i < n; i++) {
             Layer l = layers.get(i);
+            long count;
             try {
                 shapes[i + 1] = l.outputShape(shapes[i]);
+                count = l.parameterCount(shapes[i]);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("layer " + i + " (" + l.type() + ") cannot take input shape "
                         + Arrays.toString(shapes[i]) + ": " + e.getMessage(), e);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("layer " + i + " (" + l.type() + "): its parameter count for the input shape "
+                        + Arrays.toString(shapes[i]) + " overflows a long; make the layer or its input smaller", e);
             }
-            offsets[i + 1] = offsets[i] + l.parameterCount(shapes[i]);
+            if (count < 0) {
+                throw new IllegalArgumentException("layer " + i + " (" + l.type() + ") says it has " + count
+                        + " parameters for the input shape " + Arrays.toString(shapes[i]) + "; a count must be >= 0");
+            }
+            try {
+                offsets[i + 1] = Math.addExact(offsets[i], count);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("the layers' parameter count overflows a long at layer " + i + " ("
+                        + l.type() + "); make the layers smaller", e);
+            }
+            ParameterSlice.checkTiling(l, l.parameterSlices(shapes[i]), offsets[i + 1] - offsets[i]);
         }
         activations = new INDArray[n + 1];
         try {
@@ -53,6 +68,22 @@ final class Chain implements AutoCloseable {
 
     long[] outputShape() {
         return shapes[layers.size()];
+    }
+
+    /**
+     * The ranges {@code [from, to)} of θ (the chain's own slice) whose parameters play
+     * {@code role}, over every layer's {@link Layer#parameterSlices}, in order.
+     */
+    java.util.List<long[]> slices(ParameterSlice.Role role) {
+        List<long[]> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (ParameterSlice s : layers.get(i).parameterSlices(shapes[i])) {
+                if (s.role() == role) {
+                    out.add(new long[] {offsets[i] + s.from(), offsets[i] + s.to()});
+                }
+            }
+        }
+        return out;
     }
 
     /** Binds each layer to its slice of {@code params}/{@code grads} (1-D, length parameterCount()). */

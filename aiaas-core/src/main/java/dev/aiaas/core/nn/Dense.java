@@ -2,7 +2,9 @@ package dev.aiaas.core.nn;
 
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.internal.Gemm;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,7 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * @param kernelInitializer how W is initialised
  * @param biasInitializer   how b is initialised
  */
-public record Dense(int units, Activation activation, Initializer kernelInitializer, Initializer biasInitializer) implements Layer {
+public record Dense(int units, Activation activation, Initializer kernelInitializer, Initializer biasInitializer) implements PackedLayer {
 
     /**
      * Values per heap chunk of the bias, ReLU and ReLU-gradient loops (16 KB of float32: the
@@ -32,7 +34,14 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
     /** The scratch slot that holds a copy of b. */
     private static final int BIAS = 2;
 
-    /** Validates the settings. */
+    /**
+     * Validates the settings.
+     *
+     * @param units             the output width, at least 1
+     * @param activation        f
+     * @param kernelInitializer how W is initialised
+     * @param biasInitializer   how b is initialised
+     */
     public Dense {
         if (units < 1) {
             throw new IllegalArgumentException("units must be a positive integer. Received: units=" + units);
@@ -55,7 +64,7 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
 
     @Override
     public long parameterCount(long[] inputShape) {
-        return inputWidth(inputShape) * units + units;
+        return Math.addExact(Math.multiplyExact(inputWidth(inputShape), units), units);
     }
 
     @Override
@@ -69,6 +78,32 @@ public record Dense(int units, Activation activation, Initializer kernelInitiali
         m.put("bias_initializer", biasInitializer.name());
         m.put("bias_initializer_value", biasInitializer.value());
         return m;
+    }
+
+    /** W {@code [0, in·units)} is the kernel, b {@code [in·units, in·units + units)} the bias. */
+    @Override
+    public List<ParameterSlice> parameterSlices(long[] inputShape) {
+        long nw = inputWidth(inputShape) * units;
+        return List.of(ParameterSlice.kernel(0, nw), ParameterSlice.bias(nw, nw + units));
+    }
+
+    /** True: x reaches only BLAS, which takes either order without a copy. */
+    @Override
+    public boolean acceptsRowMajorInput() {
+        return true;
+    }
+
+    /** {@code dense}, with the activation when there is one: {@code dense (relu)}. */
+    @Override
+    public String summaryName() {
+        return activation.equals(Activation.IDENTITY) ? type() : type() + " (" + activation + ")";
+    }
+
+    /** One dense step, W and b as they lie in θ. */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
+        int nw = Math.toIntExact(inputWidth(inputShape) * units);
+        steps.dense(units, Arrays.copyOf(params, nw), Arrays.copyOfRange(params, nw, nw + units), activation);
     }
 
     private static long inputWidth(long[] inputShape) {

@@ -28,9 +28,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * @param rate p, the fraction of inputs zeroed in training, in [0, 1)
  */
-public record Dropout(double rate) implements Layer {
+public record Dropout(double rate) implements PackedLayer {
 
-    /** Validates the rate. */
+    /**
+     * Validates the rate.
+     *
+     * @param rate p, in [0, 1)
+     */
     public Dropout {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("rate must be in [0, 1) (the fraction of inputs dropped). Received: rate=" + rate);
@@ -57,6 +61,11 @@ public record Dropout(double rate) implements Layer {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rate", rate);
         return m;
+    }
+
+    /** No step: dropout is the identity at inference (the plan has checked the shape through {@link #outputShape}). */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
     }
 
     @Override

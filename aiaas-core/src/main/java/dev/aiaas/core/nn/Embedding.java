@@ -26,7 +26,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public record Embedding(int inputDim, int outputDim, Initializer initializer) implements Layer {
 
-    /** Validates the settings. */
+    /**
+     * Validates the settings.
+     *
+     * @param inputDim    the number of ids, at least 1
+     * @param outputDim   the vector width, at least 1
+     * @param initializer how W is initialised
+     */
     public Embedding {
         if (inputDim < 1) {
             throw new IllegalArgumentException("inputDim (the number of token ids) must be a positive integer. Received: inputDim="
@@ -66,6 +72,12 @@ public record Embedding(int inputDim, int outputDim, Initializer initializer) im
         return m;
     }
 
+    /** True: it reads its ids in either order. */
+    @Override
+    public boolean acceptsRowMajorInput() {
+        return true;
+    }
+
     private static long length(long[] inputShape) {
         if (inputShape.length != 1 || inputShape[0] < 1) {
             throw new IllegalArgumentException("embedding expects a sequence of token ids, input shape [T], got "
@@ -86,8 +98,12 @@ public record Embedding(int inputDim, int outputDim, Initializer initializer) im
         private INDArray dw;
         private int[] ids = new int[0];
 
+        /** [B, T, E], B set per call (no array made per step). */
+        private final long[] shape;
+
         Instance(int steps, DataType dataType) {
             this.steps = steps;
+            this.shape = new long[] {0, steps, outputDim};
             this.ws = new Workspace(dataType);
         }
 
@@ -131,7 +147,8 @@ public record Embedding(int inputDim, int outputDim, Initializer initializer) im
         public INDArray forward(INDArray x, boolean training) {
             int batch = read(x);
             int n = batch * steps;
-            INDArray y = ws.array("y", batch, steps, outputDim);
+            shape[0] = batch;
+            INDArray y = ws.array("y", shape);
             Buf yb = Buf.of(y);
             Buf wb = Buf.of(w);
             for (int e = 0; e < outputDim; e++) {

@@ -28,7 +28,12 @@ public record Initializer(String name, double value) {
     /** The valid names. */
     public static final List<String> NAMES = List.of("glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "zeros", "constant");
 
-    /** Validates the name. */
+    /**
+     * Validates the name.
+     *
+     * @param name  one of {@link #NAMES}
+     * @param value the constant of {@code constant}; 0 for the others
+     */
     public Initializer {
         if (name == null || !NAMES.contains(name)) {
             throw new IllegalArgumentException("Unknown initializer '" + name + "'; expected one of " + String.join(", ", NAMES));
@@ -41,32 +46,57 @@ public record Initializer(String name, double value) {
         }
     }
 
-    /** Glorot/Xavier uniform (Keras's default for dense kernels). */
+    /**
+     * Glorot/Xavier uniform (Keras's default for dense kernels).
+     *
+     * @return the initialiser
+     */
     public static Initializer glorotUniform() {
         return new Initializer("glorot_uniform", 0);
     }
 
-    /** Glorot/Xavier normal. */
+    /**
+     * Glorot/Xavier normal.
+     *
+     * @return the initialiser
+     */
     public static Initializer glorotNormal() {
         return new Initializer("glorot_normal", 0);
     }
 
-    /** He/Kaiming uniform, for ReLU networks. */
+    /**
+     * He/Kaiming uniform, for ReLU networks.
+     *
+     * @return the initialiser
+     */
     public static Initializer heUniform() {
         return new Initializer("he_uniform", 0);
     }
 
-    /** He/Kaiming normal, for ReLU networks. */
+    /**
+     * He/Kaiming normal, for ReLU networks.
+     *
+     * @return the initialiser
+     */
     public static Initializer heNormal() {
         return new Initializer("he_normal", 0);
     }
 
-    /** All zeros (the default for biases). */
+    /**
+     * All zeros (the default for biases).
+     *
+     * @return the initialiser
+     */
     public static Initializer zeros() {
         return new Initializer("zeros", 0);
     }
 
-    /** Every entry {@code value}. */
+    /**
+     * Every entry {@code value}.
+     *
+     * @param value the value of every parameter
+     * @return the initialiser
+     */
     public static Initializer constant(double value) {
         return new Initializer("constant", value);
     }
@@ -78,7 +108,18 @@ public record Initializer(String name, double value) {
         }
     }
 
-    private double sample(long fanIn, long fanOut, SplittableRandom r) {
+    /**
+     * One value drawn from this initialiser's distribution, for a weight of a layer with the given
+     * fans (a layer that is not a matrix computes its own: a convolution's fan-in is
+     * {@code inChannels/groups · kernelHeight · kernelWidth}, its fan-out
+     * {@code filters/groups · kernelHeight · kernelWidth}).
+     *
+     * @param fanIn  the inputs that reach one output, at least 1
+     * @param fanOut the outputs that one input reaches, at least 1
+     * @param r      the random stream to draw from (advanced by one draw for a random initialiser)
+     * @return the value
+     */
+    public double sample(long fanIn, long fanOut, SplittableRandom r) {
         return switch (name) {
             case "glorot_uniform" -> uniform(r, Math.sqrt(6.0 / (fanIn + fanOut)));
             case "glorot_normal" -> r.nextGaussian() * Math.sqrt(2.0 / (fanIn + fanOut));

@@ -1,5 +1,6 @@
 package dev.aiaas.core.nn;
 
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,27 +18,118 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the model's flat parameter and gradient vectors; {@link Instance#initialise} once (or load
  * parameters instead); then any number of {@link Instance#forward} calls, each optionally followed
  * by one {@link Instance#backward} for the same batch; finally {@link Instance#close}.
+ *
+ * <p>Beyond the computation, the contract gives the rest of the library what it needs without
+ * asking which kind of layer this is: {@link #parameterSlices} (which parameters a regulariser
+ * penalises, which are untrained state), {@link #config()} and {@link #children()} (the model
+ * file; a decoder registered per {@link #type()} reads them back), {@link #acceptsRowMajorInput()}
+ * and {@link #summaryName()}. A layer that can also run on the predictor's packed path implements
+ * {@link PackedLayer}. A layer written outside this library gets every part of it: it trains,
+ * is regularised, saved, loaded (once its decoder is registered) and served.
  */
 public interface Layer {
 
-    /** A short type name, as used in summaries and saved models, for example {@code dense}. */
+    /**
+     * A short type name, as used in summaries and saved models, for example {@code dense}: the
+     * name a decoder is registered under.
+     *
+     * @return the type name, lower case with underscores
+     */
     String type();
 
     /**
      * The shape of one output example for the given input example shape.
      *
+     * @param inputShape one input example's shape, without the batch dimension
+     * @return one output example's shape
      * @throws IllegalArgumentException when the layer cannot take that input shape
      */
     long[] outputShape(long[] inputShape);
 
-    /** The number of trainable parameters for the given input example shape. */
+    /**
+     * The number of parameters in the layer's slice of θ for the given input example shape
+     * (untrained state such as running statistics included; see {@link #parameterSlices}).
+     *
+     * @param inputShape one input example's shape
+     * @return P_layer, at least 0
+     */
     long parameterCount(long[] inputShape);
 
-    /** The layer's settings, by name, for summaries and saved models (values are numbers, strings or booleans). */
+    /**
+     * The layer's settings, by name, for summaries and saved models: values are numbers, strings
+     * or booleans, written as {@code String.valueOf(value)} under {@code <prefix><name>} in the
+     * model file; nested layers are not settings but {@link #children()}. Together with the
+     * children, what a decoder registered for {@link #type()} needs to make an equal layer
+     * ({@code dev.aiaas.core.io.LayerDecoder}).
+     *
+     * @return the settings, by name, in a fixed order
+     */
     Map<String, Object> config();
 
-    /** Creates the mutable part of the layer for the given input example shape and data type. */
+    /**
+     * Creates the mutable part of the layer for the given input example shape and data type.
+     *
+     * @param inputShape one input example's shape
+     * @param dataType   FLOAT or DOUBLE, the model's
+     * @return a new instance, not yet bound
+     */
     Instance instantiate(long[] inputShape, DataType dataType);
+
+    /**
+     * Where this layer's parameters lie by role, counted from the start of its own slice of θ:
+     * ranges that tile {@code [0, parameterCount(inputShape))} in order, each parameter in exactly
+     * one ({@link Model} checks this when it is built). {@link Model#kernelSlices()} and
+     * {@link Model#stateSlices()} are these, shifted by the layer's offset, over every layer.
+     *
+     * <p>The default puts every parameter in one {@link ParameterSlice.Role#OTHER} range (trained,
+     * not penalised), or none when there are none. A layer whose weights a regulariser should
+     * penalise reports them as {@link ParameterSlice.Role#KERNEL}; state that it updates itself,
+     * as {@link ParameterSlice.Role#STATE}. A container reports its children's slices shifted to
+     * where their parameters lie ({@link ParameterSlice#chain} for a chain of children).
+     *
+     * @param inputShape one input example's shape, as for {@link #parameterCount}
+     * @return the slices, in θ's order
+     */
+    default List<ParameterSlice> parameterSlices(long[] inputShape) {
+        long n = parameterCount(inputShape);
+        return n == 0 ? List.of() : List.of(ParameterSlice.other(0, n));
+    }
+
+    /**
+     * The layers inside this one, by name, in order: empty (the default) for a plain layer; a
+     * container's children otherwise (a residual block's {@code layer.0}, {@code layer.1}, ...; a
+     * time-distributed wrapper's {@code layer}). The model file writes each child, like a
+     * top-level layer, under its name ({@code <prefix><name>.type=...}); the container's decoder
+     * reads it back by that name. Walking a model's layers and their children visits every layer.
+     *
+     * @return the children by name, in order (an unmodifiable map)
+     */
+    default Map<String, Layer> children() {
+        return Map.of();
+    }
+
+    /**
+     * Whether {@link Instance#forward} takes its input in row-major ('c') order as well as
+     * column-major ('f'). When it does and it is the first layer, {@link Model} passes a
+     * contiguous 'c'-order batch of its data type as it is, instead of copying it into 'f' order
+     * first (a dense layer reads x only through BLAS, which takes either order; an embedding reads
+     * its ids in either order). Default false.
+     *
+     * @return true when a contiguous 'c'-order {@code [B, inputShape...]} x is read correctly
+     */
+    default boolean acceptsRowMajorInput() {
+        return false;
+    }
+
+    /**
+     * The layer's name in {@link Model#summary()}: {@link #type()} by default; a layer may add
+     * what tells it apart ({@code dense (relu)}, {@code time_distributed (dense)}).
+     *
+     * @return a short one-line name
+     */
+    default String summaryName() {
+        return type();
+    }
 
     /** The mutable part of a layer: its views of θ and ∇θ and its working buffers. */
     interface Instance extends AutoCloseable {
@@ -46,10 +138,17 @@ public interface Layer {
          * Gives the layer its slices of the model's parameters θ and gradients ∇θ: two
          * contiguous 1-D views of length {@link Layer#parameterCount}, or null when the count is 0.
          * The layer keeps views of them; it does not own them.
+         *
+         * @param params the layer's slice of θ, or null
+         * @param grads  the layer's slice of ∇θ, or null
          */
         void bind(INDArray params, INDArray grads);
 
-        /** Initialises the bound parameters from the given random stream. */
+        /**
+         * Initialises the bound parameters from the given random stream.
+         *
+         * @param random the model's initialisation stream, shared by its layers in order
+         */
         void initialise(SplittableRandom random);
 
         /**

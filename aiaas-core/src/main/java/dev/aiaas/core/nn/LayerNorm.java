@@ -1,6 +1,7 @@
 package dev.aiaas.core.nn;
 
 import dev.aiaas.core.internal.Buf;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -24,12 +25,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * @param epsilon ε &gt; 0, added to the variance (1e-5 as in the paper's implementations and PyTorch)
  */
-public record LayerNorm(double epsilon) implements Layer {
+public record LayerNorm(double epsilon) implements PackedLayer {
 
     /** ε used by {@link Layers#layerNorm()}. */
     public static final double DEFAULT_EPSILON = 1e-5;
 
-    /** Validates ε. */
+    /**
+     * Validates ε.
+     *
+     * @param epsilon ε &gt; 0
+     */
     public LayerNorm {
         if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
             throw new IllegalArgumentException("epsilon must be positive and finite. Received: epsilon=" + epsilon);
@@ -56,6 +61,13 @@ public record LayerNorm(double epsilon) implements Layer {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epsilon", epsilon);
         return m;
+    }
+
+    /** One layer-norm step with γ and β as they lie in θ. */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
+        int d = Math.toIntExact(ActivationLayer.flat(inputShape)[0]);
+        steps.layerNorm(Arrays.copyOf(params, d), Arrays.copyOfRange(params, d, 2 * d), epsilon);
     }
 
     @Override

@@ -1,10 +1,11 @@
 package dev.aiaas.core.nn;
 
 import dev.aiaas.core.internal.Buf;
-import dev.aiaas.core.internal.Exp;
 import dev.aiaas.core.internal.Gemm;
+import dev.aiaas.core.math.MathOps;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -47,7 +48,14 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
     /** The forget-gate bias of {@link Layers#lstm(int)}. */
     public static final double DEFAULT_FORGET_GATE_BIAS = 1.0;
 
-    /** Validates the settings. */
+    /**
+     * Validates the settings.
+     *
+     * @param units                the hidden width H, at least 1
+     * @param kernelInitializer    how W is initialised
+     * @param recurrentInitializer how U is initialised
+     * @param forgetGateBias       the initial forget-gate bias, finite
+     */
     public Lstm {
         if (units < 1) {
             throw new IllegalArgumentException("units must be a positive integer. Received: units=" + units);
@@ -74,7 +82,7 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
     @Override
     public long parameterCount(long[] inputShape) {
         check(inputShape);
-        return 4L * units * (inputShape[1] + units + 1);
+        return Math.multiplyExact(4L * units, Math.addExact(inputShape[1], units + 1L));
     }
 
     @Override
@@ -89,6 +97,18 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
         return m;
     }
 
+    /**
+     * W and U {@code [0, 4H(F + H))} are {@link ParameterSlice.Role#OTHER}: trained, and not
+     * penalised by a model's regulariser, which reaches the dense kernels only; b, the last 4H
+     * values, is the bias.
+     */
+    @Override
+    public List<ParameterSlice> parameterSlices(long[] inputShape) {
+        check(inputShape);
+        long weights = 4L * units * (inputShape[1] + units);
+        return List.of(ParameterSlice.other(0, weights), ParameterSlice.bias(weights, weights + 4L * units));
+    }
+
     private static void check(long[] inputShape) {
         if (inputShape.length != 2 || inputShape[0] < 1 || inputShape[1] < 1) {
             throw new IllegalArgumentException("lstm expects a sequence, input shape [T, features], got "
@@ -100,14 +120,6 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
     public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
         check(inputShape);
         return new Instance(Math.toIntExact(inputShape[0]), Math.toIntExact(inputShape[1]), dataType);
-    }
-
-    static double sigmoid(double v) {
-        if (v >= 0) {
-            return 1 / (1 + Math.exp(-v));
-        }
-        double e = Math.exp(v);
-        return e / (1 + e);
     }
 
     private final class Instance implements Layer.Instance {
@@ -169,105 +181,52 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
             Buf yb = Buf.of(y);
             Buf cb = Buf.of(c);
             Buf tb = Buf.of(tc);
-            Buf bb = Buf.of(b);
-            boolean fast = g.isFloat();
-            if (fast) {
-                heap.ensure(batch, h);
-                bb.get(0, heap.bias, heap.tmp, 4 * h);
-                Arrays.fill(heap.cPrev, 0, h * batch, 0.0);
-            }
+            heap.ensure(batch, h);
+            Buf.of(b).get(0, heap.bias, heap.tmp, 4 * h);
+            Arrays.fill(heap.c, 0, h * batch, 0.0);
             for (int t = 0; t < steps; t++) {
                 int row = batch * t;
                 if (t > 0) { // zᵗ += hᵗ⁻¹ U
                     Gemm.gemm(false, false, batch, 4 * h, h, 1.0, y, row - batch, n, u, 0, h, 1.0, gates, row, n);
                 }
-                if (fast) {
-                    gatesOnHeap(g, cb, tb, yb, row, n, batch);
-                    continue;
-                }
-                for (int j = 0; j < h; j++) {
-                    double bi = bb.get(j);
-                    double bf = bb.get(h + j);
-                    double bg = bb.get(2 * h + j);
-                    double bo = bb.get(3 * h + j);
-                    int zi = row + n * j;
-                    int zf = row + n * (h + j);
-                    int zg = row + n * (2 * h + j);
-                    int zo = row + n * (3 * h + j);
-                    int s = row + n * j; // index of (b, t, j) in the [B·T, H] buffers, at b = 0
-                    for (int r = 0; r < batch; r++) {
-                        double i = sigmoid(g.get(zi + r) + bi);
-                        double f = sigmoid(g.get(zf + r) + bf);
-                        double gg = Math.tanh(g.get(zg + r) + bg);
-                        double o = sigmoid(g.get(zo + r) + bo);
-                        g.set(zi + r, i);
-                        g.set(zf + r, f);
-                        g.set(zg + r, gg);
-                        g.set(zo + r, o);
-                        double prev = t > 0 ? cb.get(s + r - batch) : 0.0;
-                        double ct = f * prev + i * gg;
-                        double th = Math.tanh(ct);
-                        cb.set(s + r, ct);
-                        tb.set(s + r, th);
-                        yb.set(s + r, o * th);
-                    }
-                }
+                cellOnHeap(g, cb, tb, yb, row, n, batch);
             }
             return y;
         }
 
         /**
-         * The gates of one step in float32 (rows {@code row .. row + B − 1} of the sequence
-         * buffers): the step's 4H·B pre-activations are copied to the heap, where σ and tanh run
-         * as vectorisable loops through {@link Exp#nonPositive} (σ(x) = 1/(1 + e^−x),
-         * tanh(x) = 2σ(2x) − 1; 1e-12 relative for |x| ≤ 105, then rounded to float32 as
-         * before) instead of one scalar {@link Math#exp} or {@link Math#tanh} call per value.
-         * The same values as the float64 loop below, to float32's rounding; cᵗ⁻¹ is read as
-         * stored (float32), as there.
+         * The cell of one step (rows {@code row .. row + B − 1} of the sequence buffers): the
+         * step's 4H·B pre-activations are copied to heap rows with the bias added, where the cell
+         * runs as {@link MathOps#lstmCellFast} in float32 networks (vectorised loops through the
+         * fast exponential, 1e-12 relative for |x| ≤ 105, then rounded to float32) instead of one
+         * scalar {@link Math#exp} or {@link Math#tanh} call per value, or as the exact
+         * {@link MathOps#lstmCell} in float64 ones. The gates, cᵗ, tanh cᵗ and hᵗ go back to the
+         * buffers; cᵗ is kept for the next step as stored (rounded to float32 in a float32 network).
          */
-        private void gatesOnHeap(Buf g, Buf cb, Buf tb, Buf yb, int row, int n, int batch) {
+        private void cellOnHeap(Buf g, Buf cb, Buf tb, Buf yb, int row, int n, int batch) {
             Heap m = heap;
             int hb = h * batch;
             double[][] gate = m.gates; // i, f, g, o: each [H][B] flat and indexed from 0, so the loops vectorise
             for (int q = 0; q < 4; q++) {
                 double[] z = gate[q];
-                double scale = q == 2 ? -2.0 : -1.0; // g: tanh through σ(2x)
                 for (int j = 0; j < h; j++) {
                     int col = q * h + j;
                     g.get(row + n * col, z, j * batch, m.tmp, batch);
                     double bias = m.bias[col];
                     int at = j * batch;
                     for (int r = 0; r < batch; r++) {
-                        z[at + r] = (z[at + r] + bias) * scale;
+                        z[at + r] += bias;
                     }
                 }
-                Exp.nonPositive(z, hb);
-                for (int k = 0; k < hb; k++) {
-                    z[k] = 1 / (1 + z[k]);
-                }
             }
-            double[] gg = m.g;
-            for (int k = 0; k < hb; k++) {
-                gg[k] = 2 * gg[k] - 1;
-            }
-            double[] i = m.i;
-            double[] f = m.f;
-            double[] o = m.o;
             double[] c = m.c;
             double[] th = m.th;
-            double[] cPrev = m.cPrev;
-            for (int k = 0; k < hb; k++) { // cᵗ = f ⊙ cᵗ⁻¹ + i ⊙ g
-                c[k] = f[k] * cPrev[k] + i[k] * gg[k];
-                th[k] = -2 * c[k];
-            }
-            Exp.nonPositive(th, hb);
-            for (int k = 0; k < hb; k++) {
-                th[k] = 2 / (1 + th[k]) - 1;
-            }
             double[] hOut = m.h;
-            for (int k = 0; k < hb; k++) { // hᵗ = o ⊙ tanh cᵗ
-                hOut[k] = o[k] * th[k];
-                cPrev[k] = (float) c[k];
+            boolean float32 = g.isFloat();
+            if (float32) {
+                MathOps.lstmCellFast(m.i, m.f, m.g, m.o, c, th, hOut, hb);
+            } else {
+                MathOps.lstmCell(m.i, m.f, m.g, m.o, c, th, hOut, hb);
             }
             for (int q = 0; q < 4; q++) {
                 for (int j = 0; j < h; j++) {
@@ -279,6 +238,11 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
                 cb.put(at, c, j * batch, m.tmp, batch);
                 tb.put(at, th, j * batch, m.tmp, batch);
                 yb.put(at, hOut, j * batch, m.tmp, batch);
+            }
+            if (float32) { // cᵗ⁻¹ of the next step as the float32 buffer holds it
+                for (int k = 0; k < hb; k++) {
+                    c[k] = (float) c[k];
+                }
             }
         }
 
@@ -357,14 +321,13 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
         }
     }
 
-    /** Heap rows of one step for the float32 gates, grown to the largest batch. */
+    /** Heap rows of one step for the cell, grown to the largest batch; c carries cᵗ⁻¹ from step to step. */
     private static final class Heap {
         double[] i = new double[0];
         double[] f = new double[0];
         double[] g = new double[0];
         double[] o = new double[0];
         double[] c = new double[0];
-        double[] cPrev = new double[0];
         double[] th = new double[0];
         double[] h = new double[0];
         double[] bias = new double[0];
@@ -379,7 +342,6 @@ public record Lstm(int units, Initializer kernelInitializer, Initializer recurre
                 g = new double[hb];
                 o = new double[hb];
                 c = new double[hb];
-                cPrev = new double[hb];
                 th = new double[hb];
                 h = new double[hb];
                 bias = new double[4 * units];

@@ -16,9 +16,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * @param layers g's layers, at least one
  */
-public record Residual(List<Layer> layers) implements Layer {
+public record Residual(List<Layer> layers) implements PackedLayer {
 
-    /** Validates and copies the list. */
+    /**
+     * Validates and copies the list.
+     *
+     * @param layers g's layers, at least one
+     */
     public Residual {
         if (layers == null || layers.isEmpty()) {
             throw new IllegalArgumentException("a residual block needs at least one layer. Received: " + layers);
@@ -49,7 +53,7 @@ public record Residual(List<Layer> layers) implements Layer {
         long[] s = inputShape;
         long n = 0;
         for (Layer l : layers) {
-            n += l.parameterCount(s);
+            n = Math.addExact(n, l.parameterCount(s));
             s = l.outputShape(s);
         }
         return n;
@@ -62,12 +66,36 @@ public record Residual(List<Layer> layers) implements Layer {
         return m;
     }
 
+    /** g's layers under {@code layer.0}, {@code layer.1}, ... (the count is the setting {@code layers}). */
+    @Override
+    public Map<String, Layer> children() {
+        Map<String, Layer> m = new LinkedHashMap<>();
+        for (int j = 0; j < layers.size(); j++) {
+            m.put("layer." + j, layers.get(j));
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** g's layers' slices, one after another. */
+    @Override
+    public List<ParameterSlice> parameterSlices(long[] inputShape) {
+        return ParameterSlice.chain(layers, inputShape);
+    }
+
+    /** A residual step around g's layers' steps. */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
+        steps.residual(layers);
+    }
+
     @Override
     public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
         outputShape(inputShape);
         Chain g = new Chain(layers, inputShape, dataType);
         Workspace ws = new Workspace(dataType);
         long width = Arrays.stream(inputShape).reduce(1, (a, b) -> a * b);
+        long[] shape = new long[inputShape.length + 1]; // [B, inputShape...]: y and ∂L/∂x keep the input's rank
+        System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
         return new Layer.Instance() {
             @Override
             public void bind(INDArray params, INDArray grads) {
@@ -84,11 +112,12 @@ public record Residual(List<Layer> layers) implements Layer {
             @Override
             public INDArray forward(INDArray x, boolean training) {
                 INDArray gx = g.forward(x, training);
-                INDArray y = ws.matrix("y", x.rows(), width);
+                shape[0] = x.size(0);
+                INDArray y = ws.array("y", shape);
                 Buf xb = Buf.of(x);
                 Buf gb = Buf.of(gx);
                 Buf yb = Buf.of(y);
-                for (int i = 0, n = Math.toIntExact(x.rows() * width); i < n; i++) {
+                for (int i = 0, n = Math.toIntExact(x.size(0) * width); i < n; i++) {
                     yb.set(i, xb.get(i) + gb.get(i));
                 }
                 return y;
@@ -100,11 +129,12 @@ public record Residual(List<Layer> layers) implements Layer {
                 if (!needInput) {
                     return null;
                 }
-                INDArray dx = ws.matrix("dx", x.rows(), width);
+                shape[0] = x.size(0);
+                INDArray dx = ws.array("dx", shape);
                 Buf a = Buf.of(dy);
                 Buf b = Buf.of(dgx);
                 Buf o = Buf.of(dx);
-                for (int i = 0, n = Math.toIntExact(x.rows() * width); i < n; i++) {
+                for (int i = 0, n = Math.toIntExact(x.size(0) * width); i < n; i++) {
                     o.set(i, a.get(i) + b.get(i));
                 }
                 return dx;

@@ -29,7 +29,11 @@ public record TimeDistributed(Layer layer) implements Layer {
     /** How many (array, view) pairs an instance keeps per direction: a few batch sizes' worth. */
     private static final int VIEWS = 8;
 
-    /** Validates the layer. */
+    /**
+     * Validates the layer.
+     *
+     * @param layer g
+     */
     public TimeDistributed {
         if (layer == null) {
             throw new NullPointerException("layer must not be null; for example Layers.dense(vocabularySize)");
@@ -58,9 +62,29 @@ public record TimeDistributed(Layer layer) implements Layer {
         return layer.parameterCount(new long[] {inputShape[1]});
     }
 
+    /** No settings of its own: the layer it applies is its child. */
     @Override
     public Map<String, Object> config() {
-        return new LinkedHashMap<>(); // the inner layer is written by the model file under "layer."
+        return new LinkedHashMap<>();
+    }
+
+    /** g, under {@code layer}. */
+    @Override
+    public Map<String, Layer> children() {
+        return Map.of("layer", layer);
+    }
+
+    /** g's slices: its parameters are the whole slice, shared by every step. */
+    @Override
+    public java.util.List<ParameterSlice> parameterSlices(long[] inputShape) {
+        check(inputShape);
+        return layer.parameterSlices(new long[] {inputShape[1]});
+    }
+
+    /** {@code time_distributed (g's summary name)}. */
+    @Override
+    public String summaryName() {
+        return type() + " (" + layer.summaryName() + ")";
     }
 
     private static void check(long[] inputShape) {
@@ -119,11 +143,26 @@ public record TimeDistributed(Layer layer) implements Layer {
     private static final class Views {
         private final Map<INDArray, INDArray> byArray = new IdentityHashMap<>();
 
-        INDArray of(INDArray a, long... shape) {
+        /** The {@code [rows, columns]} view of a (no array made when it is remembered). */
+        INDArray of(INDArray a, long rows, long columns) {
             INDArray v = byArray.get(a);
-            if (v != null && Arrays.equals(v.shape(), shape)) {
+            if (v != null && v.rank() == 2 && v.size(0) == rows && v.size(1) == columns) {
                 return v;
             }
+            return make(a, new long[] {rows, columns});
+        }
+
+        /** The {@code [batch, steps, features]} view of a (no array made when it is remembered). */
+        INDArray of(INDArray a, long batch, long steps, long features) {
+            INDArray v = byArray.get(a);
+            if (v != null && v.rank() == 3 && v.size(0) == batch && v.size(1) == steps && v.size(2) == features) {
+                return v;
+            }
+            return make(a, new long[] {batch, steps, features});
+        }
+
+        private INDArray make(INDArray a, long[] shape) {
+            INDArray v;
             if (a.ordering() != 'f' || !Buf.contiguous(a)) {
                 throw new IllegalArgumentException("time_distributed takes contiguous 'f'-order sequences [B, T, F]; got order "
                         + a.ordering() + " " + Arrays.toString(a.shape()) + ": pass a.dup('f')");

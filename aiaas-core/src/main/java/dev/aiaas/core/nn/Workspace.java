@@ -1,5 +1,7 @@
 package dev.aiaas.core.nn;
 
+import dev.aiaas.core.backend.NativeMemory;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -10,7 +12,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * The working buffers of one layer instance, made once per batch size and reused: a training
  * loop with a fixed batch size allocates nothing after its first step. Holds the buffers of at
  * most {@value #MAX_BATCH_SIZES} batch sizes (the full batch, the last partial batch, and a few
- * prediction sizes); older ones are closed.
+ * prediction sizes); older ones are closed. A buffer's size is checked with
+ * {@link NativeMemory#require} before it is made, so that a batch too large for the memory left
+ * fails with a typed {@link dev.aiaas.core.backend.NativeMemoryException} instead of a native
+ * allocation failure. Used by one thread at a time (its model's).
  */
 final class Workspace implements AutoCloseable {
     static final int MAX_BATCH_SIZES = 4;
@@ -36,7 +41,7 @@ final class Workspace implements AutoCloseable {
         Map<String, Object> m = forSize(batch);
         INDArray a = (INDArray) m.get(name);
         if (a == null) {
-            a = Nd4j.create(dataType, new long[] {batch, columns}, 'f');
+            a = create(name, new long[] {batch, columns});
             if (initial != 0.0) {
                 a.assign(initial);
             }
@@ -53,10 +58,30 @@ final class Workspace implements AutoCloseable {
         Map<String, Object> m = forSize(shape[0]);
         INDArray a = (INDArray) m.get(name);
         if (a == null) {
-            a = Nd4j.create(dataType, shape, 'f');
+            a = create(name, shape);
             m.put(name, a);
         }
         return a;
+    }
+
+    /**
+     * A new zeroed 'f'-order buffer, its size first checked against the memory that may be
+     * allocated (the batch size comes from the caller).
+     *
+     * @throws dev.aiaas.core.backend.NativeMemoryException naming the buffer, its size and the limit
+     */
+    private INDArray create(String name, long[] shape) {
+        long n = 1;
+        try {
+            for (long d : shape) {
+                n = Math.multiplyExact(n, d);
+            }
+        } catch (ArithmeticException e) {
+            n = Long.MAX_VALUE; // more values than a long counts: NativeMemory.bytes refuses it by name
+        }
+        NativeMemory.require("a layer's working buffer '" + name + "' " + Arrays.toString(shape) + " for a batch of " + shape[0],
+                NativeMemory.bytes("a layer's working buffer '" + name + "' " + Arrays.toString(shape), n, dataType.width()));
+        return Nd4j.create(dataType, shape, 'f');
     }
 
     private Map<String, Object> forSize(long batch) {

@@ -13,16 +13,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface Optimizer {
 
-    /** A short name, for example {@code adam}. */
+    /** {@return a short name, for example {@code adam}} */
     String name();
 
-    /** The base learning rate η (a schedule scales it). */
+    /** {@return the base learning rate η (a schedule scales it)} */
     double learningRate();
 
-    /** The settings, by name, for saved models. */
+    /** {@return the settings, by name, for saved models} */
     Map<String, Object> config();
 
-    /** Creates zeroed state for a parameter vector of {@code size} elements. */
+    /**
+     * Creates zeroed state for a parameter vector of {@code size} elements.
+     *
+     * @param size     the length of θ
+     * @param dataType θ's data type (the state holds the same type)
+     * @return the state; the caller closes it
+     */
     State newState(long size, DataType dataType);
 
     /**
@@ -42,15 +48,22 @@ public interface Optimizer {
      * {@link Optimizers}). Checkpoints read and write them with {@link #copyOut} and {@link #copyIn}.
      */
     interface State extends AutoCloseable {
-        /** The number of state arrays, in a fixed order (0 for plain SGD). */
+        /** {@return the number of state arrays, in a fixed order (0 for plain SGD)} */
         int arrayCount();
 
-        /** A new float64 INDArray holding state array {@code i} (the caller owns and closes it). */
+        /**
+         * A new float64 INDArray holding state array {@code i} (the caller owns and closes it).
+         *
+         * @param i the state array, from 0 to {@code count() - 1}
+         * @return a copy of it
+         */
         INDArray copyOut(int i);
 
         /**
          * Sets state array {@code i} from {@code values} (FLOAT or DOUBLE, θ's length).
          *
+         * @param i      the state array, from 0 to {@code count() - 1}
+         * @param values its new values
          * @throws IllegalArgumentException when the length differs from θ's
          */
         void copyIn(int i, INDArray values);

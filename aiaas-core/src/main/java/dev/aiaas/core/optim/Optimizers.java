@@ -34,37 +34,75 @@ public final class Optimizers {
     /** The valid names. */
     public static final List<String> NAMES = List.of("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad");
 
-    /** Plain stochastic gradient descent. */
+    /**
+     * Plain stochastic gradient descent.
+     *
+     * @param learningRate η &gt; 0
+     * @return the optimiser
+     */
     public static Sgd sgd(double learningRate) {
         return new Sgd("sgd", learningRate, 0);
     }
 
-    /** SGD with classical momentum μ (0.9 is usual). */
+    /**
+     * SGD with classical momentum μ (0.9 is usual).
+     *
+     * @param learningRate η &gt; 0
+     * @param momentum     μ in [0, 1)
+     * @return the optimiser
+     */
     public static Sgd momentum(double learningRate, double momentum) {
         return new Sgd("momentum", learningRate, momentum);
     }
 
-    /** SGD with Nesterov momentum μ. */
+    /**
+     * SGD with Nesterov momentum μ.
+     *
+     * @param learningRate η &gt; 0
+     * @param momentum     μ in [0, 1)
+     * @return the optimiser
+     */
     public static Sgd nesterov(double learningRate, double momentum) {
         return new Sgd("nesterov", learningRate, momentum);
     }
 
-    /** Adam with β₁ = 0.9, β₂ = 0.999, ε = 1e-8. */
+    /**
+     * Adam with β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
+     *
+     * @param learningRate η &gt; 0 (1e-3 is usual)
+     * @return the optimiser
+     */
     public static Adam adam(double learningRate) {
         return new Adam(learningRate, 0.9, 0.999, 1e-8, 0);
     }
 
-    /** AdamW: Adam with decoupled weight decay λ (0.01 in PyTorch). */
+    /**
+     * AdamW: Adam with decoupled weight decay λ (0.01 in PyTorch).
+     *
+     * @param learningRate η &gt; 0
+     * @param weightDecay  λ ≥ 0
+     * @return the optimiser
+     */
     public static Adam adamW(double learningRate, double weightDecay) {
         return new Adam(learningRate, 0.9, 0.999, 1e-8, weightDecay);
     }
 
-    /** RMSProp with ρ = 0.9, ε = 1e-7 (Keras's defaults). */
+    /**
+     * RMSProp with ρ = 0.9, ε = 1e-7 (Keras's defaults).
+     *
+     * @param learningRate η &gt; 0 (1e-3 in Keras)
+     * @return the optimiser
+     */
     public static Scaled rmsProp(double learningRate) {
         return new Scaled("rmsprop", learningRate, 0.9, 1e-7);
     }
 
-    /** AdaGrad with ε = 1e-7. */
+    /**
+     * AdaGrad with ε = 1e-7.
+     *
+     * @param learningRate η &gt; 0
+     * @return the optimiser
+     */
     public static Scaled adaGrad(double learningRate) {
         return new Scaled("adagrad", learningRate, 0, 1e-7);
     }
@@ -377,7 +415,13 @@ public final class Optimizers {
      * @param momentum     μ in [0, 1); 0 for plain SGD
      */
     public record Sgd(String name, double learningRate, double momentum) implements Optimizer {
-        /** Validates the settings. */
+        /**
+         * Validates the settings.
+         *
+         * @param name         {@code sgd}, {@code momentum} or {@code nesterov}
+         * @param learningRate η &gt; 0
+         * @param momentum     μ in [0, 1); 0 for plain SGD
+         */
         public Sgd {
             if (!List.of("sgd", "momentum", "nesterov").contains(name)) {
                 throw new IllegalArgumentException("Unknown SGD variant '" + name + "'; expected sgd, momentum or nesterov");
@@ -478,7 +522,15 @@ public final class Optimizers {
      * @param weightDecay  decoupled weight decay λ ≥ 0
      */
     public record Adam(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) implements Optimizer {
-        /** Validates the settings. */
+        /**
+         * Validates the settings.
+         *
+         * @param learningRate η &gt; 0
+         * @param beta1        β₁ in [0, 1)
+         * @param beta2        β₂ in [0, 1)
+         * @param epsilon      ε &gt; 0
+         * @param weightDecay  decoupled weight decay λ ≥ 0
+         */
         public Adam {
             checkRate(learningRate);
             checkUnit("beta1", beta1, true);
@@ -491,12 +543,23 @@ public final class Optimizers {
             }
         }
 
-        /** A copy with other β₁, β₂. */
+        /**
+         * A copy with other β₁, β₂.
+         *
+         * @param beta1 β₁ in [0, 1)
+         * @param beta2 β₂ in [0, 1)
+         * @return the new settings
+         */
         public Adam withBetas(double beta1, double beta2) {
             return new Adam(learningRate, beta1, beta2, epsilon, weightDecay);
         }
 
-        /** A copy with another ε. */
+        /**
+         * A copy with another ε.
+         *
+         * @param epsilon ε &gt; 0
+         * @return the new settings
+         */
         public Adam withEpsilon(double epsilon) {
             return new Adam(learningRate, beta1, beta2, epsilon, weightDecay);
         }
@@ -599,7 +662,14 @@ public final class Optimizers {
      * @param epsilon      ε &gt; 0
      */
     public record Scaled(String name, double learningRate, double rho, double epsilon) implements Optimizer {
-        /** Validates the settings. */
+        /**
+         * Validates the settings.
+         *
+         * @param name         {@code rmsprop} or {@code adagrad}
+         * @param learningRate η &gt; 0
+         * @param rho          ρ in (0, 1) for RMSProp; 0 for AdaGrad
+         * @param epsilon      ε &gt; 0
+         */
         public Scaled {
             checkRate(learningRate);
             if (name.equals("rmsprop")) {

@@ -11,6 +11,7 @@ public interface Schedule {
      *
      * @param step  the optimiser step about to run, from 1
      * @param epoch the epoch it belongs to, from 0
+     * @return the factor, ≥ 0
      */
     double factor(long step, int epoch);
 }

@@ -5,12 +5,18 @@ public final class Schedules {
     private Schedules() {
     }
 
-    /** Always 1. */
+    /** {@return always 1} */
     public static Schedule constant() {
         return (step, epoch) -> 1.0;
     }
 
-    /** γ^⌊epoch / every⌋: multiply by γ every {@code every} epochs. */
+    /**
+     * γ^⌊epoch / every⌋: multiply by γ every {@code every} epochs.
+     *
+     * @param every the epochs between two steps, ≥ 1
+     * @param gamma γ, the factor of each step, in (0, 1]
+     * @return the schedule
+     */
     public static Schedule step(int every, double gamma) {
         if (every < 1) {
             throw new IllegalArgumentException("every must be a positive number of epochs. Received: every=" + every);
@@ -19,7 +25,12 @@ public final class Schedules {
         return (step, epoch) -> Math.pow(gamma, epoch / every);
     }
 
-    /** γ^epoch. */
+    /**
+     * γ^epoch.
+     *
+     * @param gamma γ, the factor per epoch, in (0, 1]
+     * @return the schedule
+     */
     public static Schedule exponential(double gamma) {
         checkGamma(gamma);
         return (step, epoch) -> Math.pow(gamma, epoch);
@@ -29,6 +40,11 @@ public final class Schedules {
      * Linear warm-up from 0 over {@code warmupSteps}, then cosine decay to {@code minFactor} at
      * {@code totalSteps} (Loshchilov and Hutter 2017, without restarts):
      * f = s/w for s ≤ w, else m + (1 − m)(1 + cos(π (s − w)/(T − w)))/2, and m after T.
+     *
+     * @param warmupSteps w, the steps of the linear warm-up, ≥ 0
+     * @param totalSteps  T, the step where the decay ends, &gt; w
+     * @param minFactor   m, the factor from T on, in [0, 1]
+     * @return the schedule
      */
     public static Schedule cosine(long warmupSteps, long totalSteps, double minFactor) {
         if (warmupSteps < 0 || totalSteps <= warmupSteps) {

@@ -22,8 +22,18 @@ public final class Callbacks {
 
     /**
      * Stops when {@code monitor} has not improved by more than {@code minDelta} for
-     * {@code patience} epochs; with {@code restoreBest}, puts back the parameters of the best epoch.
+     * {@code patience} epochs, as Keras's {@code EarlyStopping} counts them: after each epoch
+     * without improvement a counter goes up by one (an improvement resets it to 0), and training
+     * stops at the end of the epoch where it reaches {@code patience} (never after the first
+     * epoch). With patience 2 and losses 1.0, 0.8, 0.9, 0.85 it stops after the fourth epoch.
+     * With {@code restoreBest}, puts back the parameters of the best epoch when training ends.
      * Values whose name contains {@code acc} or {@code auc} improve upwards, others downwards.
+     *
+     * @param monitor     a logged value, for example {@code val_loss}
+     * @param patience    epochs without improvement to wait, {@code >= 0}
+     * @param minDelta    the least change that counts as an improvement, {@code >= 0}
+     * @param restoreBest whether to restore the best epoch's parameters at the end
+     * @return the callback
      */
     public static Callback earlyStopping(String monitor, int patience, double minDelta, boolean restoreBest) {
         if (patience < 0) {
@@ -42,8 +52,13 @@ public final class Callbacks {
      * Saves a resumable checkpoint ({@link ModelIO#saveCheckpoint}: the model, the optimiser, its
      * state and the step, with the epochs completed under the provenance key {@value #EPOCH_KEY})
      * to {@code file} at the end of every {@code everyEpochs}-th epoch, replacing the previous one
-     * atomically. Resume with {@code trainer.resume(ModelIO.loadCheckpoint(file), x, y)}.
+     * atomically ({@link dev.aiaas.core.io.AtomicFiles}: a save killed halfway leaves the previous
+     * checkpoint intact, and its temporary file is removed by the next save). Resume with
+     * {@code trainer.resume(ModelIO.loadCheckpoint(file), x, y)}.
      *
+     * @param file        the checkpoint file
+     * @param everyEpochs save after every this many epochs, {@code >= 1}
+     * @return the callback
      * @throws IllegalArgumentException when {@code everyEpochs} &lt; 1
      */
     public static Callback checkpoint(Path file, int everyEpochs) {
@@ -70,13 +85,21 @@ public final class Callbacks {
         };
     }
 
-    /** Throws {@link DivergenceException} as soon as a batch's loss is NaN or infinite. */
+    /**
+     * Throws {@link DivergenceException} as soon as a batch's loss is NaN or infinite, after the
+     * step. The trainer does this itself by default, before the step
+     * ({@link Trainer.Builder#stopOnDivergence}); this callback is for a trainer built with that
+     * turned off that should still stop, or for a loop of one's own.
+     *
+     * @return the callback
+     */
     public static Callback terminateOnNaN() {
         return new Callback() {
             @Override
             public void onBatchEnd(long step, double loss, TrainingContext context) {
                 if (!Double.isFinite(loss)) {
-                    throw new DivergenceException(step, loss);
+                    long perEpoch = Math.max(1, context.stepsPerEpoch());
+                    throw new DivergenceException((int) Math.min(Integer.MAX_VALUE, (step - 1) / perEpoch + 1), step, loss);
                 }
             }
         };
@@ -84,7 +107,15 @@ public final class Callbacks {
 
     /**
      * Multiplies the learning rate by {@code factor} when {@code monitor} has not improved for
-     * {@code patience} epochs, never below {@code minFactor} of the base rate.
+     * {@code patience} epochs, never below {@code minFactor} of the base rate; counted as Keras's
+     * {@code ReduceLROnPlateau} counts (no cool-down): the rate drops at the end of the epoch
+     * where the epochs without improvement reach {@code patience}, and the count starts again.
+     *
+     * @param monitor   a logged value, for example {@code val_loss}
+     * @param factor    in (0, 1)
+     * @param patience  epochs without improvement to wait, {@code >= 0}
+     * @param minFactor the lowest factor on the base rate
+     * @return the callback
      */
     public static Callback reduceLearningRateOnPlateau(String monitor, double factor, int patience, double minFactor) {
         if (!(factor > 0 && factor < 1)) {
@@ -98,7 +129,7 @@ public final class Callbacks {
 
             @Override
             public void onEpochEnd(int epoch, Map<String, Double> logs, TrainingContext context) {
-                if (!tracker.update(logs) && tracker.wait >= patience + 1) {
+                if (!tracker.update(logs) && tracker.wait >= patience) {
                     context.setLearningRateFactor(Math.max(minFactor, context.learningRateFactor() * factor));
                     tracker.wait = 0;
                 }
@@ -109,22 +140,39 @@ public final class Callbacks {
     /**
      * Prints progress to {@code out}: on a terminal, a bar redrawn during each epoch with the
      * running loss and the time left; elsewhere (logs, CI) one line per epoch.
+     *
+     * @param out where to print
+     * @return the callback
      */
     public static Callback progress(PrintStream out) {
         return progress(new PrintWriter(out, true));
     }
 
-    /** {@link #progress(PrintStream)} on a writer. */
+    /**
+     * {@link #progress(PrintStream)} on a writer.
+     *
+     * @param out where to print
+     * @return the callback
+     */
     public static Callback progress(PrintWriter out) {
         return new Progress(out, System.console() != null);
     }
 
-    /** {@link #progress(PrintStream)} on standard output. */
+    /**
+     * {@link #progress(PrintStream)} on standard output.
+     *
+     * @return the callback
+     */
     public static Callback progress() {
         return progress(System.out);
     }
 
-    /** Appends one CSV row per epoch ({@code epoch,} then the logs' names) to {@code file}, written as it goes. */
+    /**
+     * Appends one CSV row per epoch ({@code epoch,} then the logs' names) to {@code file}, written as it goes.
+     *
+     * @param file the CSV file, replaced
+     * @return the callback
+     */
     public static Callback csvLogger(Path file) {
         return new Callback() {
             private BufferedWriter w;
@@ -239,7 +287,7 @@ public final class Callbacks {
                         bestParams.assign(context.model().parameters());
                     }
                 }
-            } else if (tracker.wait > patience) {
+            } else if (tracker.wait >= patience && epoch > 0) {
                 context.requestStop();
             }
         }

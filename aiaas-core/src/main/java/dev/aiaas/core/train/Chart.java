@@ -1,25 +1,29 @@
 package dev.aiaas.core.train;
 
+import dev.aiaas.core.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Draws a {@link History} as a PNG: a loss panel (loss, val_loss) and, when accuracy was logged,
- * an accuracy panel below it, with epochs on the x axis. Renders into a {@link BufferedImage},
- * which needs no display.
+ * Draws a {@link History} as a PNG with XChart: a loss panel (loss, val_loss) and, when
+ * accuracy was logged, an accuracy panel below it, each with epochs on the x axis and its own
+ * legend. Each panel is painted into a region of one {@link BufferedImage} (no display needed) and
+ * the image is written with ImageIO, so none of XChart's encoders, nor their excluded
+ * dependencies, is used.
  */
 final class Chart {
     /** Series colours (matplotlib's tab10): training blue, validation orange; accuracy green and red. */
@@ -51,28 +55,30 @@ final class Chart {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, width, height);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             int panelHeight = height / panels.size();
             for (int i = 0; i < panels.size(); i++) {
-                drawPanel(g, panels.get(i), i == 0 ? "loss" : "accuracy", 0, i * panelHeight, width, panelHeight, h.epochCount());
+                Graphics2D panel = (Graphics2D) g.create(0, i * panelHeight, width, panelHeight);
+                try {
+                    chart(panels.get(i), i == 0 ? "loss" : "accuracy", width, panelHeight).paint(panel, width, panelHeight);
+                } finally {
+                    panel.dispose();
+                }
             }
         } finally {
             g.dispose();
         }
-        Path dir = png.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + png.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
-            if (!ImageIO.write(img, "png", tmp.toFile())) {
+        writeAtomically(img, png);
+    }
+
+    /** Writes a PNG atomically ({@link AtomicFiles#write}: beside the target, then moved over it). */
+    static void writeAtomically(BufferedImage img, Path png) throws IOException {
+        AtomicFiles.write(png, out -> {
+            if (!ImageIO.write(img, "png", out)) {
                 throw new IOException("no PNG writer is available in this Java runtime");
             }
-            Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private static List<Series> present(History h, Series... all) {
@@ -85,122 +91,64 @@ final class Chart {
         return out;
     }
 
-    private static void drawPanel(Graphics2D g, List<Series> series, String title, int x0, int y0, int w, int h, int epochs) {
-        FontMetrics fm = g.getFontMetrics();
-        int left = x0 + 64;
-        int right = x0 + w - 16;
-        int top = y0 + 28;
-        int bottom = y0 + h - 40;
+    /** One panel: the series against the epoch (from 1), lines with a dot per epoch; a NaN leaves a gap. */
+    private static XYChart chart(List<Series> series, String title, int width, int height) {
+        XYChart chart = new XYChart(width, height);
+        chart.setTitle(title);
+        chart.setXAxisTitle("epoch");
+        XYStyler st = chart.getStyler();
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotBackgroundColor(Color.WHITE);
+        st.setPlotGridLinesColor(new Color(230, 230, 230));
+        st.setPlotGridLinesStroke(new BasicStroke(1f));
+        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        st.setChartTitleBoxVisible(false);
+        st.setLegendPosition(Styler.LegendPosition.OutsideE);
+        st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        st.setLegendBorderColor(new Color(200, 200, 200));
+        st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        st.setYAxisLabelAlignment(AxesChartStyler.TextAlignment.Right);
+        st.setXAxisDecimalPattern("0"); // whole epochs only: finer steps would repeat a label, which XChart avoids
+        st.setMarkerSize(7);
+        double[] epochs = new double[series.get(0).values().length];
+        for (int e = 0; e < epochs.length; e++) {
+            epochs[e] = e + 1;
+        }
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
-            for (double v : s.values()) {
-                if (Double.isFinite(v)) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
-            }
-        }
-        if (!(lo <= hi)) {
-            lo = 0;
-            hi = 1;
-        }
-        if (hi - lo < 1e-12) {
-            lo -= 0.5;
-            hi += 0.5;
-        }
-        double step = niceStep((hi - lo) / 5);
-        lo = Math.floor(lo / step) * step;
-        hi = Math.ceil(hi / step) * step;
-        final double ylo = lo;
-        final double yhi = hi;
-        int xMax = Math.max(epochs, 2);
-        // title
-        g.setColor(Color.BLACK);
-        g.drawString(title, left + (right - left - fm.stringWidth(title)) / 2, y0 + 18);
-        // grid and y ticks
-        for (double v = lo; v <= hi + step / 2; v += step) {
-            int py = (int) Math.round(bottom - (v - ylo) / (yhi - ylo) * (bottom - top));
-            g.setColor(new Color(230, 230, 230));
-            g.drawLine(left, py, right, py);
-            g.setColor(Color.BLACK);
-            g.drawLine(left - 4, py, left, py);
-            String label = format(v, step);
-            g.drawString(label, left - 8 - fm.stringWidth(label), py + fm.getAscent() / 2 - 1);
-        }
-        // x ticks: epochs from 1, at most about ten labels
-        int every = Math.max(1, (int) Math.ceil(epochs / 10.0));
-        for (int e = 1; e <= epochs; e += every) {
-            int px = xPixel(e, xMax, left, right);
-            g.drawLine(px, bottom, px, bottom + 4);
-            String label = Integer.toString(e);
-            g.drawString(label, px - fm.stringWidth(label) / 2, bottom + 6 + fm.getAscent());
-        }
-        g.drawString("epoch", (left + right - fm.stringWidth("epoch")) / 2, bottom + 8 + 2 * fm.getAscent());
-        // axes
-        g.drawLine(left, top, left, bottom);
-        g.drawLine(left, bottom, right, bottom);
-        // series
-        g.setStroke(new BasicStroke(2f));
-        for (Series s : series) {
-            g.setColor(s.colour());
-            double[] v = s.values();
-            int px = -1;
-            int py = -1;
+            double[] v = s.values().clone();
             for (int e = 0; e < v.length; e++) {
-                if (!Double.isFinite(v[e])) {
-                    px = -1;
-                    continue;
+                v[e] = Double.isFinite(v[e]) ? v[e] : Double.NaN;
+                if (!Double.isNaN(v[e])) {
+                    lo = Math.min(lo, v[e]);
+                    hi = Math.max(hi, v[e]);
                 }
-                int nx = xPixel(e + 1, xMax, left, right);
-                int ny = (int) Math.round(bottom - (v[e] - ylo) / (yhi - ylo) * (bottom - top));
-                if (px >= 0) {
-                    g.drawLine(px, py, nx, ny);
-                }
-                g.fillOval(nx - 3, ny - 3, 7, 7);
-                px = nx;
-                py = ny;
             }
+            XYSeries xy = chart.addSeries(s.name(), epochs, v);
+            xy.setLineColor(s.colour());
+            xy.setLineStyle(new BasicStroke(2f));
+            xy.setMarker(SeriesMarkers.CIRCLE);
+            xy.setMarkerColor(s.colour());
         }
-        g.setStroke(new BasicStroke(1f));
-        // legend
-        int lw = 0;
-        for (Series s : series) {
-            lw = Math.max(lw, fm.stringWidth(s.name()));
+        if (lo <= hi) {
+            st.setYAxisDecimalPattern(valuePattern(lo, hi));
         }
-        int boxW = lw + 40;
-        int boxH = series.size() * (fm.getHeight() + 2) + 8;
-        int bx = right - boxW - 8;
-        // top right, unless the series end in the upper half (a rising curve): then bottom right
-        double[] first = series.get(0).values();
-        double end = first[first.length - 1];
-        int by = Double.isFinite(end) && (end - ylo) / (yhi - ylo) > 0.5 ? bottom - boxH - 6 : top + 6;
-        g.setColor(Color.WHITE);
-        g.fillRect(bx, by, boxW, boxH);
-        g.setColor(Color.GRAY);
-        g.drawRect(bx, by, boxW, boxH);
-        for (int i = 0; i < series.size(); i++) {
-            int ly = by + 6 + i * (fm.getHeight() + 2) + fm.getAscent() / 2 + 2;
-            g.setColor(series.get(i).colour());
-            g.fillRect(bx + 6, ly - 2, 20, 4);
-            g.setColor(Color.BLACK);
-            g.drawString(series.get(i).name(), bx + 32, ly + fm.getAscent() / 2 - 1);
-        }
+        return chart;
     }
 
-    private static int xPixel(int epoch, int xMax, int left, int right) {
-        return (int) Math.round(left + 8 + (epoch - 1) / (double) (xMax - 1) * (right - left - 16));
-    }
-
-    /** 1, 2 or 5 times a power of ten, at least {@code raw}. */
-    static double niceStep(double raw) {
-        double p = Math.pow(10, Math.floor(Math.log10(raw)));
-        double m = raw / p;
-        return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
-    }
-
-    private static String format(double v, double step) {
-        int decimals = Math.max(0, (int) -Math.floor(Math.log10(step)));
-        return String.format(Locale.ROOT, "%." + decimals + "f", Math.abs(v) < step / 1e6 ? 0.0 : v);
+    /**
+     * A decimal pattern for values from {@code lo} to {@code hi}: two digits finer than their span
+     * (or than the value itself when all are equal). XChart puts the ticks at the values themselves
+     * when these are equally spaced (one or two epochs, for example), and would print them in full.
+     */
+    static String valuePattern(double lo, double hi) {
+        double span = hi - lo;
+        if (!(span > 0)) {
+            span = Math.abs(hi) > 0 ? Math.abs(hi) : 1;
+        }
+        int decimals = (int) Math.max(0, Math.min(8, Math.ceil(-Math.log10(span)) + 2));
+        return decimals == 0 ? "0" : "0." + "#".repeat(decimals);
     }
 }

@@ -1,10 +1,15 @@
 package dev.aiaas.core.train;
 
+import dev.aiaas.core.data.BatchOptions;
+import dev.aiaas.core.data.Batcher;
 import dev.aiaas.core.data.Dataset;
+import dev.aiaas.core.data.NonFiniteDataException;
 import dev.aiaas.core.data.OneHot;
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.data.Shuffle;
 import dev.aiaas.core.io.ModelIO;
 import dev.aiaas.core.loss.Loss;
+import dev.aiaas.core.metrics.Metric;
+import dev.aiaas.core.metrics.Metrics;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.optim.Optimizer;
 import dev.aiaas.core.optim.Optimizers;
@@ -13,11 +18,11 @@ import dev.aiaas.core.optim.Schedule;
 import dev.aiaas.core.optim.Schedules;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,14 +34,25 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>{@code
  * Trainer trainer = Trainer.builder(Losses.sparseSoftmaxCrossEntropy())
  *         .optimizer(Optimizers.adam(1e-3)).epochs(5).batchSize(128).seed(42)
- *         .validationSplit(0.1).callbacks(Callbacks.progress())
+ *         .validationSplit(0.1).metrics(Metrics.accuracy(), Metrics.topK(3))
+ *         .callbacks(Callbacks.progress())
  *         .build();
  * History history = trainer.fit(model, x, y);    // x [n, d]; y [n] class indices
  * }</pre>
  *
- * <p>Each epoch visits the training examples in an order shuffled from (seed, epoch); the same seed,
- * model and data on the same machine give the same parameters, bit for bit. The last batch of an
- * epoch may be smaller. Classification losses also log {@code accuracy}. A Trainer is immutable
+ * <p>The trainer runs the loop and the callbacks; the rest is delegated. Batches come from a
+ * {@link Batcher} (the data package's one pipeline and seed rule: epoch e visits the training
+ * examples in the order drawn from {@link Shuffle#epochSeed(long, int)}{@code (seed, e)}, and
+ * {@code validationSplit} holds out the first examples of {@link Shuffle#permutation(int, long)}
+ * {@code (n, seed)} by {@link Shuffle#holdOut(int, double, long)}, as {@link Dataset#split} does).
+ * The loss says how its targets are laid out ({@link Loss#targetKind()}). {@link Metric}s
+ * accumulate over each epoch ({@link Builder#metrics(Metric...)}). {@link GradientTransform}s change ∇θ between the
+ * backward pass and the optimiser step ({@link Builder#gradientTransforms}; the regulariser and
+ * clipping conveniences add them).
+ *
+ * <p>The same seed, model and data on the same machine give the same parameters, bit for bit.
+ * The last batch of an epoch may be smaller. Logs per epoch: {@code loss}, each metric by its
+ * name, the same with {@code val_} for validation data, and {@code lr}. A Trainer is immutable
  * and may be reused; each {@link #fit} owns its buffers and frees them before returning.
  */
 public final class Trainer {
@@ -48,10 +64,12 @@ public final class Trainer {
     private final int batchSize;
     private final long seed;
     private final double validationSplit;
-    private final double clipNorm;
-    private final double clipValue;
+    private final boolean allowNonFiniteData;
+    private final boolean stopOnDivergence;
     private final List<Callback> callbacks;
-    private final Regularizer regularizer;
+    private final List<Metric> metrics;
+    /** Applied in this order before the step (after it, in reverse): conveniences, the user's, then the frozen state. */
+    private final List<GradientTransform> transforms;
 
     private Trainer(Builder b) {
         this.loss = b.loss;
@@ -61,13 +79,34 @@ public final class Trainer {
         this.batchSize = b.batchSize;
         this.seed = b.seed;
         this.validationSplit = b.validationSplit;
-        this.clipNorm = b.clipNorm;
-        this.clipValue = b.clipValue;
+        this.allowNonFiniteData = b.allowNonFiniteData;
+        this.stopOnDivergence = b.stopOnDivergence;
         this.callbacks = List.copyOf(b.callbacks);
-        this.regularizer = b.regularizer;
+        this.metrics = b.metrics != null ? List.copyOf(b.metrics)
+                : loss.isClassification() ? List.of(Metrics.accuracy()) : List.of();
+        List<GradientTransform> t = new ArrayList<>();
+        if (b.regularizer != null) {
+            t.add(GradientTransforms.regularize(b.regularizer));
+        }
+        if (b.clipValue > 0) {
+            t.add(GradientTransforms.clipByValue(b.clipValue));
+        }
+        if (b.clipNorm > 0) {
+            t.add(GradientTransforms.clipByGlobalNorm(b.clipNorm));
+        }
+        t.addAll(b.transforms);
+        t.add(GradientTransforms.frozenState());
+        this.transforms = List.copyOf(t);
     }
 
-    /** Starts a trainer for the given loss. Defaults: Adam(1e-3), 10 epochs, batch 32, seed 0. */
+    /**
+     * Starts a trainer for the given loss. Defaults: Adam(1e-3), 10 epochs, batch 32, seed 0,
+     * accuracy logged for a classification loss, non-finite data refused, training stopped with a
+     * {@link DivergenceException} when it diverges.
+     *
+     * @param loss the loss to minimise
+     * @return the builder
+     */
     public static Builder builder(Loss loss) {
         return new Builder(loss);
     }
@@ -81,10 +120,14 @@ public final class Trainer {
         private int batchSize = 32;
         private long seed;
         private double validationSplit;
+        private boolean allowNonFiniteData;
+        private boolean stopOnDivergence = true;
         private double clipNorm;
         private double clipValue;
         private final List<Callback> callbacks = new ArrayList<>();
         private Regularizer regularizer;
+        private List<Metric> metrics;
+        private final List<GradientTransform> transforms = new ArrayList<>();
 
         private Builder(Loss loss) {
             if (loss == null) {
@@ -93,7 +136,12 @@ public final class Trainer {
             this.loss = loss;
         }
 
-        /** The optimiser (default Adam with η = 1e-3). */
+        /**
+         * The optimiser (default Adam with η = 1e-3).
+         *
+         * @param optimizer the update rule
+         * @return this builder
+         */
         public Builder optimizer(Optimizer optimizer) {
             if (optimizer == null) {
                 throw new NullPointerException("optimizer must not be null; pick one from Optimizers");
@@ -102,7 +150,12 @@ public final class Trainer {
             return this;
         }
 
-        /** The learning-rate schedule (default constant). */
+        /**
+         * The learning-rate schedule (default constant).
+         *
+         * @param schedule the factor on η by step and epoch
+         * @return this builder
+         */
         public Builder schedule(Schedule schedule) {
             if (schedule == null) {
                 throw new NullPointerException("schedule must not be null; use Schedules.constant()");
@@ -111,7 +164,12 @@ public final class Trainer {
             return this;
         }
 
-        /** Passes over the training data, at least 1. */
+        /**
+         * Passes over the training data.
+         *
+         * @param epochs at least 1
+         * @return this builder
+         */
         public Builder epochs(int epochs) {
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be a positive integer. Received: epochs=" + epochs);
@@ -120,7 +178,12 @@ public final class Trainer {
             return this;
         }
 
-        /** Examples per optimiser step, at least 1. */
+        /**
+         * Examples per optimiser step.
+         *
+         * @param batchSize at least 1
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batchSize must be a positive integer. Received: batchSize=" + batchSize);
@@ -129,13 +192,26 @@ public final class Trainer {
             return this;
         }
 
-        /** The seed of the shuffling and validation split. */
+        /**
+         * The seed of the shuffling and validation split (default 0).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** The fraction of the training data held out, chosen from the seed, for validation: in [0, 1). */
+        /**
+         * The fraction of the training data held out for validation: the first
+         * {@code round(n · fraction)} examples of {@link Shuffle#permutation(int, long)}{@code
+         * (n, seed)}, as {@link Dataset#split} holds out ({@link Shuffle#holdOut(int, double, long)};
+         * {@link #fit} fails when that leaves either part empty).
+         *
+         * @param fraction in [0, 1); 0 (the default) holds out nothing
+         * @return this builder
+         */
         public Builder validationSplit(double fraction) {
             if (!(fraction >= 0 && fraction < 1)) {
                 throw new IllegalArgumentException("validationSplit must be in [0, 1). Received: validationSplit=" + fraction);
@@ -144,7 +220,43 @@ public final class Trainer {
             return this;
         }
 
-        /** Rescales ∇θ to this Euclidean norm when larger; 0 (the default) turns it off. */
+        /**
+         * Whether {@link #fit} and {@link #evaluate} accept features and targets that are not
+         * finite (NaN or infinite). By default (false) they check every value once, before the
+         * first step (one pass over the data, no cost per step), and throw
+         * {@link NonFiniteDataException} naming the array, row and column of the first such value:
+         * one NaN input makes every parameter it reaches NaN at the first step.
+         *
+         * @param allow true to skip the check (for data whose NaNs a layer or loss handles)
+         * @return this builder
+         */
+        public Builder allowNonFiniteData(boolean allow) {
+            this.allowNonFiniteData = allow;
+            return this;
+        }
+
+        /**
+         * Whether training stops when it diverges. By default (true) {@link #fit} throws
+         * {@link DivergenceException}, naming the epoch and the step, as soon as a batch's loss is
+         * NaN or infinite (before that step updates the parameters), or when the parameters are
+         * not all finite at the end of an epoch (before the epoch's callbacks run, so that a
+         * checkpoint of a diverged model is not saved). The check costs one comparison per step
+         * and one pass over θ per epoch. With false, training runs on and logs the NaN loss.
+         *
+         * @param stop false to train on through a non-finite loss
+         * @return this builder
+         */
+        public Builder stopOnDivergence(boolean stop) {
+            this.stopOnDivergence = stop;
+            return this;
+        }
+
+        /**
+         * Rescales ∇θ to this Euclidean norm when larger ({@link GradientTransforms#clipByGlobalNorm}).
+         *
+         * @param maxNorm the norm; 0 (the default) turns it off
+         * @return this builder
+         */
         public Builder clipNorm(double maxNorm) {
             if (!(maxNorm >= 0) || !Double.isFinite(maxNorm)) {
                 throw new IllegalArgumentException("clipNorm must be >= 0 (0 turns it off). Received: clipNorm=" + maxNorm);
@@ -153,7 +265,12 @@ public final class Trainer {
             return this;
         }
 
-        /** Clips each gradient component to [−v, v]; 0 (the default) turns it off. */
+        /**
+         * Clips each gradient component to [−v, v] ({@link GradientTransforms#clipByValue}).
+         *
+         * @param maxValue v; 0 (the default) turns it off
+         * @return this builder
+         */
         public Builder clipValue(double maxValue) {
             if (!(maxValue >= 0) || !Double.isFinite(maxValue)) {
                 throw new IllegalArgumentException("clipValue must be >= 0 (0 turns it off). Received: clipValue=" + maxValue);
@@ -164,8 +281,12 @@ public final class Trainer {
 
         /**
          * Penalises the dense layers' weights W (not biases) with R, for example
-         * {@code Regularizer.l2(1e-4)}: ∂R/∂W is added to ∇θ before clipping, and the logged
-         * {@code loss} and {@code val_loss} include R(θ) (Keras's semantics). Default: none.
+         * {@code Regularizer.l2(1e-4)} ({@link GradientTransforms#regularize}): ∂R/∂W is added to
+         * ∇θ before clipping, and the logged {@code loss} and {@code val_loss} include R(θ)
+         * (Keras's semantics). Default: none.
+         *
+         * @param regularizer R
+         * @return this builder
          */
         public Builder regularizer(Regularizer regularizer) {
             if (regularizer == null) {
@@ -175,7 +296,62 @@ public final class Trainer {
             return this;
         }
 
-        /** Adds callbacks, run in the order given. */
+        /**
+         * Adds gradient transforms, run in the order given after the conveniences'
+         * ({@link #regularizer}, then {@link #clipValue}, then {@link #clipNorm}, whatever order
+         * those were set in) and before the frozen state ({@link GradientTransforms#frozenState()},
+         * always applied innermost).
+         *
+         * @param transforms the transforms
+         * @return this builder
+         */
+        public Builder gradientTransforms(GradientTransform... transforms) {
+            for (GradientTransform t : transforms) {
+                if (t == null) {
+                    throw new NullPointerException("gradient transforms must not be null; pick them from GradientTransforms");
+                }
+                this.transforms.add(t);
+            }
+            return this;
+        }
+
+        /**
+         * The metrics logged per epoch, replacing the default, which is {@code accuracy} for a
+         * classification loss ({@link Loss#isClassification()}) and none otherwise. Each is
+         * accumulated over the epoch's batches ({@link Metric#accumulator(Loss)}) and logged
+         * under its name, and under {@code val_} + its name for validation data.
+         * {@code metrics()} with no argument logs none.
+         *
+         * @param metrics the metrics, for example {@code Metrics.accuracy(), Metrics.topK(5)}
+         * @return this builder
+         * @throws IllegalArgumentException when a metric does not apply to this loss's targets or
+         *                                  cannot stream, or two share a name, or one is named
+         *                                  {@code loss} or {@code lr}
+         */
+        public Builder metrics(Metric... metrics) {
+            List<Metric> list = new ArrayList<>();
+            Set<String> names = new HashSet<>(Set.of("loss", "lr"));
+            for (Metric m : metrics) {
+                if (m == null) {
+                    throw new NullPointerException("metrics must not be null; pick them from Metrics");
+                }
+                if (!names.add(m.name()) || m.name().startsWith("val_")) {
+                    throw new IllegalArgumentException("metric name '" + m.name() + "' is taken (loss, lr, val_*, or another "
+                            + "metric); give each metric a distinct name");
+                }
+                m.accumulator(loss); // fails now if it cannot accumulate this loss's batches
+                list.add(m);
+            }
+            this.metrics = list;
+            return this;
+        }
+
+        /**
+         * Adds callbacks, run in the order given.
+         *
+         * @param callbacks the callbacks
+         * @return this builder
+         */
         public Builder callbacks(Callback... callbacks) {
             for (Callback c : callbacks) {
                 if (c == null) {
@@ -186,18 +362,35 @@ public final class Trainer {
             return this;
         }
 
-        /** The trainer. */
+        /**
+         * The trainer.
+         *
+         * @return an immutable trainer with these settings
+         */
         public Trainer build() {
             return new Trainer(this);
         }
     }
 
-    /** Trains on a {@link Dataset}, holding out {@code validationSplit} of it for validation. */
+    /**
+     * Trains on a {@link Dataset}, holding out {@code validationSplit} of it for validation.
+     *
+     * @param model the model, trained in place
+     * @param train the examples: class labels (for a classification loss) or float targets
+     * @return the per-epoch logs
+     */
     public History fit(Model model, Dataset train) {
         return fit(model, train, null);
     }
 
-    /** Trains on {@code train} and validates on {@code validation} (or null) after each epoch. */
+    /**
+     * Trains on {@code train} and validates on {@code validation} after each epoch.
+     *
+     * @param model      the model, trained in place
+     * @param train      the training examples
+     * @param validation the validation examples, or null for none
+     * @return the per-epoch logs
+     */
     public History fit(Model model, Dataset train, Dataset validation) {
         Targets y = targetsOf(train);
         Targets yVal = validation == null ? null : targetsOf(validation);
@@ -212,7 +405,13 @@ public final class Trainer {
         }
     }
 
-    /** {@link #evaluate(Model, INDArray, INDArray)} on a {@link Dataset}. */
+    /**
+     * {@link #evaluate(Model, INDArray, INDArray)} on a {@link Dataset}.
+     *
+     * @param model the model
+     * @param data  the examples
+     * @return {@code loss} and the metrics by name
+     */
     public Map<String, Double> evaluate(Model model, Dataset data) {
         try (Targets y = targetsOf(data)) {
             return evaluate(model, data.features(), y.array());
@@ -229,23 +428,32 @@ public final class Trainer {
         }
     }
 
-    /** Class indices for sparse losses, one-hot rows for the others, or the dataset's float targets. */
+    /** Class indices, one-hot rows or the dataset's float targets, as the loss's target kind says. */
     private Targets targetsOf(Dataset d) {
+        Loss.TargetKind kind = loss.targetKind();
         if (!d.hasLabels()) {
-            if (sparse()) {
+            if (kind == Loss.TargetKind.CLASS_INDEX) {
                 throw new IllegalArgumentException(loss.name() + " needs integer class labels, but this dataset holds float targets; "
                         + "use Losses.softmaxCrossEntropy() or Losses.meanSquaredError(), or build it with Dataset.ofLabels");
             }
             return new Targets(d.targets(), false);
         }
-        return new Targets(sparse() ? Nd4j.createFromArray(d.labels()) : OneHot.encode(d.labels(), d.numClasses()), true);
+        return switch (kind) {
+            case CLASS_INDEX -> new Targets(Nd4j.createFromArray(d.labels()), true);
+            case DENSE -> new Targets(OneHot.encode(d.labels(), d.numClasses()), true);
+            case CLASS_INDEX_PER_POSITION -> throw new IllegalArgumentException(loss.name() + " needs one class index per "
+                    + "position [n, T], but this dataset holds one label per example; build it with Dataset.ofTargets(x, y)");
+        };
     }
 
     /**
      * Trains on (x, y), holding out {@code validationSplit} of it for validation.
      *
-     * @param x features {@code [n, inputShape...]}
-     * @param y targets {@code [n, k]}, or class indices {@code [n]} / {@code [n, 1]} for sparse losses
+     * @param model the model, trained in place
+     * @param x     features {@code [n, inputShape...]}
+     * @param y     targets as the loss's {@link Loss#targetKind()} says: {@code [n, k]}, class
+     *              indices {@code [n]} / {@code [n, 1]}, or {@code [n, T]} per position
+     * @return the per-epoch logs
      */
     public History fit(Model model, INDArray x, INDArray y) {
         return fit(model, x, y, null, null);
@@ -254,6 +462,13 @@ public final class Trainer {
     /**
      * Trains on (x, y) and validates on (xVal, yVal) after each epoch (both null for none; then
      * {@code validationSplit} applies).
+     *
+     * @param model the model, trained in place
+     * @param x     features {@code [n, d]}
+     * @param y     targets (see {@link #fit(Model, INDArray, INDArray)})
+     * @param xVal  validation features, or null
+     * @param yVal  validation targets, or null
+     * @return the per-epoch logs
      */
     public History fit(Model model, INDArray x, INDArray y, INDArray xVal, INDArray yVal) {
         return fit(model, x, y, xVal, yVal, null);
@@ -269,6 +484,10 @@ public final class Trainer {
      * reduce-on-plateau factor) and dropout's mask stream, which restarts from the model's seed.
      * The returned history holds the resumed epochs only.
      *
+     * @param checkpoint the saved run
+     * @param x          the features it was trained on
+     * @param y          the targets it was trained on
+     * @return the logs of the resumed epochs
      * @throws IllegalArgumentException when the checkpoint's optimiser differs from this trainer's,
      *                                  its provenance lacks {@code epoch}, or it already ran {@code epochs}
      */
@@ -276,7 +495,16 @@ public final class Trainer {
         return resume(checkpoint, x, y, null, null);
     }
 
-    /** {@link #resume(ModelIO.Checkpoint, INDArray, INDArray)} with validation data (both null for none). */
+    /**
+     * {@link #resume(ModelIO.Checkpoint, INDArray, INDArray)} with validation data.
+     *
+     * @param checkpoint the saved run
+     * @param x          the features it was trained on
+     * @param y          the targets it was trained on
+     * @param xVal       validation features, or null
+     * @param yVal       validation targets, or null
+     * @return the logs of the resumed epochs
+     */
     public History resume(ModelIO.Checkpoint checkpoint, INDArray x, INDArray y, INDArray xVal, INDArray yVal) {
         if (!checkpoint.optimizer().equals(optimizer)) {
             throw new IllegalArgumentException("the checkpoint was trained with " + checkpoint.optimizer() + " but this trainer uses "
@@ -299,116 +527,207 @@ public final class Trainer {
     private record Start(Optimizer.State state, long step, int epoch) {
     }
 
+    /** Batches of the model's type: x row-major (one bulk copy per example; Gemm takes either order), y column-major. */
+    private BatchOptions batchOptions(DataType dt) {
+        return BatchOptions.of(batchSize).withSeed(seed).withTargetOrder('f').withDataType(dt);
+    }
+
     private History fit(Model model, INDArray x, INDArray y, INDArray xVal, INDArray yVal, Start start) {
         if ((xVal == null) != (yVal == null)) {
             throw new IllegalArgumentException("give both xVal and yVal, or neither");
         }
-        DataType dt = model.dataType();
-        long width = model.inputShape().length == 1 ? model.inputShape()[0] : -1;
-        if (width < 0) {
-            throw new IllegalArgumentException("the trainer takes models with flat inputs [features] for now; got input shape "
-                    + Arrays.toString(model.inputShape()));
-        }
-        long[] outShape = model.outputShape();
-        long k = loss.targetWidth(outShape);
-        Examples all = new Examples(x, y, width, k, sparse(), dt, "x", "y");
-        long n = all.rows;
-        int[] order = identity(n);
-        int[] trainIdx;
-        int[] valIdx;
-        Examples val = null;
-        SplittableRandom random = new SplittableRandom(seed);
-        if (xVal != null) {
-            val = new Examples(xVal, yVal, width, k, sparse(), dt, "xVal", "yVal");
-            trainIdx = order;
-            valIdx = identity(val.rows);
-        } else if (validationSplit > 0) {
-            shuffle(order, random);
-            int nv = (int) Math.round(n * validationSplit);
-            if (nv < 1 || nv >= n) {
-                throw new IllegalArgumentException("validationSplit " + validationSplit + " of " + n
-                        + " examples leaves " + nv + " for validation; need at least 1 each for training and validation");
+        long width = flatWidth(model);
+        long k = loss.targetWidth(model.outputShape());
+        checkExamples(x, y, width, k, "x", "y");
+        BatchOptions options = batchOptions(model.dataType());
+        try (Batcher all = Batcher.of(x, y, options)) {
+            requireFinite(all, "x", "y");
+            if (xVal != null) {
+                checkExamples(xVal, yVal, width, k, "xVal", "yVal");
+                try (Batcher val = Batcher.of(xVal, yVal, options.withShuffle(false))) {
+                    requireFinite(val, "xVal", "yVal");
+                    return run(model, all, val, start);
+                }
             }
-            valIdx = Arrays.copyOfRange(order, 0, nv);
-            trainIdx = Arrays.copyOfRange(order, nv, (int) n);
-        } else {
-            trainIdx = order;
-            valIdx = null;
+            if (validationSplit > 0) {
+                Shuffle.HoldOut parts = Shuffle.holdOut(all.exampleCount(), validationSplit, seed);
+                try (Batcher train = all.subset(parts.train(), options);
+                     Batcher val = all.subset(parts.heldOut(), options.withShuffle(false))) {
+                    return run(model, train, val, start);
+                }
+            }
+            return run(model, all, null, start);
         }
-        return run(model, all, trainIdx, val != null ? val : (valIdx != null ? all : null), valIdx, start);
+    }
+
+    /** Unless non-finite data is allowed: one pass over the batcher's source (its heap copy), before any step. */
+    private void requireFinite(Batcher data, String xName, String yName) {
+        if (!allowNonFiniteData) {
+            data.requireFinite(xName, yName, "clean or impute that value (or drop the example), or accept such "
+                    + "values with Trainer.Builder.allowNonFiniteData(true)");
+        }
+    }
+
+    /** The width d of a model with flat inputs {@code [d]}: the one input shape the trainer takes for now. */
+    private static long flatWidth(Model model) {
+        long[] shape = model.inputShape();
+        if (shape.length != 1) {
+            throw new IllegalArgumentException("the trainer takes models with flat inputs [features] for now; got input shape "
+                    + Arrays.toString(shape));
+        }
+        return shape[0];
     }
 
     /**
-     * The loss (and accuracy, for classification) of the model on (x, y), in batches of this
-     * trainer's batch size, with training behaviour off.
+     * The shapes the loss takes, with errors that name the model's expectation: x {@code [n, width]};
+     * y one class index per example, or k values per example. (The {@link Batcher} made from them
+     * checks that they fit in memory.)
      */
-    public Map<String, Double> evaluate(Model model, INDArray x, INDArray y) {
-        long width = model.inputShape()[0];
-        long k = loss.targetWidth(model.outputShape());
-        Examples data = new Examples(x, y, width, k, sparse(), model.dataType(), "x", "y");
-        try (Batches batches = new Batches(width, model.outputShape(), k, model.dataType())) {
-            return evaluate(model, data, identity(data.rows), batches, "");
+    private void checkExamples(INDArray x, INDArray y, long width, long k, String xName, String yName) {
+        if (x == null || y == null) {
+            throw new NullPointerException(xName + " and " + yName + " must not be null");
+        }
+        if (x.rank() != 2 || x.columns() != width) {
+            throw new IllegalArgumentException(xName + " must be [n, " + width + "] for this model; got " + Arrays.toString(x.shape()));
+        }
+        long rows = x.rows();
+        if (rows < 1) {
+            throw new IllegalArgumentException(xName + " has no examples");
+        }
+        if (loss.targetKind() == Loss.TargetKind.CLASS_INDEX) {
+            if (y.length() != rows || y.rank() > 2 || (y.rank() == 2 && y.columns() != 1)) {
+                throw new IllegalArgumentException(yName + " must hold one class index per example, [" + rows + "] or ["
+                        + rows + ", 1]; got " + Arrays.toString(y.shape()));
+            }
+        } else if (y.rank() != 2 || y.rows() != rows || y.columns() != k) {
+            throw new IllegalArgumentException(yName + " must be [" + rows + ", " + k + "] (one row of " + k
+                    + " targets per example); got " + Arrays.toString(y.shape()));
         }
     }
 
-    private History run(Model model, Examples data, int[] trainIdx, Examples valData, int[] valIdx, Start start) {
+    /**
+     * The loss and the metrics of the model on (x, y), in batches of this trainer's batch size,
+     * with training behaviour off. The loss includes the gradient transforms' penalty (R(θ) of
+     * a regulariser).
+     *
+     * @param model the model
+     * @param x     features {@code [n, d]}
+     * @param y     targets (see {@link #fit(Model, INDArray, INDArray)})
+     * @return {@code loss} and each metric by its name
+     * @throws IllegalArgumentException when the model's inputs are not flat ({@code [d]}), as
+     *                                  {@link #fit(Model, INDArray, INDArray)} takes them, or x or y
+     *                                  does not fit the model and the loss
+     */
+    public Map<String, Double> evaluate(Model model, INDArray x, INDArray y) {
+        long width = flatWidth(model);
+        long k = loss.targetWidth(model.outputShape());
+        checkExamples(x, y, width, k, "x", "y");
+        try (Model.Hold hold = model.hold("evaluation (Trainer.evaluate)");
+             Batcher data = Batcher.of(x, y, batchOptions(model.dataType()).withShuffle(false))) {
+            requireFinite(data, "x", "y");
+            return evaluate(model, data, "", accumulators(), bind(model));
+        }
+    }
+
+    private Metric.Accumulator[] accumulators() {
+        Metric.Accumulator[] a = new Metric.Accumulator[metrics.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = metrics.get(i).accumulator(loss);
+        }
+        return a;
+    }
+
+    private GradientTransform.Bound[] bind(Model model) {
+        GradientTransform.Bound[] b = new GradientTransform.Bound[transforms.size()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = transforms.get(i).bind(model);
+        }
+        return b;
+    }
+
+    /**
+     * The training loop, with the model held by this thread throughout ({@link Model#hold}): a
+     * predict from another thread meanwhile is refused instead of reading θ while the optimiser
+     * writes it.
+     */
+    private History run(Model model, Batcher train, Batcher val, Start start) {
+        try (Model.Hold hold = model.hold("training (Trainer.fit)")) {
+            return runHeld(model, train, val, start);
+        }
+    }
+
+    private History runHeld(Model model, Batcher train, Batcher val, Start start) {
         History history = new History();
-        long steps = (trainIdx.length + batchSize - 1) / batchSize;
-        List<long[]> kernels = regularizer == null ? List.of() : model.kernelSlices();
-        FrozenState frozen = new FrozenState(model.stateSlices());
-        long width = data.width;
-        long k = data.k;
-        int[] order = new int[trainIdx.length];
-        try (Batches batches = new Batches(width, model.outputShape(), k, model.dataType());
+        Metric.Accumulator[] acc = accumulators();
+        GradientTransform.Bound[] bound = bind(model);
+        Callback[] cbs = callbacks.toArray(new Callback[0]);
+        INDArray params = model.parameters();
+        INDArray grads = model.gradients();
+        int trained = train.exampleCount();
+        try (Gradients gradBuffers = new Gradients(model.outputShape(), model.dataType());
              Optimizer.State own = start == null ? optimizer.newState(model.parameters().length(), model.dataType()) : null) {
             Optimizer.State state = start == null ? own : start.state();
             long t = start == null ? 0 : start.step();
-            TrainingContext ctx = new TrainingContext(model, epochs, steps, optimizer, state, t);
-            for (Callback c : callbacks) {
+            TrainingContext ctx = new TrainingContext(model, epochs, train.batchesPerEpoch(), optimizer, state, t);
+            for (Callback c : cbs) {
                 c.onTrainBegin(ctx);
             }
             try {
                 for (int epoch = start == null ? 0 : start.epoch(); epoch < epochs; epoch++) {
-                    for (Callback c : callbacks) {
+                    for (Callback c : cbs) {
                         c.onEpochBegin(epoch, ctx);
                     }
-                    System.arraycopy(trainIdx, 0, order, 0, order.length);
-                    shuffle(order, epochStream(seed, epoch));
+                    train.startEpoch(epoch);
+                    for (Metric.Accumulator a : acc) {
+                        a.reset();
+                    }
                     double lossSum = 0;
-                    Tally tally = new Tally();
                     double lr = 0;
-                    for (int from = 0; from < order.length; from += batchSize) {
-                        int b = Math.min(batchSize, order.length - from);
-                        Batch batch = batches.get(b);
-                        data.gather(order, from, b, batch);
-                        INDArray out = model.forward(batch.x, true);
-                        double l = loss.compute(out, batch.y, batch.grad);
-                        tally.add(out, batch.y);
-                        model.backward(batch.grad);
-                        l += regularize(model, kernels);
-                        clip(model.gradients());
+                    while (train.next()) {
+                        int b = train.size();
+                        INDArray y = train.targets();
+                        INDArray grad = gradBuffers.get(b);
+                        INDArray out = model.forward(train.features(), true);
+                        double l = loss.compute(out, y, grad);
+                        for (Metric.Accumulator a : acc) {
+                            a.update(out, y);
+                        }
+                        model.backward(grad);
+                        for (GradientTransform.Bound g : bound) {
+                            l += g.beforeStep(params, grads);
+                        }
+                        if (stopOnDivergence && !Double.isFinite(l)) {
+                            throw new DivergenceException(epoch + 1, t + 1, l);
+                        }
                         t++;
                         lr = optimizer.learningRate() * schedule.factor(t, epoch) * ctx.learningRateFactor();
-                        frozen.save(model.parameters());
-                        optimizer.step(model.parameters(), model.gradients(), state, lr, t);
-                        frozen.restore(model.parameters());
+                        optimizer.step(params, grads, state, lr, t);
+                        for (int i = bound.length - 1; i >= 0; i--) {
+                            bound[i].afterStep(params);
+                        }
                         ctx.step(t);
                         lossSum += l * b;
-                        for (Callback c : callbacks) {
+                        for (Callback c : cbs) {
                             c.onBatchEnd(t, l, ctx);
                         }
                     }
-                    Map<String, Double> logs = new LinkedHashMap<>();
-                    logs.put("loss", lossSum / trainIdx.length);
-                    if (classification()) {
-                        logs.put("accuracy", tally.accuracy());
+                    if (stopOnDivergence) {
+                        long bad = firstNonFinite(params);
+                        if (bad >= 0) {
+                            throw DivergenceException.ofParameters(epoch + 1, t, bad);
+                        }
                     }
-                    if (valData != null) {
-                        logs.putAll(evaluate(model, valData, valIdx, batches, "val_"));
+                    Map<String, Double> logs = new LinkedHashMap<>();
+                    logs.put("loss", lossSum / trained);
+                    for (int i = 0; i < acc.length; i++) {
+                        logs.put(metrics.get(i).name(), acc[i].result());
+                    }
+                    if (val != null) {
+                        logs.putAll(evaluate(model, val, "val_", acc, bound));
                     }
                     logs.put("lr", lr);
                     history.add(logs);
-                    for (Callback c : callbacks) {
+                    for (Callback c : cbs) {
                         c.onEpochEnd(epoch, logs, ctx);
                     }
                     if (ctx.stopRequested()) {
@@ -416,7 +735,7 @@ public final class Trainer {
                     }
                 }
             } finally {
-                for (Callback c : callbacks) {
+                for (Callback c : cbs) {
                     c.onTrainEnd(history, ctx);
                 }
             }
@@ -424,416 +743,102 @@ public final class Trainer {
         return history;
     }
 
-    private Map<String, Double> evaluate(Model model, Examples data, int[] idx, Batches batches, String prefix) {
+    /** The loss (with the transforms' penalty) and the metrics over one pass of {@code data}, in order. */
+    private Map<String, Double> evaluate(Model model, Batcher data, String prefix, Metric.Accumulator[] acc,
+            GradientTransform.Bound[] bound) {
         double lossSum = 0;
-        Tally tally = new Tally();
-        for (int start = 0; start < idx.length; start += batchSize) {
-            int b = Math.min(batchSize, idx.length - start);
-            Batch batch = batches.get(b);
-            data.gather(idx, start, b, batch);
-            INDArray out = model.forward(batch.x, false);
-            lossSum += loss.value(out, batch.y) * b;
-            tally.add(out, batch.y);
+        for (Metric.Accumulator a : acc) {
+            a.reset();
         }
-        Map<String, Double> m = new LinkedHashMap<>();
-        double penalty = 0;
-        if (regularizer != null) {
-            for (long[] k : model.kernelSlices()) {
-                penalty += regularizer.penalty(model.parameters(), k[0], k[1]);
+        data.startEpoch(0);
+        while (data.next()) {
+            INDArray out = model.forward(data.features(), false);
+            lossSum += loss.value(out, data.targets()) * data.size();
+            for (Metric.Accumulator a : acc) {
+                a.update(out, data.targets());
             }
         }
-        m.put(prefix + "loss", lossSum / idx.length + penalty);
-        if (classification()) {
-            m.put(prefix + "accuracy", tally.accuracy());
+        double penalty = 0;
+        for (GradientTransform.Bound g : bound) {
+            penalty += g.penalty(model.parameters());
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(prefix + "loss", lossSum / data.exampleCount() + penalty);
+        for (int i = 0; i < acc.length; i++) {
+            m.put(prefix + metrics.get(i).name(), acc[i].result());
         }
         return m;
     }
 
-    private boolean sparse() {
-        return loss.name().startsWith("sparse");
-    }
-
-    private boolean classification() {
-        return loss.name().contains("cross_entropy");
-    }
-
-    /**
-     * Correct predictions over an epoch: argmax for softmax losses, sign for binary cross-entropy.
-     * A sequence loss counts positions ([B, T, k] outputs are, in 'f' order, [B·T, k] rows) and
-     * skips padding.
-     */
-    private final class Tally {
-        private long correct;
-        private long counted;
-
-        double accuracy() {
-            return counted == 0 ? 0.0 : (double) correct / counted;
-        }
-
-        void add(INDArray out, INDArray y) {
-            if (!classification()) {
-                return;
-            }
-            if (out.rank() == 3) {
-                addSequence(out, y);
-                return;
-            }
-            counted += out.rows();
-            correct += correct(out, y);
-        }
-
-        /** Heap rows for {@link #addSequence}, grown to the largest batch. */
-        private double[] row = new double[0];
-        private float[] tmp = new float[0];
-        private double[] max = new double[0];
-
-        /**
-         * Counts the labelled positions whose label is the first largest logit. Class by class
-         * over the positions ('f'-order logits hold each class's positions contiguously): one
-         * vectorisable max pass, then, per labelled position whose label's logit equals the
-         * maximum, a check that no smaller class index ties it (argmax takes the first).
-         */
-        private void addSequence(INDArray out, INDArray y) {
-            int k = (int) out.size(2);
-            int rows = (int) (out.length() / k);
-            Buf o = Buf.of(out); // 'f' order, as time-distributed layers write it
-            Buf t = Buf.of(y);
-            if (row.length < rows) {
-                row = new double[rows];
-                tmp = new float[rows];
-                max = new double[rows];
-            }
-            Arrays.fill(max, 0, rows, Double.NEGATIVE_INFINITY);
-            for (int c = 0; c < k; c++) {
-                o.get(c * rows, row, tmp, rows);
-                for (int r = 0; r < rows; r++) {
-                    max[r] = Math.max(max[r], row[r]);
-                }
-            }
-            for (int r = 0; r < rows; r++) {
-                int label = (int) t.get(r);
-                if (label < 0) {
-                    continue;
-                }
-                counted++;
-                if (o.get(label * rows + r) == max[r]) {
-                    boolean first = true;
-                    for (int c = 0; c < label && first; c++) {
-                        first = o.get(c * rows + r) != max[r];
-                    }
-                    correct += first ? 1 : 0;
-                }
-            }
-        }
-    }
-
-    /** Correct predictions in a batch: argmax for softmax losses, sign for binary cross-entropy. */
-    private long correct(INDArray out, INDArray y) {
-        int rows = (int) out.rows();
-        int k = (int) out.columns();
-        Buf o = Buf.of(out);
-        Buf t = Buf.of(y);
-        long correct = 0;
-        if (loss.name().startsWith("binary")) {
-            for (int i = 0, n = rows * k; i < n; i++) {
-                if ((o.get(i) > 0) == (t.get(i) > 0.5)) {
-                    correct++;
-                }
-            }
-            return k == 1 ? correct : correct / k;
-        }
-        for (int r = 0; r < rows; r++) {
-            int best = 0;
-            for (int c = 1; c < k; c++) {
-                if (o.get(c * rows + r) > o.get(best * rows + r)) {
-                    best = c;
-                }
-            }
-            int label;
-            if (sparse()) {
-                label = (int) t.get(r);
-            } else {
-                label = 0;
-                for (int c = 1; c < k; c++) {
-                    if (t.get(c * rows + r) > t.get(label * rows + r)) {
-                        label = c;
-                    }
-                }
-            }
-            if (label == best) {
-                correct++;
-            }
-        }
-        return correct;
-    }
-
-    /** Adds ∂R/∂W to ∇θ over the kernels and returns R(θ); 0 without a regulariser. */
-    private double regularize(Model model, List<long[]> kernels) {
-        double r = 0;
-        for (long[] k : kernels) {
-            r += regularizer.addTo(model.parameters(), model.gradients(), k[0], k[1]);
-        }
-        return r;
-    }
-
-    private void clip(INDArray grads) {
-        if (clipValue == 0 && clipNorm == 0) {
-            return;
-        }
-        Buf g = Buf.of(grads);
-        int n = g.length;
-        if (clipValue > 0) {
+    /** The index of θ's first value that is not finite, or -1: one pass over its host memory. */
+    private static long firstNonFinite(INDArray params) {
+        long n = params.length();
+        if (params.dataType() == DataType.DOUBLE) {
+            java.nio.DoubleBuffer b = params.data().asNioDouble();
+            int base = b.position() + (int) params.offset();
             for (int i = 0; i < n; i++) {
-                g.set(i, Math.max(-clipValue, Math.min(clipValue, g.get(i))));
-            }
-        }
-        if (clipNorm > 0) {
-            double sq = 0;
-            for (int i = 0; i < n; i++) {
-                double v = g.get(i);
-                sq += v * v;
-            }
-            double norm = Math.sqrt(sq);
-            if (norm > clipNorm) {
-                double s = clipNorm / norm;
-                for (int i = 0; i < n; i++) {
-                    g.set(i, g.get(i) * s);
+                if (!Double.isFinite(b.get(base + i))) {
+                    return i;
                 }
             }
+            return -1;
         }
-    }
-
-    private static int[] identity(long n) {
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("at most " + Integer.MAX_VALUE + " examples. Received: " + n);
+        java.nio.FloatBuffer b = params.data().asNioFloat();
+        int base = b.position() + (int) params.offset();
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(b.get(base + i))) {
+                return i;
+            }
         }
-        int[] a = new int[(int) n];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = i;
-        }
-        return a;
+        return -1;
     }
 
     /**
-     * The stream of epoch {@code epoch}'s shuffle, a function of (seed, epoch) alone, so that a
-     * resumed run shuffles as an unbroken one would. The validation split uses
-     * {@code new SplittableRandom(seed)}; epoch e uses the seed plus (e + 1) golden-ratio
-     * increments (SplittableRandom's own seed spacing), whose streams are independent.
+     * ∂L/∂ŷ buffers {@code [b, outputShape...]}, column-major, for the (at most two) batch sizes
+     * of a run: made at the first batch of each size, looked up without boxing after. Keyed on the
+     * batch's own row count, not on the {@link Batcher}'s batch and tail sizes: the look-up is two
+     * comparisons either way, and this needs nothing from the Batcher beyond {@link Batcher#size()}.
      */
-    static SplittableRandom epochStream(long seed, int epoch) {
-        return new SplittableRandom(seed + 0x9E3779B97F4A7C15L * (epoch + 1L));
-    }
-
-    /** Fisher-Yates shuffle from the given stream. */
-    static void shuffle(int[] a, SplittableRandom random) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = a[i];
-            a[i] = a[j];
-            a[j] = tmp;
-        }
-    }
-
-    /**
-     * One batch's buffers: x {@code [b, d]} row-major; y {@code [b, k]} (k the loss's target width)
-     * and ∂L/∂ŷ {@code [b, outputShape...]} column-major.
-     */
-    record Batch(INDArray x, INDArray y, INDArray grad) {
-    }
-
-    /** Batch buffers by batch size (the full size and the last, smaller one), made once. */
-    private final class Batches implements AutoCloseable {
-        private final long width;
+    private static final class Gradients implements AutoCloseable {
         private final long[] outShape;
-        private final long k;
         private final DataType dt;
-        private final Map<Integer, Batch> bySize = new HashMap<>();
+        private INDArray first;
+        private INDArray second;
 
-        Batches(long width, long[] outShape, long k, DataType dt) {
-            this.width = Math.toIntExact(width);
+        Gradients(long[] outShape, DataType dt) {
             this.outShape = outShape.clone();
-            this.k = k;
             this.dt = dt;
         }
 
-        Batch get(int b) {
-            return bySize.computeIfAbsent(b, size -> {
-                long[] gradShape = new long[outShape.length + 1];
-                gradShape[0] = size;
-                System.arraycopy(outShape, 0, gradShape, 1, outShape.length);
-                return new Batch(
-                        Nd4j.create(dt, new long[] {size, width}, 'c'), // rows copied whole; Gemm takes row-major x
-                        Nd4j.create(dt, new long[] {size, k}, 'f'),
-                        Nd4j.create(dt, gradShape, 'f'));
-            });
+        INDArray get(int b) {
+            if (first != null && first.size(0) == b) {
+                return first;
+            }
+            if (second != null && second.size(0) == b) {
+                return second;
+            }
+            long[] shape = new long[outShape.length + 1];
+            shape[0] = b;
+            System.arraycopy(outShape, 0, shape, 1, outShape.length);
+            INDArray g = Nd4j.create(dt, shape, 'f');
+            if (first == null) {
+                first = g;
+            } else {
+                if (second != null) {
+                    second.close();
+                }
+                second = g;
+            }
+            return g;
         }
 
         @Override
         public void close() {
-            for (Batch b : bySize.values()) {
-                b.x().close();
-                b.y().close();
-                b.grad().close();
+            if (first != null) {
+                first.close();
             }
-            bySize.clear();
-        }
-    }
-
-    /**
-     * The examples as row-major copies on the Java heap, in the model's data type, for one fit: a
-     * batch's rows are then bulk copies into the batch buffer (measured: 128x784 floats in
-     * about 20 us, against about 1 ms element by element).
-     */
-    private static final class Examples {
-        final long rows;
-        final int width;
-        final long k;
-        final int yWidth;
-        private final float[] xf;
-        private final double[] xd;
-        private final double[] y;
-
-        Examples(INDArray x, INDArray y, long width, long k, boolean sparse, DataType dt, String xName, String yName) {
-            if (x == null || y == null) {
-                throw new NullPointerException(xName + " and " + yName + " must not be null");
-            }
-            if (x.rank() != 2 || x.columns() != width) {
-                throw new IllegalArgumentException(xName + " must be [n, " + width + "] for this model; got " + Arrays.toString(x.shape()));
-            }
-            rows = x.rows();
-            if (rows < 1) {
-                throw new IllegalArgumentException(xName + " has no examples");
-            }
-            this.width = Math.toIntExact(width);
-            this.k = k;
-            if (sparse) {
-                if (y.length() != rows || y.rank() > 2 || (y.rank() == 2 && y.columns() != 1)) {
-                    throw new IllegalArgumentException(yName + " must hold one class index per example, [" + rows + "] or ["
-                            + rows + ", 1]; got " + Arrays.toString(y.shape()));
-                }
-                yWidth = 1;
-            } else {
-                if (y.rank() != 2 || y.rows() != rows || y.columns() != k) {
-                    throw new IllegalArgumentException(yName + " must be [" + rows + ", " + k + "] (one row of " + k
-                            + " targets per example); got " + Arrays.toString(y.shape()));
-                }
-                yWidth = Math.toIntExact(k);
-            }
-            if (rows * width > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(xName + " holds " + rows * width + " values; at most " + Integer.MAX_VALUE
-                        + " fit in one in-memory training set");
-            }
-            if (dt == DataType.FLOAT) {
-                this.xf = rowMajorCopy(x, DataType.FLOAT).asFloat();
-                this.xd = null;
-            } else {
-                this.xf = null;
-                this.xd = rowMajorCopy(x, DataType.DOUBLE).asDouble();
-            }
-            this.y = rowMajorCopy(y, DataType.DOUBLE).asDouble();
-        }
-
-        /** A row-major array of type {@code dt} holding {@code a}'s values: {@code a} itself when it is one. */
-        private static RowMajor rowMajorCopy(INDArray a, DataType dt) {
-            if (a.dataType() == dt && a.ordering() == 'c' && a.length() == a.data().length()) {
-                return new RowMajor(a, false);
-            }
-            INDArray cast = a.dataType() == dt ? a : a.castTo(dt);
-            if (cast.ordering() == 'c' && cast.length() == cast.data().length()) {
-                return new RowMajor(cast, cast != a);
-            }
-            INDArray copy = cast.dup('c');
-            if (cast != a) {
-                cast.close();
-            }
-            return new RowMajor(copy, true);
-        }
-
-        /** An array read once onto the heap; closed after when it was made for that. */
-        private record RowMajor(INDArray array, boolean made) {
-            float[] asFloat() {
-                float[] v = array.data().asFloat();
-                release();
-                return v;
-            }
-
-            double[] asDouble() {
-                double[] v = array.data().asDouble();
-                release();
-                return v;
-            }
-
-            private void release() {
-                if (made) {
-                    array.close();
-                }
-            }
-        }
-
-        /** Copies examples idx[start .. start+b): x rows whole into the row-major x buffer, y into the column-major one. */
-        void gather(int[] idx, int start, int b, Batch batch) {
-            if (xf != null) {
-                java.nio.FloatBuffer bx = batch.x().data().asNioFloat().slice();
-                for (int r = 0; r < b; r++) {
-                    bx.put(r * width, xf, idx[start + r] * width, width);
-                }
-            } else {
-                java.nio.DoubleBuffer bx = batch.x().data().asNioDouble().slice();
-                for (int r = 0; r < b; r++) {
-                    bx.put(r * width, xd, idx[start + r] * width, width);
-                }
-            }
-            Buf by = Buf.of(batch.y());
-            for (int r = 0; r < b; r++) {
-                int sy = idx[start + r] * yWidth;
-                for (int c = 0; c < yWidth; c++) {
-                    by.set(c * b + r, y[sy + c]);
-                }
-            }
-        }
-    }
-
-    /**
-     * The model's untrained state in θ ({@link Model#stateSlices()}: batch normalisation's running
-     * statistics), saved before each optimiser step and put back after it, so that an update rule
-     * that moves parameters without a gradient (AdamW's decay) leaves it alone. Nothing to do, and
-     * nothing allocated, for models without such state.
-     */
-    private static final class FrozenState {
-        private final List<long[]> slices;
-        private final double[] saved;
-
-        FrozenState(List<long[]> slices) {
-            this.slices = slices;
-            long n = 0;
-            for (long[] s : slices) {
-                n += s[1] - s[0];
-            }
-            this.saved = new double[Math.toIntExact(n)];
-        }
-
-        void save(INDArray params) {
-            copy(params, true);
-        }
-
-        void restore(INDArray params) {
-            copy(params, false);
-        }
-
-        private void copy(INDArray params, boolean save) {
-            if (saved.length == 0) {
-                return;
-            }
-            Buf p = Buf.of(params);
-            int j = 0;
-            for (long[] s : slices) {
-                for (int i = (int) s[0]; i < s[1]; i++, j++) {
-                    if (save) {
-                        saved[j] = p.get(i);
-                    } else {
-                        p.set(i, saved[j]);
-                    }
-                }
+            if (second != null) {
+                second.close();
             }
         }
     }

@@ -27,17 +27,29 @@ public final class TrainingContext {
         this.step = step;
     }
 
-    /** The optimiser in use. */
+    /**
+     * The optimiser in use.
+     *
+     * @return the optimiser in use
+     */
     public Optimizer optimizer() {
         return optimizer;
     }
 
-    /** The optimiser's state for this run (live: read it, for example to save a checkpoint; do not close it). */
+    /**
+     * The optimiser's state for this run (live: read it, for example to save a checkpoint; do not close it).
+     *
+     * @return the optimiser's state for this run (live: read it, for example to save a checkpoint; do not close it)
+     */
     public Optimizer.State optimizerState() {
         return optimizerState;
     }
 
-    /** Optimiser steps taken so far, counting those before a resumed checkpoint. */
+    /**
+     * Optimiser steps taken so far, counting those before a resumed checkpoint.
+     *
+     * @return optimiser steps taken so far, counting those before a resumed checkpoint
+     */
     public long step() {
         return step;
     }
@@ -46,37 +58,63 @@ public final class TrainingContext {
         this.step = step;
     }
 
-    /** The model being trained. */
+    /**
+     * The model being trained.
+     *
+     * @return the model being trained
+     */
     public Model model() {
         return model;
     }
 
-    /** The number of epochs asked for. */
+    /**
+     * The number of epochs asked for.
+     *
+     * @return the number of epochs asked for
+     */
     public int epochs() {
         return epochs;
     }
 
-    /** Optimiser steps per epoch. */
+    /**
+     * Optimiser steps per epoch.
+     *
+     * @return optimiser steps per epoch
+     */
     public long stepsPerEpoch() {
         return stepsPerEpoch;
     }
 
-    /** Stops training after the current epoch. */
+    /**
+     * Stops training after the current epoch.
+     */
     public void requestStop() {
         stopRequested = true;
     }
 
-    /** Whether a callback asked to stop. */
+    /**
+     * Whether a callback asked to stop.
+     *
+     * @return whether a callback asked to stop
+     */
     public boolean stopRequested() {
         return stopRequested;
     }
 
-    /** The factor callbacks applied to the learning rate (1 unless reduced). */
+    /**
+     * The factor callbacks applied to the learning rate (1 unless reduced).
+     *
+     * @return the factor callbacks applied to the learning rate (1 unless reduced)
+     */
     public double learningRateFactor() {
         return learningRateFactor;
     }
 
-    /** Sets the factor applied to the learning rate, for example by reduce-on-plateau. */
+    /**
+     * Sets the factor applied to the learning rate, for example by reduce-on-plateau.
+     *
+     * @param factor the factor on the scheduled rate, positive and finite
+     */
     public void setLearningRateFactor(double factor) {
         if (!(factor > 0) || !Double.isFinite(factor)) {
             throw new IllegalArgumentException("the learning-rate factor must be positive and finite. Received: " + factor);

@@ -133,4 +133,126 @@ class BatcherTest {
             c.close();
         }
     }
+
+    /** Arrays, as the trainer batches them: x row-major and y column-major in the model's type, in the one shuffle order. */
+    @Test
+    void arraysBatchInTheChosenLayoutAndTypeInTheEpochSeedOrder() {
+        double[][] xs = new double[7][3];
+        double[][] ys = new double[7][2];
+        for (int i = 0; i < 7; i++) {
+            for (int j = 0; j < 3; j++) {
+                xs[i][j] = i * 10 + j + 0.25;
+            }
+            ys[i][0] = i;
+            ys[i][1] = -i;
+        }
+        BatchOptions o = BatchOptions.of(3).withSeed(5).withTargetOrder('f').withDataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
+        try (Batcher b = Batcher.of(Nd4j.createFromArray(xs), Nd4j.createFromArray(ys).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), o)) {
+            assertEquals(3, b.batchesPerEpoch());
+            assertEquals(7, b.exampleCount());
+            for (int epoch = 0; epoch < 2; epoch++) {
+                int[] expected = {0, 1, 2, 3, 4, 5, 6};
+                Shuffle.shuffle(expected, Shuffle.epochSeed(5, epoch));
+                b.startEpoch(epoch);
+                List<Integer> visit = new ArrayList<>();
+                while (b.next()) {
+                    INDArray x = b.features();
+                    INDArray y = b.targets();
+                    assertEquals('c', x.ordering());
+                    assertEquals('f', y.ordering());
+                    assertEquals(org.nd4j.linalg.api.buffer.DataType.DOUBLE, x.dataType());
+                    assertEquals(org.nd4j.linalg.api.buffer.DataType.DOUBLE, y.dataType());
+                    for (int r = 0; r < b.size(); r++) {
+                        int i = b.indices()[r];
+                        assertEquals(i * 10 + 2.25, x.getDouble(r, 2), 0.0, "float64 features keep their value");
+                        assertEquals(-i, y.getDouble(r, 1), 0.0);
+                        visit.add(i);
+                    }
+                }
+                assertArrayEquals(expected, visit.stream().mapToInt(Integer::intValue).toArray(), "epoch " + epoch);
+            }
+            assertThrows(IllegalStateException.class, b::labels);
+        }
+    }
+
+    /** A subset batches some rows of the same source: in the order given, or shuffled from them. */
+    @Test
+    void aSubsetVisitsItsRowsOfTheSharedSource() {
+        INDArray x = Nd4j.createFromArray(new float[][] {{0}, {1}, {2}, {3}, {4}, {5}, {6}});
+        INDArray y = Nd4j.createFromArray(0f, 10f, 20f, 30f, 40f, 50f, 60f);
+        try (Batcher all = Batcher.of(x, y, BatchOptions.of(2).withSeed(3));
+             Batcher fixed = all.subset(new int[] {6, 2, 4}, BatchOptions.of(2).withShuffle(false));
+             Batcher shuffled = all.subset(new int[] {6, 2, 4, 1}, BatchOptions.of(4).withSeed(3))) {
+            fixed.startEpoch(0);
+            List<Float> seen = new ArrayList<>();
+            while (fixed.next()) {
+                for (int r = 0; r < fixed.size(); r++) {
+                    seen.add(fixed.features().getFloat(r, 0));
+                    assertEquals(10 * fixed.features().getFloat(r, 0), fixed.targets().getFloat(r, 0));
+                }
+            }
+            assertEquals(List.of(6f, 2f, 4f), seen);
+            int[] expected = {6, 2, 4, 1};
+            Shuffle.shuffle(expected, Shuffle.epochSeed(3, 1));
+            shuffled.startEpoch(1);
+            assertTrue(shuffled.next());
+            assertArrayEquals(expected, shuffled.indices());
+            assertFalse(shuffled.next());
+        }
+    }
+
+    /** A dataset batched into float64, column-major targets: one-hot rows and labels as in float32. */
+    @Test
+    void aDatasetBatchesIntoFloat64ColumnMajorTargetsToo() {
+        try (Dataset ds = DatasetTest.numbered(5, 3);
+             Batcher b = new Batcher(ds, BatchOptions.of(5).withShuffle(false).withTargetOrder('f')
+                     .withDataType(org.nd4j.linalg.api.buffer.DataType.DOUBLE))) {
+            b.startEpoch(0);
+            assertTrue(b.next());
+            assertEquals('f', b.targets().ordering());
+            for (int r = 0; r < 5; r++) {
+                assertEquals(r * 10 + 1, b.features().getDouble(r, 1), 0.0);
+                assertEquals(r % 3, b.labels()[r]);
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(c == r % 3 ? 1.0 : 0.0, b.targets().getDouble(r, c), 0.0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void arrayAndSubsetErrorsNameTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Batcher.of(Nd4j.zeros(4, 2), Nd4j.zeros(3), BatchOptions.of(2)));
+        assertTrue(e.getMessage().contains("[3]") && e.getMessage().contains("[4, 2]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> BatchOptions.of(2).withTargetOrder('x'));
+        assertTrue(e.getMessage().contains("targetOrder='x'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> BatchOptions.of(2).withDataType(org.nd4j.linalg.api.buffer.DataType.INT));
+        assertTrue(e.getMessage().contains("dataType=INT"), e.getMessage());
+        try (Batcher b = Batcher.of(Nd4j.zeros(4, 2), Nd4j.zeros(4), BatchOptions.of(2))) {
+            e = assertThrows(IllegalArgumentException.class, () -> b.subset(new int[] {0, 4}, BatchOptions.of(2)));
+            assertTrue(e.getMessage().contains("sourceRows[1] = 4 is outside [0, 4)"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> b.subset(new int[0], BatchOptions.of(2)));
+            assertTrue(e.getMessage().contains("no examples"), e.getMessage());
+        }
+    }
+
+    /** Buffers whose size comes from the user (classes, batch size) are checked before they are allocated. */
+    @Test
+    void oversizedBatchBuffersAndOneHotMatricesAreRefusedBeforeAllocation() {
+        INDArray x = Nd4j.createFromArray(new float[][] {{1}, {2}});
+        try (Dataset wide = Dataset.ofLabels(x, new int[] {0, 1}, 1 << 30)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Batcher(wide, BatchOptions.of(2)));
+            assertTrue(e.getMessage().contains("holds 2147483648 values in one buffer") && e.getMessage().contains("smaller batch"),
+                    e.getMessage());
+        }
+        try (Dataset big = Dataset.ofLabels(x, new int[] {0, 1}, 3 << 27)) {
+            dev.aiaas.core.backend.NativeMemoryException e = assertThrows(dev.aiaas.core.backend.NativeMemoryException.class,
+                    () -> new Batcher(big, BatchOptions.of(2)));
+            assertEquals(2L * (1 + (3 << 27)) * 4, e.requestedBytes());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OneHot.encode(new int[] {0, 1}, 1 << 30));
+        assertTrue(e.getMessage().contains("sparseSoftmaxCrossEntropy"), e.getMessage());
+        assertThrows(dev.aiaas.core.backend.NativeMemoryException.class, () -> OneHot.encode(new int[] {0, 1}, 3 << 27));
+    }
 }

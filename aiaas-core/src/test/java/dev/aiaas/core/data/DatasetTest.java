@@ -131,11 +131,12 @@ class DatasetTest {
         try (Dataset ds = numbered(10, 2)) {
             for (double f : new double[] {0, 1, -0.1, 1.5, Double.NaN}) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ds.split(f, 1));
-                assertTrue(e.getMessage().contains("heldOutFraction=" + f) && e.getMessage().contains("(0, 1)"),
+                assertTrue(e.getMessage().contains("held-out fraction " + f + " of 10 examples") && e.getMessage().contains("(0, 1)"),
                         e.getMessage());
             }
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ds.split(0.01, 1));
-            assertTrue(e.getMessage().contains("leaves 0 held out"), e.getMessage());
+            assertTrue(e.getMessage().contains("leaves 0 held out and 10 for training")
+                    && e.getMessage().contains("Use a fraction between 0.1 and 0.9"), e.getMessage());
         }
     }
 
@@ -181,5 +182,44 @@ class DatasetTest {
             assertNotSame(x, y);
             assertSame(x, x);
         }
+    }
+
+    @Test
+    void ofPlainArraysCopiesAndCountsTheClasses() {
+        float[][] x = {{1, 2}, {3, 4}, {5, 6}};
+        int[] y = {0, 2, 0};
+        try (Dataset ds = Dataset.of(x, y)) {
+            x[0][0] = 99;
+            y[0] = 1;
+            assertArrayEquals(new float[][] {{1, 2}, {3, 4}, {5, 6}}, ds.features().toFloatMatrix());
+            assertArrayEquals(new int[] {0, 2, 0}, ds.labels());
+            assertEquals(3, ds.numClasses());
+        }
+        try (Dataset ds = Dataset.of(x, y, 5)) {
+            assertEquals(5, ds.numClasses());
+        }
+    }
+
+    @Test
+    void ofPlainArraysNamesTheBadRow() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.of(new float[][] {{1, 2}, {3}}, new int[] {0, 1}));
+        assertTrue(e.getMessage().startsWith("x[1] has 1 features; expected 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[][] {{1, 2}, null}, new int[] {0, 1}));
+        assertTrue(e.getMessage().startsWith("x[1] has no array (null)"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.of(new float[][] {{1, 2}, {3, Float.NaN}}, new int[] {0, 1}));
+        assertTrue(e.getMessage().startsWith("x[1][1] = NaN; expected finite features"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Dataset.of(new float[][] {{Float.POSITIVE_INFINITY}}, new int[] {0}));
+        assertTrue(e.getMessage().startsWith("x[0][0] = Infinity"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[][] {{1}, {2}}, new int[] {0, -1}));
+        assertTrue(e.getMessage().startsWith("y[1] = -1; expected a class index >= 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[][] {{1}, {2}}, new int[] {0}));
+        assertTrue(e.getMessage().contains("one label per row"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[][] {{1}}, new int[] {3}, 2));
+        assertTrue(e.getMessage().contains("labels[0] = 3 is outside [0, 2)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[0][], new int[0]));
+        assertThrows(IllegalArgumentException.class, () -> Dataset.of(new float[][] {{}}, new int[] {0}));
     }
 }

@@ -2,6 +2,7 @@ package dev.aiaas.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import dev.aiaas.datasets.EmbeddedDatasets;
 import org.junit.jupiter.api.Assumptions;
 import dev.aiaas.core.backend.BackendKind;
 import dev.aiaas.core.backend.BackendOptions;
@@ -47,6 +49,27 @@ class FashionMnistTest {
         }
         assertEquals(10, FashionMnist.CLASS_NAMES.size());
         assertEquals("Ankle boot", FashionMnist.CLASS_NAMES.get(9));
+    }
+
+    @Test
+    void theResourceFolderIsTheOneAiaasDatasetsCarries() {
+        assertEquals("/" + EmbeddedDatasets.FASHION_MNIST, FashionMnist.RESOURCE_DIR);
+        assertEquals(EmbeddedDatasets.ARTIFACT, FashionMnist.DATASETS_ARTIFACT);
+        for (String name : Mnist.FILE_NAMES) {
+            assertTrue(EmbeddedDatasets.FASHION_MNIST_FILES.contains(name + ".gz"), name);
+        }
+    }
+
+    /** Without aiaas-datasets on the class path (a loader that sees only the JDK), the error names the dependency. */
+    @Test
+    void withoutAiaasDatasetsTheErrorNamesTheDependencyToAdd() {
+        MissingDataException e = assertThrows(MissingDataException.class,
+                () -> FashionMnist.embedded(new ClassLoader(null) { }));
+        assertEquals("dev/aiaas/datasets/fashion-mnist/train-images-idx3-ubyte.gz", e.resource());
+        assertEquals("dev.aiaas:aiaas-datasets", e.artifact());
+        assertTrue(e.getMessage().startsWith("the embedded Fashion-MNIST subset is not on the class path"), e.getMessage());
+        assertTrue(e.getMessage().contains("Fix: add the dependency dev.aiaas:aiaas-datasets"), e.getMessage());
+        assertTrue(e.getMessage().contains("FashionMnist.load(dir)"), e.getMessage());
     }
 
     /** When Debian's dataset-fashion-mnist is installed, the committed files are exactly what the maker makes. */

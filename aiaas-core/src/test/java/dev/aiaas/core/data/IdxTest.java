@@ -67,6 +67,24 @@ class IdxTest {
     }
 
     @Test
+    void writingReplacesAFileWholeAndLeavesNoTemporaryFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("images.idx");
+        Files.write(file, new byte[] {1, 2, 3});
+        for (boolean gzip : new boolean[] {false, true}) {
+            Idx.write(twoByThreeByThree(), file, gzip);
+            assertEquals(twoByThreeByThree(), Idx.read(file));
+            try (var files = Files.list(dir)) {
+                assertEquals(java.util.List.of(file), files.toList(), "only the target is left in the folder");
+            }
+        }
+        // a folder that does not exist: the typed error, and nothing written anywhere
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> Idx.write(twoByThreeByThree(), dir.resolve("none/x.idx"), false));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count());
+        }
+    }
+
+    @Test
     void selectTakesItemsInOrder() {
         IdxData s = twoByThreeByThree().select(new int[] {1, 0, 1});
         assertArrayEquals(new int[] {3, 3, 3}, s.shape());
@@ -169,5 +187,47 @@ class IdxTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new IdxData(new int[] {2, 2}, new byte[3]));
         assertTrue(e.getMessage().contains("holds 4 elements but data has 3 bytes"), e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ bounded reading (issue 14)
+
+    @Test
+    void aLimitRefusesLargerDeclaredSizesBeforeReadingTheData(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("a.idx");
+        Idx.write(twoByThreeByThree(), f, true);
+        assertEquals(twoByThreeByThree(), Idx.read(f, 3, 18));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Idx.read(f, 3, 17));
+        assertEquals("byte offset 12 (size of dimension 2)", e.location());
+        assertEquals("sizes [2, 3, 3] whose product exceeds 17", e.found());
+        assertTrue(e.expected().contains("the limit given") && e.fix().contains("raise the limit"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Idx.read(f, 3, -1));
+        IllegalArgumentException a = assertThrows(IllegalArgumentException.class, () -> Idx.read(f, 3, Idx.MAX_BYTES + 1));
+        assertTrue(a.getMessage().contains("Idx.MAX_BYTES"), a.getMessage());
+    }
+
+    /** Trailing bytes are counted up to 1 MB, then reading stops: a gzip bomb behind a valid header is not read to its end. */
+    @Test
+    void manyTrailingBytesAreCountedToAMegabyteOnly() throws IOException {
+        byte[] b = Arrays.copyOf(bytes(twoByThreeByThree()), 34 + (3 << 20));
+        DataFormatException e = malformed(b, 3);
+        assertTrue(e.found().startsWith("more than ") && e.found().endsWith(" bytes of data"), e.found());
+        long counted = Long.parseLong(e.found().replaceAll("\\D", ""));
+        assertTrue(counted > 18 + (1 << 20) && counted < 18 + (2 << 20), e.found());
+    }
+
+    /** The trailer's CRC is checked: the data is intact, the file is not. */
+    @Test
+    void aWrongGzipCrcIsRefused(@TempDir Path dir) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(bytes(twoByThreeByThree()));
+        }
+        byte[] gz = out.toByteArray();
+        gz[gz.length - 6] ^= 0x40;
+        Path f = Files.write(dir.resolve("crc.gz"), gz);
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Idx.read(f));
+        assertEquals("gzip stream", e.location());
+        assertTrue(e.getCause() instanceof dev.aiaas.core.io.CorruptInputException, String.valueOf(e.getCause()));
+        assertThrows(DataFormatException.class, () -> Idx.parse(gz, "crc.gz", 3));
     }
 }

@@ -12,9 +12,9 @@ import java.util.List;
  *
  * <pre>
  * apt-get install dataset-fashion-mnist
- * mvn -o -pl aiaas-core test-compile
+ * mvn -o -pl aiaas-core -am test-compile
  * java -cp aiaas-core/target/classes:aiaas-core/target/test-classes dev.aiaas.core.data.MakeFashionMnistSubset \
- *     /usr/share/datasets/fashion-mnist aiaas-core/src/test/resources/dev/aiaas/core/data/fashion-mnist
+ *     /usr/share/datasets/fashion-mnist aiaas-datasets/src/main/resources/dev/aiaas/datasets/fashion-mnist
  * </pre>
  */
 public final class MakeFashionMnistSubset {

@@ -48,6 +48,16 @@ class MnistTest {
         }
     }
 
+    /** The scaling that predictions on new images repeat: unsigned byte / 255, row-major, the data left as it was. */
+    @Test
+    void pixelsAreTheUnsignedBytesOver255InRowMajorOrder() {
+        byte[] raw = {0, (byte) 255, 51, (byte) 128, 1, (byte) 204};
+        IdxData images = new IdxData(new int[] {2, 1, 3}, raw);
+        assertArrayEquals(new float[] {0f, 1f, 0.2f, 128 / 255f, 1 / 255f, 0.8f}, Mnist.pixels(images));
+        assertArrayEquals(raw, images.bytes());
+        assertEquals(0, Mnist.pixels(new IdxData(new int[] {0, 28, 28}, new byte[0])).length);
+    }
+
     @Test
     void missingFileListsExpectedAndFound(@TempDir Path dir) throws IOException {
         writeTiny(dir, (byte) 4);

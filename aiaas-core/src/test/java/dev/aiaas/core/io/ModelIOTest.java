@@ -18,10 +18,15 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -148,6 +153,50 @@ class ModelIOTest {
             assertEquals(fresh.parameters(), m.parameters());
             assertArrayEquals(new long[] {6}, m.inputShape());
         }
+    }
+
+    /**
+     * Every built-in layer type as the library wrote it before layers were decoded through
+     * {@link LayerRegistry} (the three golden files, see {@link LayerFixtures}): each loads into
+     * the model it was written from, and saving that model again writes the same header, key for
+     * key and value for value (the time and provenance aside).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"model-format-v1.aiaas", "model-format-v1-norm.aiaas", "model-format-v1-sequence.aiaas",
+        "model-format-v1-attention.aiaas"})
+    void goldenFilesLoadAndTheirLayersAreWrittenAsBefore(String name, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve(name);
+        try (InputStream in = ModelIOTest.class.getResourceAsStream("/dev/aiaas/core/io/" + name)) {
+            Files.copy(in, file);
+        }
+        Path again = dir.resolve("again.aiaas");
+        try (Model m = ModelIO.load(file);
+             Model fresh = switch (name) {
+                 case "model-format-v1.aiaas" -> everyLayer(DataType.FLOAT);
+                 case "model-format-v1-norm.aiaas" -> LayerFixtures.norm();
+                 case "model-format-v1-attention.aiaas" -> LayerFixtures.attention();
+                 default -> LayerFixtures.sequence();
+             }) {
+            assertEquals(fresh.layers(), m.layers());
+            assertEquals(fresh.dataType(), m.dataType());
+            assertEquals(fresh.parameters(), m.parameters());
+            ModelIO.save(m, again);
+        }
+        Map<String, String> before = architecture(file);
+        Map<String, String> after = architecture(again);
+        assertTrue(before.keySet().stream().anyMatch(k -> k.startsWith("layer.")), before.toString());
+        assertEquals(List.copyOf(before.entrySet()), List.copyOf(after.entrySet()), "the header, in order");
+    }
+
+    /** A model file's header entries but the provenance ones, in the file's order. */
+    private static Map<String, String> architecture(Path file) throws Exception {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
+        b.position(12);
+        byte[] text = new byte[b.getInt()];
+        b.get(text);
+        Map<String, String> m = new LinkedHashMap<>(Header.parse(new String(text, StandardCharsets.UTF_8), file).entries);
+        m.keySet().removeIf(k -> k.startsWith("provenance."));
+        return m;
     }
 
     @Test

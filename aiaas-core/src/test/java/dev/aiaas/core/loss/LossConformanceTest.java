@@ -28,7 +28,7 @@ class LossConformanceTest {
     }
 
     private static boolean sequence(Loss loss) {
-        return loss.name().startsWith("sequence");
+        return loss.targetKind() == Loss.TargetKind.CLASS_INDEX_PER_POSITION;
     }
 
     /** Logits [2, 3, 3] for the sequence loss; [4, 3] for the others. */
@@ -64,14 +64,14 @@ class LossConformanceTest {
     }
 
     private static INDArray targetsFor(Loss loss, long rows, long cols, SplittableRandom r) {
-        if (loss.name().startsWith("sparse")) {
+        if (loss.targetKind() == Loss.TargetKind.CLASS_INDEX) {
             INDArray t = Nd4j.create(DataType.DOUBLE, rows, 1);
             for (long i = 0; i < rows; i++) {
                 t.putScalar(i, r.nextInt((int) cols));
             }
             return t;
         }
-        if (loss.name().contains("cross_entropy")) {
+        if (loss.isClassification()) {
             return random(rows, cols, r, 0, 1, 'f');
         }
         return random(rows, cols, r, -2, 2, 'f');
@@ -116,7 +116,7 @@ class LossConformanceTest {
             return;
         }
         INDArray z = Nd4j.createFromArray(new double[][] {{1e4, -1e4, 0}, {-1e4, 1e4, 3e3}});
-        INDArray t = loss.name().startsWith("sparse") ? Nd4j.createFromArray(new double[] {1, 0})
+        INDArray t = loss.targetKind() == Loss.TargetKind.CLASS_INDEX ? Nd4j.createFromArray(new double[] {1, 0})
                 : Nd4j.createFromArray(new double[][] {{0, 1, 0}, {1, 0, 0}});
         INDArray g = Nd4j.create(DataType.DOUBLE, new long[] {2, 3}, 'c');
         double v = loss.compute(z, t, g);
@@ -124,6 +124,55 @@ class LossConformanceTest {
         for (long i = 0; i < g.length(); i++) {
             assertTrue(Double.isFinite(g.getDouble(i)), loss.name() + " grad " + g);
         }
+    }
+
+    /**
+     * Every loss states its target layout and how its predictions read as classes, and its
+     * target width follows from the layout: the trainer and the metrics go by these, not by names.
+     */
+    @Test
+    void everyLossStatesItsTargetKindAndDecision() {
+        java.util.Map<String, Loss.TargetKind> kinds = java.util.Map.of("mse", Loss.TargetKind.DENSE, "mae", Loss.TargetKind.DENSE,
+                "huber", Loss.TargetKind.DENSE, "binary_cross_entropy", Loss.TargetKind.DENSE,
+                "softmax_cross_entropy", Loss.TargetKind.DENSE, "sparse_softmax_cross_entropy", Loss.TargetKind.CLASS_INDEX,
+                "sequence_sparse_softmax_cross_entropy", Loss.TargetKind.CLASS_INDEX_PER_POSITION);
+        java.util.Map<String, Loss.Decision> decisions = java.util.Map.of("mse", Loss.Decision.NONE, "mae", Loss.Decision.NONE,
+                "huber", Loss.Decision.NONE, "binary_cross_entropy", Loss.Decision.POSITIVE_LOGIT,
+                "softmax_cross_entropy", Loss.Decision.ARGMAX, "sparse_softmax_cross_entropy", Loss.Decision.ARGMAX,
+                "sequence_sparse_softmax_cross_entropy", Loss.Decision.ARGMAX);
+        assertEquals(new java.util.HashSet<>(Losses.NAMES), kinds.keySet(), "every loss is listed here");
+        for (String name : Losses.NAMES) {
+            Loss loss = Losses.parse(name);
+            assertEquals(kinds.get(name), loss.targetKind(), name);
+            assertEquals(decisions.get(name), loss.decision(), name);
+            assertEquals(decisions.get(name) != Loss.Decision.NONE, loss.isClassification(), name);
+            long expected = switch (loss.targetKind()) {
+                case CLASS_INDEX -> 1;
+                case CLASS_INDEX_PER_POSITION -> 5;
+                case DENSE -> 50;
+            };
+            assertEquals(expected, loss.targetWidth(new long[] {5, 10}), name + ": outputs [5, 10] per example");
+        }
+        // a loss written without them compares element by element and is not a classification loss
+        Loss custom = new Loss() {
+            @Override
+            public String name() {
+                return "custom";
+            }
+
+            @Override
+            public java.util.Map<String, Object> config() {
+                return java.util.Map.of("name", "custom");
+            }
+
+            @Override
+            public double compute(INDArray predictions, INDArray targets, INDArray grad) {
+                return 0;
+            }
+        };
+        assertEquals(Loss.TargetKind.DENSE, custom.targetKind());
+        assertEquals(Loss.Decision.NONE, custom.decision());
+        assertEquals(12, custom.targetWidth(new long[] {3, 4}));
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The float32 paths of GELU, tanh, σ, ReLU, leaky ReLU and softmax, forward and backward (heap blocks through
- * {@code Exp.nonPositive}) against the float64 loops (scalar {@link Math#tanh} and
+ * {@code MathOps.sigmoidFast} and {@code MathOps.tanhFast}) against the float64 loops (scalar {@link Math#tanh} and
  * {@link Math#exp}, which the gradient checks verify), over more values than one heap block and
  * at 0, ±0, tiny, large, ±∞ and NaN: within float32's rounding.
  */

@@ -5,11 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aiaas.core.backend.Backends;
+import dev.aiaas.core.io.LayerRegistry;
+import dev.aiaas.core.io.ModelIO;
+import dev.aiaas.example.layers.Gated;
+import dev.aiaas.example.layers.GatedDecoder;
+import dev.aiaas.example.layers.ScaleShift;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,8 +50,13 @@ class LayerConformanceTest {
                 Layers.dropout(0.0), // rate > 0: DropoutTest (a new mask per training forward)
                 Layers.layerNorm(), Layers.layerNorm(1e-3),
                 Layers.batchNorm(), Layers.batchNorm(0.9, 1e-5), // training mode: batch statistics
-                Layers.residual(Layers.layerNorm(), Layers.dense(5, Activation.GELU)));
+                Layers.residual(Layers.layerNorm(), Layers.dense(5, Activation.GELU)),
+                // layers written outside the library, with its public API only (dev.aiaas.example.layers)
+                new Gated(0.5), new ScaleShift(1.5), Layers.residual(new Gated(-0.2), new ScaleShift(0.7)));
     }
+
+    /** The decoders of every layer above: the standard ones ({@link ScaleShift}'s is a service) and {@link Gated}'s. */
+    static final LayerRegistry DECODERS = LayerRegistry.standard().with(new GatedDecoder());
 
     private static final long IN = 5;
     private static final long BATCH = 3;
@@ -99,7 +111,20 @@ class LayerConformanceTest {
                         List.of(Layers.timeDistributed(Layers.layerNorm())), new long[] {4, IN}, 0),
                 new SequenceCase("lstm(3), lstm(4) over [4, 5]", List.of(Layers.lstm(3), Layers.lstm(4)), new long[] {4, IN}, 0),
                 new SequenceCase("embedding(6, 4), lstm(3), time_distributed(dense(6)) over [5] ids",
-                        List.of(Layers.embedding(6, 4), Layers.lstm(3), Layers.timeDistributed(Layers.dense(6))), new long[] {5}, 6));
+                        List.of(Layers.embedding(6, 4), Layers.lstm(3), Layers.timeDistributed(Layers.dense(6))), new long[] {5}, 6),
+                new SequenceCase("multi_head_attention(2) over [4, 6]", List.of(Layers.multiHeadAttention(2)), new long[] {4, 6}, 0),
+                new SequenceCase("multi_head_attention(3, causal) over [4, 6]", List.of(Layers.multiHeadAttention(3, true)),
+                        new long[] {4, 6}, 0),
+                new SequenceCase("multi_head_attention(1) over one step [1, 5]", List.of(Layers.multiHeadAttention(1)),
+                        new long[] {1, IN}, 0),
+                new SequenceCase("sinusoidal_positions(8) over [4, 5]", List.of(Layers.sinusoidalPositions(8)), new long[] {4, IN}, 0),
+                new SequenceCase("position_embedding(6) over [4, 5]", List.of(Layers.positionEmbedding(6)), new long[] {4, IN}, 0),
+                new SequenceCase("transformer block (dim 6, 2 heads, mlp 8, causal) over [4, 6]",
+                        Layers.transformerBlock(6, 2, 8, 0.0, true), new long[] {4, 6}, 0),
+                new SequenceCase("embedding(7, 4), position_embedding(5), transformer block, time_distributed(dense(7)) over [5] ids",
+                        java.util.stream.Stream.of(List.<Layer>of(Layers.embedding(7, 4), Layers.positionEmbedding(5)),
+                                Layers.transformerBlock(4, 2, 6, 0.0, false), List.<Layer>of(Layers.timeDistributed(Layers.dense(7))))
+                                .flatMap(List::stream).map(Layer.class::cast).toList(), new long[] {5}, 7));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -161,6 +186,11 @@ class LayerConformanceTest {
             }
             INDArray dx = chain.backward(w, true).dup();
             INDArray analytic = grads.dup();
+            for (long[] st : chain.slices(ParameterSlice.Role.STATE)) { // untrained state: its gradient is 0
+                for (long i = st[0]; i < st[1]; i++) {
+                    assertEquals(0.0, analytic.getDouble(i), 0.0, layer + " ∂L/∂θ[" + i + "] (state)");
+                }
+            }
 
             // ∂L/∂θ by central differences
             for (long i = 0; i < p; i++) {
@@ -186,6 +216,42 @@ class LayerConformanceTest {
                 double down = loss(chain.forward(x, true), w);
                 x.putScalar(at, old);
                 assertClose((up - down) / (2 * EPS), dx.getDouble(at), layer + " ∂L/∂x" + java.util.Arrays.toString(at));
+            }
+        }
+    }
+
+    /**
+     * The config round trip (Keras's {@code run_layer_test} does the same through
+     * {@code from_config}): a model of the layer, saved with {@link ModelIO} and loaded with the
+     * layer's decoder, has an equal layer, the same θ and the same outputs.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layers")
+    void configRoundTripsThroughTheModelFile(Layer layer, @TempDir Path dir) throws Exception {
+        roundTrip(List.of(layer), new long[] {IN}, 0, dir);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sequenceCases")
+    void sequenceLayersConfigRoundTripsThroughTheModelFile(SequenceCase c, @TempDir Path dir) throws Exception {
+        roundTrip(c.layers(), c.inputShape(), c.ids(), dir);
+    }
+
+    private static void roundTrip(List<Layer> layers, long[] in, int ids, Path dir) throws Exception {
+        Model.Builder b = Model.builder(in).dataType(DataType.DOUBLE).seed(4);
+        layers.forEach(b::add);
+        Path file = dir.resolve("layer.aiaas");
+        INDArray x = input(in, 3, ids, new SplittableRandom(8));
+        try (Model m = b.build()) {
+            m.parameters().addi(Nd4j.rand(DataType.DOUBLE, m.parameters().length()).subi(0.5).muli(0.1)); // off their initial values
+            ModelIO.save(m, file);
+            try (Model back = ModelIO.load(file, DECODERS)) {
+                assertEquals(m.layers(), back.layers());
+                assertEquals(m.parameters(), back.parameters());
+                assertEquals(m.predict(x), back.predict(x));
+                assertEquals(m.summary(), back.summary());
+                assertEquals(m.kernelSlices().stream().map(java.util.Arrays::toString).toList(),
+                        back.kernelSlices().stream().map(java.util.Arrays::toString).toList());
             }
         }
     }

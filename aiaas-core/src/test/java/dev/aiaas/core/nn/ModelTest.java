@@ -30,6 +30,79 @@ class ModelTest {
     }
 
     @Test
+    void stateSlicesFindEveryBatchNormStatisticWhereverItIs() {
+        // batch norm over 3: γ β [0, 6), statistics [6, 12); dense 3→4 [12, 28);
+        // residual(batch norm over 4: γ β [28, 36), statistics [36, 44)); dense 4→2 [44, 54)
+        try (Model m = Model.builder(3).add(Layers.batchNorm()).add(Layers.dense(4)).add(Layers.residual(Layers.batchNorm()))
+                .add(Layers.dense(2)).build()) {
+            assertEquals(54, m.parameterCount());
+            assertEquals(List.of("[6, 12]", "[36, 44]"), m.stateSlices().stream().map(java.util.Arrays::toString).toList());
+            assertEquals(List.of("[12, 24]", "[44, 52]"), m.kernelSlices().stream().map(java.util.Arrays::toString).toList());
+        }
+        // in a time-distributed wrapper too: dense 3→4 over steps [0, 16), then batch norm over 4 per step
+        try (Model m = Model.builder(5, 3).add(Layers.timeDistributed(Layers.dense(4)))
+                .add(Layers.timeDistributed(Layers.batchNorm())).build()) {
+            assertEquals(List.of("[24, 32]"), m.stateSlices().stream().map(java.util.Arrays::toString).toList());
+            assertEquals(List.of("[0, 12]"), m.kernelSlices().stream().map(java.util.Arrays::toString).toList());
+        }
+    }
+
+    /** A dense layer that reports its parameters' roles wrongly. */
+    private record Misreported(Layer inner, List<ParameterSlice> slices) implements Layer {
+        @Override
+        public String type() {
+            return "misreported";
+        }
+
+        @Override
+        public long[] outputShape(long[] inputShape) {
+            return inner.outputShape(inputShape);
+        }
+
+        @Override
+        public long parameterCount(long[] inputShape) {
+            return inner.parameterCount(inputShape);
+        }
+
+        @Override
+        public java.util.Map<String, Object> config() {
+            return inner.config();
+        }
+
+        @Override
+        public List<ParameterSlice> parameterSlices(long[] inputShape) {
+            return slices == null ? Layer.super.parameterSlices(inputShape) : slices;
+        }
+
+        @Override
+        public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
+            return inner.instantiate(inputShape, dataType);
+        }
+    }
+
+    @Test
+    void parameterSlicesMustTileTheLayersParameters() {
+        // dense 3→2: 8 parameters
+        for (List<ParameterSlice> bad : List.of(List.of(ParameterSlice.kernel(0, 6)), List.of(ParameterSlice.kernel(0, 6),
+                ParameterSlice.bias(5, 8)), List.of(ParameterSlice.bias(6, 8), ParameterSlice.kernel(0, 6)), List.<ParameterSlice>of())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Model.builder(3).add(new Misreported(Layers.dense(2), bad)).build(), bad.toString());
+            assertTrue(e.getMessage().contains("misreported") && e.getMessage().contains("[0, 8)"), e.getMessage());
+        }
+        // nested in a residual block, it is caught too
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Model.builder(2)
+                .add(Layers.residual(new Misreported(Layers.dense(2), List.of(ParameterSlice.kernel(0, 4))))).build());
+        assertTrue(e.getMessage().contains("misreported"), e.getMessage());
+        // the layer's default: all its parameters trained and not penalised
+        try (Model m = Model.builder(3).add(new Misreported(Layers.dense(2), null)).build()) {
+            assertEquals(List.of(), m.kernelSlices());
+            assertEquals(List.of(ParameterSlice.other(0, 8)), m.layers().get(0).parameterSlices(new long[] {3}));
+        }
+        e = assertThrows(IllegalArgumentException.class, () -> ParameterSlice.kernel(4, 4));
+        assertTrue(e.getMessage().contains("from=4, to=4"), e.getMessage());
+    }
+
+    @Test
     void summaryListsLayersShapesAndCounts() {
         try (Model m = Model.builder(784).add(Layers.dense(256, Activation.RELU)).add(Layers.dense(10)).build()) {
             assertEquals(784L * 256 + 256 + 256L * 10 + 10, m.parameterCount());
@@ -37,6 +110,9 @@ class ModelTest {
             assertTrue(s.contains("dense (relu)") && s.contains("[256]") && s.contains("200,960"), s);
             assertTrue(s.contains("total parameters: 203,530"), s);
             assertArrayEquals(new long[] {10}, m.outputShape());
+        }
+        try (Model m = Model.builder(5, 3).add(Layers.timeDistributed(Layers.dense(4, Activation.TANH))).build()) {
+            assertTrue(m.summary().contains("time_distributed (dense (tanh)) [5, 4]"), m.summary());
         }
     }
 

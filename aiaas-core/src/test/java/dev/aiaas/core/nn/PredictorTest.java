@@ -79,7 +79,7 @@ class PredictorTest {
         "50, 96, 32, 16", "33, 100, 17, 17", "300, 256, 17, 9", "300, 250, 3, 16", "20, 49, 50, 12", "300, 64, 3, 4", "5, 3, 2, 0", "20, 40, 35, 9", "784, 33, 47, 24",
         // wider than DenseKernel.ROW_STRIDE: the blocks read rows at the layer's own stride
         "1100, 64, 10, 20", "30, 1100, 10, 13",
-        // more output values than Predictor.STAGED: predict(x) computes straight into its array
+        // more output values than PackedExecutor.STAGED: predict(x) computes straight into its array
         "8, 16, 100, 700"})
     void packedMatchesTheModel(int in, int hidden, int out, int batch) {
         for (DenseKernel kernel : kernels()) {
@@ -413,7 +413,7 @@ class PredictorTest {
                 INDArray view = wide.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 4));
                 e = assertThrows(IllegalArgumentException.class, () -> p.predict(Nd4j.rand(DataType.FLOAT, 3, 6), view));
                 assertTrue(e.getMessage().contains("contiguous"), e.getMessage());
-                assertThrows(NullPointerException.class, () -> p.predict((float[]) null));
+                assertThrows(IllegalArgumentException.class, () -> p.predict((float[]) null));
                 p.close();
                 IllegalStateException closed = assertThrows(IllegalStateException.class, () -> p.predict(new float[6]));
                 assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
@@ -426,6 +426,62 @@ class PredictorTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> p.predict(Nd4j.createFromArray(new int[][] {{1, 2, 3, 4, 5, 6}})));
             assertTrue(e.getMessage().contains("INT"), e.getMessage());
+        }
+    }
+
+    @Test
+    void nullAndEmptyInputsOnBothPaths() {
+        for (DenseKernel kernel : Arrays.asList(DenseKernels.VECTOR.orElse(null), null)) {
+            try (Model m = Model.builder(6).add(Layers.dense(5, Activation.RELU)).add(Layers.dense(4)).seed(3).build();
+                 Predictor p = Predictor.of(m, kernel)) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.predict((float[]) null));
+                assertTrue(e.getMessage().contains("x is null") && e.getMessage().contains("B·6"), e.getMessage());
+                e = assertThrows(IllegalArgumentException.class, () -> p.predict(null, new float[4]));
+                assertTrue(e.getMessage().contains("x is null"), e.getMessage());
+                e = assertThrows(IllegalArgumentException.class, () -> p.predict((INDArray) null));
+                assertTrue(e.getMessage().contains("x is null") && e.getMessage().contains("[B, 6]"), e.getMessage());
+                e = assertThrows(IllegalArgumentException.class, () -> p.predict(null, Nd4j.create(DataType.FLOAT, 1, 4)));
+                assertTrue(e.getMessage().contains("x is null"), e.getMessage());
+                e = assertThrows(IllegalArgumentException.class, () -> p.predict(Nd4j.rand(DataType.FLOAT, 2, 6), null));
+                assertTrue(e.getMessage().contains("out is null") && e.getMessage().contains("[2, 4]"), e.getMessage());
+                // a batch of none gives none, on either path
+                assertEquals(0, p.predict(new float[0]).length, p.kernel());
+                assertEquals(0, p.predict(new float[0], new float[0]).length, p.kernel());
+                assertArrayEquals(new long[] {0, 4}, p.predict(Nd4j.create(DataType.FLOAT, 0, 6)).shape(), p.kernel());
+            }
+        }
+    }
+
+    @Test
+    void aFloat64ModelsCopyTakesAndGivesFloatArrays() {
+        try (Model m = Model.builder(6).add(Layers.dense(5, Activation.TANH)).add(Layers.dense(2)).dataType(DataType.DOUBLE).seed(4).build();
+             Predictor p = m.predictor()) {
+            float[] x = uniform(3 * 6, 2);
+            double[] y = m.predict(Nd4j.createFromArray(x).reshape('c', 3, 6).castTo(DataType.DOUBLE)).data().asDouble();
+            float[] got = p.predict(x);
+            for (int i = 0; i < y.length; i++) {
+                assertEquals((float) y[i], got[i], "the float64 output, rounded, at " + i);
+            }
+        }
+    }
+
+    @Test
+    void anOutputTooLargeForTheMemoryLeftIsATypedError() {
+        DenseKernel kernel = vector();
+        // 2^18 outputs per example (1 MB): the packed path makes predict(x)'s array itself
+        try (Model m = Model.builder(2).add(Layers.dense(1 << 18)).seed(5).build();
+             Predictor p = Predictor.of(m, kernel)) {
+            // above JavaCPP's fixed budget, which bounds the limit however much physical memory frees meanwhile
+            long limit = org.bytedeco.javacpp.Pointer.maxBytes();
+            int batch = (int) Math.min(Integer.MAX_VALUE / (1 << 18), limit / (1L << 20) + 2);
+            try (INDArray x = Nd4j.rand(DataType.FLOAT, batch, 2)) {
+                dev.aiaas.core.backend.NativeMemoryException e = assertThrows(dev.aiaas.core.backend.NativeMemoryException.class,
+                        () -> p.predict(x));
+                assertTrue(e.getMessage().contains("outputs of a batch of " + batch), e.getMessage());
+            }
+            try (INDArray x1 = Nd4j.rand(DataType.FLOAT, 1, 2); INDArray y = p.predict(x1)) {
+                assertArrayEquals(new long[] {1, 1 << 18}, y.shape());
+            }
         }
     }
 

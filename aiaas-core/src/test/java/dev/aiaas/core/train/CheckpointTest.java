@@ -12,6 +12,8 @@ import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.optim.Optimizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +62,23 @@ class CheckpointTest {
                 assertEquals(4, c.step());
             }
         }
+    }
+
+    /** The finding: {@code kill -9} during a checkpoint save left 2-22 MB temporary files that nothing removed. */
+    @Test
+    void aCheckpointSaveRemovesTheTemporaryFileAKilledSaveLeft(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("run.ckpt");
+        Path killed = dir.resolve(".run.ckpt.5e1f0a2b3c4d5e6f.tmp");
+        Files.write(killed, new byte[2_000_000]);
+        Files.setLastModifiedTime(killed, FileTime.from(Instant.now().minusSeconds(600)));
+        Path unrelated = Files.writeString(dir.resolve("notes.tmp"), "keep");
+        Files.setLastModifiedTime(unrelated, FileTime.from(Instant.now().minusSeconds(600)));
+        INDArray[] d = TrainerTest.blobs(30, 1);
+        try (Model m = TrainerTest.mlp(1)) {
+            trainer(1).callbacks(Callbacks.checkpoint(file, 1)).build().fit(m, d[0], d[1]);
+        }
+        assertFalse(Files.exists(killed));
+        assertTrue(Files.exists(unrelated) && Files.exists(file));
     }
 
     @Test

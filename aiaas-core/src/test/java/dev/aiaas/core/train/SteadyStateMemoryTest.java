@@ -77,6 +77,51 @@ class SteadyStateMemoryTest {
     }
 
     /**
+     * A small decoder language model's step: embedding, learned and sinusoidal positions, a causal
+     * pre-LN transformer block (multi-head attention, layer norms, GELU MLP, dropout, residuals),
+     * time-distributed logits and the sequence loss, with Adam: after the first steps, no native
+     * allocation and under 16 heap bytes per step on this thread.
+     */
+    @Test
+    void aTransformerStepAllocatesNothing() {
+        Backends.current();
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean tb
+                && tb.isThreadAllocatedMemorySupported() && tb.isThreadAllocatedMemoryEnabled(), "per-thread allocation accounting");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        Model.Builder b = Model.builder(12).add(Layers.embedding(40, 16)).add(Layers.positionEmbedding(16))
+                .add(Layers.sinusoidalPositions(16)).seed(1);
+        Layers.transformerBlock(16, 2, 32, 0.1, true).forEach(b::add);
+        try (Model m = b.add(Layers.timeDistributed(Layers.dense(40))).build();
+             Optimizer.State state = Optimizers.adam(1e-3).newState(m.parameterCount(), DataType.FLOAT)) {
+            Optimizer adam = Optimizers.adam(1e-3);
+            Loss loss = Losses.sequenceSparseSoftmaxCrossEntropy();
+            INDArray x = Nd4j.create(DataType.FLOAT, new long[] {8, 12}, 'c');
+            INDArray y = Nd4j.create(DataType.FLOAT, new long[] {8, 12}, 'f');
+            for (int i = 0; i < 8 * 12; i++) {
+                x.putScalar(i, i % 40);
+                y.putScalar(i, (i * 3) % 40);
+            }
+            INDArray g = Nd4j.create(DataType.FLOAT, new long[] {8, 12, 40}, 'f');
+            long t = 0;
+            for (int i = 0; i < 100; i++) {
+                step(m, adam, state, loss, x, y, g, ++t);
+            }
+            long id = Thread.currentThread().getId();
+            long before = tb.getThreadAllocatedBytes(id);
+            int steps = 300;
+            try (AllocationCounter counter = new AllocationCounter()) {
+                for (int i = 0; i < steps; i++) {
+                    step(m, adam, state, loss, x, y, g, ++t);
+                }
+                assertEquals(0, counter.allocations, "native allocations in " + steps + " steps");
+            }
+            long bytes = tb.getThreadAllocatedBytes(id) - before;
+            assertTrue(bytes < 16L * steps, "heap bytes allocated in " + steps + " steps: " + bytes);
+        }
+    }
+
+    /**
      * Nor heap memory: forward (GEMM, the heap-chunk bias/ReLU loops), the loss, backward and
      * Adam, with θ large enough that the update is shared with the optimiser's worker thread
      * when the engine has two threads. Measured per thread by the JVM (TLAB accounting); a
@@ -141,6 +186,56 @@ class SteadyStateMemoryTest {
             long bytes = tb.getThreadAllocatedBytes(id) - before;
             assertTrue(bytes < 16L * steps, "heap bytes allocated in " + steps + " steps: " + bytes);
         }
+    }
+
+    /**
+     * The whole trainer step, as {@code Trainer.fit} runs it: the batcher's gather, forward, the
+     * loss, the metrics (accuracy and top-k), backward, the gradient transforms (an L2 penalty,
+     * clipping by norm, batch normalisation's frozen state), Adam and the callbacks. Measured
+     * between steps 1,000 and 3,000 of one epoch (no epoch boundary, whose logs allocate): no native
+     * allocation and under 16 heap bytes per step on the training thread.
+     */
+    @Test
+    void aTrainerStepAllocatesNothingEither() {
+        Backends.current();
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean tb
+                && tb.isThreadAllocatedMemorySupported() && tb.isThreadAllocatedMemoryEnabled(), "per-thread allocation accounting");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        int batch = 16;
+        int n = batch * 3000 + 5; // and a smaller last batch
+        INDArray x = Nd4j.rand(DataType.FLOAT, n, 20);
+        INDArray y = Nd4j.create(DataType.FLOAT, n);
+        for (int i = 0; i < n; i++) {
+            y.putScalar(i, i % 10);
+        }
+        long[] bytes = new long[2];
+        long[] natives = {-1};
+        Callback measure = new Callback() {
+            private AllocationCounter counter;
+
+            @Override
+            public void onBatchEnd(long step, double loss, TrainingContext context) {
+                if (step == 1000) {
+                    bytes[0] = tb.getThreadAllocatedBytes(Thread.currentThread().getId());
+                    counter = new AllocationCounter();
+                } else if (step == 3000) {
+                    bytes[1] = tb.getThreadAllocatedBytes(Thread.currentThread().getId());
+                    counter.close();
+                    natives[0] = counter.allocations;
+                }
+            }
+        };
+        try (Model m = Model.builder(20).add(Layers.dense(32)).add(Layers.batchNorm()).add(Layers.relu()).add(Layers.dense(10))
+                .seed(1).build()) {
+            Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).epochs(1).batchSize(batch).seed(3)
+                    .metrics(dev.aiaas.core.metrics.Metrics.accuracy(), dev.aiaas.core.metrics.Metrics.topK(3))
+                    .regularizer(dev.aiaas.core.optim.Regularizer.l2(1e-4)).clipNorm(1.0)
+                    .callbacks(measure).build().fit(m, x, y);
+        }
+        assertEquals(0, natives[0], "native allocations in steps 1,001 to 3,000");
+        long perStep = (bytes[1] - bytes[0]) / 2000;
+        assertTrue(bytes[1] - bytes[0] < 16L * 2000, "heap bytes in 2,000 trainer steps: " + (bytes[1] - bytes[0]) + " (" + perStep + " a step)");
     }
 
     @Test

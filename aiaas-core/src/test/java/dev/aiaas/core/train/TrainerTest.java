@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.loss.Loss;
 import dev.aiaas.core.loss.Losses;
+import dev.aiaas.core.metrics.Average;
+import dev.aiaas.core.metrics.Metrics;
 import dev.aiaas.core.nn.Activation;
 import dev.aiaas.core.nn.Layers;
 import dev.aiaas.core.nn.Model;
@@ -237,11 +239,7 @@ class TrainerTest {
     /** The validation part the trainer holds out for (fraction, seed). */
     private static INDArray[] splitLike(INDArray[] d, double fraction, long seed) {
         int n = (int) d[0].rows();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Trainer.shuffle(order, new SplittableRandom(seed));
+        int[] order = dev.aiaas.core.data.Shuffle.permutation(n, seed);
         int nv = (int) Math.round(n * fraction);
         int[] val = java.util.Arrays.copyOf(order, nv);
         return new INDArray[] {d[0].getRows(val), d[1].get(Nd4j.createFromArray(val))};
@@ -253,23 +251,72 @@ class TrainerTest {
         INDArray y = Nd4j.createFromArray(new float[][] {{1, 0, 0}, {0, 1, 0}});
         try (Model m = mlp(1)) {
             DivergenceException e = assertThrows(DivergenceException.class, () -> Trainer.builder(Losses.meanSquaredError())
-                    .epochs(3).batchSize(2).callbacks(Callbacks.terminateOnNaN()).build().fit(m, x, y));
+                    .epochs(3).batchSize(2).allowNonFiniteData(true).stopOnDivergence(false)
+                    .callbacks(Callbacks.terminateOnNaN()).build().fit(m, x, y));
             assertEquals(1, e.step());
-            assertTrue(e.getMessage().contains("at step 1") && e.getMessage().contains("Lower the learning rate"), e.getMessage());
+            assertEquals(1, e.epoch());
+            assertTrue(e.getMessage().contains("at epoch 1, step 1") && e.getMessage().contains("Lower the learning rate"),
+                    e.getMessage());
         }
     }
 
+    /**
+     * Keras's count: with patience 1, the first epoch without improvement drops the rate, and
+     * each further one does again (the count restarts after a drop; 0.92 and 0.91 do not beat
+     * the best, 0.9). The count before this release dropped it one epoch later: 1, 1, 1, 0.5, 0.5, 0.25, ...
+     */
     @Test
     void reduceOnPlateauHalvesTheRateAfterPatienceEpochsWithoutImprovement() {
         try (Model m = mlp(2)) {
             TrainingContext ctx = new TrainingContext(m, 10, 1, Optimizers.sgd(0.1), null, 0);
             Callback c = Callbacks.reduceLearningRateOnPlateau("loss", 0.5, 1, 0.2);
-            double[] losses = {1.0, 0.9, 0.95, 0.93, 0.92, 0.91, 0.99, 0.99};
-            double[] expected = {1, 1, 1, 0.5, 0.5, 0.25, 0.25, 0.2};
+            double[] losses = {1.0, 0.9, 0.95, 0.93, 0.92, 0.91, 0.89, 0.99};
+            double[] expected = {1, 1, 0.5, 0.25, 0.2, 0.2, 0.2, 0.2};
             for (int e = 0; e < losses.length; e++) {
                 c.onEpochEnd(e, Map.of("loss", losses[e]), ctx);
                 assertEquals(expected[e], ctx.learningRateFactor(), 1e-12, "after epoch " + e);
             }
+        }
+    }
+
+    /**
+     * Keras's EarlyStopping count on a hand-written sequence: patience 2 stops at the end of the
+     * second epoch without improvement, here epoch 4 (index 3), not one epoch later.
+     */
+    @Test
+    void earlyStoppingStopsAfterPatienceEpochsWithoutImprovementAsKerasDoes() {
+        double[] valLoss = {1.0, 0.8, 0.9, 0.85, 0.7, 0.75};
+        try (Model m = mlp(2)) {
+            TrainingContext ctx = new TrainingContext(m, 10, 1, Optimizers.sgd(0.1), null, 0);
+            Callback c = Callbacks.earlyStopping("val_loss", 2, 0, false);
+            boolean[] stopAfter = new boolean[valLoss.length];
+            for (int e = 0; e < valLoss.length && !ctx.stopRequested(); e++) {
+                c.onEpochEnd(e, Map.of("val_loss", valLoss[e]), ctx);
+                stopAfter[e] = ctx.stopRequested();
+            }
+            assertEquals(List.of(false, false, false, true, false, false),
+                    java.util.stream.IntStream.range(0, valLoss.length).mapToObj(e -> stopAfter[e]).toList());
+            // patience 0: the first epoch without improvement, and a minDelta that 0.85 -> 0.8 does not beat
+            TrainingContext ctx0 = new TrainingContext(m, 10, 1, Optimizers.sgd(0.1), null, 0);
+            Callback c0 = Callbacks.earlyStopping("val_loss", 0, 0.1, false);
+            c0.onEpochEnd(0, Map.of("val_loss", 0.85), ctx0);
+            assertTrue(!ctx0.stopRequested(), "the first epoch improves on nothing logged before");
+            c0.onEpochEnd(1, Map.of("val_loss", 0.8), ctx0);
+            assertTrue(ctx0.stopRequested(), "0.05 is under minDelta");
+        }
+        // through the trainer: a callback before it logs the sequence, and the history ends at epoch 4
+        INDArray[] d = blobs(30, 6);
+        Callback score = new Callback() {
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs, TrainingContext context) {
+                logs.put("score", valLoss[epoch]);
+            }
+        };
+        try (Model m = mlp(2)) {
+            History h = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).epochs(10).batchSize(10)
+                    .callbacks(score, Callbacks.earlyStopping("score", 2, 0, false)).build().fit(m, d[0], d[1]);
+            assertEquals(4, h.epochCount(), h.toString());
+            assertTrue(h.stopReason().contains("did not improve for 2 epochs; best 0.8000 at epoch 2"), h.stopReason());
         }
     }
 
@@ -376,7 +423,7 @@ class TrainerTest {
             assertTrue(e.getMessage().contains("one class index per example"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).validationSplit(0.01)
                     .build().fit(m, Nd4j.zeros(DataType.FLOAT, 5, 4), Nd4j.zeros(DataType.FLOAT, 5)));
-            assertTrue(e.getMessage().contains("leaves 0 for validation"), e.getMessage());
+            assertTrue(e.getMessage().contains("held-out fraction 0.01 of 5 examples leaves 0 held out"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(Losses.sparseSoftmaxCrossEntropy())
                     .callbacks(Callbacks.earlyStopping("val_loss", 1, 0, false)).build()
                     .fit(m, Nd4j.zeros(DataType.FLOAT, 5, 4), Nd4j.zeros(DataType.FLOAT, 5)));
@@ -384,6 +431,16 @@ class TrainerTest {
             e = assertThrows(IllegalArgumentException.class, () -> t.fit(m, Nd4j.zeros(DataType.FLOAT, 2, 4),
                     Nd4j.createFromArray(0f, 7f)));
             assertTrue(e.getMessage().contains("class index 7.0"), e.getMessage());
+        }
+        // fit and evaluate take the same models: flat inputs [d]
+        try (Model seq = Model.builder(3, 4).add(Layers.lstm(2)).build()) {
+            Trainer t = Trainer.builder(Losses.meanSquaredError()).build();
+            for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> t.fit(seq, Nd4j.zeros(DataType.FLOAT, 5, 3), Nd4j.zeros(DataType.FLOAT, 5, 2)),
+                    () -> t.evaluate(seq, Nd4j.zeros(DataType.FLOAT, 5, 3), Nd4j.zeros(DataType.FLOAT, 5, 2)))) {
+                e = assertThrows(IllegalArgumentException.class, call);
+                assertTrue(e.getMessage().contains("flat inputs") && e.getMessage().contains("[3, 4]"), e.getMessage());
+            }
         }
     }
 
@@ -412,6 +469,163 @@ class TrainerTest {
             for (int c = 0; c < d; c++) {
                 double expected = mean.getDouble(c) * (1 - Math.pow(momentum, epochs));
                 assertEquals(expected, m.parameters().getDouble(from + c), 1e-12, "running mean of feature " + c);
+            }
+        }
+    }
+
+    /** Metrics are logged under their names, and with val_ for validation data; metrics() replaces the default. */
+    @Test
+    void metricsAreLoggedByNameThenForValidation() {
+        INDArray[] d = blobs(120, 8);
+        try (Model m = mlp(4)) {
+            Trainer t = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).optimizer(Optimizers.adam(0.01)).epochs(2).batchSize(16)
+                    .seed(2).validationSplit(0.25).metrics(Metrics.accuracy(), Metrics.topK(2), Metrics.f1(Average.MACRO)).build();
+            History h = t.fit(m, d[0], d[1]);
+            assertEquals(List.of("loss", "accuracy", "top2_accuracy", "macro_f1", "val_loss", "val_accuracy", "val_top2_accuracy",
+                    "val_macro_f1", "lr"), List.copyOf(h.keys()));
+            // the logged validation values are the metrics of the trained model on the held-out part
+            INDArray[] val = splitLike(d, 0.25, 2);
+            INDArray scores = m.predict(val[0]);
+            assertEquals(Metrics.accuracy().compute(scores, val[1]), h.last("val_accuracy"), 0.0);
+            assertEquals(Metrics.topK(2).compute(scores, val[1]), h.last("val_top2_accuracy"), 0.0);
+            assertEquals(Metrics.f1(Average.MACRO).compute(scores, val[1]), h.last("val_macro_f1"), 1e-12);
+            assertTrue(h.last("top2_accuracy") >= h.last("accuracy"), h.toString());
+        }
+        try (Model m = mlp(4)) {
+            History none = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).epochs(1).metrics().build().fit(m, d[0], d[1]);
+            assertEquals(List.of("loss", "lr"), List.copyOf(none.keys()));
+            INDArray oneHot = Nd4j.zeros(DataType.FLOAT, 120, 3);
+            for (int i = 0; i < 120; i++) {
+                oneHot.putScalar(i, d[1].getInt(i), 1f);
+            }
+            History regression = Trainer.builder(Losses.meanSquaredError()).epochs(1).build().fit(m, d[0], oneHot);
+            assertEquals(List.of("loss", "lr"), List.copyOf(regression.keys()), "no metric by default for a regression loss");
+            History mae = Trainer.builder(Losses.meanSquaredError()).epochs(1).metrics(Metrics.mae()).build().fit(m, d[0], oneHot);
+            assertEquals(List.of("loss", "mae", "lr"), List.copyOf(mae.keys()));
+        }
+    }
+
+    @Test
+    void metricsThatCannotBeLoggedAreRefusedAtTheBuilder() {
+        Trainer.Builder b = Trainer.builder(Losses.sparseSoftmaxCrossEntropy());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.metrics(Metrics.rocAuc()));
+        assertTrue(e.getMessage().contains("cannot be accumulated"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> b.metrics(Metrics.accuracy(), Metrics.accuracy()));
+        assertTrue(e.getMessage().contains("'accuracy' is taken"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(Losses.meanSquaredError()).metrics(Metrics.accuracy()));
+        assertTrue(e.getMessage().contains("needs a classification loss"), e.getMessage());
+    }
+
+    /**
+     * Transforms run after backward in order (the conveniences first: here clipping), the
+     * optimiser steps, then they run again in reverse; a transform's term is added to the logged
+     * loss and, through penalty(), to val_loss.
+     */
+    @Test
+    void gradientTransformsWrapTheStepInOrderAndAddTheirTermToTheLoss() {
+        INDArray[] d = blobs(40, 9);
+        List<String> calls = new java.util.ArrayList<>();
+        double[] seenNorm = {0};
+        GradientTransform first = model -> new GradientTransform.Bound() {
+            @Override
+            public double beforeStep(INDArray parameters, INDArray gradients) {
+                calls.add("first.before");
+                seenNorm[0] = Math.max(seenNorm[0], gradients.norm2Number().doubleValue());
+                return 1.5;
+            }
+
+            @Override
+            public void afterStep(INDArray parameters) {
+                calls.add("first.after");
+            }
+
+            @Override
+            public double penalty(INDArray parameters) {
+                return 1.5;
+            }
+        };
+        GradientTransform second = model -> new GradientTransform.Bound() {
+            @Override
+            public double beforeStep(INDArray parameters, INDArray gradients) {
+                calls.add("second.before");
+                return 0;
+            }
+
+            @Override
+            public void afterStep(INDArray parameters) {
+                calls.add("second.after");
+            }
+        };
+        Trainer.Builder b = Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).optimizer(Optimizers.sgd(0.1)).epochs(2).batchSize(40)
+                .seed(1).clipNorm(1e-3);
+        try (Model plain = mlp(6); Model wrapped = mlp(6)) {
+            History hp = b.build().fit(plain, d[0], d[1], d[0], d[1]);
+            History hw = b.gradientTransforms(first, second).build().fit(wrapped, d[0], d[1], d[0], d[1]);
+            assertEquals(List.of("first.before", "second.before", "second.after", "first.after",
+                    "first.before", "second.before", "second.after", "first.after"), calls);
+            assertTrue(seenNorm[0] > 0 && seenNorm[0] <= 1e-3 * (1 + 1e-6), "clipping ran before: " + seenNorm[0]);
+            assertEquals(plain.parameters(), wrapped.parameters(), "these transforms leave the gradient alone");
+            for (int e = 0; e < 2; e++) {
+                assertEquals(hp.epoch(e).get("loss") + 1.5, hw.epoch(e).get("loss"), 1e-12);
+                assertEquals(hp.epoch(e).get("val_loss") + 1.5, hw.epoch(e).get("val_loss"), 1e-12);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GradientTransforms.clipByGlobalNorm(0));
+        assertTrue(e.getMessage().contains("maxNorm=0.0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GradientTransforms.clipByValue(Double.NaN));
+        assertTrue(e.getMessage().contains("maxValue=NaN"), e.getMessage());
+    }
+
+    /** The regulariser convenience and its transform are one thing: the same run, bit for bit. */
+    @Test
+    void theConveniencesAreTheCatalogueTransforms() {
+        INDArray[] d = blobs(60, 10);
+        try (Model a = mlp64(); Model b = mlp64()) {
+            Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).epochs(2).batchSize(16).seed(4)
+                    .regularizer(Regularizer.l1l2(1e-3, 1e-2)).clipValue(0.05).clipNorm(0.5).build().fit(a, d[0], d[1]);
+            Trainer.builder(Losses.sparseSoftmaxCrossEntropy()).epochs(2).batchSize(16).seed(4)
+                    .gradientTransforms(GradientTransforms.regularize(Regularizer.l1l2(1e-3, 1e-2)), GradientTransforms.clipByValue(0.05),
+                            GradientTransforms.clipByGlobalNorm(0.5)).build().fit(b, d[0], d[1]);
+            assertEquals(a.parameters(), b.parameters());
+        }
+    }
+
+    /**
+     * Epoch e's batches visit the training rows in the one shuffle order of the data package:
+     * with batches of one and a transform that zeroes ∇θ (so θ stays put), each step's loss
+     * names the example it saw.
+     */
+    @Test
+    void epochsShuffleByTheDataPackagesSeedRule() {
+        int n = 10;
+        INDArray x = Nd4j.create(DataType.DOUBLE, n, 1);
+        for (int i = 0; i < n; i++) {
+            x.putScalar(i, i);
+        }
+        INDArray y = Nd4j.create(DataType.DOUBLE, n, 1);
+        GradientTransform freeze = model -> (parameters, gradients) -> {
+            gradients.assign(0);
+            return 0;
+        };
+        double[] losses = new double[2 * n];
+        Callback capture = new Callback() {
+            @Override
+            public void onBatchEnd(long step, double loss, TrainingContext context) {
+                losses[(int) step - 1] = loss;
+            }
+        };
+        try (Model m = Model.builder(1).add(Layers.dense(1)).dataType(DataType.DOUBLE).seed(1).build()) {
+            Trainer.builder(Losses.meanSquaredError()).optimizer(Optimizers.sgd(0.1)).epochs(2).batchSize(1).seed(7)
+                    .gradientTransforms(freeze).callbacks(capture).build().fit(m, x, y);
+            double w = m.parameters().getDouble(0);
+            double bias = m.parameters().getDouble(1);
+            for (int epoch = 0; epoch < 2; epoch++) {
+                int[] order = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+                dev.aiaas.core.data.Shuffle.shuffle(order, dev.aiaas.core.data.Shuffle.epochSeed(7, epoch));
+                for (int i = 0; i < n; i++) {
+                    double out = w * order[i] + bias;
+                    assertEquals(out * out, losses[epoch * n + i], 1e-12, "epoch " + epoch + ", step " + i + ": example " + order[i]);
+                }
             }
         }
     }

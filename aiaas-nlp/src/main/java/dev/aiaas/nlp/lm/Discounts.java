@@ -14,7 +14,14 @@ public record Discounts(double d1, double d2, double d3plus) {
   /** KenLM {@code lmplz --discount_fallback}'s default: D1=0.5 D2=1 D3+=1.5. */
   public static final Discounts KENLM_FALLBACK = new Discounts(0.5, 1.0, 1.5);
 
-  /** Validates the ranges KenLM checks ("discount out of range"). */
+  /**
+   * Validates the ranges KenLM checks ("discount out of range").
+   *
+   * @param d1 discount of count 1, in {@code [0, 1]}
+   * @param d2 discount of count 2, in {@code [0, 2]}
+   * @param d3plus discount of counts 3 and above, in {@code [0, 3]}
+   * @throws IllegalArgumentException when a discount is out of its range or NaN
+   */
   public Discounts {
     check(d1, 1, "d1");
     check(d2, 2, "d2");

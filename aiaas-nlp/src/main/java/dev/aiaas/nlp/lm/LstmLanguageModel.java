@@ -1,31 +1,16 @@
 package dev.aiaas.nlp.lm;
 
-import dev.aiaas.core.internal.Exp;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.io.ModelIO;
-import dev.aiaas.core.loss.Losses;
-import dev.aiaas.core.nn.Dense;
-import dev.aiaas.core.nn.Embedding;
-import dev.aiaas.core.nn.Layer;
-import dev.aiaas.core.nn.Layers;
-import dev.aiaas.core.nn.Lstm;
-import dev.aiaas.core.nn.Model;
-import dev.aiaas.core.nn.TimeDistributed;
-import dev.aiaas.core.optim.Optimizers;
+import dev.aiaas.core.math.MathOps;
 import dev.aiaas.core.train.Callback;
 import dev.aiaas.core.train.History;
 import dev.aiaas.core.train.Trainer;
 import dev.aiaas.nlp.text.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A recurrent neural language model (Mikolov et al. 2010, with LSTM units as in Sundermeyer et
@@ -58,6 +43,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * cached distribution of the next word: {@link #scoreLog10} computes the distribution of its
  * input state once (H·V multiply-adds) however many words are scored from it, and feeds a word
  * into the LSTM only when the state it produced is used as input (H·4H).
+ *
+ * <p>This class is the model in use (scoring, states, sampling through {@link Sampler}); training
+ * is {@code LstmLmTrainer}'s and the file {@code LstmLmFile}'s, reached through {@link #train} and
+ * {@link #save}/{@link #load}, as the n-gram model's are {@code NgramEstimator}'s and
+ * {@code Arpa}'s.
  */
 public final class LstmLanguageModel implements LanguageModel {
 
@@ -135,15 +125,20 @@ public final class LstmLanguageModel implements LanguageModel {
     }
     outputBias = new float[v];
     System.arraycopy(theta, db, outputBias, 0, v);
-    sentenceScratch = ThreadLocal.withInitial(() -> new SentenceScratch(h, v));
+    scratch = ThreadLocal.withInitial(() -> new Scratch(h, v));
   }
 
-  /** A model over trained parameters θ (the network's, in its order), for tests and tools. */
+  /** A model over trained parameters θ (the network's, in its order), for tests and tools: θ is copied. */
   static LstmLanguageModel fromParameters(Vocabulary vocabulary, LstmLmOptions options, float[] theta) {
     return new LstmLanguageModel(vocabulary, options, theta.clone());
   }
 
-  /** θ as trained, for tests: a copy. */
+  /** A model over θ that the caller hands over (the trainer's and the file reader's fresh arrays). */
+  static LstmLanguageModel fromOwnedParameters(Vocabulary vocabulary, LstmLmOptions options, float[] theta) {
+    return new LstmLanguageModel(vocabulary, options, theta);
+  }
+
+  /** θ as trained (a copy), for the file and for tests. */
   float[] theta() {
     return theta.clone();
   }
@@ -153,7 +148,7 @@ public final class LstmLanguageModel implements LanguageModel {
     return v * e + 4 * h * (e + h + 1) + h * v + v;
   }
 
-  // ------------------------------------------------------------------ training
+  // ------------------------------------------------------------------ training (LstmLmTrainer)
 
   /**
    * Trains a model on sentences: builds the vocabulary (words seen at least
@@ -167,7 +162,7 @@ public final class LstmLanguageModel implements LanguageModel {
    */
   public static LstmLanguageModel train(
       Iterable<? extends List<String>> sentences, LstmLmOptions options, Callback... callbacks) {
-    return train(sentences, options, null, callbacks).model();
+    return LstmLmTrainer.train(sentences, options, null, callbacks).model();
   }
 
   /**
@@ -188,290 +183,60 @@ public final class LstmLanguageModel implements LanguageModel {
    * @param validation sentences to validate on, or null for none
    * @param callbacks run by the trainer
    * @return the model and the history
+   * @throws IllegalArgumentException when the corpus has no token or the validation corpus no
+   *     sentence
    */
   public static Trained train(
       Iterable<? extends List<String>> sentences,
       LstmLmOptions options,
       Iterable<? extends List<String>> validation,
       Callback... callbacks) {
-    Map<String, Long> counts = new HashMap<>();
-    long tokens = 0;
-    for (List<String> s : sentences) {
-      for (String t : s) {
-        counts.merge(t, 1L, Long::sum);
-        tokens++;
-      }
-    }
-    if (tokens == 0) {
-      throw new IllegalArgumentException(
-          "the corpus is empty: no tokens to learn from; pass a corpus with at least one word"
-              + " (one sentence per line)");
-    }
-    Vocabulary vocabulary = Vocabulary.fromCounts(counts, options.minCount());
-    Rows rows = Rows.of(encode(sentences, vocabulary), options);
-    Rows val = validation == null ? null : Rows.of(encode(validation, vocabulary), options);
-    if (val != null && val.count == 0) {
-      throw new IllegalArgumentException(
-          "the validation corpus has no sentences; pass at least one sentence or none");
-    }
-    try (Model network = network(vocabulary.size(), options);
-        INDArray x = rows.inputs();
-        INDArray y = rows.targets();
-        INDArray xv = val == null ? null : val.inputs();
-        INDArray yv = val == null ? null : val.targets()) {
-      Trainer.Builder trainer =
-          Trainer.builder(Losses.sequenceSparseSoftmaxCrossEntropy())
-              .optimizer(Optimizers.adam(options.learningRate()))
-              .epochs(options.epochs())
-              .batchSize(options.batchSize())
-              .seed(options.seed())
-              .callbacks(callbacks);
-      if (options.clipNorm() > 0) {
-        trainer.clipNorm(options.clipNorm());
-      }
-      History history = trainer.build().fit(network, x, y, xv, yv);
-      float[] theta = network.parameters().data().asFloat();
-      return new Trained(new LstmLanguageModel(vocabulary, options, theta), history);
-    }
+    return LstmLmTrainer.train(sentences, options, validation, callbacks);
   }
 
-  /**
-   * The network for a vocabulary of {@code v} ids: embedding, LSTM, dense output per position;
-   * with dropout, a time-distributed dropout layer after the embedding and after the LSTM (no
-   * parameters, so θ's layout is the same).
-   */
-  static Model network(int v, LstmLmOptions o) {
-    Model.Builder b = Model.builder(o.sequenceLength()).add(Layers.embedding(v, o.embeddingSize()));
-    if (o.dropout() > 0) {
-      b.add(Layers.timeDistributed(Layers.dropout(o.dropout())));
-    }
-    b.add(Layers.lstm(o.hiddenSize()));
-    if (o.dropout() > 0) {
-      b.add(Layers.timeDistributed(Layers.dropout(o.dropout())));
-    }
-    return b.add(Layers.timeDistributed(Layers.dense(v))).seed(o.seed()).build();
-  }
-
-  private static List<int[]> encode(Iterable<? extends List<String>> sentences, Vocabulary v) {
-    List<int[]> out = new ArrayList<>();
-    for (List<String> s : sentences) {
-      out.add(v.ids(s));
-    }
-    return out;
-  }
-
-  /**
-   * Training rows cut from sentences: inputs {@code <s> w₁ .. wₙ} and targets
-   * {@code w₁ .. wₙ </s>}, {@code sequenceLength} positions a row, padded with input
-   * {@code </s>} and target {@value Losses#PADDING}; long sentences continue in rows that repeat
-   * {@code contextOverlap} positions as unlabelled context.
-   */
-  static final class Rows {
-    final int count;
-    final int length;
-    final float[] x;
-    final float[] y;
-
-    private Rows(int count, int length, float[] x, float[] y) {
-      this.count = count;
-      this.length = length;
-      this.x = x;
-      this.y = y;
-    }
-
-    static Rows of(List<int[]> sentences, LstmLmOptions o) {
-      int t = o.sequenceLength();
-      int k = o.contextOverlap();
-      int count = 0;
-      for (int[] s : sentences) {
-        int positions = s.length + 1;
-        for (int from = 0; from < positions; from = (from == 0 ? 0 : from - k) + t) {
-          count++; // the first row labels [0, t); each later one t - k new positions
-        }
-      }
-      float[] x = new float[count * t];
-      float[] y = new float[count * t];
-      int row = 0;
-      for (int[] s : sentences) {
-        int positions = s.length + 1;
-        int from = 0;
-        while (from < positions) {
-          int start = from == 0 ? 0 : from - k;
-          for (int i = 0; i < t; i++) {
-            int p = start + i;
-            boolean inside = p < positions;
-            x[row * t + i] = inside ? (p == 0 ? Vocabulary.BOS : s[p - 1]) : Vocabulary.EOS;
-            y[row * t + i] =
-                inside && p >= from ? (p < s.length ? s[p] : Vocabulary.EOS) : Losses.PADDING;
-          }
-          row++;
-          from = start + t;
-        }
-      }
-      return new Rows(count, t, x, y);
-    }
-
-    INDArray inputs() {
-      return Nd4j.create(x, new long[] {count, length}, 'c');
-    }
-
-    INDArray targets() {
-      return Nd4j.create(y, new long[] {count, length}, 'c');
-    }
-  }
-
-  // ------------------------------------------------------------------ files
+  // ------------------------------------------------------------------ files (LstmLmFile)
 
   /**
    * Saves the model as an aiaas model file ({@link ModelIO}): the network and its parameters, with
-   * the vocabulary and the options in the provenance entries {@code lm.*}.
+   * the vocabulary and the options in the provenance entries {@code lm.*}: {@code lm.kind}
+   * ({@value #KIND}), one per option ({@code lm.embedding_size}, {@code lm.hidden_size}, ...,
+   * {@code lm.dropout}) and {@code lm.vocabulary}, the tokens after the reserved three.
    *
    * @param file the destination, replaced atomically
    * @throws IOException when it cannot be written
    */
   public void save(Path file) throws IOException {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("lm.kind", KIND);
-    p.put("lm.embedding_size", Integer.toString(options.embeddingSize()));
-    p.put("lm.hidden_size", Integer.toString(options.hiddenSize()));
-    p.put("lm.min_count", Long.toString(options.minCount()));
-    p.put("lm.sequence_length", Integer.toString(options.sequenceLength()));
-    p.put("lm.context_overlap", Integer.toString(options.contextOverlap()));
-    p.put("lm.epochs", Integer.toString(options.epochs()));
-    p.put("lm.batch_size", Integer.toString(options.batchSize()));
-    p.put("lm.learning_rate", Double.toString(options.learningRate()));
-    p.put("lm.clip_norm", Double.toString(options.clipNorm()));
-    p.put("lm.seed", Long.toString(options.seed()));
-    p.put("lm.dropout", Double.toString(options.dropout()));
-    p.put("lm.vocabulary", encodeVocabulary(vocabulary));
-    try (Model network = network(vocab, options);
-        INDArray values = Nd4j.createFromArray(theta)) {
-      network.parameters().assign(values);
-      ModelIO.save(network, file, p);
-    }
+    LstmLmFile.save(this, file);
   }
 
   /**
-   * Loads a model saved by {@link #save}.
+   * Loads a model saved by {@link #save}, within {@link ModelIO.LoadOptions#defaults()}.
    *
    * @param file the file
    * @return the model, scoring exactly as the saved one did
    * @throws java.nio.file.NoSuchFileException when the file does not exist
-   * @throws ModelFormatException when it is not an aiaas model file, or one of another kind of
-   *     model (a plain network from {@code aiaas train}), or its entries disagree with its network
+   * @throws ModelFormatException when it is not an aiaas model file (or is a malformed one, as
+   *     {@link ModelIO#load(Path)} says), or one of another kind of model (a plain network from
+   *     {@code aiaas train}), or its {@code lm.*} entries are malformed or disagree with its network
    * @throws IOException on another read failure
    */
   public static LstmLanguageModel load(Path file) throws IOException {
-    Map<String, String> p = ModelIO.provenance(file);
-    if (!KIND.equals(p.get("lm.kind"))) {
-      throw new ModelFormatException(file, "is an aiaas model file but not an LSTM language model (its"
-          + " provenance has lm.kind=" + p.get("lm.kind") + ", expected " + KIND
-          + "); write one with LstmLanguageModel.save or 'aiaas lm train'");
-    }
-    LstmLmOptions options;
-    Vocabulary vocabulary;
-    try {
-      options = new LstmLmOptions(
-          Integer.parseInt(need(p, "lm.embedding_size", file)),
-          Integer.parseInt(need(p, "lm.hidden_size", file)),
-          Long.parseLong(need(p, "lm.min_count", file)),
-          Integer.parseInt(need(p, "lm.sequence_length", file)),
-          Integer.parseInt(need(p, "lm.context_overlap", file)),
-          Integer.parseInt(need(p, "lm.epochs", file)),
-          Integer.parseInt(need(p, "lm.batch_size", file)),
-          Double.parseDouble(need(p, "lm.learning_rate", file)),
-          Double.parseDouble(need(p, "lm.clip_norm", file)),
-          Long.parseLong(need(p, "lm.seed", file)),
-          Double.parseDouble(p.getOrDefault("lm.dropout", "0.0"))); // absent in files written before it existed
-      vocabulary = decodeVocabulary(need(p, "lm.vocabulary", file));
-    } catch (IllegalArgumentException e) { // NumberFormatException included
-      throw new ModelFormatException(file, "has inconsistent language-model entries: " + e.getMessage());
-    }
-    try (Model network = ModelIO.load(file)) {
-      List<Layer> expected = List.of(
-          Layers.embedding(vocabulary.size(), options.embeddingSize()),
-          Layers.lstm(options.hiddenSize()),
-          Layers.timeDistributed(Layers.dense(vocabulary.size())));
-      if (!sameShape(withoutDropout(network.layers()), expected) || network.dataType() != DataType.FLOAT) {
-        throw new ModelFormatException(file, "holds the network " + network.layers() + " (" + network.dataType()
-            + "), not the float32 embedding(" + vocabulary.size() + ", " + options.embeddingSize() + "), lstm("
-            + options.hiddenSize() + "), time_distributed(dense(" + vocabulary.size() + ")) its entries describe");
-      }
-      return new LstmLanguageModel(vocabulary, options, network.parameters().data().asFloat());
-    }
+    return LstmLmFile.load(file, ModelIO.LoadOptions.defaults());
   }
 
-  /** The layers but the time-distributed dropout ones, which have no parameters and act only in training. */
-  private static List<Layer> withoutDropout(List<Layer> layers) {
-    List<Layer> out = new ArrayList<>();
-    for (Layer l : layers) {
-      if (!(l instanceof TimeDistributed t && t.layer() instanceof dev.aiaas.core.nn.Dropout)) {
-        out.add(l);
-      }
-    }
-    return out;
-  }
-
-  private static boolean sameShape(List<Layer> actual, List<Layer> expected) {
-    if (actual.size() != expected.size()) {
-      return false;
-    }
-    return actual.get(0) instanceof Embedding e && e.inputDim() == ((Embedding) expected.get(0)).inputDim()
-        && e.outputDim() == ((Embedding) expected.get(0)).outputDim()
-        && actual.get(1) instanceof Lstm l && l.units() == ((Lstm) expected.get(1)).units()
-        && actual.get(2) instanceof TimeDistributed t && t.layer() instanceof Dense d
-        && d.units() == ((Dense) ((TimeDistributed) expected.get(2)).layer()).units()
-        && d.activation().equals(dev.aiaas.core.nn.Activation.IDENTITY);
-  }
-
-  private static String need(Map<String, String> p, String key, Path file) throws ModelFormatException {
-    String v = p.get(key);
-    if (v == null) {
-      throw new ModelFormatException(file, "has no provenance entry '" + key + "' (written by another program?)");
-    }
-    return v;
-  }
-
-  /** Tokens after the reserved three, separated by spaces; '\' and ' ' escaped as "\\" and "\s". */
-  static String encodeVocabulary(Vocabulary v) {
-    StringBuilder sb = new StringBuilder();
-    for (int id = 3; id < v.size(); id++) {
-      if (id > 3) {
-        sb.append(' ');
-      }
-      String t = v.token(id);
-      for (int i = 0; i < t.length(); i++) {
-        char c = t.charAt(i);
-        if (c == '\\') {
-          sb.append("\\\\");
-        } else if (c == ' ') {
-          sb.append("\\s");
-        } else {
-          sb.append(c);
-        }
-      }
-    }
-    return sb.toString();
-  }
-
-  static Vocabulary decodeVocabulary(String s) {
-    List<String> tokens = new ArrayList<>();
-    if (!s.isEmpty()) {
-      for (String raw : s.split(" ", -1)) {
-        StringBuilder t = new StringBuilder();
-        for (int i = 0; i < raw.length(); i++) {
-          char c = raw.charAt(i);
-          if (c == '\\' && i + 1 < raw.length()) {
-            char n = raw.charAt(++i);
-            t.append(n == 's' ? ' ' : n);
-          } else {
-            t.append(c);
-          }
-        }
-        tokens.add(t.toString());
-      }
-    }
-    return Vocabulary.of(tokens);
+  /**
+   * Loads a model saved by {@link #save}, within the given limits (the header's limit bounds the
+   * vocabulary too).
+   *
+   * @param file the file
+   * @param options the limits of the load
+   * @return the model, scoring exactly as the saved one did
+   * @throws java.nio.file.NoSuchFileException when the file does not exist
+   * @throws ModelFormatException as {@link #load(Path)}, a limit being {@code options}'
+   * @throws IOException on another read failure
+   */
+  public static LstmLanguageModel load(Path file, ModelIO.LoadOptions options) throws IOException {
+    return LstmLmFile.load(file, options);
   }
 
   // ------------------------------------------------------------------ LanguageModel
@@ -539,8 +304,9 @@ public final class LstmLanguageModel implements LanguageModel {
 
   /**
    * log10 p(word | in); {@code out} becomes {@code in} followed by {@code word}, and its
-   * {@link LmState#ngramLength()} the number of words the probability conditioned on plus one
-   * ({@code <s>} counted).
+   * {@link LmState#ngramLength()} that of {@code in} plus one: from {@link #beginSentenceState()},
+   * the word's position in the sentence counted from 1 (the words before it plus the word;
+   * {@code <s>} not counted), all of which the LSTM conditions on.
    */
   @Override
   public double scoreLog10(LmState in, int wordId, LmState out) {
@@ -574,18 +340,18 @@ public final class LstmLanguageModel implements LanguageModel {
   }
 
   /**
-   * Feeds the pending word, then computes the logits z of the next word into {@code s.work} (after
-   * the 4H gate values) and their log-normaliser ln Σ_{w ≠ <s>} e^z_w into {@code s.logNormaliser}:
-   * one pass of H·V multiply-adds, one max and one vectorised pass of exponentials
-   * ({@link Exp#nonPositive}, 1e-12 relative) over the vocabulary. Probabilities are then read
-   * per word in {@link #scoreLog10}, so nothing else is written per id.
+   * Feeds the pending word, then computes the logits z of the next word into {@code s.logits} and
+   * their log-normaliser ln Σ_{w ≠ <s>} e^z_w into {@code s.logNormaliser}: one pass of H·V
+   * multiply-adds, one max and one vectorised pass of exponentials
+   * ({@link MathOps#logSumExpFast}, 1e-12 relative) over the vocabulary. Probabilities are then
+   * read per word in {@link #scoreLog10}, so nothing else is written per id.
    */
   private void distribution(LmState s) {
     if (s.cached) {
       return;
     }
     if (s.pending >= 0) {
-      step(s, s.pending);
+      step(s.recurrent, s.work, s.pending, scratch.get().cell);
       s.pending = -1;
     }
     float[] z = s.logits;
@@ -598,33 +364,8 @@ public final class LstmLanguageModel implements LanguageModel {
         z[c] += hj * w[c];
       }
     }
-    s.logNormaliser = logSumExpWithoutBos(z, vocab, s.scratch);
+    s.logNormaliser = MathOps.logSumExpFast(z, vocab, Vocabulary.BOS, s.scratch);
     s.cached = true;
-  }
-
-  /** ln Σ_{c ≠ <s>} e^z[c] over c in [0, v), through the float64 scratch {@code e}. */
-  static double logSumExpWithoutBos(float[] z, int v, double[] e) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int c = 0; c < Math.min(Vocabulary.BOS, v); c++) {
-      max = Math.max(max, z[c]); // NaN propagates
-    }
-    for (int c = Vocabulary.BOS + 1; c < v; c++) {
-      max = Math.max(max, z[c]);
-    }
-    if (max == Float.NEGATIVE_INFINITY) {
-      return max;
-    }
-    for (int c = 0; c < v; c++) {
-      e[c] = (double) z[c] - max;
-    }
-    e[Vocabulary.BOS] = Double.NEGATIVE_INFINITY;
-    Exp.nonPositive(e, v);
-    e[Vocabulary.BOS] = 0.0;
-    double sum = 0;
-    for (int c = 0; c < v; c++) {
-      sum += e[c];
-    }
-    return max + Math.log(sum);
   }
 
   /** Positions whose logits {@link #sentenceScoresLog10} computes together: 16 x V floats stay in L2. */
@@ -632,22 +373,45 @@ public final class LstmLanguageModel implements LanguageModel {
   /** Classes per block of the batched output product (a block of the kernel's rows stays in L1). */
   private static final int BLOCK = 1024;
 
-  /** Per-thread scratch of {@link #sentenceScoresLog10}. */
-  private final ThreadLocal<SentenceScratch> sentenceScratch;
+  /** Per-thread scratch of {@link #sentenceScoresLog10} and of the LSTM cell. */
+  private final ThreadLocal<Scratch> scratch;
 
-  private static final class SentenceScratch {
+  private static final class Scratch {
     final float[] h;
     final float[][] z;
     final double[] e;
     final float[] recurrent;
     final float[] gates;
+    final Cell cell;
 
-    SentenceScratch(int hidden, int vocab) {
+    Scratch(int hidden, int vocab) {
       h = new float[CHUNK * hidden];
       z = new float[CHUNK][vocab];
       e = new double[vocab];
       recurrent = new float[2 * hidden];
       gates = new float[4 * hidden];
+      cell = new Cell(hidden);
+    }
+  }
+
+  /** The float64 rows of {@link MathOps#lstmCell} for one step: the gates, c, tanh c and h (H each). */
+  private static final class Cell {
+    final double[] i;
+    final double[] f;
+    final double[] g;
+    final double[] o;
+    final double[] c;
+    final double[] tanhC;
+    final double[] h;
+
+    Cell(int hidden) {
+      i = new double[hidden];
+      f = new double[hidden];
+      g = new double[hidden];
+      o = new double[hidden];
+      c = new double[hidden];
+      tanhC = new double[hidden];
+      h = new double[hidden];
     }
   }
 
@@ -669,15 +433,15 @@ public final class LstmLanguageModel implements LanguageModel {
             + (vocab - 1) + "]; map tokens with vocabulary().id");
       }
     }
-    SentenceScratch w = sentenceScratch.get();
+    Scratch w = scratch.get();
     float[] r = w.recurrent;
-    java.util.Arrays.fill(r, 0f);
+    Arrays.fill(r, 0f);
     int h = hidden;
     for (int t0 = 0; t0 < n; t0 += CHUNK) {
       int m = Math.min(CHUNK, n - t0);
       for (int i = 0; i < m; i++) { // the state that predicts position t0 + i has read <s> ids[0 .. t0+i-1]
         int t = t0 + i;
-        step(r, w.gates, t == 0 ? Vocabulary.BOS : ids[t - 1]);
+        step(r, w.gates, t == 0 ? Vocabulary.BOS : ids[t - 1], w.cell);
         System.arraycopy(r, 0, w.h, i * h, h);
       }
       float[][] z = w.z;
@@ -699,45 +463,41 @@ public final class LstmLanguageModel implements LanguageModel {
       }
       for (int i = 0; i < m; i++) {
         int id = ids[t0 + i];
-        double lse = logSumExpWithoutBos(z[i], vocab, w.e);
+        double lse = MathOps.logSumExpFast(z[i], vocab, Vocabulary.BOS, w.e);
         out[t0 + i] = id == Vocabulary.BOS ? BOS_LOG10 : (z[i][id] - lse) / LN_10;
       }
     }
   }
 
-  /** One LSTM step on s.recurrent (h then c) with input word w; the gate order is i, f, g, o. */
-  private void step(LmState s, int w) {
-    step(s.recurrent, s.work, w);
-  }
-
-  /** One LSTM step on r (h then c) with input word w, through the gate scratch z (4H). */
-  private void step(float[] r, float[] z, int w) {
-    int g = 4 * hidden;
+  /**
+   * One LSTM step on r (h then c) with input word w: the gate pre-activations z (4H, in the order
+   * i, f, g, o) in float32 from the word's input projection and U, then the cell
+   * ({@link MathOps#lstmCell}, exact, in float64) through the rows of {@code m}; h and c are kept
+   * in float32.
+   */
+  private void step(float[] r, float[] z, int w, Cell m) {
+    int h = hidden;
+    int g = 4 * h;
     System.arraycopy(inputProjection, w * g, z, 0, g);
-    for (int j = 0; j < hidden; j++) {
+    for (int j = 0; j < h; j++) {
       float hj = r[j];
       float[] u = recurrentRows[j];
       for (int c = 0; c < g; c++) {
         z[c] += hj * u[c];
       }
     }
-    for (int j = 0; j < hidden; j++) {
-      double i = sigmoid(z[j]);
-      double f = sigmoid(z[hidden + j]);
-      double gg = Math.tanh(z[2 * hidden + j]);
-      double o = sigmoid(z[3 * hidden + j]);
-      double c = f * r[hidden + j] + i * gg;
-      r[hidden + j] = (float) c;
-      r[j] = (float) (o * Math.tanh(c));
+    for (int j = 0; j < h; j++) {
+      m.i[j] = z[j];
+      m.f[j] = z[h + j];
+      m.g[j] = z[2 * h + j];
+      m.o[j] = z[3 * h + j];
+      m.c[j] = r[h + j];
     }
-  }
-
-  private static double sigmoid(double v) {
-    if (v >= 0) {
-      return 1 / (1 + Math.exp(-v));
+    MathOps.lstmCell(m.i, m.f, m.g, m.o, m.c, m.tanhC, m.h, h);
+    for (int j = 0; j < h; j++) {
+      r[h + j] = (float) m.c[j];
+      r[j] = (float) m.h[j];
     }
-    double e = Math.exp(v);
-    return e / (1 + e);
   }
 
   /**

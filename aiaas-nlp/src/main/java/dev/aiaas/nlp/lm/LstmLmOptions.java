@@ -44,7 +44,23 @@ public record LstmLmOptions(
     long seed,
     double dropout) {
 
-  /** Checks every value. */
+  /**
+   * Checks every value (see the class comment for what each means).
+   *
+   * @param embeddingSize E, at least 1
+   * @param hiddenSize H, at least 1
+   * @param minCount the vocabulary cut-off, at least 1
+   * @param sequenceLength positions per training row T, at least 2
+   * @param contextOverlap context positions of a continuation row, in {@code [0, sequenceLength - 1)}
+   * @param epochs passes over the rows, at least 1
+   * @param batchSize rows per Adam step, at least 1
+   * @param learningRate Adam's η, positive and finite
+   * @param clipNorm the gradient norm limit, at least 0 and finite; 0 for none
+   * @param seed the seed of the weights and the shuffling, any value
+   * @param dropout the dropout rate p, in [0, 1)
+   * @throws IllegalArgumentException naming the first value out of range, the range and a usual
+   *     value
+   */
   public LstmLmOptions {
     positive("embeddingSize", embeddingSize, "64");
     positive("hiddenSize", hiddenSize, "128");

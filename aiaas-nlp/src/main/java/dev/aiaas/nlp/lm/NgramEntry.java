@@ -13,7 +13,14 @@ import java.util.List;
  */
 public record NgramEntry(List<String> words, double log10Prob, double log10Backoff) {
 
-  /** Copies {@code words} so the entry is immutable. */
+  /**
+   * Copies {@code words} so the entry is immutable.
+   *
+   * @param words the n-gram, oldest word first; copied, no null elements
+   * @param log10Prob log10 p(last word | the others)
+   * @param log10Backoff log10 of the backoff weight as a context, 0 when none
+   * @throws NullPointerException when {@code words} or one of its elements is null
+   */
   public NgramEntry {
     words = List.copyOf(words);
   }

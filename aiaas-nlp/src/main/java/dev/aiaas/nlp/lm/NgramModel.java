@@ -3,7 +3,6 @@ package dev.aiaas.nlp.lm;
 import dev.aiaas.nlp.text.TextFiles;
 import dev.aiaas.nlp.text.Tokenizer;
 import dev.aiaas.nlp.text.Vocabulary;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -119,24 +118,44 @@ public final class NgramModel implements LanguageModel {
   }
 
   /**
-   * Loads an ARPA file (plain or gzip-compressed, detected from its first bytes).
+   * Loads an ARPA file (plain or gzip-compressed, detected from its first bytes) within {@link
+   * ArpaOptions#defaults()}.
    *
    * @param file the file
    * @return the model
-   * @throws ArpaFormatException with line number and content if the file is malformed
+   * @throws ArpaFormatException naming the line, its content, what was expected and the fix, if
+   *     the file is malformed, damaged or beyond a limit (see {@link ArpaOptions})
    * @throws IOException if it cannot be read
    */
   public static NgramModel readArpa(Path file) throws IOException {
-    try (BufferedReader r = Arpa.openText(file)) {
-      return Arpa.read(r, file.toString());
-    }
+    return readArpa(file, ArpaOptions.defaults());
+  }
+
+  /**
+   * Loads an ARPA file (plain or gzip-compressed, detected from its first bytes). The reading is
+   * strict (as KenLM's) and bounded: the header's counts are checked against the limits, the
+   * file's size and the JVM's heap before anything is allocated for them, then against the
+   * entries; log10 probabilities must be decimal numbers at most 0 (or {@code -inf}), backoffs
+   * decimal numbers (or {@code -inf}), within float's range; nothing but blank lines may follow
+   * {@code \end\}, and a gzip file is read to its end, so that its trailer's CRC is checked.
+   *
+   * @param file the file
+   * @param options the limits on bytes, line length and n-grams
+   * @return the model
+   * @throws ArpaFormatException naming the line, its content, what was expected and the fix, if
+   *     the file is malformed, damaged or beyond a limit
+   * @throws IOException if it cannot be read
+   */
+  public static NgramModel readArpa(Path file, ArpaOptions options) throws IOException {
+    return Arpa.read(file, java.util.Objects.requireNonNull(options, "options"));
   }
 
   /**
    * Writes the model as an ARPA file (plain text; gzip-compressed if the name ends in
    * {@code .gz}) that KenLM, SRILM and other toolkits read.
    *
-   * @param file the destination, overwritten
+   * @param file the destination, in an existing folder, replaced atomically (an earlier file
+   *     stays as it was if the write fails)
    * @throws IOException on a write failure
    */
   public void writeArpa(Path file) throws IOException {

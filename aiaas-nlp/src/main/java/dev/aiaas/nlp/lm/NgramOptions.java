@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * How to build an n-gram model. Validated on construction; immutable.
  *
- * @param order the n-gram order, at least 1 (3 = trigram)
+ * @param order the n-gram order, in {@code 1..}{@value #MAX_ORDER} (3 = trigram)
  * @param smoothing the smoothing method
  * @param discountFallback discounts used when they cannot be estimated from the data (KenLM's
  *     {@code --discount_fallback}); empty = fail with {@link BadDiscountException}
@@ -23,16 +23,37 @@ public record NgramOptions(
     double stupidBackoffAlpha,
     long minCount) {
 
+  /**
+   * The highest order built or read: 16. KenLM's query is compiled for at most 6 by default
+   * ({@code KENLM_MAX_ORDER}) and 5 is the usual choice for words; beyond about 10 almost every
+   * n-gram of a text is seen once, so higher orders add memory (a table per order, of up to one
+   * entry per token) and no accuracy. 16 leaves room for character- and byte-level models, whose
+   * units are short, while a mistyped order fails at once instead of allocating a table per order.
+   */
+  public static final int MAX_ORDER = 16;
+
   /** Default {@link #addK()}: add-one (Laplace) smoothing. */
   public static final double DEFAULT_ADD_K = 1.0;
   /** Default {@link #stupidBackoffAlpha()}, Brants et al. 2007. */
   public static final double DEFAULT_STUPID_ALPHA = 0.4;
 
-  /** Validates every field, naming the bad value and the fix. */
+  /**
+   * Validates every field, naming the bad value and the fix.
+   *
+   * @param order the n-gram order, in {@code 1..}{@value #MAX_ORDER}
+   * @param smoothing the smoothing method, not null
+   * @param discountFallback the fallback discounts, not null; empty for none
+   * @param addK the pseudo-count of {@link Smoothing#ADD_K}, positive and finite
+   * @param stupidBackoffAlpha the backoff factor of {@link Smoothing#STUPID_BACKOFF}, in (0, 1]
+   * @param minCount the vocabulary cut-off, at least 1
+   * @throws IllegalArgumentException when a number is out of its range
+   * @throws NullPointerException when {@code smoothing} or {@code discountFallback} is null
+   */
   public NgramOptions {
-    if (order < 1) {
+    if (order < 1 || order > MAX_ORDER) {
       throw new IllegalArgumentException(
-          "n-gram order must be at least 1, got order=" + order + "; use e.g. 3 for a trigram model");
+          "n-gram order must be in 1.." + MAX_ORDER + ", got order=" + order
+              + "; use e.g. 3 for a trigram model, 5 as KenLM's usual choice");
     }
     Objects.requireNonNull(smoothing, "smoothing; use Smoothing.parse(\"mkn\") for KenLM's default");
     Objects.requireNonNull(discountFallback, "discountFallback; use Optional.empty() for none");

@@ -1,8 +1,10 @@
 package dev.aiaas.nlp.lm;
 
+import dev.aiaas.core.io.Inputs;
+import dev.aiaas.nlp.text.TextFiles;
+import dev.aiaas.nlp.text.TextLimits;
 import dev.aiaas.nlp.text.Tokenizer;
 import dev.aiaas.nlp.text.Vocabulary;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +29,16 @@ import java.util.List;
 public record Perplexity(
     double log10Total, double log10OovTotal, long tokens, long oovs, long sentences) {
 
-  /** Checks the counts are consistent. */
+  /**
+   * Checks the counts are consistent.
+   *
+   * @param log10Total the sum of log10 probabilities of every scored token ({@code </s>} included)
+   * @param log10OovTotal the part of {@code log10Total} that OOV tokens contributed
+   * @param tokens the number of scored tokens, at least 0
+   * @param oovs the number of OOV words, in {@code [0, tokens]}
+   * @param sentences the number of sentences, at least 0
+   * @throws IllegalArgumentException when a count is negative or {@code oovs > tokens}
+   */
   public Perplexity {
     if (tokens < 0 || oovs < 0 || sentences < 0 || oovs > tokens) {
       throw new IllegalArgumentException(
@@ -71,23 +82,40 @@ public record Perplexity(
   }
 
   /**
-   * Evaluates a model on a text file (UTF-8, optionally gzipped), one sentence per line.
+   * Evaluates a model on a text file (UTF-8, optionally gzipped), one sentence per line, read as
+   * it is scored (so of any size), within {@link TextLimits#defaults()}' line length and tokens per
+   * line.
    *
    * @param model the model
    * @param file the corpus
    * @param tokenizer how to split lines, e.g. {@link dev.aiaas.nlp.text.WhitespaceTokenizer}
    * @return the totals
+   * @throws dev.aiaas.core.io.InputLimitException if a line exceeds a limit
+   * @throws dev.aiaas.core.io.CorruptInputException if the file's gzip stream is damaged
    * @throws IOException if the file cannot be read
    */
   public static Perplexity evaluate(LanguageModel model, Path file, Tokenizer tokenizer)
       throws IOException {
+    return evaluate(model, file, tokenizer, TextLimits.defaults().withMaxBytes(Inputs.UNLIMITED));
+  }
+
+  /**
+   * Evaluates a model on a text file (UTF-8, optionally gzipped), one sentence per line, read as
+   * it is scored.
+   *
+   * @param model the model
+   * @param file the corpus
+   * @param tokenizer how to split lines
+   * @param limits the limits on the file's bytes, line length and tokens per line
+   * @return the totals
+   * @throws dev.aiaas.core.io.InputLimitException if the file exceeds a limit
+   * @throws dev.aiaas.core.io.CorruptInputException if the file's gzip stream is damaged
+   * @throws IOException if the file cannot be read
+   */
+  public static Perplexity evaluate(LanguageModel model, Path file, Tokenizer tokenizer, TextLimits limits)
+      throws IOException {
     Accumulator acc = new Accumulator(model);
-    try (BufferedReader r = Arpa.openText(file)) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        acc.add(tokenizer.tokenize(line));
-      }
-    }
+    TextFiles.forEachSentence(file, tokenizer, limits, acc::add);
     return acc.result();
   }
 

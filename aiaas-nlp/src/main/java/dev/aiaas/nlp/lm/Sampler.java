@@ -1,5 +1,6 @@
 package dev.aiaas.nlp.lm;
 
+import dev.aiaas.core.math.MathOps;
 import dev.aiaas.nlp.text.Vocabulary;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,8 +87,9 @@ public final class Sampler {
     double[] q = new double[m];
     for (int i = 0; i < m; i++) {
       order[i] = i;
-      q[i] = Math.exp(logits[i] - max);
+      q[i] = logits[i] - max;
     }
+    MathOps.exp(q, m); // the softmax's numerators e^(l - max l), normalised over the kept words below
     Arrays.sort(order, (x, y) -> q[x] != q[y] ? Double.compare(q[y], q[x]) : Integer.compare(ids[x], ids[y]));
     int keep = options.topK() == 0 ? m : Math.min(options.topK(), m);
     double total = 0;
@@ -126,7 +128,13 @@ public final class Sampler {
    */
   public record Distribution(int[] ids, double[] probs) {
 
-    /** Checks the arrays match. */
+    /**
+     * Checks the arrays match.
+     *
+     * @param ids word ids, most probable first; not copied
+     * @param probs their probabilities, summing to 1; not copied
+     * @throws IllegalArgumentException when the arrays are empty or of different lengths
+     */
     public Distribution {
       if (ids.length != probs.length || ids.length == 0) {
         throw new IllegalArgumentException(

@@ -4,7 +4,8 @@
  * {@link dev.aiaas.nlp.lm.Smoothing} (modified Kneser-Ney identical to KenLM's {@code lmplz}:
  * Chen &amp; Goodman 1998; Heafield, Pouzyrevsky, Clark &amp; Koehn 2013, "Scalable Modified
  * Kneser-Ney Language Model Estimation") or loaded from ARPA files,
- * {@link dev.aiaas.nlp.lm.Perplexity} with KenLM {@code query}'s conventions, and
+ * {@link dev.aiaas.nlp.lm.Perplexity} with KenLM {@code query}'s conventions,
+ * {@link dev.aiaas.nlp.lm.QueryFormat} for query's per-word and per-sentence lines, and
  * {@link dev.aiaas.nlp.lm.Sampler}; and {@link dev.aiaas.nlp.lm.LstmLanguageModel}, a recurrent
  * neural language model trained with aiaas-core behind the same interface.
  *

@@ -1,12 +1,9 @@
 package dev.aiaas.nlp.text;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +44,10 @@ import java.util.regex.Pattern;
  * line {@code merges N}, then N lines {@code leftId rightId token}, where line {@code i} defines
  * id {@code 256+i} and {@code token} is its printable form (checked on reading). Instances are
  * immutable and thread-safe.
+ *
+ * <p>This class is the tokenizer in use (encode, decode, tokenize); the merges are learnt by
+ * {@code BpeTrainer} and the file is read and written by {@code BpeFile}, reached through
+ * {@link #train}, {@link #save} and {@link #load}.
  */
 public final class BpeTokenizer implements Tokenizer {
 
@@ -58,7 +59,6 @@ public final class BpeTokenizer implements Tokenizer {
       Pattern.compile(
           "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
 
-  private static final String MAGIC = "aiaas-bpe";
   private static final char[] BYTE_TO_CHAR = byteAlphabet();
 
   private final int[] left;
@@ -86,6 +86,16 @@ public final class BpeTokenizer implements Tokenizer {
   }
 
   /**
+   * A tokenizer of the given merges: merge {@code i} joins ids {@code left[i]} and
+   * {@code right[i]} (each below {@code 256 + i}) into id {@code 256 + i}. The arrays are kept.
+   */
+  static BpeTokenizer fromMerges(int[] left, int[] right) {
+    return new BpeTokenizer(left, right);
+  }
+
+  // ------------------------------------------------------------------ training (BpeTrainer)
+
+  /**
    * Learns merges with the default minimum pair count of 2.
    *
    * @param texts the training texts (for example lines); each is split with {@link #PRETOKENIZE}
@@ -99,7 +109,8 @@ public final class BpeTokenizer implements Tokenizer {
 
   /**
    * Learns up to {@code vocabSize - 256} merges; training stops earlier when no pair occurs at
-   * least {@code minPairCount} times (so {@link #vocabSize()} may be smaller than asked).
+   * least {@code minPairCount} times (so {@link #vocabSize()} may be smaller than asked). The
+   * counting and the tie rule are described above.
    *
    * @param texts the training texts; each is split with {@link #PRETOKENIZE}
    * @param vocabSize the wanted vocabulary size, 256 bytes plus the merges, at least 256
@@ -109,150 +120,69 @@ public final class BpeTokenizer implements Tokenizer {
    *     texts with no characters at all
    */
   public static BpeTokenizer train(Iterable<String> texts, int vocabSize, long minPairCount) {
-    if (vocabSize < 256) {
-      throw new IllegalArgumentException(
-          "vocabSize must be at least 256 (the byte alphabet), got vocabSize=" + vocabSize
-              + "; pass 256 + the number of merges wanted");
-    }
-    if (minPairCount < 1) {
-      throw new IllegalArgumentException(
-          "minPairCount must be at least 1, got " + minPairCount + "; 2 is the usual choice");
-    }
-    // 1. Distinct chunks and their frequencies.
-    Map<String, long[]> chunkCounts = new HashMap<>();
-    for (String text : texts) {
-      Matcher m = PRETOKENIZE.matcher(text);
-      while (m.find()) {
-        chunkCounts.computeIfAbsent(m.group(), k -> new long[1])[0]++;
-      }
-    }
-    if (chunkCounts.isEmpty()) {
-      throw new IllegalArgumentException(
-          "the training texts are empty: no characters to learn merges from; pass at least one"
-              + " non-empty text");
-    }
-    int words = chunkCounts.size();
-    int[][] sym = new int[words][];
-    int[] len = new int[words];
-    long[] freq = new long[words];
-    int w = 0;
-    for (Map.Entry<String, long[]> e : chunkCounts.entrySet()) {
-      byte[] b = e.getKey().getBytes(StandardCharsets.UTF_8);
-      sym[w] = new int[b.length];
-      for (int i = 0; i < b.length; i++) {
-        sym[w][i] = b[i] & 0xff;
-      }
-      len[w] = b.length;
-      freq[w] = e.getValue()[0];
-      w++;
-    }
-    chunkCounts = null;
-    // 2. Pair statistics.
-    Map<Long, PairStat> stats = new HashMap<>();
-    for (w = 0; w < words; w++) {
-      addPairs(stats, sym[w], len[w], freq[w], w, +1);
-    }
-    // 3. Merge loop.
-    int merges = vocabSize - 256;
-    int[] lefts = new int[merges];
-    int[] rights = new int[merges];
-    int[] visited = new int[words];
-    Arrays.fill(visited, -1);
-    int done = 0;
-    for (; done < merges; done++) {
-      long bestKey = -1;
-      PairStat best = null;
-      for (Map.Entry<Long, PairStat> e : stats.entrySet()) {
-        PairStat s = e.getValue();
-        long k = e.getKey();
-        if (s.count > 0
-            && (best == null || s.count > best.count || (s.count == best.count && k < bestKey))) {
-          best = s;
-          bestKey = k;
-        }
-      }
-      if (best == null || best.count < minPairCount) {
-        break;
-      }
-      int l = (int) (bestKey >>> 32);
-      int r = (int) bestKey;
-      int id = 256 + done;
-      lefts[done] = l;
-      rights[done] = r;
-      int[] where = best.words;
-      int nWhere = best.size;
-      for (int j = 0; j < nWhere; j++) {
-        int x = where[j];
-        if (visited[x] == done) {
-          continue;
-        }
-        visited[x] = done;
-        int[] s = sym[x];
-        int n = len[x];
-        boolean present = false;
-        for (int i = 0; i + 1 < n; i++) {
-          if (s[i] == l && s[i + 1] == r) {
-            present = true;
-            break;
-          }
-        }
-        if (!present) {
-          continue; // stale entry: an earlier merge removed the pair from this chunk
-        }
-        addPairs(stats, s, n, freq[x], x, -1);
-        int out = 0;
-        for (int i = 0; i < n; i++) {
-          if (i + 1 < n && s[i] == l && s[i + 1] == r) {
-            s[out++] = id;
-            i++;
-          } else {
-            s[out++] = s[i];
-          }
-        }
-        len[x] = out;
-        addPairs(stats, s, out, freq[x], x, +1);
-      }
-      stats.remove(bestKey);
-    }
-    return new BpeTokenizer(Arrays.copyOf(lefts, done), Arrays.copyOf(rights, done));
+    return BpeTrainer.train(texts, vocabSize, minPairCount);
   }
 
-  /** Count and occurrence list of one pair during training. */
-  private static final class PairStat {
-    long count;
-    int[] words = new int[4];
-    int size;
-    int lastWord = -1;
+  // ------------------------------------------------------------------ files (BpeFile)
 
-    void addWord(int w) {
-      if (lastWord == w) {
-        return;
-      }
-      lastWord = w;
-      if (size == words.length) {
-        words = Arrays.copyOf(words, size * 2);
-      }
-      words[size++] = w;
-    }
+  /**
+   * Writes the merges in format version {@value #FORMAT_VERSION} (described above).
+   *
+   * @param file the destination, overwritten
+   * @throws IOException on a write failure
+   */
+  public void save(Path file) throws IOException {
+    BpeFile.save(this, file);
   }
 
-  private static void addPairs(
-      Map<Long, PairStat> stats, int[] s, int n, long freq, int word, int sign) {
-    for (int i = 0; i + 1 < n; i++) {
-      long key = pair(s[i], s[i + 1]);
-      PairStat st = stats.get(key);
-      if (st == null) {
-        st = new PairStat();
-        stats.put(key, st);
-      }
-      st.count += sign * freq;
-      if (sign > 0) {
-        st.addWord(word);
-      }
-    }
+  /**
+   * Writes the merges in format version {@value #FORMAT_VERSION}, as {@link #save(Path)} does.
+   *
+   * @param out the destination; not closed
+   * @throws IOException on a write failure
+   */
+  public void write(Writer out) throws IOException {
+    BpeFile.write(this, out);
   }
 
-  private static long pair(int l, int r) {
+  /**
+   * Reads merges written by {@link #save(Path)} of this or an older format version, within {@link
+   * TextLimits#defaults()}.
+   *
+   * @param file the file
+   * @return the tokenizer
+   * @throws BpeFormatException naming the file, the line, the text found, what was expected and the
+   *     fix: for a bad header, a newer version, a count that the file cannot hold or that does not
+   *     match, a malformed, duplicate or inconsistent merge, invalid UTF-8, damaged gzip data or a
+   *     limit exceeded
+   * @throws IOException on a read failure
+   */
+  public static BpeTokenizer load(Path file) throws IOException {
+    return BpeFile.load(file, TextLimits.defaults());
+  }
+
+  /**
+   * Reads merges written by {@link #save(Path)} of this or an older format version.
+   *
+   * @param file the file
+   * @param limits the limits on the file's bytes and line length
+   * @return the tokenizer
+   * @throws BpeFormatException as {@link #load(Path)}
+   * @throws IOException on a read failure
+   */
+  public static BpeTokenizer load(Path file, TextLimits limits) throws IOException {
+    return BpeFile.load(file, java.util.Objects.requireNonNull(limits, "limits"));
+  }
+
+  // ------------------------------------------------------------------ use
+
+  /** The printable form of byte {@code b} in GPT-2's byte alphabet. */
+  static String printable(int b) {
+    return String.valueOf(BYTE_TO_CHAR[b]);
+  }
+
+  /** A pair of ids as one key: the left id in the high 32 bits. */
+  static long pair(int l, int r) {
     return ((long) l << 32) | (r & 0xffffffffL);
   }
 
@@ -434,120 +364,6 @@ public final class BpeTokenizer implements Tokenizer {
     if (id < 0 || id >= bytes.length) {
       throw new IllegalArgumentException(
           "token id " + id + " out of range; expected 0.." + (bytes.length - 1));
-    }
-  }
-
-  /**
-   * Writes the merges in format version {@value #FORMAT_VERSION}.
-   *
-   * @param file the destination, overwritten
-   * @throws IOException on a write failure
-   */
-  public void save(Path file) throws IOException {
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      write(out);
-    }
-  }
-
-  /**
-   * Writes the merges in format version {@value #FORMAT_VERSION}, as {@link #save(Path)} does.
-   *
-   * @param out the destination; not closed
-   * @throws IOException on a write failure
-   */
-  public void write(Writer out) throws IOException {
-    out.write(MAGIC + " " + FORMAT_VERSION + "\n");
-    out.write("merges " + left.length + "\n");
-    for (int i = 0; i < left.length; i++) {
-      out.write(left[i] + " " + right[i] + " " + token(256 + i) + "\n");
-    }
-  }
-
-  /**
-   * Reads merges written by {@link #save(Path)} of this or an older format version.
-   *
-   * @param file the file
-   * @return the tokenizer
-   * @throws BpeFormatException naming the line, for a bad header, a newer version, a count that
-   *     does not match, or a malformed merge
-   * @throws IOException on a read failure
-   */
-  public static BpeTokenizer load(Path file) throws IOException {
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = r.readLine();
-      if (header == null || !header.startsWith(MAGIC + " ")) {
-        throw new BpeFormatException(
-            file + " line 1: expected '" + MAGIC + " <version>', found "
-                + (header == null ? "an empty file" : "'" + header + "'"));
-      }
-      int version = parseInt(header.substring(MAGIC.length() + 1).trim(), file, 1, "version");
-      if (version > FORMAT_VERSION || version < 1) {
-        throw new BpeFormatException(
-            file + ": format version " + version + ", this library reads up to "
-                + FORMAT_VERSION + "; upgrade aiaas to read it");
-      }
-      String countLine = r.readLine();
-      if (countLine == null || !countLine.startsWith("merges ")) {
-        throw new BpeFormatException(
-            file + " line 2: expected 'merges <count>', found "
-                + (countLine == null ? "the end of the file" : "'" + countLine + "'"));
-      }
-      int count = parseInt(countLine.substring(7).trim(), file, 2, "merge count");
-      if (count < 0) {
-        throw new BpeFormatException(file + " line 2: negative merge count " + count);
-      }
-      int[] lefts = new int[count];
-      int[] rights = new int[count];
-      String[] printable = new String[count];
-      for (int i = 0; i < count; i++) {
-        int lineNo = i + 3;
-        String line = r.readLine();
-        if (line == null) {
-          throw new BpeFormatException(
-              file + " line " + lineNo + ": file ends after " + i + " of " + count + " merges");
-        }
-        String[] f = line.split(" ", -1);
-        if (f.length != 3) {
-          throw new BpeFormatException(
-              file + " line " + lineNo + ": expected 'leftId rightId token', found '" + line + "'");
-        }
-        lefts[i] = parseInt(f[0], file, lineNo, "left id");
-        rights[i] = parseInt(f[1], file, lineNo, "right id");
-        for (int id : new int[] {lefts[i], rights[i]}) {
-          if (id < 0 || id >= 256 + i) {
-            throw new BpeFormatException(
-                file + " line " + lineNo + ": id " + id + " is not defined before merge "
-                    + (256 + i) + "; expected 0.." + (255 + i));
-          }
-        }
-        printable[i] = f[2];
-      }
-      String extra = r.readLine();
-      if (extra != null) {
-        throw new BpeFormatException(
-            file + " line " + (count + 3) + ": expected the end of the file after " + count
-                + " merges, found '" + extra + "'");
-      }
-      BpeTokenizer t = new BpeTokenizer(lefts, rights);
-      for (int i = 0; i < count; i++) {
-        String expect = t.token(256 + i);
-        if (!expect.equals(printable[i])) {
-          throw new BpeFormatException(
-              file + " line " + (i + 3) + ": token '" + printable[i] + "' does not match its ids ("
-                  + lefts[i] + " + " + rights[i] + " = '" + expect + "')");
-        }
-      }
-      return t;
-    }
-  }
-
-  private static int parseInt(String s, Path file, int lineNo, String what)
-      throws BpeFormatException {
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      throw new BpeFormatException(
-          file + " line " + lineNo + ": " + what + " is not an integer: '" + s + "'");
     }
   }
 

@@ -21,7 +21,13 @@ public record CharacterTokenizer(String spaceSymbol) implements Tokenizer {
   /** The default space symbol, U+2581 LOWER ONE EIGHTH BLOCK, as in SentencePiece. */
   public static final String SPACE_SYMBOL = "\u2581";
 
-  /** Validates the space symbol. */
+  /**
+   * Validates the space symbol.
+   *
+   * @param spaceSymbol the token for a run of whitespace, without whitespace; empty to drop
+   *     whitespace
+   * @throws IllegalArgumentException when it is null or contains whitespace
+   */
   public CharacterTokenizer {
     if (spaceSymbol == null) {
       throw new IllegalArgumentException(

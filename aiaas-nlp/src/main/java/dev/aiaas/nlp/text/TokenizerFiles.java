@@ -1,11 +1,13 @@
 package dev.aiaas.nlp.text;
 
-import java.io.BufferedReader;
+import dev.aiaas.core.io.Inputs;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * Saves and loads the tokenizer a model was built with, so that text is split the same way when
@@ -28,7 +30,7 @@ public final class TokenizerFiles {
   public static final int FORMAT_VERSION = 1;
 
   private static final String MAGIC = "aiaas-tokenizer";
-  private static final String BPE_MAGIC = "aiaas-bpe";
+  private static final String BPE_MAGIC = BpeFile.MAGIC;
 
   private TokenizerFiles() {}
 
@@ -68,47 +70,82 @@ public final class TokenizerFiles {
   }
 
   /**
-   * Reads a file written by {@link #save(Tokenizer, Path)}, or any BPE merges file.
+   * Reads a file written by {@link #save(Tokenizer, Path)}, or any BPE merges file, within {@link
+   * TextLimits#defaults()}.
    *
    * @param file the file
    * @return the tokenizer
-   * @throws TokenizerFormatException for an unknown first line, a newer version or an unknown
-   *     tokenizer, naming the line
+   * @throws TokenizerFormatException naming the file, the line, the text found, what was expected
+   *     and the fix: for an unknown first line, a newer version, an unknown tokenizer, text after
+   *     the tokenizer line, invalid UTF-8, damaged gzip data or a limit exceeded
    * @throws BpeFormatException for a malformed merges file
    * @throws IOException on a read failure
    */
   public static Tokenizer load(Path file) throws IOException {
-    String header;
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      header = r.readLine();
-      if (header != null && header.startsWith(MAGIC + " ")) {
-        return readRuleBased(r, header, file);
-      }
-    }
-    if (header != null && header.startsWith(BPE_MAGIC + " ")) {
-      return BpeTokenizer.load(file);
-    }
-    throw new TokenizerFormatException(
-        file + " line 1: expected '" + MAGIC + " <version>' or '" + BPE_MAGIC + " <version>', found "
-            + (header == null ? "an empty file" : "'" + header + "'")
-            + "; this is not a tokenizer file");
+    return load(file, TextLimits.defaults());
   }
 
-  private static Tokenizer readRuleBased(BufferedReader r, String header, Path file)
-      throws IOException {
-    String v = header.substring(MAGIC.length() + 1).trim();
-    int version;
-    try {
-      version = Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new TokenizerFormatException(file + " line 1: version is not an integer: '" + v + "'");
+  /**
+   * Reads a file written by {@link #save(Tokenizer, Path)}, or any BPE merges file.
+   *
+   * @param file the file
+   * @param limits the limits on the file's bytes and line length
+   * @return the tokenizer
+   * @throws TokenizerFormatException as {@link #load(Path)}
+   * @throws BpeFormatException for a malformed merges file
+   * @throws IOException on a read failure
+   */
+  public static Tokenizer load(Path file, TextLimits limits) throws IOException {
+    Objects.requireNonNull(limits, "limits");
+    try (FormatLines in = FormatLines.open(file, limits, TokenizerFormatException::new)) {
+      return read(in);
     }
+  }
+
+  /**
+   * Reads a tokenizer from a stream, as {@link #load(Path, TextLimits)} reads a file.
+   *
+   * @param raw the bytes as stored; closed here
+   * @param size how many bytes {@code raw} holds, or -1 if unknown
+   * @param source the file's name, for messages
+   * @param limits the limits on bytes and line length
+   * @return the tokenizer
+   * @throws TokenizerFormatException as {@link #load(Path)}
+   * @throws BpeFormatException for a malformed merges file
+   * @throws IOException on a read failure
+   */
+  static Tokenizer read(InputStream raw, long size, String source, TextLimits limits) throws IOException {
+    try (FormatLines in = FormatLines.open(raw, size, source, limits, TokenizerFormatException::new)) {
+      return read(in);
+    }
+  }
+
+  private static Tokenizer read(FormatLines in) throws IOException {
+    String header = in.next();
+    if (header != null && header.startsWith(MAGIC + " ")) {
+      return readRuleBased(in, header);
+    }
+    if (header != null && header.startsWith(BPE_MAGIC + " ")) {
+      return BpeFile.read(in.raising(BpeFormatException::new), header);
+    }
+    throw in.error(1, "expected '" + MAGIC + " <version>' or '" + BPE_MAGIC + " <version>', found "
+        + (header == null ? "an empty file" : Inputs.excerpt(header))
+        + "; this is not a tokenizer file", "pass the MODEL.tokenizer that 'aiaas lm build' wrote,"
+        + " or a file written by TokenizerFiles.save", null);
+  }
+
+  private static Tokenizer readRuleBased(FormatLines in, String header) throws IOException {
+    String v = header.substring(MAGIC.length() + 1);
+    if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw in.error(1, "the version should be an integer, found " + Inputs.excerpt(v),
+          "the file is damaged; write it again with TokenizerFiles.save", null);
+    }
+    int version = Integer.parseInt(v);
     if (version < 1 || version > FORMAT_VERSION) {
-      throw new TokenizerFormatException(
-          file + ": format version " + version + ", this library reads up to " + FORMAT_VERSION
-              + "; upgrade aiaas to read it");
+      throw in.error(1, "format version " + version + ", this library reads up to " + FORMAT_VERSION,
+          version < 1 ? "the file is damaged (versions start at 1)" : "upgrade aiaas to read it", null);
     }
-    String line = r.readLine();
+    String line = in.next();
     String name = line == null ? null : line.trim();
     Tokenizer t;
     if ("whitespace".equals(name)) {
@@ -118,15 +155,11 @@ public final class TokenizerFiles {
     } else if ("word lowercase".equals(name)) {
       t = new WordTokenizer(true);
     } else {
-      throw new TokenizerFormatException(
-          file + " line 2: expected 'whitespace', 'word' or 'word lowercase', found "
-              + (line == null ? "the end of the file" : "'" + line + "'"));
+      throw in.error(2, "expected 'whitespace', 'word' or 'word lowercase', found "
+          + (line == null ? "the end of the file" : Inputs.excerpt(line)),
+          "write the file again with TokenizerFiles.save", null);
     }
-    String extra = r.readLine();
-    if (extra != null && !extra.isBlank()) {
-      throw new TokenizerFormatException(
-          file + " line 3: expected the end of the file, found '" + extra + "'");
-    }
+    in.expectEnd("the tokenizer line");
     return t;
   }
 

@@ -4,8 +4,10 @@ import java.io.IOException;
 
 /**
  * A tokenizer file ({@link TokenizerFiles}) could not be read: unknown header, a newer format
- * version, or an unknown tokenizer line. The message names the file, the line and what was
- * expected there.
+ * version, an unknown tokenizer line, text after the tokenizer line, invalid UTF-8, or a limit
+ * exceeded (the cause is then core's {@link dev.aiaas.core.io.InputLimitException} or {@link
+ * dev.aiaas.core.io.CorruptInputException}). The message names the file, the line, the text found
+ * (at most 100 characters), what was expected there and the fix.
  */
 public class TokenizerFormatException extends IOException {
 
@@ -18,5 +20,16 @@ public class TokenizerFormatException extends IOException {
    */
   public TokenizerFormatException(String message) {
     super(message);
+  }
+
+  /**
+   * Creates the exception with the exception that revealed the problem.
+   *
+   * @param message what was wrong, where, and what was expected
+   * @param cause the exception that revealed it (a limit exceeded, damaged gzip data, malformed
+   *     UTF-8), or null
+   */
+  public TokenizerFormatException(String message, Throwable cause) {
+    super(message, cause);
   }
 }

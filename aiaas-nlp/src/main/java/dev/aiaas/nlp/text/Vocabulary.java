@@ -1,8 +1,9 @@
 package dev.aiaas.nlp.text;
 
-import java.io.BufferedReader;
+import dev.aiaas.core.io.Inputs;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * An immutable bijection between tokens and dense integer ids {@code 0..size()-1}.
@@ -197,59 +199,106 @@ public final class Vocabulary {
   }
 
   /**
-   * Reads a vocabulary written by {@link #save(Path)} of this or an older format version.
+   * Reads a vocabulary written by {@link #save(Path)} of this or an older format version, within
+   * {@link TextLimits#defaults()}.
    *
    * @param file the file
    * @return the vocabulary
-   * @throws VocabularyFormatException on a bad header, a newer version or a bad entry
+   * @throws VocabularyFormatException naming the file, the line, the text found, what was expected
+   *     and the fix: for a bad header, a newer version, a missing reserved token, an empty, reserved
+   *     or duplicate token, invalid UTF-8, damaged gzip data or a limit exceeded
    * @throws IOException on a read failure
    */
   public static Vocabulary load(Path file) throws IOException {
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = r.readLine();
-      if (header == null || !header.startsWith(MAGIC + " ")) {
-        throw new VocabularyFormatException(
-            file + " line 1: expected '" + MAGIC + " <version>', found "
-                + (header == null ? "an empty file" : "'" + header + "'"));
-      }
-      int version;
-      try {
-        version = Integer.parseInt(header.substring(MAGIC.length() + 1).trim());
-      } catch (NumberFormatException e) {
-        throw new VocabularyFormatException(
-            file + " line 1: version is not an integer: '" + header + "'");
-      }
-      if (version > FORMAT_VERSION || version < 1) {
-        throw new VocabularyFormatException(
-            file + ": format version " + version + ", this library reads up to "
-                + FORMAT_VERSION + "; upgrade aiaas to read it");
-      }
-      List<String> ordinary = new ArrayList<>();
-      String line;
-      int lineNo = 1;
-      String[] expected = {UNK_TOKEN, BOS_TOKEN, EOS_TOKEN};
-      while ((line = r.readLine()) != null) {
-        lineNo++;
-        if (lineNo <= 4) {
-          if (!line.equals(expected[lineNo - 2])) {
-            throw new VocabularyFormatException(
-                file + " line " + lineNo + ": expected reserved token '" + expected[lineNo - 2]
-                    + "', found '" + line + "'");
-          }
-          continue;
-        }
-        ordinary.add(line);
-      }
-      if (lineNo < 4) {
-        throw new VocabularyFormatException(
-            file + ": truncated after line " + lineNo + "; the three reserved tokens are missing");
-      }
-      try {
-        return new Vocabulary(ordinary);
-      } catch (IllegalArgumentException e) {
-        throw new VocabularyFormatException(file + ": " + e.getMessage());
+    return load(file, TextLimits.defaults());
+  }
+
+  /**
+   * Reads a vocabulary written by {@link #save(Path)} of this or an older format version.
+   *
+   * @param file the file
+   * @param limits the limits on the file's bytes and line length
+   * @return the vocabulary
+   * @throws VocabularyFormatException as {@link #load(Path)}
+   * @throws IOException on a read failure
+   */
+  public static Vocabulary load(Path file, TextLimits limits) throws IOException {
+    Objects.requireNonNull(limits, "limits");
+    try (FormatLines in = FormatLines.open(file, limits, VocabularyFormatException::new)) {
+      return read(in);
+    }
+  }
+
+  /**
+   * Reads a vocabulary from a stream, as {@link #load(Path, TextLimits)} reads a file.
+   *
+   * @param raw the bytes as stored; closed here
+   * @param size how many bytes {@code raw} holds, or -1 if unknown
+   * @param source the file's name, for messages
+   * @param limits the limits on bytes and line length
+   * @return the vocabulary
+   * @throws VocabularyFormatException as {@link #load(Path)}
+   * @throws IOException on a read failure
+   */
+  static Vocabulary read(InputStream raw, long size, String source, TextLimits limits) throws IOException {
+    try (FormatLines in = FormatLines.open(raw, size, source, limits, VocabularyFormatException::new)) {
+      return read(in);
+    }
+  }
+
+  private static Vocabulary read(FormatLines in) throws IOException {
+    String rewrite = "write the vocabulary again with Vocabulary.save";
+    String header = in.next();
+    String magic = MAGIC + " ";
+    if (header == null || !header.startsWith(magic)) {
+      throw in.error(1, "expected '" + MAGIC + " <version>', found "
+          + (header == null ? "an empty file" : Inputs.excerpt(header)),
+          "pass a file written by Vocabulary.save", null);
+    }
+    String v = header.substring(magic.length());
+    int version;
+    if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw in.error(1, "the format version should be an integer, found " + Inputs.excerpt(v),
+          "the file is damaged; " + rewrite, null);
+    }
+    version = Integer.parseInt(v);
+    if (version > FORMAT_VERSION || version < 1) {
+      throw in.error(1, "format version " + version + ", this library reads up to " + FORMAT_VERSION,
+          version < 1 ? "the file is damaged (versions start at 1)" : "upgrade aiaas to read it", null);
+    }
+    String[] reserved = {UNK_TOKEN, BOS_TOKEN, EOS_TOKEN};
+    for (int i = 0; i < reserved.length; i++) {
+      String line = in.next();
+      if (!reserved[i].equals(line)) {
+        throw in.error(i + 2, "expected the reserved token '" + reserved[i] + "' (id " + i + "), found "
+            + (line == null ? "the end of the file" : Inputs.excerpt(line)),
+            "the file is truncated or damaged; " + rewrite, null);
       }
     }
+    List<String> ordinary = new ArrayList<>();
+    Map<String, Long> lines = new HashMap<>();
+    String line;
+    while ((line = in.next()) != null) {
+      long no = in.lineNumber();
+      if (line.isEmpty() || line.indexOf('\r') >= 0) {
+        throw in.error(no, "expected a token (id " + (ordinary.size() + 3) + "), found "
+            + (line.isEmpty() ? "an empty line" : "a carriage return in " + Inputs.excerpt(line))
+            + "; tokens are non-empty and free of line breaks", "remove the line; " + rewrite, null);
+      }
+      if (isSpecial(line)) {
+        throw in.error(no, "the reserved token " + Inputs.excerpt(line) + " again; it has id "
+            + (line.equals(UNK_TOKEN) ? UNK : line.equals(BOS_TOKEN) ? BOS : EOS) + " (line "
+            + (line.equals(UNK_TOKEN) ? 2 : line.equals(BOS_TOKEN) ? 3 : 4) + ")",
+            "remove the line; " + rewrite, null);
+      }
+      Long earlier = lines.putIfAbsent(line, no);
+      if (earlier != null) {
+        throw in.error(no, "the token " + Inputs.excerpt(line) + " again, already on line " + earlier
+            + "; each token has one id", "remove one of the two lines; " + rewrite, null);
+      }
+      ordinary.add(line);
+    }
+    return new Vocabulary(ordinary);
   }
 
   private static void checkToken(String t) {

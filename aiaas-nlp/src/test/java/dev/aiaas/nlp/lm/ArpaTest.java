@@ -139,7 +139,7 @@ class ArpaTest {
 
     e = malformed(dir, TINY.replace("-0.6\ta\t-0.3", "minus\ta\t-0.3"));
     assertEquals(10, e.lineNumber());
-    assertTrue(e.getMessage().contains("'minus' is not a log10 number"), e.getMessage());
+    assertTrue(e.getMessage().contains("log10 probability 'minus' is not a decimal number"), e.getMessage());
     assertTrue(e.getMessage().contains("minus\ta\t-0.3"), e.getMessage());
 
     e = malformed(dir, TINY.replace("-0.2\ta b", "-0.2\ta b\t-0.1"));

@@ -29,6 +29,25 @@ class ErrorsTest {
   }
 
   @Test
+  void orderAboveTheMaximumIsRejectedBeforeAnythingIsAllocated() {
+    // the finding: 'lm build --order 100000' grew to 4.3 GB before failing
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NgramOptions.of(100_000, Smoothing.MKN));
+    assertTrue(e.getMessage().contains("order=100000"), e.getMessage());
+    assertTrue(e.getMessage().contains("1..16"), e.getMessage());
+    assertEquals(NgramOptions.MAX_ORDER, NgramOptions.kenlm(NgramOptions.MAX_ORDER).order());
+    assertThrows(IllegalArgumentException.class, () -> NgramOptions.kenlm(NgramOptions.MAX_ORDER + 1));
+  }
+
+  @Test
+  void samplingLengthIsBounded() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SamplingOptions(1, 0, 1, SamplingOptions.MAX_TOKENS + 1));
+    assertTrue(e.getMessage().contains("maxTokens=1000001") && e.getMessage().contains("1..1000000"), e.getMessage());
+    assertEquals(SamplingOptions.MAX_TOKENS, new SamplingOptions(1, 0, 1, SamplingOptions.MAX_TOKENS).maxTokens());
+  }
+
+  @Test
   void otherOptionsAreValidated() {
     assertThrows(NullPointerException.class, () -> NgramOptions.of(3, null));
     assertThrows(IllegalArgumentException.class, () -> NgramOptions.of(3, Smoothing.ADD_K).withAddK(0));

@@ -1,11 +1,13 @@
 package dev.aiaas.nlp.lm;
 
+import dev.aiaas.core.io.Inputs;
+import dev.aiaas.core.io.LineReader;
 import dev.aiaas.nlp.corpus.Corpora;
 import dev.aiaas.nlp.text.Tokenizer;
 import dev.aiaas.nlp.text.TextFiles;
+import dev.aiaas.nlp.text.TextLimits;
 import dev.aiaas.nlp.text.Vocabulary;
 import dev.aiaas.nlp.text.WordTokenizer;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -142,7 +144,7 @@ public final class LmSpeed {
     long tokens = 0;
     try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
       for (String f : files) {
-        try (BufferedReader r = TextFiles.open(Path.of(f))) {
+        try (LineReader r = TextFiles.lines(Path.of(f), TextLimits.defaults().withMaxBytes(Inputs.UNLIMITED))) {
           String line;
           while ((line = r.readLine()) != null) {
             for (List<String> sentence : splitSentences(tok.tokenize(line))) {

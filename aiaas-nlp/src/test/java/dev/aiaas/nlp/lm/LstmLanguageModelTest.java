@@ -74,7 +74,7 @@ class LstmLanguageModelTest {
     for (int i = 0; i < ids.length; i++) {
       row[i + 1] = ids[i];
     }
-    try (Model network = LstmLanguageModel.network(model.vocabulary().size(), tiny())) {
+    try (Model network = LstmLmTrainer.network(model.vocabulary().size(), tiny())) {
       network.parameters().assign(Nd4j.createFromArray(model.theta()));
       INDArray logits = network.predict(Nd4j.create(row, new long[] {1, t}, 'c')); // [1, T, V]
       int v = model.vocabulary().size();
@@ -279,7 +279,7 @@ class LstmLanguageModelTest {
     // T = 4, overlap 1; the sentence w1..w6 has 7 positions (targets w1..w6 </s>)
     LstmLmOptions o = tiny().withRows(4, 1);
     int[] s = {10, 11, 12, 13, 14, 15};
-    LstmLanguageModel.Rows rows = LstmLanguageModel.Rows.of(List.of(s, new int[] {20}), o);
+    LstmLmTrainer.Rows rows = LstmLmTrainer.Rows.of(List.of(s, new int[] {20}), o);
     assertEquals(3, rows.count);
     float pad = Losses.PADDING;
     float bos = Vocabulary.BOS;
@@ -291,7 +291,7 @@ class LstmLanguageModelTest {
   @Test
   void theVocabularyEntryKeepsSpacesAndBackslashes() {
     Vocabulary v = Vocabulary.of(List.of("a b", "c\\d", "\\s", "plain"));
-    Vocabulary back = LstmLanguageModel.decodeVocabulary(LstmLanguageModel.encodeVocabulary(v));
+    Vocabulary back = LstmLmFile.decodeVocabulary(LstmLmFile.encodeVocabulary(v));
     assertEquals(v.size(), back.size());
     for (int id = 0; id < v.size(); id++) {
       assertEquals(v.token(id), back.token(id));
@@ -337,6 +337,47 @@ class LstmLanguageModelTest {
     e = assertThrows(ModelFormatException.class, () -> LstmLanguageModel.load(text));
     assertTrue(e.getMessage().contains("is not an aiaas model"), e.getMessage());
     assertThrows(java.nio.file.NoSuchFileException.class, () -> LstmLanguageModel.load(dir.resolve("missing.aiaas")));
+  }
+
+  /**
+   * A file whose language-model entries describe one network but which holds another is refused:
+   * the layout is compared through the layer contract (type, activation, children, shapes and
+   * parameter counts), so each kind of difference is caught; the network the entries describe,
+   * time-distributed dropout included, loads.
+   */
+  @Test
+  void aNetworkOtherThanTheEntriesDescribeIsRefused(@TempDir Path dir) throws Exception {
+    Path saved = dir.resolve("lm.aiaas");
+    model.save(saved);
+    java.util.Map<String, String> entries = ModelIO.provenance(saved);
+    int v = model.vocabulary().size();
+    int t = tiny().sequenceLength();
+    java.util.Map<String, dev.aiaas.core.nn.Layer[]> wrong = new java.util.LinkedHashMap<>();
+    wrong.put("hidden size", new dev.aiaas.core.nn.Layer[] {Layers.embedding(v, 8), Layers.lstm(12),
+        Layers.timeDistributed(Layers.dense(v))});
+    wrong.put("activation", new dev.aiaas.core.nn.Layer[] {Layers.embedding(v, 8), Layers.lstm(16),
+        Layers.timeDistributed(Layers.dense(v, dev.aiaas.core.nn.Activation.TANH))});
+    wrong.put("wrapped layer", new dev.aiaas.core.nn.Layer[] {Layers.embedding(v, 8), Layers.lstm(16),
+        Layers.timeDistributed(Layers.layerNorm())});
+    wrong.put("layer count", new dev.aiaas.core.nn.Layer[] {Layers.embedding(v, 8), Layers.lstm(16)});
+    for (java.util.Map.Entry<String, dev.aiaas.core.nn.Layer[]> w : wrong.entrySet()) {
+      Path file = dir.resolve(w.getKey().replace(' ', '-') + ".aiaas");
+      Model.Builder b = Model.builder(t);
+      for (dev.aiaas.core.nn.Layer l : w.getValue()) {
+        b.add(l);
+      }
+      try (Model m = b.build()) {
+        ModelIO.save(m, file, entries);
+      }
+      ModelFormatException e = assertThrows(ModelFormatException.class, () -> LstmLanguageModel.load(file), w.getKey());
+      assertTrue(e.getMessage().contains("its entries describe"), w.getKey() + ": " + e.getMessage());
+    }
+    Path right = dir.resolve("right.aiaas");
+    try (Model m = Model.builder(t).add(Layers.embedding(v, 8)).add(Layers.timeDistributed(Layers.dropout(0.2)))
+        .add(Layers.lstm(16)).add(Layers.timeDistributed(Layers.dense(v))).build()) {
+      ModelIO.save(m, right, entries);
+    }
+    assertEquals(v, LstmLanguageModel.load(right).vocabulary().size());
   }
 
   private static void expect(Supplier<?> call, String... parts) {

@@ -57,7 +57,7 @@ public final class LstmStepSpeed {
     for (List<String> s : train) {
       ids.add(vocabulary.ids(s));
     }
-    LstmLanguageModel.Rows rows = LstmLanguageModel.Rows.of(ids, o);
+    LstmLmTrainer.Rows rows = LstmLmTrainer.Rows.of(ids, o);
     int t = rows.length;
     long labelled = 0;
     for (float v : rows.y) {
@@ -69,7 +69,7 @@ public final class LstmStepSpeed {
     Loss loss = Losses.sequenceSparseSoftmaxCrossEntropy();
     Optimizer adam = Optimizers.adam(2e-3);
     int batches = rows.count / batch;
-    try (Model net = LstmLanguageModel.network(vocabulary.size(), o);
+    try (Model net = LstmLmTrainer.network(vocabulary.size(), o);
         Optimizer.State state = adam.newState(net.parameters().length(), net.dataType());
         INDArray x = Nd4j.create(DataType.FLOAT, new long[] {batch, t}, 'c');
         INDArray y = Nd4j.create(DataType.FLOAT, new long[] {batch, t}, 'f');
@@ -141,7 +141,7 @@ public final class LstmStepSpeed {
     }
     // the whole step through the trainer, on the first rows (one epoch of them)
     int n = Math.min(rows.count, batch * Math.max(20, steps / 2));
-    try (Model net = LstmLanguageModel.network(vocabulary.size(), o);
+    try (Model net = LstmLmTrainer.network(vocabulary.size(), o);
         INDArray x = Nd4j.create(Arrays.copyOf(rows.x, n * t), new long[] {n, t}, 'c');
         INDArray y = Nd4j.create(Arrays.copyOf(rows.y, n * t), new long[] {n, t}, 'c')) {
       Trainer trainer = Trainer.builder(loss).optimizer(adam).epochs(2).batchSize(batch).seed(42).clipNorm(5).build();

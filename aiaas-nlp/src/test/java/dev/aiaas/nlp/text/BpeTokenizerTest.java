@@ -101,12 +101,12 @@ class BpeTokenizerTest {
     Path f = dir.resolve("bpe.txt");
     assertLoadFails(f, "aiaas-bpe 2\nmerges 0\n", "format version 2, this library reads up to 1");
     assertLoadFails(f, "", "line 1");
-    assertLoadFails(f, "aiaas-bpe x\n", "line 1: version is not an integer");
+    assertLoadFails(f, "aiaas-bpe x\n", "line 1: the format version should be a non-negative integer, found 'x'");
     assertLoadFails(f, "aiaas-bpe 1\n", "line 2");
-    assertLoadFails(f, "aiaas-bpe 1\nmerges 2\n97 97 aa\n", "line 4: file ends after 1 of 2");
+    assertLoadFails(f, "aiaas-bpe 1\nmerges 2\n97 97 aa\n", "line 4: the file ends after 1 of 2");
     assertLoadFails(f, "aiaas-bpe 1\nmerges 1\n97 97\n", "line 3: expected 'leftId rightId token'");
-    assertLoadFails(f, "aiaas-bpe 1\nmerges 1\n97 z aa\n", "line 3: right id is not an integer");
-    assertLoadFails(f, "aiaas-bpe 1\nmerges 1\n97 256 aa\n", "line 3: id 256 is not defined");
+    assertLoadFails(f, "aiaas-bpe 1\nmerges 1\n97 z aa\n", "line 3: right id should be a non-negative integer, found 'z'");
+    assertLoadFails(f, "aiaas-bpe 1\nmerges 1\n97 256 aa\n", "line 3: right id 256 is not defined before merge 256");
     assertLoadFails(f, "aiaas-bpe 1\nmerges 1\n97 98 aa\n", "line 3: token 'aa' does not match");
     assertLoadFails(f, "aiaas-bpe 1\nmerges 0\n97 98 ab\n", "line 3: expected the end");
   }

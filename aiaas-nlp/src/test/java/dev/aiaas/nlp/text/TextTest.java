@@ -87,7 +87,7 @@ class TextTest {
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     Files.writeString(f, "aiaas-vocabulary 1\n<unk>\n<s>\n</s>\na\na\n");
     e = assertThrows(VocabularyFormatException.class, () -> Vocabulary.load(f));
-    assertTrue(e.getMessage().contains("duplicate token 'a'"), e.getMessage());
+    assertTrue(e.getMessage().contains("line 6: the token 'a' again, already on line 5"), e.getMessage());
     Files.writeString(f, "aiaas-vocabulary 1\n<unk>\n");
     assertThrows(VocabularyFormatException.class, () -> Vocabulary.load(f));
   }

@@ -67,13 +67,13 @@ class TokenizerFilesTest {
     m = malformed(dir, "aiaas-tokenizer 2\nwhitespace\n");
     assertTrue(m.contains("format version 2, this library reads up to 1"), m);
     m = malformed(dir, "aiaas-tokenizer one\nwhitespace\n");
-    assertTrue(m.contains("line 1: version is not an integer: 'one'"), m);
+    assertTrue(m.contains("line 1: the version should be an integer, found 'one'"), m);
     m = malformed(dir, "aiaas-tokenizer 1\nsentencepiece\n");
     assertTrue(m.contains("line 2: expected 'whitespace', 'word' or 'word lowercase', found 'sentencepiece'"), m);
     m = malformed(dir, "aiaas-tokenizer 1\n");
     assertTrue(m.contains("line 2") && m.contains("the end of the file"), m);
     m = malformed(dir, "aiaas-tokenizer 1\nword\nlowercase\n");
-    assertTrue(m.contains("line 3: expected the end of the file, found 'lowercase'"), m);
+    assertTrue(m.contains("line 3: expected the end of the file after the tokenizer line, found 'lowercase'"), m);
   }
 
   @Test

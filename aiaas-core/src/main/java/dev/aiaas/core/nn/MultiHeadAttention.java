@@ -1,0 +1,385 @@
+package dev.aiaas.core.nn;
+
+import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.MathOps;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Multi-head scaled dot-product self-attention (Vaswani et al. 2017, "Attention is all you need"),
+ * as PyTorch's {@code nn.MultiheadAttention(D, H, batch_first=True)} computes it with
+ * query = key = value = x.
+ *
+ * <pre>
+ * Q = x W_q + b_q     K = x W_k + b_k     V = x W_v + b_v              (each [T, D], per example)
+ * for each head h (columns h·d_k .. (h+1)·d_k − 1, d_k = D / H):
+ *   A_h = softmax_rows(Q_h K_hᵀ / √d_k + M)                            [T, T]
+ *   C_h = A_h V_h                                                     [T, d_k]
+ * y = concat_h(C_h) W_o + b_o                                         [T, D]
+ * </pre>
+ *
+ * where the mask M is 0, or, when {@code causal}, −∞ above the diagonal (position t attends to
+ * positions 0..t only). The softmax is {@link MathOps#softmax(double[], int)} over the unmasked
+ * positions (max-subtracted, so stable for any scores). Gradients are the chain rule through the
+ * above, with the softmax's ∂S = A ⊙ (∂A − rowsum(A ⊙ ∂A)).
+ *
+ * <p>Shapes: per example x and y {@code [T, D]}; a batch {@code [B, T, D]} in 'f' order (row
+ * b + B·t of the {@code [B·T, D]} matrix is example b at step t, as for {@link TimeDistributed}).
+ * Parameters, in θ's order, each W {@code [D, D]} column-major (the same memory as PyTorch's
+ * {@code weight [out, in]} row by row): W_q, W_k, W_v (PyTorch's {@code in_proj_weight}), b_q,
+ * b_k, b_v ({@code in_proj_bias}), W_o ({@code out_proj.weight}), b_o ({@code out_proj.bias}):
+ * 4D² + 4D in all. Initialisation: each W Glorot-uniform over [D, D], biases 0.
+ *
+ * <p>Masks: the layer contract carries one input array and nothing else, so a padding mask cannot
+ * be passed with a batch; only the causal mask, a property of the layer, is supported.
+ *
+ * <p>The instance computes in float64 Java loops over arrays it keeps between steps (grown only
+ * when the batch grows), so a training step at a fixed batch size allocates nothing.
+ *
+ * @param heads  H, at least 1; the model width D must be a multiple of it
+ * @param causal whether position t attends only to positions 0..t
+ */
+public record MultiHeadAttention(int heads, boolean causal) implements Layer {
+
+    /**
+     * Validates the head count.
+     *
+     * @param heads  H, at least 1
+     * @param causal whether the causal mask applies
+     */
+    public MultiHeadAttention {
+        if (heads < 1) {
+            throw new IllegalArgumentException("heads must be a positive integer (the number of attention heads). Received: heads=" + heads);
+        }
+    }
+
+    @Override
+    public String type() {
+        return "multi_head_attention";
+    }
+
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        check(inputShape);
+        return inputShape.clone();
+    }
+
+    @Override
+    public long parameterCount(long[] inputShape) {
+        long d = check(inputShape);
+        return Math.addExact(Math.multiplyExact(4, Math.multiplyExact(d, d)), 4 * d);
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("heads", heads);
+        m.put("causal", causal);
+        return m;
+    }
+
+    /** W_q, W_k, W_v as kernels, b_q, b_k, b_v as biases, W_o as a kernel, b_o as a bias. */
+    @Override
+    public List<ParameterSlice> parameterSlices(long[] inputShape) {
+        long d = check(inputShape);
+        long dd = d * d;
+        return List.of(ParameterSlice.kernel(0, 3 * dd), ParameterSlice.bias(3 * dd, 3 * dd + 3 * d),
+                ParameterSlice.kernel(3 * dd + 3 * d, 4 * dd + 3 * d), ParameterSlice.bias(4 * dd + 3 * d, 4 * dd + 4 * d));
+    }
+
+    /** {@code multi_head_attention (H heads[, causal])}. */
+    @Override
+    public String summaryName() {
+        return type() + " (" + heads + " heads" + (causal ? ", causal" : "") + ")";
+    }
+
+    /** Checks [T, D] with D a multiple of H; returns D. */
+    private long check(long[] inputShape) {
+        if (inputShape.length != 2 || inputShape[0] < 1 || inputShape[1] < 1) {
+            throw new IllegalArgumentException("multi_head_attention expects a sequence, input shape [T, D], got "
+                    + Arrays.toString(inputShape) + "; put it after an embedding or a layer that outputs [T, D]");
+        }
+        if (inputShape[1] % heads != 0) {
+            throw new IllegalArgumentException("multi_head_attention needs the model width D to be a multiple of heads. Received: D="
+                    + inputShape[1] + ", heads=" + heads + "; choose heads dividing " + inputShape[1]);
+        }
+        return inputShape[1];
+    }
+
+    @Override
+    public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
+        int d = Math.toIntExact(check(inputShape));
+        int t = Math.toIntExact(inputShape[0]);
+        return new Attention(t, d, heads, causal, dataType);
+    }
+
+    /** The working state of one instance: parameters and buffers as float64 arrays, reused between steps. */
+    private static final class Attention implements Layer.Instance {
+        private final int steps;
+        private final int d;
+        private final int heads;
+        private final int dk;
+        private final boolean causal;
+        private final double scale;
+        private final Workspace ws;
+        private final int wq;
+        private final int wk;
+        private final int wv;
+        private final int bq;
+        private final int wo;
+        private final int bo;
+        private final int count;
+        private final double[] w;
+        private final double[] g;
+        private final float[] ftmp;
+        private final double[] row;
+        private final double[] drow;
+        /** [B, T, D], B set per call (no array made per step). */
+        private final long[] shape;
+        private INDArray params;
+        private INDArray grads;
+        private int rows = -1;
+        private double[] x;
+        private double[] q;
+        private double[] k;
+        private double[] v;
+        private double[] c;
+        private double[] p;
+        private double[] dq;
+        private double[] dk2;
+        private double[] dv;
+        private double[] dc;
+        private float[] big;
+
+        Attention(int steps, int d, int heads, boolean causal, DataType dataType) {
+            this.steps = steps;
+            this.d = d;
+            this.heads = heads;
+            this.dk = d / heads;
+            this.causal = causal;
+            this.scale = 1 / Math.sqrt(dk);
+            this.ws = new Workspace(dataType);
+            int dd = d * d;
+            wq = 0;
+            wk = dd;
+            wv = 2 * dd;
+            bq = 3 * dd; // b_k = bq + d, b_v = bq + 2d
+            wo = 3 * dd + 3 * d;
+            bo = 4 * dd + 3 * d;
+            count = 4 * dd + 4 * d;
+            w = new double[count];
+            g = new double[count];
+            ftmp = new float[count];
+            row = new double[steps];
+            drow = new double[steps];
+            shape = new long[] {0, steps, d};
+        }
+
+        @Override
+        public void bind(INDArray params, INDArray grads) {
+            this.params = params;
+            this.grads = grads;
+        }
+
+        @Override
+        public void initialise(SplittableRandom random) {
+            Buf b = Buf.of(params);
+            double bound = Math.sqrt(6.0 / (2 * d)); // Glorot uniform over a [D, D] matrix
+            for (int i = 0; i < count; i++) {
+                boolean bias = i >= bq && i < wo || i >= bo;
+                b.set(i, bias ? 0.0 : random.nextDouble(-bound, bound));
+            }
+        }
+
+        /** Grows the per-batch arrays when the batch grows; a fixed batch size allocates nothing. */
+        private void ensure(int n) {
+            if (x == null || x.length < n * d) {
+                int len = n * d;
+                x = new double[len];
+                q = new double[len];
+                k = new double[len];
+                v = new double[len];
+                c = new double[len];
+                dq = new double[len];
+                dk2 = new double[len];
+                dv = new double[len];
+                dc = new double[len];
+                big = new float[len];
+            }
+            int pl = n * heads * steps; // n = B·T rows, each with H rows of T weights
+            if (p == null || p.length < pl) {
+                p = new double[pl];
+            }
+        }
+
+        @Override
+        public INDArray forward(INDArray xa, boolean training) {
+            int b = Math.toIntExact(xa.size(0));
+            int n = b * steps;
+            ensure(n);
+            rows = n;
+            Buf.of(params).get(0, w, ftmp, count);
+            Buf.of(xa).get(0, x, big, n * d);
+            project(x, n, w, wq, bq, q);
+            project(x, n, w, wk, bq + d, k);
+            project(x, n, w, wv, bq + 2 * d, v);
+            Arrays.fill(c, 0, n * d, 0.0);
+            for (int bi = 0; bi < b; bi++) {
+                for (int h = 0; h < heads; h++) {
+                    int c0 = h * dk;
+                    for (int ti = 0; ti < steps; ti++) {
+                        int rt = bi + b * ti;
+                        int len = causal ? ti + 1 : steps;
+                        for (int u = 0; u < len; u++) {
+                            int ru = bi + b * u;
+                            double s = 0;
+                            for (int j = c0; j < c0 + dk; j++) {
+                                s += q[rt + n * j] * k[ru + n * j];
+                            }
+                            row[u] = s * scale;
+                        }
+                        MathOps.softmax(row, len);
+                        int at = (rt * heads + h) * steps;
+                        System.arraycopy(row, 0, p, at, len);
+                        for (int u = 0; u < len; u++) {
+                            int ru = bi + b * u;
+                            double a = row[u];
+                            for (int j = c0; j < c0 + dk; j++) {
+                                c[rt + n * j] += a * v[ru + n * j];
+                            }
+                        }
+                    }
+                }
+            }
+            project(c, n, w, wo, bo, dq); // dq as scratch for y
+            shape[0] = b;
+            INDArray y = ws.array("y", shape);
+            Buf.of(y).put(0, dq, big, n * d);
+            return y;
+        }
+
+        /** out[r, o] = b[o] + Σ_i in[r, i] W[i, o], all column-major with n rows. */
+        private void project(double[] in, int n, double[] w, int wAt, int bAt, double[] out) {
+            for (int o = 0; o < d; o++) {
+                int oc = n * o;
+                Arrays.fill(out, oc, oc + n, w[bAt + o]);
+                for (int i = 0; i < d; i++) {
+                    double wv = w[wAt + i + d * o];
+                    int ic = n * i;
+                    for (int r = 0; r < n; r++) {
+                        out[oc + r] += wv * in[ic + r];
+                    }
+                }
+            }
+        }
+
+        /** ∂W[i, o] = Σ_r in[r, i] dOut[r, o]; ∂b[o] = Σ_r dOut[r, o]. */
+        private void projectGrads(double[] in, double[] dOut, int n, int wAt, int bAt) {
+            for (int o = 0; o < d; o++) {
+                int oc = n * o;
+                double sb = 0;
+                for (int r = 0; r < n; r++) {
+                    sb += dOut[oc + r];
+                }
+                g[bAt + o] = sb;
+                for (int i = 0; i < d; i++) {
+                    int ic = n * i;
+                    double s = 0;
+                    for (int r = 0; r < n; r++) {
+                        s += in[ic + r] * dOut[oc + r];
+                    }
+                    g[wAt + i + d * o] = s;
+                }
+            }
+        }
+
+        /** dIn[r, i] (+)= Σ_o dOut[r, o] W[i, o]. */
+        private void projectInput(double[] dOut, int n, int wAt, double[] dIn, boolean add) {
+            if (!add) {
+                Arrays.fill(dIn, 0, n * d, 0.0);
+            }
+            for (int i = 0; i < d; i++) {
+                int ic = n * i;
+                for (int o = 0; o < d; o++) {
+                    double wv = w[wAt + i + d * o];
+                    int oc = n * o;
+                    for (int r = 0; r < n; r++) {
+                        dIn[ic + r] += wv * dOut[oc + r];
+                    }
+                }
+            }
+        }
+
+        @Override
+        public INDArray backward(INDArray xa, INDArray ya, INDArray dya, boolean needInput) {
+            int b = Math.toIntExact(xa.size(0));
+            int n = b * steps;
+            if (n != rows) {
+                throw new IllegalStateException("multi_head_attention: backward for a batch of " + b
+                        + " after a forward for another batch size; call forward(x, true) on this batch first");
+            }
+            double[] dy = dq; // dq is free until the attention part below: ∂L/∂y first
+            Buf.of(dya).get(0, dy, big, n * d);
+            projectGrads(c, dy, n, wo, bo);
+            projectInput(dy, n, wo, dc, false);
+            Arrays.fill(dq, 0, n * d, 0.0);
+            Arrays.fill(dk2, 0, n * d, 0.0);
+            Arrays.fill(dv, 0, n * d, 0.0);
+            for (int bi = 0; bi < b; bi++) {
+                for (int h = 0; h < heads; h++) {
+                    int c0 = h * dk;
+                    for (int ti = 0; ti < steps; ti++) {
+                        int rt = bi + b * ti;
+                        int len = causal ? ti + 1 : steps;
+                        int at = (rt * heads + h) * steps;
+                        double dot = 0;
+                        for (int u = 0; u < len; u++) {
+                            int ru = bi + b * u;
+                            double a = p[at + u];
+                            double s = 0;
+                            for (int j = c0; j < c0 + dk; j++) {
+                                double gc = dc[rt + n * j];
+                                s += gc * v[ru + n * j];
+                                dv[ru + n * j] += a * gc;
+                            }
+                            drow[u] = s;
+                            dot += a * s;
+                        }
+                        for (int u = 0; u < len; u++) {
+                            int ru = bi + b * u;
+                            double ds = p[at + u] * (drow[u] - dot) * scale;
+                            for (int j = c0; j < c0 + dk; j++) {
+                                dq[rt + n * j] += ds * k[ru + n * j];
+                                dk2[ru + n * j] += ds * q[rt + n * j];
+                            }
+                        }
+                    }
+                }
+            }
+            projectGrads(x, dq, n, wq, bq);
+            projectGrads(x, dk2, n, wk, bq + d);
+            projectGrads(x, dv, n, wv, bq + 2 * d);
+            Buf.of(grads).put(0, g, ftmp, count);
+            if (!needInput) {
+                return null;
+            }
+            projectInput(dq, n, wq, dc, false); // dc is free now: ∂L/∂x
+            projectInput(dk2, n, wk, dc, true);
+            projectInput(dv, n, wv, dc, true);
+            shape[0] = b;
+            INDArray dx = ws.array("dx", shape);
+            Buf.of(dx).put(0, dc, big, n * d);
+            return dx;
+        }
+
+        @Override
+        public void close() {
+            ws.close();
+        }
+    }
+}

@@ -1,0 +1,486 @@
+package dev.aiaas.core.nn;
+
+import dev.aiaas.core.backend.NativeMemory;
+import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.internal.DenseKernel;
+import dev.aiaas.core.internal.DenseKernels;
+import dev.aiaas.core.internal.Parallel;
+import dev.aiaas.core.nn.PackedPlan.ActStep;
+import dev.aiaas.core.nn.PackedPlan.AddStep;
+import dev.aiaas.core.nn.PackedPlan.DenseStep;
+import dev.aiaas.core.nn.PackedPlan.NormStep;
+import dev.aiaas.core.nn.PackedPlan.SaveStep;
+import dev.aiaas.core.nn.PackedPlan.ScaleStep;
+import dev.aiaas.core.nn.PackedPlan.SoftmaxStep;
+import dev.aiaas.core.nn.PackedPlan.Step;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The {@link Predictor}'s packed path: runs a {@link PackedPlan}'s steps with the Vector API
+ * kernels of a {@link DenseKernel}. A batch is cut into chunks of {@value #CHUNK} rows, each
+ * taken through every step while it is in cache, the chunks shared between the calling thread
+ * and one worker ({@link Parallel}); a batch of one chunk shares its first dense step's column
+ * panels instead. The plan (packed weights) is read-only and shared by every call; what a call
+ * writes is its {@link Scratch}, lent to it alone by a {@link ScratchPool}: per lane (0: the
+ * caller, 1: the worker) heap buffers for a copy of x's rows, two activation buffers a dense step
+ * writes between, the output staging and one saved-rows buffer per residual nesting level. So
+ * calls from several threads run side by side, each on its own scratch (one of them, at a time,
+ * with the worker). No native call but the copy of x in and y out, and nothing allocated per
+ * call by {@link #predict(INDArray, INDArray)} or the {@code float[]} call.
+ */
+final class PackedExecutor implements PredictorExecutor {
+    /** Rows per chunk of a batch: the unit of work the two threads share. */
+    static final int CHUNK = 16;
+    /** How long the worker stays awake after a prediction for the next one (see {@link Parallel#run(boolean, int, Parallel.Task, long)}). */
+    private static final long SPIN_NANOS = 200_000;
+    /**
+     * A batch of one chunk shares its first layer's panels between the threads when that layer
+     * has at least this many weights: a batch-1 call of the MLP 784-256-10 took 12.6 to 15.1 us
+     * minimum on one thread and 9.1 to 10.1 shared ({@code InferenceLatency 1}, README).
+     */
+    static final int SPLIT_WEIGHTS = 64 * 1024;
+    /**
+     * The most output values (256 KB) that {@link #predict(INDArray)} stages on the heap and
+     * returns in an array made by the worker; a larger output is computed straight into a new
+     * array.
+     */
+    static final int STAGED = 64 * 1024;
+
+    private final long[] outputShape;
+    private final int inSize;
+    private final int outSize;
+    private final DataType dataType;
+    private final String name;
+
+    private final DenseKernel kernel;
+    private final Step[] steps;
+    /** Whether the first step works in place, so that a caller's float[] x is copied first. */
+    private final boolean copyInput;
+    /**
+     * The row stride of the lane buffers' copy of x: {@link DenseKernel#ROW_STRIDE} when every
+     * width in the model fits (the kernels read rows that far apart fastest), else the input's
+     * width (and each dense step's padded width for its output).
+     */
+    private final int xld;
+    private final boolean share;
+    /** The plan's sizes for a scratch's buffers. */
+    private final int depths;
+    private final int savedCols;
+    private final int maxLd;
+    /** The calls' scratches, lent to one call at a time. */
+    private final ScratchPool<Scratch> pool;
+
+    /**
+     * @param model      the model planned (for its shapes and data type)
+     * @param plan       its plan, {@link PackedPlan#why()} null
+     * @param kernel     the kernel it was planned for
+     * @param maxCalls   the most calls computing at once (scratches made)
+     */
+    PackedExecutor(Model model, PackedPlan plan, DenseKernel kernel, int maxCalls) {
+        this.outputShape = model.outputShape();
+        this.inSize = Math.toIntExact(Predictor.product(model.inputShape()));
+        this.outSize = Math.toIntExact(Predictor.product(outputShape));
+        this.dataType = model.dataType();
+        this.kernel = kernel;
+        this.steps = plan.steps;
+        this.copyInput = plan.copyInput;
+        this.xld = plan.xld;
+        this.share = Parallel.twoThreads();
+        this.depths = plan.depths;
+        this.savedCols = plan.savedCols;
+        this.maxLd = plan.maxLd;
+        this.name = "packed, " + kernel.describe() + ", " + (share ? "2 threads" : "1 thread");
+        this.pool = new ScratchPool<>(maxCalls, Scratch::new, () -> { }, Predictor.CLOSED);
+        pool.give(pool.take()); // the first call's scratch, made now
+    }
+
+    @Override
+    public String describe() {
+        return name;
+    }
+
+    @Override
+    public INDArray predict(INDArray x) {
+        checkInput(x);
+        Scratch s = pool.take();
+        try {
+            return s.predict(x);
+        } finally {
+            pool.give(s);
+        }
+    }
+
+    @Override
+    public INDArray predict(INDArray x, INDArray out) {
+        checkInput(x);
+        Model.checkOutput(x.size(0), outputShape, dataType, out);
+        boolean outRows = out.ordering() == 'c' || out.rows() == 1 || out.columns() == 1;
+        Scratch s = pool.take();
+        try {
+            s.run(x, Buf.of(out), outRows, null, null);
+        } finally {
+            pool.give(s);
+        }
+        return out;
+    }
+
+    @Override
+    public void predict(float[] x, int batch, float[] out) {
+        Scratch s = pool.take();
+        try {
+            s.run(batch, null, x, null, true, out, null);
+        } finally {
+            pool.give(s);
+        }
+    }
+
+    private void checkInput(INDArray x) {
+        if (x.rank() != 2 || x.size(1) != inSize) {
+            throw new IllegalArgumentException("expected input of shape [batch, " + inSize + "], got " + Arrays.toString(x.shape())
+                    + "; pass " + inSize + " features per example");
+        }
+        if (!x.dataType().isFPType()) {
+            throw new IllegalArgumentException("expected floating-point input, got " + x.dataType() + "; cast it with x.castTo(DataType.FLOAT)");
+        }
+    }
+
+    /** A new 'c'-order {@code [rows, outputs]} array of the model's type, for {@link #predict(INDArray)} to return. */
+    private INDArray newOutput(int rows) {
+        return Nd4j.create(dataType, new long[] {rows, outSize}, 'c');
+    }
+
+    /** The most calls computing at once (and scratches made), for {@link Predictor#maxConcurrentCalls()}. */
+    @Override
+    public int maxCalls() {
+        return pool.max();
+    }
+
+    /** The scratches alive, for tests. */
+    int scratches() {
+        return pool.alive();
+    }
+
+    /** Refuses later calls and frees each scratch's spare output arrays, now or when its call ends. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /**
+     * One call's working state, used by one call at a time (its thread and the worker): per lane
+     * (0: the caller, 1: the worker) a copy of x's rows, two activation buffers a dense step
+     * writes between, the output staging and one saved-rows buffer per residual nesting level;
+     * the spare output arrays of {@link #predict(INDArray)}; and the call in progress.
+     */
+    private final class Scratch implements AutoCloseable {
+        /** Per lane (0: the caller, 1: the worker): x rows, two activation buffers, the output staging. */
+        private final float[][] xs;
+        private final float[][] ping;
+        private final float[][] pong;
+        private final float[][] staged;
+        /** Per lane and residual nesting level: a block's input, kept for the add at its end. */
+        private final float[][][] saved;
+        private final Parallel.Task chunkTask = this::chunk;
+        private final Parallel.Task panelTask = this::panel;
+        /**
+         * Arrays of {@link #spareRows} rows for {@link #predict(INDArray)} to return, made by the
+         * worker thread ({@link #makeSpare}); each slot holds one or null. Two, so that one is ready
+         * while the worker makes the other.
+         */
+        private final AtomicReferenceArray<INDArray> spares = new AtomicReferenceArray<>(2);
+        /** The batch size of the last {@link #predict(INDArray)}: the spare's rows. */
+        private volatile int spareRows;
+        /** Set by {@link #close()}: the worker makes no more spares. */
+        private volatile boolean closed;
+        /** {@link #predict(INDArray)}'s outputs before they go into the array it returns (grown to the largest batch, up to {@link #STAGED} values). */
+        private float[] staging = new float[0];
+        private final Runnable makeSpare = this::makeSpare;
+
+        /** The call in progress, read by both lanes (written before the job is handed over). */
+        private int rows;
+        private Buf xIn;
+        private float[] xHeap;
+        private Buf yOut;
+        private boolean outRowMajor;
+        private float[] yHeap;
+        /** A one-chunk batch's input and its row stride, for {@link #panel}. */
+        private float[] smallX;
+        private int smallLd;
+
+        Scratch() {
+            int lanes = share ? 2 : 1;
+            saved = new float[lanes][depths][CHUNK * savedCols];
+            xs = new float[lanes][CHUNK * xld];
+            ping = new float[lanes][CHUNK * maxLd];
+            pong = new float[lanes][CHUNK * maxLd];
+            staged = new float[lanes][CHUNK * outSize];
+        }
+
+        INDArray predict(INDArray x) {
+            int batch = Math.toIntExact(x.size(0));
+            long n = (long) batch * outSize;
+            if (n > STAGED) { // the allocation is small beside the work; nothing this big is kept
+                NativeMemory.require("the outputs of a batch of " + batch + " [" + batch + ", " + outSize + "]",
+                        NativeMemory.bytes("outputs [" + batch + ", " + outSize + "]", (long) batch * outSize, Float.BYTES));
+                INDArray out = newOutput(batch);
+                try {
+                    run(x, Buf.of(out), true, null, null);
+                } catch (RuntimeException | Error e) {
+                    out.close();
+                    throw e;
+                }
+                return out;
+            }
+            if (staging.length < n) {
+                staging = new float[(int) n];
+            }
+            spareRows = batch;
+            run(x, null, true, staging, makeSpare);
+            // the array is taken only now, so that the worker had the whole call to make it
+            INDArray out = null;
+            for (int i = 0; i < spares.length() && out == null; i++) {
+                out = spares.getAndSet(i, null);
+                if (out != null && out.size(0) != batch) {
+                    out.close();
+                    out = null;
+                }
+            }
+            if (out == null) {
+                out = newOutput(batch);
+            }
+            Buf.of(out).write(0, staging, (int) n);
+            return out;
+        }
+
+        /**
+         * Makes an array for {@link #predict(INDArray)} to return, on the worker thread once it has
+         * done its part of a call, while the caller finishes the call: the caller takes it at the
+         * end (or the next call on this scratch does), so that it does not wait for ND4J's
+         * allocation (a few microseconds; {@code InferenceLatency 1}, CHANGELOG); it makes its own
+         * when none is ready or the batch size changed. Not run on one thread. At most two are
+         * kept, and {@link #close()} frees them.
+         */
+        private void makeSpare() {
+            for (int i = 0; i < spares.length(); i++) {
+                if (closed) {
+                    return;
+                }
+                if (spares.get(i) != null) {
+                    continue;
+                }
+                INDArray a;
+                try {
+                    a = newOutput(spareRows);
+                } catch (RuntimeException e) { // out of memory, say: the caller allocates itself and meets it
+                    return;
+                }
+                if (!spares.compareAndSet(i, null, a)) {
+                    a.close();
+                } else if (closed) { // closed meanwhile: close() may have looked before the set
+                    freeSpares();
+                }
+                return; // one per call
+            }
+        }
+
+        private void freeSpares() {
+            for (int i = 0; i < spares.length(); i++) {
+                INDArray t = spares.getAndSet(i, null);
+                if (t != null) {
+                    t.close();
+                }
+            }
+        }
+
+        /**
+         * The packed path on an ND4J x (checked), into {@code yOut} or {@code yHeap}: float32 'c'
+         * order is read in place, any other copied once.
+         */
+        void run(INDArray x, Buf yOut, boolean outRows, float[] yHeap, Runnable after) {
+            INDArray cast = x.dataType() == DataType.FLOAT ? x : x.castTo(DataType.FLOAT);
+            boolean rowMajor = Buf.contiguous(cast) && (cast.ordering() == 'c' || cast.rows() == 1);
+            INDArray src = rowMajor ? cast : cast.dup('c');
+            try {
+                run(Math.toIntExact(x.size(0)), Buf.of(src), null, yOut, outRows, yHeap, after);
+            } finally {
+                if (src != x) {
+                    src.close();
+                }
+                if (cast != x && cast != src) {
+                    cast.close();
+                }
+            }
+        }
+
+        /**
+         * Runs the packed layers over {@code batch} rows, from xIn or xHeap into yOut or yHeap; the
+         * worker, when it took part, runs {@code after} (or null) once done.
+         */
+        void run(int batch, Buf xIn, float[] xHeap, Buf yOut, boolean outRowMajor, float[] yHeap, Runnable after) {
+            this.rows = batch;
+            this.xIn = xIn;
+            this.xHeap = xHeap;
+            this.yOut = yOut;
+            this.outRowMajor = outRowMajor;
+            this.yHeap = yHeap;
+            try {
+                int chunks = (batch + CHUNK - 1) / CHUNK;
+                if (chunks == 1 && splitsPanels()) {
+                    smallBatch(after);
+                } else {
+                    Parallel.run(share, chunks, chunkTask, SPIN_NANOS, after);
+                }
+            } finally {
+                this.xIn = null;
+                this.xHeap = null;
+                this.yOut = null;
+                this.yHeap = null;
+                this.smallX = null;
+            }
+        }
+
+        /** Rows [c·CHUNK, c·CHUNK + n) through every layer, on lane {@code lane}'s buffers. */
+        private void chunk(int c, int lane) {
+            int r0 = c * CHUNK;
+            int n = Math.min(CHUNK, rows - r0);
+            if (readsInPlace(n)) {
+                layers(r0, n, lane, xHeap, r0 * inSize, inSize, 0);
+            } else {
+                load(r0, n, xs[lane]);
+                layers(r0, n, lane, xs[lane], 0, xld, 0);
+            }
+        }
+
+        /**
+         * Whether {@code n} rows of a caller's {@code float[]} x are read where they are: when no
+         * step works on x in place and its rows already lie as the kernels read them ({@link #xld}
+         * apart, or a single row); else {@link #load} copies them.
+         */
+        private boolean readsInPlace(int n) {
+            return xHeap != null && !copyInput && (xld == inSize || n == 1);
+        }
+
+        /** Copies x's rows [r0, r0 + n) into {@code dst}, {@link #xld} apart. */
+        private void load(int r0, int n, float[] dst) {
+            if (xld == inSize) {
+                if (xHeap != null) {
+                    System.arraycopy(xHeap, r0 * inSize, dst, 0, n * inSize);
+                } else {
+                    xIn.read(r0 * inSize, dst, n * inSize);
+                }
+                return;
+            }
+            for (int r = 0; r < n; r++) {
+                if (xHeap != null) {
+                    System.arraycopy(xHeap, (r0 + r) * inSize, dst, r * xld, inSize);
+                } else {
+                    xIn.read((r0 + r) * inSize, dst, r * xld, inSize);
+                }
+            }
+        }
+
+        /** Whether a batch of one chunk shares its first layer's panels between the threads ({@link #smallBatch}). */
+        private boolean splitsPanels() {
+            return share && steps.length > 0 && steps[0] instanceof DenseStep d && d.w().length >= SPLIT_WEIGHTS;
+        }
+
+        /**
+         * A batch of at most one chunk (serving a request or a few): the first layer's panels are
+         * shared between the threads, into lane 0's buffer; the later layers (small, in a classifier)
+         * run on the calling thread.
+         */
+        private void smallBatch(Runnable after) {
+            if (readsInPlace(rows)) {
+                smallX = xHeap;
+                smallLd = inSize;
+            } else {
+                load(0, rows, xs[0]);
+                smallX = xs[0];
+                smallLd = xld;
+            }
+            DenseStep s = (DenseStep) steps[0];
+            Parallel.run(true, DenseKernels.panels(s.units(), kernel.panel()), panelTask, SPIN_NANOS, after);
+            layers(0, rows, 0, ping[0], 0, s.ld(), 1);
+        }
+
+        /** Panel p of the first layer for a one-chunk batch, into lane 0's first buffer. */
+        private void panel(int p, int lane) {
+            DenseStep s = (DenseStep) steps[0];
+            kernel.forward(smallX, 0, smallLd, rows, s.in(), s.w(), s.bias(), s.units(), s.relu(), ping[0], 0, s.ld(), p, p + 1);
+        }
+
+        /**
+         * Steps {@code first..} for rows [r0, r0 + n) on lane {@code lane}'s buffers, from
+         * {@code cur} (rows of stride {@code ld}: the input, or step {@code first - 1}'s output in
+         * that lane's buffer), then the last step's rows into the output. A dense step writes into
+         * the lane's other buffer; the others work in place, on the lane's own copy of the input
+         * when they come first ({@link #copyInput}). The steps are the plan's sealed records, told
+         * apart by type tests in order of frequency (no virtual call per step).
+         */
+        private void layers(int r0, int n, int lane, float[] cur, int curOff, int ld, int first) {
+            for (int i = first; i < steps.length; i++) {
+                Step step = steps[i];
+                if (step instanceof DenseStep s) {
+                    float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
+                    kernel.forward(cur, curOff, ld, n, s.in(), s.w(), s.bias(), s.units(), s.relu(), dst, 0, s.ld());
+                    cur = dst;
+                    curOff = 0;
+                    ld = s.ld();
+                } else if (step instanceof ActStep a) {
+                    kernel.activate(a.fn(), a.alpha(), cur, curOff, n, a.cols(), ld);
+                } else if (step instanceof SoftmaxStep sm) {
+                    kernel.softmax(cur, curOff, n, sm.cols(), ld);
+                } else if (step instanceof NormStep nm) {
+                    kernel.layerNorm(cur, curOff, n, nm.cols(), ld, nm.gamma(), nm.beta(), nm.epsilon());
+                } else if (step instanceof ScaleStep sc) {
+                    kernel.scaleShift(cur, curOff, n, sc.cols(), ld, sc.scale(), sc.shift());
+                } else if (step instanceof SaveStep sv) {
+                    float[] keep = saved[lane][sv.depth()];
+                    for (int r = 0; r < n; r++) {
+                        System.arraycopy(cur, curOff + r * ld, keep, r * sv.cols(), sv.cols());
+                    }
+                } else if (step instanceof AddStep ad) {
+                    float[] keep = saved[lane][ad.depth()];
+                    int cols = ad.cols();
+                    for (int r = 0; r < n; r++) {
+                        int o = curOff + r * ld;
+                        int k = r * cols;
+                        for (int j = 0; j < cols; j++) {
+                            cur[o + j] += keep[k + j];
+                        }
+                    }
+                }
+            }
+            if (yHeap != null) {
+                for (int r = 0; r < n; r++) {
+                    System.arraycopy(cur, curOff + r * ld, yHeap, (r0 + r) * outSize, outSize);
+                }
+            } else if (outRowMajor) {
+                float[] st = staged[lane];
+                for (int r = 0; r < n; r++) {
+                    System.arraycopy(cur, curOff + r * ld, st, r * outSize, outSize);
+                }
+                yOut.write(r0 * outSize, st, n * outSize);
+            } else { // 'f' order [B, out]: column j's rows are contiguous
+                float[] st = staged[lane];
+                for (int j = 0; j < outSize; j++) {
+                    for (int r = 0; r < n; r++) {
+                        st[j * n + r] = cur[curOff + r * ld + j];
+                    }
+                    yOut.write(j * rows + r0, st, j * n, n);
+                }
+            }
+        }
+
+        /** Frees the spare output arrays; the worker makes no more. */
+        @Override
+        public void close() {
+            closed = true;
+            freeSpares();
+        }
+    }
+}

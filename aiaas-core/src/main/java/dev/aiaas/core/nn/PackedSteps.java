@@ -1,0 +1,64 @@
+package dev.aiaas.core.nn;
+
+import java.util.List;
+
+/**
+ * The steps a {@link PackedLayer} can describe itself with, on a batch of rows of the current
+ * width d (the layer's input features; a dense step changes it to its units). The plan that
+ * implements this decides how to run them: it may fuse or fold a step into the one before it
+ * (a ReLU into a dense product without activation; a scale and shift into a dense product
+ * without activation, {@code W'[:, c] = W[:, c]·s_c}, {@code b'_c = b_c·s_c + t_c}), but never
+ * across a residual block's ends. Arrays passed in belong to the plan afterwards.
+ *
+ * <p>Each method throws {@link IllegalArgumentException} naming the bad value when an array's
+ * length does not fit the current width.
+ */
+public interface PackedSteps {
+
+    /**
+     * A dense product y = f(x W + b): {@code [d] -> [units]}.
+     *
+     * @param units the output width, at least 1
+     * @param w     W {@code [d, units]} in column-major order (W[k, j] at {@code w[k + j·d]},
+     *              θ's layout for {@link Dense}), {@code d·units} values
+     * @param bias  b {@code [units]}
+     * @param f     the activation applied after it (any; {@link Activation#IDENTITY} for none)
+     */
+    void dense(int units, float[] w, float[] bias, Activation f);
+
+    /**
+     * A per-feature affine map {@code y_c = x_c · scale_c + shift_c} (batch normalisation at
+     * inference, {@code scale_c = γ_c / √(var_c + ε)}, {@code shift_c = β_c − mean_c·scale_c}).
+     *
+     * @param scale {@code [d]}, in float64 so that a fold into W keeps its precision
+     * @param shift {@code [d]}
+     */
+    void scaleShift(double[] scale, double[] shift);
+
+    /**
+     * An activation, element by element (softmax: over each row's d features).
+     *
+     * @param f the activation; {@link Activation#IDENTITY} adds nothing
+     */
+    void activation(Activation f);
+
+    /**
+     * Layer normalisation of each row: {@code y_c = γ_c (x_c − μ) / √(σ² + ε) + β_c}, μ and σ²
+     * the row's mean and biased variance.
+     *
+     * @param gamma   γ {@code [d]}
+     * @param beta    β {@code [d]}
+     * @param epsilon ε &gt; 0
+     */
+    void layerNorm(float[] gamma, float[] beta, double epsilon);
+
+    /**
+     * A residual block y = x + g(x), g being {@code layers} in order (each a {@link PackedLayer},
+     * else the model is served by the copy path); their parameters follow one another in this
+     * layer's slice of θ, from its start (after the layers of an earlier residual step of the same
+     * layer), and g keeps the width d.
+     *
+     * @param layers g's layers, at least one
+     */
+    void residual(List<Layer> layers);
+}

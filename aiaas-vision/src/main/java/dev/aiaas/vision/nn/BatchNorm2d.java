@@ -1,0 +1,254 @@
+package dev.aiaas.vision.nn;
+
+import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.io.LayerConfig;
+import dev.aiaas.core.io.LayerDecoder;
+import dev.aiaas.core.io.ModelFormatException;
+import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.ParameterSlice;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Batch normalisation per channel of an image batch (Ioffe and Szegedy 2015), with the
+ * conventions of core's {@code BatchNorm} (Keras's): each channel c is normalised over its
+ * N = B·H·W values (batch and positions) in training, with running statistics at inference.
+ *
+ * <pre>
+ * training:  μ_c = (1/N) Σ x_·c··    σ²_c = (1/N) Σ (x_·c·· − μ_c)²    x̂ = (x − μ_c) / √(σ²_c + ε)
+ *            mean_c ← m·mean_c + (1 − m)·μ_c      var_c ← m·var_c + (1 − m)·σ²_c   (the biased σ², as Keras)
+ * inference: x̂ = (x − mean_c) / √(var_c + ε)
+ * both:      y = γ_c x̂ + β_c
+ * ∂L/∂γ_c = Σ ∂L/∂y ⊙ x̂    ∂L/∂β_c = Σ ∂L/∂y     (sums over the N values of channel c)
+ * ∂L/∂x = (γ_c / √(σ²_c + ε)) (∂L/∂y − mean(∂L/∂y) − x̂ mean(∂L/∂y ⊙ x̂))
+ * </pre>
+ *
+ * <p>Momentum m is Keras's (0.99 by default; PyTorch's {@code momentum=0.1} is m = 0.9, and
+ * PyTorch's running variance is the unbiased one). ε defaults to Keras's 1e-3.
+ *
+ * <p>Shapes: x and y {@code [B, C, H, W]}. θ's slice, in order: γ {@code [C]} (initialised to 1),
+ * β {@code [C]} (0), running mean {@code [C]} (0), running variance {@code [C]} (1): 4C values.
+ * γ and β are trained ({@link ParameterSlice.Role#OTHER}); the running statistics are
+ * {@link ParameterSlice.Role#STATE}: this layer writes them in each training forward pass and
+ * always writes 0 into their gradient, and trainers put them back after each optimiser step.
+ *
+ * @param momentum m, in [0, 1)
+ * @param epsilon  ε &gt; 0, added to the variance
+ */
+public record BatchNorm2d(double momentum, double epsilon) implements Layer {
+
+    /** The type name. */
+    public static final String TYPE = "batch_norm2d";
+
+    /**
+     * Validates the settings.
+     *
+     * @param momentum m, in [0, 1)
+     * @param epsilon  ε &gt; 0, finite
+     */
+    public BatchNorm2d {
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1) (Keras convention: the share of the running value kept "
+                    + "per step; PyTorch's momentum=0.1 is 0.9 here). Received: momentum=" + momentum);
+        }
+        if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
+            throw new IllegalArgumentException("epsilon must be positive and finite. Received: epsilon=" + epsilon);
+        }
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        Images.chw(TYPE, inputShape);
+        return inputShape.clone();
+    }
+
+    @Override
+    public long parameterCount(long[] inputShape) {
+        return 4L * Images.chw(TYPE, inputShape)[0];
+    }
+
+    /** γ and β {@code [0, 2C)} are trained; the running mean and variance {@code [2C, 4C)} are state. */
+    @Override
+    public List<ParameterSlice> parameterSlices(long[] inputShape) {
+        long c = Images.chw(TYPE, inputShape)[0];
+        return List.of(ParameterSlice.other(0, 2 * c), ParameterSlice.state(2 * c, 4 * c));
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("momentum", momentum);
+        m.put("epsilon", epsilon);
+        return m;
+    }
+
+    @Override
+    public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
+        int[] chw = Images.chw(TYPE, inputShape);
+        return new Instance(chw[0], chw[1] * chw[2], inputShape.clone(), dataType);
+    }
+
+    private final class Instance implements Layer.Instance {
+        private final int channels;
+        private final int area;
+        private final long[] shape;
+        private final Buffers buffers;
+        private final Heap xs;
+        private final Heap xhat;
+        private final Heap ys;
+        private final double[] mean;
+        private final double[] inv;
+        private final double[] sumG;
+        private final double[] sumGh;
+        private INDArray params;
+        private INDArray grads;
+
+        Instance(int channels, int area, long[] shape, DataType dataType) {
+            this.channels = channels;
+            this.area = area;
+            this.shape = shape;
+            buffers = new Buffers(dataType);
+            xs = Heap.of(dataType);
+            xhat = Heap.of(dataType);
+            ys = Heap.of(dataType);
+            mean = new double[channels];
+            inv = new double[channels];
+            sumG = new double[channels];
+            sumGh = new double[channels];
+        }
+
+        @Override
+        public void bind(INDArray params, INDArray grads) {
+            this.params = params;
+            this.grads = grads;
+        }
+
+        @Override
+        public void initialise(SplittableRandom random) {
+            Buf p = Buf.of(params);
+            for (int c = 0; c < channels; c++) {
+                p.set(c, 1.0);
+                p.set(channels + c, 0.0);
+                p.set(2 * channels + c, 0.0);
+                p.set(3 * channels + c, 1.0);
+            }
+        }
+
+        @Override
+        public INDArray forward(INDArray x, boolean training) {
+            int batch = Math.toIntExact(x.size(0));
+            int n = Images.batchValues(batch, (long) channels * area, TYPE);
+            xs.ensure(n).read(Buf.of(x), 0, 0, n);
+            xhat.ensure(n);
+            ys.ensure(n);
+            Buf p = Buf.of(params); // γ at c, β at C + c, mean at 2C + c, var at 3C + c
+            int k = channels;
+            if (training) {
+                double count = (double) batch * area;
+                java.util.Arrays.fill(mean, 0.0);
+                java.util.Arrays.fill(inv, 0.0);
+                for (int q = 0; q < area; q++) { // memory order: position q holds C runs of B values
+                    for (int c = 0; c < k; c++) {
+                        mean[c] += xs.sum(batch * (c + k * q), batch);
+                    }
+                }
+                for (int c = 0; c < k; c++) {
+                    mean[c] /= count;
+                }
+                for (int q = 0; q < area; q++) {
+                    for (int c = 0; c < k; c++) {
+                        inv[c] += xs.squaredDeviations(batch * (c + k * q), batch, mean[c]);
+                    }
+                }
+                for (int c = 0; c < k; c++) {
+                    double var = inv[c] / count;
+                    p.set(2 * k + c, momentum * p.get(2 * k + c) + (1 - momentum) * mean[c]);
+                    p.set(3 * k + c, momentum * p.get(3 * k + c) + (1 - momentum) * var);
+                    inv[c] = 1 / Math.sqrt(var + epsilon);
+                }
+            } else {
+                for (int c = 0; c < k; c++) {
+                    mean[c] = p.get(2 * k + c);
+                    inv[c] = 1 / Math.sqrt(p.get(3 * k + c) + epsilon);
+                }
+            }
+            for (int q = 0; q < area; q++) {
+                for (int c = 0; c < k; c++) {
+                    xs.normalise(batch * (c + k * q), batch, mean[c], inv[c], p.get(c), p.get(k + c), xhat, ys);
+                }
+            }
+            INDArray y = buffers.batch("y", batch, shape);
+            ys.write(Buf.of(y), 0, 0, n);
+            return y;
+        }
+
+        @Override
+        public INDArray backward(INDArray x, INDArray y, INDArray dy, boolean needInput) {
+            int batch = Math.toIntExact(x.size(0));
+            int n = batch * channels * area;
+            int k = channels;
+            Heap g = ys; // ∂L/∂y, in y's heap array (y itself lives in its native buffer)
+            g.read(Buf.of(dy), 0, 0, n);
+            java.util.Arrays.fill(sumG, 0.0);
+            java.util.Arrays.fill(sumGh, 0.0);
+            for (int q = 0; q < area; q++) {
+                for (int c = 0; c < k; c++) {
+                    int from = batch * (c + k * q);
+                    sumG[c] += g.sum(from, batch);
+                    sumGh[c] += g.dot(from, xhat, batch);
+                }
+            }
+            Buf gr = Buf.of(grads);
+            for (int c = 0; c < k; c++) {
+                gr.set(c, sumGh[c]);
+                gr.set(k + c, sumG[c]);
+                gr.set(2 * k + c, 0.0); // running statistics: not trained
+                gr.set(3 * k + c, 0.0);
+            }
+            if (!needInput) {
+                return null;
+            }
+            Buf p = Buf.of(params);
+            double count = (double) batch * area;
+            for (int q = 0; q < area; q++) {
+                for (int c = 0; c < k; c++) {
+                    g.normaliseBackward(batch * (c + k * q), batch, xhat, xs, p.get(c) * inv[c], sumG[c] / count, sumGh[c] / count);
+                }
+            }
+            INDArray dx = buffers.batch("dx", batch, shape);
+            xs.write(Buf.of(dx), 0, 0, n);
+            return dx;
+        }
+
+        @Override
+        public void close() {
+            buffers.close();
+        }
+    }
+
+    /** Reads a {@code batch_norm2d} back from a model file. */
+    public static final class Decoder implements LayerDecoder {
+        /** For {@link java.util.ServiceLoader}. */
+        public Decoder() {
+        }
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public Layer decode(LayerConfig c) throws ModelFormatException {
+            return new BatchNorm2d(c.number("momentum"), c.number("epsilon"));
+        }
+    }
+}

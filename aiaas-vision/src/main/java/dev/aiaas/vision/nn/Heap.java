@@ -1,0 +1,539 @@
+package dev.aiaas.vision.nn;
+
+import dev.aiaas.core.internal.Buf;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * A heap array of the model's type (float32 or float64) and the loops the vision layers run over
+ * it. The layers bulk-copy a batch (or a chunk of one) from its native buffer to a heap array
+ * ({@link #read}), work there in loops the JIT vectorises, and bulk-copy the result back
+ * ({@link #write}), as core's layers do with their heap chunks. Most loops work on runs: in an
+ * 'f'-order {@code [B, C, H, W]} batch the B values of one (channel, row, column) lie one after
+ * another, so a convolution's patch copies, a pooling window's maxima and a flatten's
+ * permutation each move whole runs of B values.
+ *
+ * <p>Grown on first need, never shrunk: a step allocates nothing once the largest batch was seen.
+ */
+abstract sealed class Heap permits Heap.F, Heap.D {
+
+    /** A heap array for a model of {@code type}. */
+    static Heap of(DataType type) {
+        return type == DataType.FLOAT ? new F() : new D();
+    }
+
+    /** The array itself, for {@link System#arraycopy}. */
+    abstract Object array();
+
+    /** Makes the array hold at least n values (its contents are then undefined). */
+    abstract Heap ensure(int n);
+
+    /** this[at, at + len) = src[from, from + len). */
+    abstract void read(Buf src, int from, int at, int len);
+
+    /** dst[to, to + len) = this[at, at + len). */
+    abstract void write(Buf dst, int to, int at, int len);
+
+    /** this[at, at + len) = v. */
+    abstract void fill(int at, int len, double v);
+
+    /** The value at i. */
+    abstract double get(int i);
+
+    /**
+     * dst[at, at + len) = this[from, from + len): on typed arrays (the JIT inlines the copy), short
+     * runs (a small batch's runs in im2col) in a loop rather than a call.
+     */
+    abstract void copy(int from, Heap dst, int at, int len);
+
+    /** dst[at + i] = this[from + i] + v over a run. */
+    abstract void copyAdd(int from, Heap dst, int at, int len, double v);
+
+    /** dst[at + i] += this[from + i] over a run. */
+    abstract void addTo(int from, Heap dst, int at, int len);
+
+    /** dst[at + i] += s·this[from + i] over a run. */
+    abstract void addScaledTo(int from, Heap dst, int at, int len, double s);
+
+    /** this[at + i] *= s over a run. */
+    abstract void scale(int at, int len, double s);
+
+    /** Σ this[from, from + len), accumulated in float64. */
+    abstract double sum(int from, int len);
+
+    /** Σ (this[i] − mean)² over [from, from + len), in float64. */
+    abstract double squaredDeviations(int from, int len, double mean);
+
+    /** Σ this[from + i]·other[from + i] over a run, in float64. */
+    abstract double dot(int from, Heap other, int len);
+
+    /** dst[at + i] = max(dst[at + i], this[from + i]) over a run ({@link Math#max}: a NaN wins, as in PyTorch). */
+    abstract void maxInto(int from, Heap dst, int at, int len);
+
+    /**
+     * {@link #maxInto}, recording in {@code argmax[at + i]} the index {@code from + i} of each new
+     * maximum (for the backward pass): a NaN is taken and then kept, and on ties the first wins,
+     * as in PyTorch.
+     */
+    abstract void maxInto(int from, Heap dst, int at, int len, int[] argmax);
+
+    /**
+     * One window element of a max's backward pass over a run, with this the input x: for each i
+     * not yet {@code taken}, if x[from + i] is the window's maximum y[at + i] (or both are NaN),
+     * dx[from + i] += dy[at + i] and i is taken. Called for the window's elements in scan order,
+     * the first maximum gets the gradient, as in PyTorch.
+     */
+    abstract void maxBackward(int from, Heap y, Heap dy, int at, Heap dx, boolean[] taken, int len);
+
+    /**
+     * {@link #maxBackward} without branches, a loop the JIT vectorises, for a window whose maxima
+     * y and gradients are finite (see {@link #finite}): with this the input x and {@code rem} the
+     * gradient not yet handed out (dy at the window's first element), hit = 1 where x = y
+     * (x − y ≤ 0 scaled by 2²⁰⁰ and clamped to −1 is −1 unless the difference is 0: the smallest
+     * nonzero difference of two floats scaled so is above 1), else 0; dx[from + i] += hit·rem[i];
+     * rem[i] −= hit·rem[i] (0 after the first maximum, so the first one wins).
+     */
+    abstract void maxBackwardFinite(int from, Heap y, int at, Heap rem, Heap dx, int len);
+
+    /** Whether this[at, at + len) are all finite (no NaN, no infinity). */
+    abstract boolean finite(int at, int len);
+
+    /** dst[argmax[j]] += this[j] for j in [0, n): the backward pass of a max. */
+    abstract void scatterAdd(Heap dst, int[] argmax, int n);
+
+    /**
+     * Batch normalisation of a run: x̂ = (x − μ)·inv into {@code xhat}, y = γ·x̂ + β into {@code y},
+     * at the same indices.
+     */
+    abstract void normalise(int from, int len, double mean, double inv, double gamma, double beta, Heap xhat, Heap y);
+
+    /** dx = s·(g − mg − x̂·mh) over a run, with g this (∂L/∂y), at the same indices. */
+    abstract void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh);
+
+    /**
+     * The rows of a row-major {@code [rows, width]} block (this, from 0) into an 'f'-order one
+     * whose column j goes to column {@code to[j]}: dst[r + rows·to[j]] = this[r·width + j].
+     */
+    abstract void rowsToColumns(Heap dst, int rows, int width, int[] to);
+
+    /** float32. */
+    static final class F extends Heap {
+        float[] a = new float[0];
+
+        @Override
+        Object array() {
+            return a;
+        }
+
+        @Override
+        Heap ensure(int n) {
+            if (a.length < n) {
+                a = new float[n];
+            }
+            return this;
+        }
+
+        @Override
+        void read(Buf src, int from, int at, int len) {
+            src.read(from, a, at, len);
+        }
+
+        @Override
+        void write(Buf dst, int to, int at, int len) {
+            dst.write(to, a, at, len);
+        }
+
+        @Override
+        void fill(int at, int len, double v) {
+            java.util.Arrays.fill(a, at, at + len, (float) v);
+        }
+
+        @Override
+        double get(int i) {
+            return a[i];
+        }
+
+        @Override
+        void copy(int from, Heap dst, int at, int len) {
+            float[] d = ((F) dst).a;
+            if (len < 16) {
+                for (int i = 0; i < len; i++) {
+                    d[at + i] = a[from + i];
+                }
+            } else {
+                System.arraycopy(a, from, d, at, len);
+            }
+        }
+
+        @Override
+        void copyAdd(int from, Heap dst, int at, int len, double v) {
+            float[] d = ((F) dst).a;
+            float f = (float) v;
+            for (int i = 0; i < len; i++) {
+                d[at + i] = a[from + i] + f;
+            }
+        }
+
+        @Override
+        void addTo(int from, Heap dst, int at, int len) {
+            float[] d = ((F) dst).a;
+            for (int i = 0; i < len; i++) {
+                d[at + i] += a[from + i];
+            }
+        }
+
+        @Override
+        void addScaledTo(int from, Heap dst, int at, int len, double s) {
+            float[] d = ((F) dst).a;
+            float f = (float) s;
+            for (int i = 0; i < len; i++) {
+                d[at + i] += f * a[from + i];
+            }
+        }
+
+        @Override
+        void scale(int at, int len, double s) {
+            float f = (float) s;
+            for (int i = at; i < at + len; i++) {
+                a[i] *= f;
+            }
+        }
+
+        @Override
+        double sum(int from, int len) {
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                s += a[i];
+            }
+            return s;
+        }
+
+        @Override
+        double squaredDeviations(int from, int len, double mean) {
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                double d = a[i] - mean;
+                s += d * d;
+            }
+            return s;
+        }
+
+        @Override
+        double dot(int from, Heap other, int len) {
+            float[] o = ((F) other).a;
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                s += (double) a[i] * o[i];
+            }
+            return s;
+        }
+
+        @Override
+        void maxInto(int from, Heap dst, int at, int len) {
+            float[] d = ((F) dst).a;
+            for (int i = 0; i < len; i++) {
+                d[at + i] = Math.max(d[at + i], a[from + i]);
+            }
+        }
+
+        @Override
+        void maxInto(int from, Heap dst, int at, int len, int[] argmax) {
+            float[] d = ((F) dst).a;
+            for (int i = 0; i < len; i++) {
+                float v = a[from + i];
+                if (v > d[at + i] || v != v && d[at + i] == d[at + i]) {
+                    d[at + i] = v;
+                    argmax[at + i] = from + i;
+                }
+            }
+        }
+
+        @Override
+        void maxBackwardFinite(int from, Heap y, int at, Heap rem, Heap dx, int len) {
+            float[] m = ((F) y).a;
+            float[] r = ((F) rem).a;
+            float[] d = ((F) dx).a;
+            for (int i = 0; i < len; i++) {
+                float hit = 1f + Math.max((a[from + i] - m[at + i]) * 0x1p100f * 0x1p100f, -1f);
+                float g = hit * r[i];
+                d[from + i] += g;
+                r[i] -= g;
+            }
+        }
+
+        @Override
+        boolean finite(int at, int len) {
+            float m = 0f;
+            for (int i = at; i < at + len; i++) {
+                m = Math.max(m, Math.abs(a[i])); // a max reduction the JIT vectorises; a NaN wins
+            }
+            return m <= Float.MAX_VALUE;
+        }
+
+        @Override
+        void maxBackward(int from, Heap y, Heap dy, int at, Heap dx, boolean[] taken, int len) {
+            float[] m = ((F) y).a;
+            float[] g = ((F) dy).a;
+            float[] d = ((F) dx).a;
+            for (int i = 0; i < len; i++) {
+                float v = a[from + i];
+                float w = m[at + i];
+                if (!taken[i] && (v == w || v != v && w != w)) {
+                    d[from + i] += g[at + i];
+                    taken[i] = true;
+                }
+            }
+        }
+
+        @Override
+        void scatterAdd(Heap dst, int[] argmax, int n) {
+            float[] d = ((F) dst).a;
+            for (int j = 0; j < n; j++) {
+                d[argmax[j]] += a[j];
+            }
+        }
+
+        @Override
+        void normalise(int from, int len, double mean, double inv, double gamma, double beta, Heap xhat, Heap y) {
+            float[] h = ((F) xhat).a;
+            float[] o = ((F) y).a;
+            float m = (float) mean;
+            float s = (float) inv;
+            float g = (float) gamma;
+            float b = (float) beta;
+            for (int i = from; i < from + len; i++) {
+                float v = (a[i] - m) * s;
+                h[i] = v;
+                o[i] = g * v + b;
+            }
+        }
+
+        @Override
+        void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh) {
+            float[] h = ((F) xhat).a;
+            float[] o = ((F) dx).a;
+            float fs = (float) s;
+            float fg = (float) mg;
+            float fh = (float) mh;
+            for (int i = from; i < from + len; i++) {
+                o[i] = fs * (a[i] - fg - h[i] * fh);
+            }
+        }
+
+        @Override
+        void rowsToColumns(Heap dst, int rows, int width, int[] to) {
+            float[] d = ((F) dst).a;
+            for (int r = 0; r < rows; r++) {
+                int base = r * width;
+                for (int j = 0; j < width; j++) {
+                    d[r + rows * to[j]] = a[base + j];
+                }
+            }
+        }
+    }
+
+    /** float64. */
+    static final class D extends Heap {
+        double[] a = new double[0];
+
+        @Override
+        Object array() {
+            return a;
+        }
+
+        @Override
+        Heap ensure(int n) {
+            if (a.length < n) {
+                a = new double[n];
+            }
+            return this;
+        }
+
+        @Override
+        void read(Buf src, int from, int at, int len) {
+            src.get(from, a, at, null, len);
+        }
+
+        @Override
+        void write(Buf dst, int to, int at, int len) {
+            dst.put(to, a, at, null, len);
+        }
+
+        @Override
+        void fill(int at, int len, double v) {
+            java.util.Arrays.fill(a, at, at + len, v);
+        }
+
+        @Override
+        double get(int i) {
+            return a[i];
+        }
+
+        @Override
+        void copy(int from, Heap dst, int at, int len) {
+            double[] d = ((D) dst).a;
+            if (len < 16) {
+                for (int i = 0; i < len; i++) {
+                    d[at + i] = a[from + i];
+                }
+            } else {
+                System.arraycopy(a, from, d, at, len);
+            }
+        }
+
+        @Override
+        void copyAdd(int from, Heap dst, int at, int len, double v) {
+            double[] d = ((D) dst).a;
+            for (int i = 0; i < len; i++) {
+                d[at + i] = a[from + i] + v;
+            }
+        }
+
+        @Override
+        void addTo(int from, Heap dst, int at, int len) {
+            double[] d = ((D) dst).a;
+            for (int i = 0; i < len; i++) {
+                d[at + i] += a[from + i];
+            }
+        }
+
+        @Override
+        void addScaledTo(int from, Heap dst, int at, int len, double s) {
+            double[] d = ((D) dst).a;
+            for (int i = 0; i < len; i++) {
+                d[at + i] += s * a[from + i];
+            }
+        }
+
+        @Override
+        void scale(int at, int len, double s) {
+            for (int i = at; i < at + len; i++) {
+                a[i] *= s;
+            }
+        }
+
+        @Override
+        double sum(int from, int len) {
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                s += a[i];
+            }
+            return s;
+        }
+
+        @Override
+        double squaredDeviations(int from, int len, double mean) {
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                double d = a[i] - mean;
+                s += d * d;
+            }
+            return s;
+        }
+
+        @Override
+        double dot(int from, Heap other, int len) {
+            double[] o = ((D) other).a;
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                s += a[i] * o[i];
+            }
+            return s;
+        }
+
+        @Override
+        void maxInto(int from, Heap dst, int at, int len) {
+            double[] d = ((D) dst).a;
+            for (int i = 0; i < len; i++) {
+                d[at + i] = Math.max(d[at + i], a[from + i]);
+            }
+        }
+
+        @Override
+        void maxInto(int from, Heap dst, int at, int len, int[] argmax) {
+            double[] d = ((D) dst).a;
+            for (int i = 0; i < len; i++) {
+                double v = a[from + i];
+                if (v > d[at + i] || v != v && d[at + i] == d[at + i]) {
+                    d[at + i] = v;
+                    argmax[at + i] = from + i;
+                }
+            }
+        }
+
+        @Override
+        void maxBackwardFinite(int from, Heap y, int at, Heap rem, Heap dx, int len) {
+            double[] m = ((D) y).a;
+            double[] r = ((D) rem).a;
+            double[] d = ((D) dx).a;
+            for (int i = 0; i < len; i++) {
+                double hit = 1.0 + Math.max((a[from + i] - m[at + i]) * 0x1p600 * 0x1p600, -1.0);
+                double g = hit * r[i];
+                d[from + i] += g;
+                r[i] -= g;
+            }
+        }
+
+        @Override
+        boolean finite(int at, int len) {
+            double m = 0.0;
+            for (int i = at; i < at + len; i++) {
+                m = Math.max(m, Math.abs(a[i]));
+            }
+            return m <= Double.MAX_VALUE;
+        }
+
+        @Override
+        void maxBackward(int from, Heap y, Heap dy, int at, Heap dx, boolean[] taken, int len) {
+            double[] m = ((D) y).a;
+            double[] g = ((D) dy).a;
+            double[] d = ((D) dx).a;
+            for (int i = 0; i < len; i++) {
+                double v = a[from + i];
+                double w = m[at + i];
+                if (!taken[i] && (v == w || v != v && w != w)) {
+                    d[from + i] += g[at + i];
+                    taken[i] = true;
+                }
+            }
+        }
+
+        @Override
+        void scatterAdd(Heap dst, int[] argmax, int n) {
+            double[] d = ((D) dst).a;
+            for (int j = 0; j < n; j++) {
+                d[argmax[j]] += a[j];
+            }
+        }
+
+        @Override
+        void normalise(int from, int len, double mean, double inv, double gamma, double beta, Heap xhat, Heap y) {
+            double[] h = ((D) xhat).a;
+            double[] o = ((D) y).a;
+            for (int i = from; i < from + len; i++) {
+                double v = (a[i] - mean) * inv;
+                h[i] = v;
+                o[i] = gamma * v + beta;
+            }
+        }
+
+        @Override
+        void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh) {
+            double[] h = ((D) xhat).a;
+            double[] o = ((D) dx).a;
+            for (int i = from; i < from + len; i++) {
+                o[i] = s * (a[i] - mg - h[i] * mh);
+            }
+        }
+
+        @Override
+        void rowsToColumns(Heap dst, int rows, int width, int[] to) {
+            double[] d = ((D) dst).a;
+            for (int r = 0; r < rows; r++) {
+                int base = r * width;
+                for (int j = 0; j < width; j++) {
+                    d[r + rows * to[j]] = a[base + j];
+                }
+            }
+        }
+    }
+}

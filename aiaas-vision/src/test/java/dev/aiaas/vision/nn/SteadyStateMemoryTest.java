@@ -1,0 +1,113 @@
+package dev.aiaas.vision.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aiaas.core.backend.Backends;
+import dev.aiaas.core.loss.Loss;
+import dev.aiaas.core.loss.Losses;
+import dev.aiaas.core.nn.Layers;
+import dev.aiaas.core.nn.Model;
+import dev.aiaas.core.optim.Optimizer;
+import dev.aiaas.core.optim.Optimizers;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * core's {@code SteadyStateMemoryTest} for convolutional networks: after its first steps, a
+ * training step (forward, loss, backward, Adam) through every vision layer allocates no native
+ * memory and no heap memory on the training thread.
+ */
+class SteadyStateMemoryTest {
+
+    /** Counts the native allocations JavaCPP makes on this thread while it is open (core's test helper {@code AllocationCounter}). */
+    private static final class AllocationCounter extends PointerScope {
+        long allocations;
+
+        @Override
+        public PointerScope attach(Pointer p) {
+            allocations++;
+            return this;
+        }
+    }
+
+    /**
+     * A step through every vision layer (spatial dropout and basic blocks with the identity and the
+     * projection shortcut among them), core's residual block over images and a convolution in more
+     * than one im2col chunk: no native allocation and under 16 heap bytes per step on average
+     * (one object per step would be 16 or more). The first network in a fresh JVM allocated about
+     * 200 KB once, seconds into its run (the JVM's own warm-up: the same steps of a second network
+     * allocate nothing), so a first network runs the same steps before the measured one.
+     */
+    @Test
+    void aConvolutionalTrainingStepAllocatesNothing() {
+        Backends.current();
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean tb
+                && tb.isThreadAllocatedMemorySupported() && tb.isThreadAllocatedMemoryEnabled(), "per-thread allocation accounting");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        run(tb, 400, 0);
+        long[] measured = run(tb, 100, 300);
+        assertEquals(0, measured[0], "native allocations in 300 steps");
+        assertTrue(measured[1] < 16L * 300, "heap bytes allocated in 300 steps: " + measured[1]);
+    }
+
+    /** Trains a fresh network {@code warm} steps, then measures {@code steps} more: {native allocations, heap bytes}. */
+    private static long[] run(com.sun.management.ThreadMXBean tb, int warm, int steps) {
+        int batch = 16;
+        try (Model m = Model.builder(2 * 12 * 12).add(ConvLayers.unflatten(2, 12, 12))
+                .add(ConvLayers.conv2d(8, 3).withPadding(Padding.same()).withBias(false)).add(ConvLayers.batchNorm2d()).add(Layers.relu())
+                .add(Layers.residual(ConvLayers.conv2d(8, 3).withPadding(Padding.same()).withGroups(2), ConvLayers.batchNorm2d(),
+                        Layers.relu()))
+                .add(ConvLayers.maxPool2d(2))
+                .add(ConvLayers.dropout2d(0.2)).add(ConvLayers.basicBlock(8, 1)).add(ConvLayers.basicBlock(8, 1, true)).add(ConvLayers.depthwiseConv2d(8, 3)).add(ConvLayers.avgPool2d(3, 1))
+                .add(ConvLayers.conv2d(6, 2).withStride(2).withDilation(1, 1))
+                .add(ConvLayers.flatten()).add(Layers.dense(10)).seed(1).build();
+             Optimizer.State state = Optimizers.adam(1e-3).newState(m.parameterCount(), DataType.FLOAT);
+             INDArray x = Nd4j.rand(DataType.FLOAT, 'c', batch, 2 * 12 * 12);
+             INDArray y = Nd4j.create(DataType.FLOAT, new long[] {batch, 1}, 'f');
+             INDArray g = Nd4j.create(DataType.FLOAT, new long[] {batch, 10}, 'f')) {
+            Optimizer adam = Optimizers.adam(1e-3);
+            Loss loss = Losses.sparseSoftmaxCrossEntropy();
+            for (int i = 0; i < batch; i++) {
+                y.putScalar(i, i % 10);
+            }
+            long t = 0;
+            for (int i = 0; i < warm; i++) {
+                step(m, adam, state, loss, x, y, g, ++t);
+            }
+            new AllocationCounter().close(); // loads the counter's classes before the heap is measured
+            long id = Thread.currentThread().getId();
+            long before = tb.getThreadAllocatedBytes(id);
+            long natives;
+            try (AllocationCounter counter = new AllocationCounter()) {
+                for (int i = 0; i < steps; i++) {
+                    step(m, adam, state, loss, x, y, g, ++t);
+                }
+                natives = counter.allocations;
+            }
+            return new long[] {natives, tb.getThreadAllocatedBytes(id) - before};
+        }
+    }
+
+    @Test
+    void theCounterSeesAnAllocation() {
+        Backends.current();
+        try (AllocationCounter counter = new AllocationCounter()) {
+            INDArray a = Nd4j.create(DataType.FLOAT, 1000);
+            a.close();
+            assertTrue(counter.allocations > 0, "the counter must see ND4J's buffer allocation");
+        }
+    }
+
+    private static void step(Model m, Optimizer o, Optimizer.State s, Loss loss, INDArray x, INDArray y, INDArray g, long t) {
+        INDArray out = m.forward(x, true);
+        loss.compute(out, y, g);
+        m.backward(g);
+        o.step(m.parameters(), m.gradients(), s, 1e-3, t);
+    }
+}
