@@ -25,6 +25,8 @@ public interface DenseKernel {
         LEAKY_RELU,
         /** z/2 · (1 + tanh(√(2/π)(z + 0.044715 z³))), the tanh form. */
         GELU,
+        /** z/2 · (1 + erf(z/√2)), the exact form ({@code MathOps.geluErfFloat32}). */
+        GELU_ERF,
         /** tanh z. */
         TANH,
         /** 1 / (1 + e^−z). */

@@ -40,6 +40,11 @@ final class VectorRowOps {
                 case GELU -> gelu(y, o, whole);
                 case TANH -> tanh(y, o, whole);
                 case SIGMOID -> sigmoid(y, o, whole);
+                case GELU_ERF -> {
+                    for (int j = 0; j < whole; j++) { // scalar: the Vector API has no erf lane operation
+                        y[o + j] = MathOps.geluErfFloat32(y[o + j]);
+                    }
+                }
                 default -> throw new IllegalStateException(f.name());
             }
             for (int j = whole; j < cols; j++) {
@@ -89,6 +94,7 @@ final class VectorRowOps {
             case RELU -> v < 0 ? 0 : v;
             case LEAKY_RELU -> v < 0 ? alpha * v : v;
             case GELU -> MathOps.geluFloat32(v);
+            case GELU_ERF -> MathOps.geluErfFloat32(v);
             case TANH -> (float) Math.tanh(v);
             case SIGMOID -> MathOps.sigmoidFloat32(v);
         };

@@ -118,6 +118,80 @@ public final class MathOps {
         return 0.5f * x * (1 + (float) Math.tanh(GELU_C_FLOAT * (x + GELU_A_FLOAT * x * x * x)));
     }
 
+    // ------------------------------------------------------------------ the error function
+
+    /** 2/√π. */
+    private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+    /** 1/√2, the argument scale of the exact GELU. */
+    public static final double INV_SQRT2 = 1 / Math.sqrt(2);
+
+    /**
+     * The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt, to about 1e-15 (absolute). For |x| &lt; 2.5
+     * the series erf(x) = 2/√π e^(−x²) Σₙ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)) (positive terms, no
+     * cancellation); for 2.5 ≤ |x| &lt; 6, 1 − erfc(x) with erfc's continued fraction
+     * e^(−x²)/√π · 1/(x + (1/2)/(x + (2/2)/(x + (3/2)/(x + …)))) evaluated from depth 80 upward;
+     * ±1 beyond (erfc(6) ≈ 2e-17). Odd: erf(−x) = −erf(x); NaN gives NaN. Scalar and exact: the
+     * float64 layers (gradient checks) use it; float32 uses {@link #erfFloat32}.
+     *
+     * @param x any value
+     * @return erf(x), in [−1, 1]
+     */
+    public static double erf(double x) {
+        if (Double.isNaN(x)) {
+            return x;
+        }
+        double a = Math.abs(x);
+        double r;
+        if (a < 2.5) {
+            double a2 = 2 * a * a;
+            double term = a;
+            double sum = a;
+            for (int n = 1; n < 200 && term > 1e-17 * sum; n++) {
+                term *= a2 / (2 * n + 1);
+                sum += term;
+            }
+            r = TWO_OVER_SQRT_PI * Math.exp(-a * a) * sum;
+        } else if (a < 6) {
+            double t = a;
+            for (int k = 80; k >= 1; k--) {
+                t = a + (k * 0.5) / t;
+            }
+            r = 1 - Math.exp(-a * a) / (Math.sqrt(Math.PI) * t);
+        } else {
+            r = 1;
+        }
+        return x < 0 ? -r : r;
+    }
+
+    /**
+     * erf(x) by Abramowitz and Stegun's formula 7.1.26 (Handbook of Mathematical Functions, 1964):
+     * erf(x) ≈ 1 − (a₁t + a₂t² + a₃t³ + a₄t⁴ + a₅t⁵) e^(−x²), t = 1/(1 + 0.3275911 x), for x ≥ 0
+     * (odd for x &lt; 0), absolute error at most 1.5e-7, about two float32 ulps near 1: the float32
+     * activations' erf (a few operations and one exponential instead of {@link #erf}'s series).
+     *
+     * @param x any value
+     * @return erf(x) to 1.5e-7, as a double to be rounded to float32 by the caller
+     */
+    public static double erfFloat32(double x) {
+        double a = Math.abs(x);
+        double t = 1 / (1 + 0.3275911 * a);
+        double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+        double r = 1 - poly * Math.exp(-a * a);
+        return x < 0 ? -r : r;
+    }
+
+    /**
+     * The exact GELU, x·Φ(x) = x/2 · (1 + erf(x/√2)) (Hendrycks and Gimpel 2016; BERT's and
+     * PyTorch's default {@code nn.GELU()}), in float32 with {@link #erfFloat32}: the packed
+     * predictor's and the float32 layers' form.
+     *
+     * @param x any value
+     * @return GELU(x) to about 1e-7·|x|, float32
+     */
+    public static float geluErfFloat32(float x) {
+        return (float) (0.5 * x * (1 + erfFloat32(x * INV_SQRT2)));
+    }
+
     // ------------------------------------------------------------------ exponentials
 
     /**

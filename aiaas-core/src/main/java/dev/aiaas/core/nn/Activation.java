@@ -16,6 +16,7 @@ import java.util.Locale;
  *   <tr><td>relu</td><td>max(0, z)</td><td>1 if z &gt; 0 else 0</td></tr>
  *   <tr><td>leaky_relu(α)</td><td>z if z &gt; 0 else αz</td><td>1 or α</td></tr>
  *   <tr><td>gelu</td><td>z/2 · (1 + tanh(√(2/π)(z + 0.044715 z³))) (Hendrycks and Gimpel 2016, tanh form)</td><td>by the chain rule</td></tr>
+ *   <tr><td>gelu_erf</td><td>z Φ(z) = z/2 · (1 + erf(z/√2)) (the exact GELU: BERT's, PyTorch's {@code nn.GELU()})</td><td>Φ(z) + z φ(z), φ(z) = e^(−z²/2)/√(2π)</td></tr>
  *   <tr><td>tanh</td><td>tanh z</td><td>1 − y²</td></tr>
  *   <tr><td>sigmoid</td><td>1 / (1 + e^−z)</td><td>y(1 − y)</td></tr>
  *   <tr><td>softmax</td><td>e^(zᵢ − max z) / Σⱼ e^(zⱼ − max z)</td><td>∂L/∂zᵢ = yᵢ(∂L/∂yᵢ − Σⱼ yⱼ ∂L/∂yⱼ)</td></tr>
@@ -27,7 +28,7 @@ import java.util.Locale;
 public record Activation(String name, double alpha) {
 
     /** The valid names. */
-    public static final List<String> NAMES = List.of("identity", "relu", "leaky_relu", "gelu", "tanh", "sigmoid", "softmax");
+    public static final List<String> NAMES = List.of("identity", "relu", "leaky_relu", "gelu", "tanh", "sigmoid", "softmax", "gelu_erf");
 
     /** y = z. */
     public static final Activation IDENTITY = new Activation("identity", 0);
@@ -35,6 +36,11 @@ public record Activation(String name, double alpha) {
     public static final Activation RELU = new Activation("relu", 0);
     /** GELU, tanh form. */
     public static final Activation GELU = new Activation("gelu", 0);
+    /**
+     * GELU, exact (erf) form: z Φ(z), as BERT-family models compute it. In float64 with
+     * {@link MathOps#erf} (to about 1e-15); in float32 with {@link MathOps#erfFloat32} (1.5e-7).
+     */
+    public static final Activation GELU_ERF = new Activation("gelu_erf", 0);
     /** y = tanh z. */
     public static final Activation TANH = new Activation("tanh", 0);
     /** y = 1 / (1 + e^−z). */
@@ -44,6 +50,8 @@ public record Activation(String name, double alpha) {
 
     private static final double GELU_C = MathOps.GELU_C;
     private static final double GELU_A = MathOps.GELU_A;
+    /** 1/√(2π), the standard normal density's scale. */
+    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
     /** Elements per heap block of the heap paths ({@link #forwardOnHeap}). */
     private static final int BLOCK = 2048;
     /** Per-thread heap blocks of {@link #BLOCK} values (the normalisation layers' {@link Columns}): made once per thread. */
@@ -95,7 +103,7 @@ public record Activation(String name, double alpha) {
 
     /** Whether the derivative needs the input z (not only the output y). */
     boolean needsInput() {
-        return name.equals("gelu");
+        return name.equals("gelu") || name.equals("gelu_erf");
     }
 
     /**
@@ -104,7 +112,7 @@ public record Activation(String name, double alpha) {
     void forward(Buf z, Buf y, int rows, int cols) {
         int n = rows * cols;
         boolean exact = name.equals("relu") || name.equals("leaky_relu"); // the same in float64 as in the loop it replaces
-        if (exact || z.isFloat() && y.isFloat() && (name.equals("gelu") || name.equals("tanh") || name.equals("sigmoid"))) {
+        if (exact || z.isFloat() && y.isFloat() && (name.equals("gelu") || name.equals("gelu_erf") || name.equals("tanh") || name.equals("sigmoid"))) {
             forwardOnHeap(z, y, n);
             return;
         }
@@ -120,6 +128,12 @@ public record Activation(String name, double alpha) {
                 for (int i = 0; i < n; i++) {
                     double v = z.get(i);
                     y.set(i, v * MathOps.sigmoid(2 * GELU_C * (v + GELU_A * v * v * v)));
+                }
+            }
+            case "gelu_erf" -> {
+                for (int i = 0; i < n; i++) {
+                    double v = z.get(i);
+                    y.set(i, 0.5 * v * (1 + MathOps.erf(v * MathOps.INV_SQRT2)));
                 }
             }
             case "tanh" -> {
@@ -176,6 +190,12 @@ public record Activation(String name, double alpha) {
                 }
                 case "sigmoid" -> MathOps.sigmoidFast(a, len);
                 case "tanh" -> MathOps.tanhFast(a, e, len);
+                case "gelu_erf" -> {
+                    for (int i = 0; i < len; i++) {
+                        double v = a[i];
+                        a[i] = 0.5 * v * (1 + MathOps.erfFloat32(v * MathOps.INV_SQRT2));
+                    }
+                }
                 default -> { // gelu
                     geluSigma(a, e, len);
                     for (int i = 0; i < len; i++) {
@@ -267,6 +287,15 @@ public record Activation(String name, double alpha) {
                     for (int i = 0; i < n; i++) {
                         dz.set(i, dy.get(i));
                     }
+                }
+            }
+            case "gelu_erf" -> { // Φ(z) + z φ(z)
+                boolean fast = z.isFloat();
+                for (int i = 0; i < n; i++) {
+                    double v = z.get(i);
+                    double erf = fast ? MathOps.erfFloat32(v * MathOps.INV_SQRT2) : MathOps.erf(v * MathOps.INV_SQRT2);
+                    double d = 0.5 * (1 + erf) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
+                    dz.set(i, dy.get(i) * d);
                 }
             }
             case "gelu" -> {

@@ -70,6 +70,15 @@ public final class Layers {
     }
 
     /**
+     * GELU, exact form: y = x Φ(x) = x/2 · (1 + erf(x/√2)) ({@link Activation#GELU_ERF}, BERT's).
+     *
+     * @return the layer
+     */
+    public static ActivationLayer geluErf() {
+        return new ActivationLayer(Activation.GELU_ERF);
+    }
+
+    /**
      * y = tanh x.
      *
      * @return the layer

@@ -35,8 +35,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * b_k, b_v ({@code in_proj_bias}), W_o ({@code out_proj.weight}), b_o ({@code out_proj.bias}):
  * 4D² + 4D in all. Initialisation: each W Glorot-uniform over [D, D], biases 0.
  *
- * <p>Masks: the layer contract carries one input array and nothing else, so a padding mask cannot
- * be passed with a batch; only the causal mask, a property of the layer, is supported.
+ * <p>Masks: the causal mask is a property of the layer. A key-padding mask belongs to a batch, and
+ * the layer contract carries one input array: {@link #instantiate} therefore returns a
+ * {@link MaskedInstance}, whose {@link MaskedInstance#keyPaddingMask} sets, for the following
+ * forward and backward calls, which key positions of each example may be attended to (as
+ * PyTorch's {@code key_padding_mask}, inverted: true = a real token). A masked key u gets
+ * M[t, u] = −∞, so its attention weight is exactly 0 for every query t (BERT's additive
+ * {@code (1 − mask)·min_float} gives the same weights); query rows at padded positions are still
+ * computed, over the unmasked keys, as PyTorch and ONNX Runtime compute them. A query row with no
+ * unmasked key in its window (only possible with the causal mask and left padding) attends to
+ * nothing: C_h's row is 0.
  *
  * <p>The instance computes in float64 Java loops over arrays it keeps between steps (grown only
  * when the batch grows), so a training step at a fixed batch size allocates nothing.
@@ -111,15 +119,38 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         return inputShape[1];
     }
 
+    /**
+     * The instance of a multi-head attention layer: a {@link Layer.Instance} that also takes a
+     * key-padding mask for the batches that follow.
+     */
+    public interface MaskedInstance extends Layer.Instance {
+
+        /**
+         * Sets the key-padding mask for the following {@link #forward} and {@link #backward} calls
+         * (kept until set again): {@code valid[b·T + u]} tells whether example b's position u is
+         * a real token that queries may attend to; null removes the mask (every key attended).
+         * The array is read at each forward call, not copied; its length must then be B·T for
+         * that call's batch of B examples.
+         *
+         * @param valid B·T flags, example by example, or null
+         */
+        void keyPaddingMask(boolean[] valid);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return a {@link MaskedInstance}, whose key-padding mask is unset (every key attended)
+     */
     @Override
-    public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
+    public MaskedInstance instantiate(long[] inputShape, DataType dataType) {
         int d = Math.toIntExact(check(inputShape));
         int t = Math.toIntExact(inputShape[0]);
         return new Attention(t, d, heads, causal, dataType);
     }
 
     /** The working state of one instance: parameters and buffers as float64 arrays, reused between steps. */
-    private static final class Attention implements Layer.Instance {
+    private static final class Attention implements MaskedInstance {
         private final int steps;
         private final int d;
         private final int heads;
@@ -155,6 +186,7 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         private double[] dv;
         private double[] dc;
         private float[] big;
+        private boolean[] valid;
 
         Attention(int steps, int d, int heads, boolean causal, DataType dataType) {
             this.steps = steps;
@@ -178,6 +210,11 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             row = new double[steps];
             drow = new double[steps];
             shape = new long[] {0, steps, d};
+        }
+
+        @Override
+        public void keyPaddingMask(boolean[] valid) {
+            this.valid = valid;
         }
 
         @Override
@@ -221,6 +258,11 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         public INDArray forward(INDArray xa, boolean training) {
             int b = Math.toIntExact(xa.size(0));
             int n = b * steps;
+            if (valid != null && valid.length != n) {
+                throw new IllegalArgumentException("multi_head_attention: the key-padding mask holds " + valid.length
+                        + " flags but the batch has " + b + " examples of " + steps + " steps (" + n
+                        + " expected); set a mask of B·T flags with keyPaddingMask, or null");
+            }
             ensure(n);
             rows = n;
             Buf.of(params).get(0, w, ftmp, count);
@@ -235,7 +277,13 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                     for (int ti = 0; ti < steps; ti++) {
                         int rt = bi + b * ti;
                         int len = causal ? ti + 1 : steps;
+                        boolean any = false;
                         for (int u = 0; u < len; u++) {
+                            if (valid != null && !valid[bi * steps + u]) {
+                                row[u] = Double.NEGATIVE_INFINITY; // a padded key: weight exactly 0
+                                continue;
+                            }
+                            any = true;
                             int ru = bi + b * u;
                             double s = 0;
                             for (int j = c0; j < c0 + dk; j++) {
@@ -243,7 +291,11 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                             }
                             row[u] = s * scale;
                         }
-                        MathOps.softmax(row, len);
+                        if (any) {
+                            MathOps.softmax(row, len);
+                        } else {
+                            Arrays.fill(row, 0, len, 0.0); // no key to attend to: C_h's row is 0
+                        }
                         int at = (rt * heads + h) * steps;
                         System.arraycopy(row, 0, p, at, len);
                         for (int u = 0; u < len; u++) {

@@ -338,6 +338,7 @@ final class PackedPlan {
                 case "relu" -> new ActStep(DenseKernel.Fn.RELU, 0, cols);
                 case "leaky_relu" -> new ActStep(DenseKernel.Fn.LEAKY_RELU, (float) f.alpha(), cols);
                 case "gelu" -> new ActStep(DenseKernel.Fn.GELU, 0, cols);
+                case "gelu_erf" -> new ActStep(DenseKernel.Fn.GELU_ERF, 0, cols);
                 case "tanh" -> new ActStep(DenseKernel.Fn.TANH, 0, cols);
                 case "sigmoid" -> new ActStep(DenseKernel.Fn.SIGMOID, 0, cols);
                 default -> throw new IllegalStateException("no packed step for " + f);

@@ -40,11 +40,12 @@ class LayerConformanceTest {
                 Layers.dense(4, Activation.RELU),
                 Layers.dense(4, Activation.leakyRelu(0.1)),
                 Layers.dense(4, Activation.GELU),
+                Layers.dense(4, Activation.GELU_ERF),
                 Layers.dense(4, Activation.TANH),
                 Layers.dense(4, Activation.SIGMOID),
                 Layers.dense(4, Activation.SOFTMAX),
                 Layers.dense(3, Activation.TANH, Initializer.heNormal(), Initializer.constant(0.1)),
-                Layers.relu(), Layers.leakyRelu(0.2), Layers.gelu(), Layers.tanh(), Layers.sigmoid(), Layers.softmax(),
+                Layers.relu(), Layers.leakyRelu(0.2), Layers.gelu(), Layers.geluErf(), Layers.tanh(), Layers.sigmoid(), Layers.softmax(),
                 Layers.identity(),
                 Layers.residual(Layers.dense(5, Activation.TANH), Layers.dense(5)),
                 Layers.dropout(0.0), // rate > 0: DropoutTest (a new mask per training forward)

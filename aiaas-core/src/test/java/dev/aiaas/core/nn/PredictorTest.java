@@ -243,6 +243,7 @@ class PredictorTest {
                 case RELU -> Activation.RELU;
                 case LEAKY_RELU -> Activation.leakyRelu(alpha);
                 case GELU -> Activation.GELU;
+                case GELU_ERF -> Activation.GELU_ERF;
                 case TANH -> Activation.TANH;
                 case SIGMOID -> Activation.SIGMOID;
             };
