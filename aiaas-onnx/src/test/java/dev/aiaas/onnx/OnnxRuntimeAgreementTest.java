@@ -215,4 +215,25 @@ class OnnxRuntimeAgreementTest {
             assertEquals(cut[c], masked[c], 1e-5, "component " + c);
         }
     }
+
+    /** Inputs of the wrong shape or range are refused, naming the sequence, the position and the value. */
+    @Test
+    void wrongInputsAreRefusedByName() {
+        int[] ok = {101, 2000, 102};
+        assertMessage(() -> encoder.hiddenStates(new int[][] {{101, 30522, 102}}, null, null), "token id 30522 at sequence 0, position 1");
+        assertMessage(() -> encoder.embed(new int[][] {ok, {-1}}), "token id -1 at sequence 1, position 0");
+        assertMessage(() -> encoder.embed(new int[][] {ok}, new int[][] {{1, 1}}, null), "has 3 ids but 2 attention-mask values");
+        assertMessage(() -> encoder.embed(new int[][] {ok}, new int[][] {{1, 2, 1}}, null), "attention-mask value 2 at sequence 0, position 1");
+        assertMessage(() -> encoder.embed(new int[][] {ok}, new int[][] {{0, 0, 0}}, null), "sequence 0 has no position with attention-mask 1");
+        assertMessage(() -> encoder.embed(new int[][] {ok}, null, new int[][] {{0, 2, 0}}), "token type 2 at sequence 0, position 1");
+        assertMessage(() -> encoder.embed(new int[][] {ok}, null, new int[][] {ok, ok}), "tokenTypeIds holds 2 sequences but ids holds 1");
+        assertMessage(() -> encoder.embed(new int[][] {new int[513]}), "sequence 0 has 513 tokens; each sequence must have 1 to 512");
+        assertMessage(() -> encoder.embed(new int[][] {ok, {}}), "sequence 1 has 0 tokens");
+        assertMessage(() -> encoder.embed(new int[0][]), "at least one sequence");
+    }
+
+    private static void assertMessage(org.junit.jupiter.api.function.Executable call, String part) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(part), e.getMessage());
+    }
 }
