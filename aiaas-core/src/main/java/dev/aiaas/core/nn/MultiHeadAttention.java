@@ -46,8 +46,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * unmasked key in its window (only possible with the causal mask and left padding) attends to
  * nothing: C_h's row is 0.
  *
- * <p>The instance computes in float64 Java loops over arrays it keeps between steps (grown only
- * when the batch grows), so a training step at a fixed batch size allocates nothing.
+ * <p>The instance computes a training step ({@code forward(x, true)}, then {@code backward}) in
+ * float64 Java loops over arrays it keeps between steps (grown only when the batch grows), so a
+ * training step at a fixed batch size allocates nothing. Inference ({@code forward(x, false)})
+ * computes the four projections as BLAS products in the model's data type (as {@link Dense}
+ * does) and the per-head scores, softmax and weighted sums in float64 loops over each head's
+ * contiguous rows: the same formulas, to the data type's rounding (float32 against the training
+ * path: about 1e-6 relative).
  *
  * @param heads  H, at least 1; the model width D must be a multiple of it
  * @param causal whether position t attends only to positions 0..t
@@ -175,6 +180,8 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         private INDArray params;
         private INDArray grads;
         private int rows = -1;
+        /** {@link #rows} after an inference forward pass. */
+        private static final int INFERRED = -2;
         private double[] x;
         private double[] q;
         private double[] k;
@@ -187,6 +194,9 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         private double[] dc;
         private float[] big;
         private boolean[] valid;
+        /** Inference: W_q, W_k, W_v, W_o as [D, D] 'f' views of θ, and the biases as [1, D] rows. */
+        private INDArray[] kernels;
+        private INDArray[] biases;
 
         Attention(int steps, int d, int heads, boolean causal, DataType dataType) {
             this.steps = steps;
@@ -221,6 +231,7 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         public void bind(INDArray params, INDArray grads) {
             this.params = params;
             this.grads = grads;
+            this.kernels = null;
         }
 
         @Override
@@ -264,6 +275,10 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                         + " expected); set a mask of B·T flags with keyPaddingMask, or null");
             }
             ensure(n);
+            if (!training) {
+                rows = INFERRED; // no backward after an inference call
+                return infer(xa, b, n);
+            }
             rows = n;
             Buf.of(params).get(0, w, ftmp, count);
             Buf.of(xa).get(0, x, big, n * d);
@@ -312,6 +327,102 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             shape[0] = b;
             INDArray y = ws.array("y", shape);
             Buf.of(y).put(0, dq, big, n * d);
+            return y;
+        }
+
+        /** The inference pass: BLAS projections, per-head attention over contiguous rows. */
+        private INDArray infer(INDArray xa, int b, int n) {
+            if (kernels == null) {
+                kernels = new INDArray[4];
+                biases = new INDArray[4];
+                int[] at = {wq, wk, wv, wo};
+                int[] bat = {bq, bq + d, bq + 2 * d, bo};
+                for (int i = 0; i < 4; i++) {
+                    kernels[i] = params.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(at[i], at[i] + d * d)).reshape('f', d, d);
+                    biases[i] = params.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(bat[i], bat[i] + d)).reshape(1, d);
+                }
+            }
+            INDArray x2 = xa.reshape('f', n, d);
+            double[][] heads3 = {q, k, v};
+            for (int i = 0; i < 3; i++) {
+                INDArray z = ws.matrix(i == 0 ? "q" : i == 1 ? "k" : "v", n, d);
+                x2.mmuli(kernels[i], z);
+                z.addiRowVector(biases[i]);
+                Buf.of(z).get(0, x, big, n * d); // column-major [n, d]: x[r + n·j]
+                double[] out = heads3[i];
+                for (int j = 0; j < d; j++) { // to head-major rows: ((bi·H + h)·T + t)·d_k + j'
+                    int h = j / dk;
+                    int jj = j - h * dk;
+                    int col = n * j;
+                    for (int ti = 0; ti < steps; ti++) {
+                        int base = ((h * steps + ti) * dk + jj);
+                        for (int bi = 0; bi < b; bi++) {
+                            out[bi * heads * steps * dk + base] = x[col + bi + b * ti];
+                        }
+                    }
+                }
+            }
+            double[] ctx = dq;
+            int hs = steps * dk;
+            for (int bi = 0; bi < b; bi++) {
+                for (int h = 0; h < heads; h++) {
+                    int o = (bi * heads + h) * hs;
+                    for (int ti = 0; ti < steps; ti++) {
+                        int len = causal ? ti + 1 : steps;
+                        boolean any = false;
+                        int qt = o + ti * dk;
+                        for (int u = 0; u < len; u++) {
+                            if (valid != null && !valid[bi * steps + u]) {
+                                row[u] = Double.NEGATIVE_INFINITY;
+                                continue;
+                            }
+                            any = true;
+                            int ku = o + u * dk;
+                            double sc = 0;
+                            for (int j = 0; j < dk; j++) {
+                                sc += q[qt + j] * k[ku + j];
+                            }
+                            row[u] = sc * scale;
+                        }
+                        if (any) {
+                            MathOps.softmax(row, len);
+                        } else {
+                            Arrays.fill(row, 0, len, 0.0);
+                        }
+                        Arrays.fill(ctx, qt, qt + dk, 0.0);
+                        for (int u = 0; u < len; u++) {
+                            double a = row[u];
+                            if (a == 0) {
+                                continue;
+                            }
+                            int vu = o + u * dk;
+                            for (int j = 0; j < dk; j++) {
+                                ctx[qt + j] += a * v[vu + j];
+                            }
+                        }
+                    }
+                }
+            }
+            for (int j = 0; j < d; j++) { // back to column-major [n, d]
+                int h = j / dk;
+                int jj = j - h * dk;
+                int col = n * j;
+                for (int ti = 0; ti < steps; ti++) {
+                    int base = (h * steps + ti) * dk + jj;
+                    for (int bi = 0; bi < b; bi++) {
+                        c[col + bi + b * ti] = ctx[bi * heads * steps * dk + base];
+                    }
+                }
+            }
+            INDArray cm = ws.matrix("c", n, d);
+            Buf.of(cm).put(0, c, big, n * d);
+            INDArray out = ws.matrix("out", n, d);
+            cm.mmuli(kernels[3], out);
+            out.addiRowVector(biases[3]);
+            shape[0] = b;
+            INDArray y = ws.array("y", shape);
+            Buf.of(out).get(0, c, big, n * d);
+            Buf.of(y).put(0, c, big, n * d);
             return y;
         }
 
@@ -371,6 +482,10 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         public INDArray backward(INDArray xa, INDArray ya, INDArray dya, boolean needInput) {
             int b = Math.toIntExact(xa.size(0));
             int n = b * steps;
+            if (rows == INFERRED) {
+                throw new IllegalStateException("multi_head_attention: backward after an inference forward (training = false); "
+                        + "call forward(x, true) on this batch first");
+            }
             if (n != rows) {
                 throw new IllegalStateException("multi_head_attention: backward for a batch of " + b
                         + " after a forward for another batch size; call forward(x, true) on this batch first");

@@ -152,4 +152,31 @@ class MaskedAttentionTest {
         // GELU(1) = Φ(1) = 0.8413447460685429
         assertEquals(0.8413447460685429, MathOps.geluErfFloat32(1f), 2e-7);
     }
+
+    /** Inference (BLAS projections, head-major loops) gives the training path's output, masked or not, causal or not. */
+    @Test
+    void inferenceEqualsTheTrainingPathsForward() {
+        for (boolean causal : new boolean[] {false, true}) {
+            for (boolean[] mask : new boolean[][] {null, MASK}) {
+                MultiHeadAttention layer = Layers.multiHeadAttention(2, causal);
+                long[] in = {4, 6};
+                long p = layer.parameterCount(in);
+                try (MultiHeadAttention.MaskedInstance inst = layer.instantiate(in, DataType.DOUBLE)) {
+                    INDArray params = Nd4j.create(DataType.DOUBLE, new long[] {p}, 'c');
+                    inst.bind(params, Nd4j.create(DataType.DOUBLE, new long[] {p}, 'c'));
+                    inst.initialise(new SplittableRandom(9));
+                    SplittableRandom r = new SplittableRandom(13);
+                    params.addi(random(new long[] {p}, r, -0.1, 0.1));
+                    inst.keyPaddingMask(mask);
+                    INDArray x = random(new long[] {3, 4, 6}, r, -2, 2);
+                    INDArray train = inst.forward(x, true).dup();
+                    INDArray infer = inst.forward(x, false).dup();
+                    double worst = train.sub(infer).amaxNumber().doubleValue();
+                    assertTrue(worst < 1e-12, "causal=" + causal + ", mask=" + (mask != null) + ": " + worst);
+                    IllegalStateException e = assertThrows(IllegalStateException.class, () -> inst.backward(x, infer, infer, true));
+                    assertTrue(e.getMessage().contains("after an inference forward"), e.getMessage());
+                }
+            }
+        }
+    }
 }
