@@ -197,6 +197,9 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         /** Inference: W_q, W_k, W_v, W_o as [D, D] 'f' views of θ, and the biases as [1, D] rows. */
         private INDArray[] kernels;
         private INDArray[] biases;
+        /** Inference: Q, K, V [B·H, T, d_k], the scores [B·H, T, T] and the context [B·H, T, d_k], 'c' order, for the last B. */
+        private INDArray[] headArrays;
+        private float[] scoresTmp;
 
         Attention(int steps, int d, int heads, boolean causal, DataType dataType) {
             this.steps = steps;
@@ -330,7 +333,14 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             return y;
         }
 
-        /** The inference pass: BLAS projections, per-head attention over contiguous rows. */
+        /**
+         * The inference pass. Each projection Zᵀ = Wᵀ xᵀ (+ b) by BLAS into a [D, n] 'f' buffer,
+         * which is Z row by row (row r = b + B·t), so each head's d_k values of a row are
+         * contiguous: Q (scaled by 1/√d_k), K and V are gathered head-major into 'c' arrays
+         * [B·H, T, d_k]; the scores S = Q Kᵀ and the context C = A V are batched BLAS products
+         * over the B·H heads; the masked softmax A = softmax_rows(S + M) runs on the heap; finally
+         * y = C W_o + b_o by BLAS from C's row-major buffer.
+         */
         private INDArray infer(INDArray xa, int b, int n) {
             if (kernels == null) {
                 kernels = new INDArray[4];
@@ -342,82 +352,84 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                     biases[i] = params.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(bat[i], bat[i] + d)).reshape(1, d);
                 }
             }
-            INDArray x2 = xa.reshape('f', n, d);
-            double[][] heads3 = {q, k, v};
+            int bh = b * heads;
+            if (headArrays == null || headArrays[0].size(0) != bh) {
+                DataType type = params.dataType();
+                headArrays = new INDArray[] {
+                    org.nd4j.linalg.factory.Nd4j.create(type, new long[] {bh, steps, dk}, 'c'),
+                    org.nd4j.linalg.factory.Nd4j.create(type, new long[] {bh, steps, dk}, 'c'),
+                    org.nd4j.linalg.factory.Nd4j.create(type, new long[] {bh, steps, dk}, 'c'),
+                    org.nd4j.linalg.factory.Nd4j.create(type, new long[] {bh, steps, steps}, 'c'),
+                    org.nd4j.linalg.factory.Nd4j.create(type, new long[] {bh, steps, dk}, 'c')};
+                scoresTmp = new float[bh * steps * steps];
+            }
+            INDArray xt = xa.reshape('f', n, d).transpose();
+            int hs = steps * dk;
+            double[] heads3 = dq; // head-major scratch
             for (int i = 0; i < 3; i++) {
-                INDArray z = ws.matrix(i == 0 ? "q" : i == 1 ? "k" : "v", n, d);
-                x2.mmuli(kernels[i], z);
-                z.addiRowVector(biases[i]);
-                Buf.of(z).get(0, x, big, n * d); // column-major [n, d]: x[r + n·j]
-                double[] out = heads3[i];
-                for (int j = 0; j < d; j++) { // to head-major rows: ((bi·H + h)·T + t)·d_k + j'
-                    int h = j / dk;
-                    int jj = j - h * dk;
-                    int col = n * j;
+                INDArray zt = ws.matrix(i == 0 ? "qT" : i == 1 ? "kT" : "vT", d, n);
+                kernels[i].transpose().mmuli(xt, zt);
+                zt.addiColumnVector(biases[i].reshape(d, 1));
+                Buf.of(zt).get(0, x, big, n * d); // row-major Z: x[r·D + j]
+                for (int bi = 0; bi < b; bi++) {
                     for (int ti = 0; ti < steps; ti++) {
-                        int base = ((h * steps + ti) * dk + jj);
-                        for (int bi = 0; bi < b; bi++) {
-                            out[bi * heads * steps * dk + base] = x[col + bi + b * ti];
+                        int r = (bi + b * ti) * d;
+                        for (int h = 0; h < heads; h++) {
+                            System.arraycopy(x, r + h * dk, heads3, (bi * heads + h) * hs + ti * dk, dk);
                         }
                     }
                 }
+                if (i == 0) {
+                    for (int j = 0; j < n * d; j++) {
+                        heads3[j] *= scale;
+                    }
+                }
+                Buf.of(headArrays[i]).put(0, heads3, big, n * d);
             }
-            double[] ctx = dq;
-            int hs = steps * dk;
+            INDArray scores = headArrays[3];
+            org.nd4j.linalg.factory.Nd4j.matmul(headArrays[0], headArrays[1], scores, false, true, false);
+            int tt = steps * steps;
+            Buf.of(scores).get(0, p, scoresTmp, bh * tt);
             for (int bi = 0; bi < b; bi++) {
                 for (int h = 0; h < heads; h++) {
-                    int o = (bi * heads + h) * hs;
+                    int o = (bi * heads + h) * tt;
                     for (int ti = 0; ti < steps; ti++) {
                         int len = causal ? ti + 1 : steps;
-                        boolean any = false;
-                        int qt = o + ti * dk;
+                        int at = o + ti * steps;
+                        boolean any = valid == null;
                         for (int u = 0; u < len; u++) {
-                            if (valid != null && !valid[bi * steps + u]) {
-                                row[u] = Double.NEGATIVE_INFINITY;
-                                continue;
+                            if (valid == null || valid[bi * steps + u]) {
+                                any = true;
+                                row[u] = p[at + u];
+                            } else {
+                                row[u] = Double.NEGATIVE_INFINITY; // a padded key: weight exactly 0
                             }
-                            any = true;
-                            int ku = o + u * dk;
-                            double sc = 0;
-                            for (int j = 0; j < dk; j++) {
-                                sc += q[qt + j] * k[ku + j];
-                            }
-                            row[u] = sc * scale;
                         }
                         if (any) {
                             MathOps.softmax(row, len);
                         } else {
-                            Arrays.fill(row, 0, len, 0.0);
+                            Arrays.fill(row, 0, len, 0.0); // no key to attend to: C_h's row is 0
                         }
-                        Arrays.fill(ctx, qt, qt + dk, 0.0);
-                        for (int u = 0; u < len; u++) {
-                            double a = row[u];
-                            if (a == 0) {
-                                continue;
-                            }
-                            int vu = o + u * dk;
-                            for (int j = 0; j < dk; j++) {
-                                ctx[qt + j] += a * v[vu + j];
-                            }
-                        }
+                        System.arraycopy(row, 0, p, at, len);
+                        Arrays.fill(p, at + len, at + steps, 0.0); // the future, under the causal mask
                     }
                 }
             }
-            for (int j = 0; j < d; j++) { // back to column-major [n, d]
-                int h = j / dk;
-                int jj = j - h * dk;
-                int col = n * j;
+            Buf.of(scores).put(0, p, scoresTmp, bh * tt);
+            org.nd4j.linalg.factory.Nd4j.matmul(scores, headArrays[2], headArrays[4], false, false, false);
+            Buf.of(headArrays[4]).get(0, heads3, big, n * d);
+            for (int bi = 0; bi < b; bi++) { // C row-major: c[r·D + h·d_k + j]
                 for (int ti = 0; ti < steps; ti++) {
-                    int base = (h * steps + ti) * dk + jj;
-                    for (int bi = 0; bi < b; bi++) {
-                        c[col + bi + b * ti] = ctx[bi * heads * steps * dk + base];
+                    int r = (bi + b * ti) * d;
+                    for (int h = 0; h < heads; h++) {
+                        System.arraycopy(heads3, (bi * heads + h) * hs + ti * dk, c, r + h * dk, dk);
                     }
                 }
             }
-            INDArray cm = ws.matrix("c", n, d);
-            Buf.of(cm).put(0, c, big, n * d);
+            INDArray ct = ws.matrix("cT", d, n);
+            Buf.of(ct).put(0, c, big, n * d);
             INDArray out = ws.matrix("out", n, d);
-            cm.mmuli(kernels[3], out);
+            ct.transpose().mmuli(kernels[3], out);
             out.addiRowVector(biases[3]);
             shape[0] = b;
             INDArray y = ws.array("y", shape);
@@ -547,6 +559,12 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         @Override
         public void close() {
             ws.close();
+            if (headArrays != null) {
+                for (INDArray a : headArrays) {
+                    a.close();
+                }
+                headArrays = null;
+            }
         }
     }
 }
