@@ -200,6 +200,8 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         /** Inference: Q, K, V [B·H, T, d_k], the scores [B·H, T, T] and the context [B·H, T, d_k], 'c' order, for the last B. */
         private INDArray[] headArrays;
         private float[] scoresTmp;
+        /** Inference: Qᵀ, Kᵀ, Vᵀ and Cᵀ, 'f' [D, n], for the last n. */
+        private final INDArray[] transposedArrays = new INDArray[4];
 
         Attention(int steps, int d, int heads, boolean causal, DataType dataType) {
             this.steps = steps;
@@ -367,7 +369,7 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             int hs = steps * dk;
             double[] heads3 = dq; // head-major scratch
             for (int i = 0; i < 3; i++) {
-                INDArray zt = ws.matrix(i == 0 ? "qT" : i == 1 ? "kT" : "vT", d, n);
+                INDArray zt = transposed(i, n);
                 kernels[i].transpose().mmuli(xt, zt);
                 zt.addiColumnVector(biases[i].reshape(d, 1));
                 Buf.of(zt).get(0, x, big, n * d); // row-major Z: x[r·D + j]
@@ -426,7 +428,7 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                     }
                 }
             }
-            INDArray ct = ws.matrix("cT", d, n);
+            INDArray ct = transposed(3, n);
             Buf.of(ct).put(0, c, big, n * d);
             INDArray out = ws.matrix("out", n, d);
             ct.transpose().mmuli(kernels[3], out);
@@ -436,6 +438,19 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             Buf.of(out).get(0, c, big, n * d);
             Buf.of(y).put(0, c, big, n * d);
             return y;
+        }
+
+        /** The inference buffer {@code slot} of shape [D, n], 'f' order (made again when n changes). */
+        private INDArray transposed(int slot, int n) {
+            INDArray a = transposedArrays[slot];
+            if (a == null || a.size(1) != n) {
+                if (a != null) {
+                    a.close();
+                }
+                a = org.nd4j.linalg.factory.Nd4j.create(params.dataType(), new long[] {d, n}, 'f');
+                transposedArrays[slot] = a;
+            }
+            return a;
         }
 
         /** out[r, o] = b[o] + Σ_i in[r, i] W[i, o], all column-major with n rows. */
@@ -564,6 +579,12 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                     a.close();
                 }
                 headArrays = null;
+            }
+            for (int i = 0; i < transposedArrays.length; i++) {
+                if (transposedArrays[i] != null) {
+                    transposedArrays[i].close();
+                    transposedArrays[i] = null;
+                }
             }
         }
     }

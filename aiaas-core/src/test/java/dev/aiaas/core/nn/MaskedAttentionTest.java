@@ -169,6 +169,9 @@ class MaskedAttentionTest {
                     params.addi(random(new long[] {p}, r, -0.1, 0.1));
                     inst.keyPaddingMask(mask);
                     INDArray x = random(new long[] {3, 4, 6}, r, -2, 2);
+                    inst.keyPaddingMask(null);
+                    inst.forward(random(new long[] {2, 4, 6}, r, -2, 2), false); // another batch size first
+                    inst.keyPaddingMask(mask);
                     INDArray train = inst.forward(x, true).dup();
                     INDArray infer = inst.forward(x, false).dup();
                     double worst = train.sub(infer).amaxNumber().doubleValue();
