@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * tokens (random word-piece ids, [CLS] … [SEP], every token attended). Run from the module with
  * its test class path (see docs/benchmarks.md, "MiniLM encoder"):
  * <pre>
- * java -Daiaas.threads=1 -Daiaas.blas.threads=1 --add-modules jdk.incubator.vector -cp CP dev.aiaas.onnx.MiniLmSpeed [reps]
+ * java -Daiaas.threads=1 -Daiaas.blas.threads=1 --add-modules jdk.incubator.vector -cp CP dev.aiaas.onnx.MiniLmSpeed [reps [BxT,...]]
  * </pre>
  */
 public final class MiniLmSpeed {
@@ -35,7 +35,12 @@ public final class MiniLmSpeed {
             o.setIntraOpNumThreads(1);
             o.setInterOpNumThreads(1);
             try (OrtSession session = env.createSession(model, o)) {
-                for (int[] shape : new int[][] {{1, 16}, {32, 64}}) {
+                int[][] shapes = {{1, 16}, {32, 64}};
+                if (args.length > 1) { // e.g. 1x16,32x64
+                    shapes = Arrays.stream(args[1].split(",")).map(v -> v.split("x"))
+                            .map(v -> new int[] {Integer.parseInt(v[0]), Integer.parseInt(v[1])}).toArray(int[][]::new);
+                }
+                for (int[] shape : shapes) {
                     int b = shape[0];
                     int t = shape[1];
                     int[][] ids = ids(b, t);
