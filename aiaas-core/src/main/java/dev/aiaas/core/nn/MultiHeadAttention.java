@@ -1,6 +1,7 @@
 package dev.aiaas.core.nn;
 
 import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.internal.Gemm;
 import dev.aiaas.core.math.MathOps;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -175,6 +176,8 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         private final float[] ftmp;
         private final double[] row;
         private final double[] drow;
+        /** Inference: b_q, b_k, b_v, b_o read from θ at each call. */
+        private final double[] biasValues;
         /** [B, T, D], B set per call (no array made per step). */
         private final long[] shape;
         private INDArray params;
@@ -194,9 +197,6 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         private double[] dc;
         private float[] big;
         private boolean[] valid;
-        /** Inference: W_q, W_k, W_v, W_o as [D, D] 'f' views of θ, and the biases as [1, D] rows. */
-        private INDArray[] kernels;
-        private INDArray[] biases;
         /** Inference: Q, K, V [B·H, T, d_k], the scores [B·H, T, T] and the context [B·H, T, d_k], 'c' order, for the last B. */
         private INDArray[] headArrays;
         private float[] scoresTmp;
@@ -224,6 +224,7 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             ftmp = new float[count];
             row = new double[steps];
             drow = new double[steps];
+            biasValues = new double[4 * d];
             shape = new long[] {0, steps, d};
         }
 
@@ -236,7 +237,6 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         public void bind(INDArray params, INDArray grads) {
             this.params = params;
             this.grads = grads;
-            this.kernels = null;
         }
 
         @Override
@@ -336,26 +336,18 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         }
 
         /**
-         * The inference pass. Each projection Zᵀ = Wᵀ xᵀ (+ b) by BLAS into a [D, n] 'f' buffer,
-         * which is Z row by row (row r = b + B·t), so each head's d_k values of a row are
-         * contiguous: Q (scaled by 1/√d_k), K and V are gathered head-major into 'c' arrays
-         * [B·H, T, d_k]; the scores S = Q Kᵀ and the context C = A V are batched BLAS products
-         * over the B·H heads; the masked softmax A = softmax_rows(S + M) runs on the heap; finally
-         * y = C W_o + b_o by BLAS from C's row-major buffer.
+         * The inference pass, every product a direct BLAS call ({@link Gemm}, no ND4J op): each
+         * projection Zᵀ = Wᵀ xᵀ into a [D, n] 'f' buffer, which is Z row by row (row r = b + B·t),
+         * so each head's d_k values of a row are contiguous: Q (scaled by 1/√d_k), K and V, with
+         * their biases, are gathered head-major into [B·H, T, d_k] buffers; per head the scores
+         * S = Q Kᵀ and the context C = A V are BLAS products on those blocks; the masked softmax
+         * A = softmax_rows(S + M) runs on the heap; finally y = C W_o + b_o by BLAS from C's
+         * row-major buffer into y, which holds b_o first.
          */
         private INDArray infer(INDArray xa, int b, int n) {
-            if (kernels == null) {
-                kernels = new INDArray[4];
-                biases = new INDArray[4];
-                int[] at = {wq, wk, wv, wo};
-                int[] bat = {bq, bq + d, bq + 2 * d, bo};
-                for (int i = 0; i < 4; i++) {
-                    kernels[i] = params.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(at[i], at[i] + d * d)).reshape('f', d, d);
-                    biases[i] = params.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(bat[i], bat[i] + d)).reshape(1, d);
-                }
-            }
             int bh = b * heads;
             if (headArrays == null || headArrays[0].size(0) != bh) {
+                close(headArrays);
                 DataType type = params.dataType();
                 headArrays = new INDArray[] {
                     org.nd4j.linalg.factory.Nd4j.create(type, new long[] {bh, steps, dk}, 'c'),
@@ -365,44 +357,52 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                     org.nd4j.linalg.factory.Nd4j.create(type, new long[] {bh, steps, dk}, 'c')};
                 scoresTmp = new float[bh * steps * steps];
             }
-            INDArray xt = xa.reshape('f', n, d).transpose();
+            INDArray xf = xa.ordering() == 'f' && xa.elementWiseStride() == 1 ? xa : xa.dup('f');
+            double[] bias = biasValues;
+            Buf.of(params).get(bq, bias, ftmp, 3 * d); // b_q, b_k, b_v
+            Buf.of(params).get(bo, bias, 3 * d, ftmp, d); // b_o
             int hs = steps * dk;
             double[] heads3 = dq; // head-major scratch
+            int[] at = {wq, wk, wv};
             for (int i = 0; i < 3; i++) {
                 INDArray zt = transposed(i, n);
-                kernels[i].transpose().mmuli(xt, zt);
-                zt.addiColumnVector(biases[i].reshape(d, 1));
+                Gemm.gemm(true, true, d, n, d, 1.0, params, at[i], d, xf, 0, n, 0.0, zt, 0, d);
                 Buf.of(zt).get(0, x, big, n * d); // row-major Z: x[r·D + j]
+                double sc = i == 0 ? scale : 1.0;
+                int bAt = i * d;
                 for (int bi = 0; bi < b; bi++) {
                     for (int ti = 0; ti < steps; ti++) {
                         int r = (bi + b * ti) * d;
                         for (int h = 0; h < heads; h++) {
-                            System.arraycopy(x, r + h * dk, heads3, (bi * heads + h) * hs + ti * dk, dk);
+                            int o = (bi * heads + h) * hs + ti * dk;
+                            int from = r + h * dk;
+                            int bb = bAt + h * dk;
+                            for (int j = 0; j < dk; j++) {
+                                heads3[o + j] = (x[from + j] + bias[bb + j]) * sc;
+                            }
                         }
-                    }
-                }
-                if (i == 0) {
-                    for (int j = 0; j < n * d; j++) {
-                        heads3[j] *= scale;
                     }
                 }
                 Buf.of(headArrays[i]).put(0, heads3, big, n * d);
             }
             INDArray scores = headArrays[3];
-            org.nd4j.linalg.factory.Nd4j.matmul(headArrays[0], headArrays[1], scores, false, true, false);
             int tt = steps * steps;
+            for (int g = 0; g < bh; g++) { // Sᵀ = K Qᵀ, column-major: S row by row
+                Gemm.gemm(true, false, steps, steps, dk, 1.0, headArrays[1], (long) g * hs, dk, headArrays[0], (long) g * hs, dk,
+                        0.0, scores, (long) g * tt, steps);
+            }
             Buf.of(scores).get(0, p, scoresTmp, bh * tt);
             for (int bi = 0; bi < b; bi++) {
                 for (int h = 0; h < heads; h++) {
                     int o = (bi * heads + h) * tt;
                     for (int ti = 0; ti < steps; ti++) {
                         int len = causal ? ti + 1 : steps;
-                        int at = o + ti * steps;
+                        int pos = o + ti * steps;
                         boolean any = valid == null;
                         for (int u = 0; u < len; u++) {
                             if (valid == null || valid[bi * steps + u]) {
                                 any = true;
-                                row[u] = p[at + u];
+                                row[u] = p[pos + u];
                             } else {
                                 row[u] = Double.NEGATIVE_INFINITY; // a padded key: weight exactly 0
                             }
@@ -412,13 +412,16 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                         } else {
                             Arrays.fill(row, 0, len, 0.0); // no key to attend to: C_h's row is 0
                         }
-                        System.arraycopy(row, 0, p, at, len);
-                        Arrays.fill(p, at + len, at + steps, 0.0); // the future, under the causal mask
+                        System.arraycopy(row, 0, p, pos, len);
+                        Arrays.fill(p, pos + len, pos + steps, 0.0); // the future, under the causal mask
                     }
                 }
             }
             Buf.of(scores).put(0, p, scoresTmp, bh * tt);
-            org.nd4j.linalg.factory.Nd4j.matmul(scores, headArrays[2], headArrays[4], false, false, false);
+            for (int g = 0; g < bh; g++) { // Cᵀ = Vᵀ Aᵀ, column-major: C row by row
+                Gemm.gemm(false, false, dk, steps, steps, 1.0, headArrays[2], (long) g * hs, dk, scores, (long) g * tt, steps,
+                        0.0, headArrays[4], (long) g * hs, dk);
+            }
             Buf.of(headArrays[4]).get(0, heads3, big, n * d);
             for (int bi = 0; bi < b; bi++) { // C row-major: c[r·D + h·d_k + j]
                 for (int ti = 0; ti < steps; ti++) {
@@ -430,14 +433,22 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             }
             INDArray ct = transposed(3, n);
             Buf.of(ct).put(0, c, big, n * d);
-            INDArray out = ws.matrix("out", n, d);
-            ct.transpose().mmuli(kernels[3], out);
-            out.addiRowVector(biases[3]);
+            for (int j = 0; j < d; j++) { // y = b_o, column-major [n, D]
+                Arrays.fill(c, n * j, n * (j + 1), bias[3 * d + j]);
+            }
             shape[0] = b;
             INDArray y = ws.array("y", shape);
-            Buf.of(out).get(0, c, big, n * d);
             Buf.of(y).put(0, c, big, n * d);
+            Gemm.gemm(true, false, n, d, d, 1.0, ct, 0, d, params, wo, d, 1.0, y, 0, n);
             return y;
+        }
+
+        private static void close(INDArray[] arrays) {
+            if (arrays != null) {
+                for (INDArray a : arrays) {
+                    a.close();
+                }
+            }
         }
 
         /** The inference buffer {@code slot} of shape [D, n], 'f' order (made again when n changes). */
@@ -574,12 +585,8 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         @Override
         public void close() {
             ws.close();
-            if (headArrays != null) {
-                for (INDArray a : headArrays) {
-                    a.close();
-                }
-                headArrays = null;
-            }
+            close(headArrays);
+            headArrays = null;
             for (int i = 0; i < transposedArrays.length; i++) {
                 if (transposedArrays[i] != null) {
                     transposedArrays[i].close();
