@@ -61,7 +61,18 @@ public final class TransformerEncoder implements AutoCloseable {
     public record Config(int vocabSize, int maxPositions, int typeVocabSize, int dim, int heads, int layers, int intermediate,
             double epsilon) {
 
-        /** Validates the sizes. */
+        /**
+         * Validates the sizes.
+         *
+         * @param vocabSize     V, at least 1
+         * @param maxPositions  P, at least 1
+         * @param typeVocabSize token types, at least 0
+         * @param dim           D, at least 1, a multiple of heads
+         * @param heads         H, at least 1
+         * @param layers        L, at least 1
+         * @param intermediate  F, at least 1
+         * @param epsilon       ε &gt; 0
+         */
         public Config {
             if (vocabSize < 1 || maxPositions < 1 || typeVocabSize < 0 || dim < 1 || heads < 1 || layers < 1 || intermediate < 1
                     || dim % heads != 0 || !(epsilon > 0)) {

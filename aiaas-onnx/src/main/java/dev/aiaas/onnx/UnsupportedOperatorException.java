@@ -7,7 +7,9 @@ package dev.aiaas.onnx;
  */
 public final class UnsupportedOperatorException extends OnnxImportException {
     private static final long serialVersionUID = 1L;
+    /** The operator, as the file names it. */
     private final String operator;
+    /** The node that uses it. */
     private final String node;
 
     /**
