@@ -92,19 +92,27 @@ record EncoderWeights(TransformerEncoder.Config config, String[] inputs, float[]
         List<float[]> n2 = new ArrayList<>();
         for (BertGraphMatcher.LayerMatch l : layers) {
             BertGraphMatcher.AttentionMatch a = l.attention();
-            float[] p = new float[4 * d * d + 4 * d];
+            // each read checks its tensor's data against its dims, so θ is allocated only for data the file holds
+            BertGraphMatcher.DenseMatch[] qkvo = {a.q(), a.k(), a.v(), a.o()};
+            float[][] w = new float[4][];
+            float[][] b = new float[4][];
+            for (int i = 0; i < 4; i++) {
+                w[i] = kernel(g, qkvo[i]);
+                b[i] = bias(g, qkvo[i]);
+            }
+            float[] p = new float[Math.toIntExact(4L * d * d + 4L * d)];
             int at = 0;
-            for (BertGraphMatcher.DenseMatch m : new BertGraphMatcher.DenseMatch[] {a.q(), a.k(), a.v()}) {
-                System.arraycopy(kernel(g, m), 0, p, at, d * d);
+            for (int i = 0; i < 3; i++) {
+                System.arraycopy(w[i], 0, p, at, d * d);
                 at += d * d;
             }
-            for (BertGraphMatcher.DenseMatch m : new BertGraphMatcher.DenseMatch[] {a.q(), a.k(), a.v()}) {
-                System.arraycopy(bias(g, m), 0, p, at, d);
+            for (int i = 0; i < 3; i++) {
+                System.arraycopy(b[i], 0, p, at, d);
                 at += d;
             }
-            System.arraycopy(kernel(g, a.o()), 0, p, at, d * d);
+            System.arraycopy(w[3], 0, p, at, d * d);
             at += d * d;
-            System.arraycopy(bias(g, a.o()), 0, p, at, d);
+            System.arraycopy(b[3], 0, p, at, d);
             att.add(p);
             n1.add(norm(g, l.ln1(), d));
             f1.add(dense(g, l.ff1()));

@@ -61,7 +61,14 @@ public final class OnnxImport {
      * @throws IOException as {@link #encoder(Path)}
      */
     public static TransformerEncoder encoder(InputStream in, String source) throws IOException {
-        return new TransformerEncoder(new BertGraphMatcher(read(in, source)).match());
+        EncoderWeights weights;
+        try {
+            weights = new BertGraphMatcher(read(in, source)).match();
+        } catch (IllegalArgumentException | ArithmeticException e) { // sizes beyond an int, or an invalid Config
+            throw new OnnxImportException(source + ": the graph's sizes are not a valid encoder (" + e.getMessage()
+                    + "); the file is corrupt or not a BERT-family encoder", e);
+        }
+        return new TransformerEncoder(weights);
     }
 
     /**

@@ -159,7 +159,7 @@ class GraphVariantsTest {
     }
 
     /** The model bytes: {@code fusedGelu} chooses opset 20's Gelu or the erf product form. */
-    private static byte[] model(boolean fusedGelu) {
+    static byte[] model(boolean fusedGelu) {
         G g = new G();
         g.g.addInput(input("input_ids", 7, "B", "T"));
         g.g.addInput(input("attention_mask", 7, "B", "T"));
