@@ -171,9 +171,12 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         private final int wo;
         private final int bo;
         private final int count;
-        private final double[] w;
-        private final double[] g;
-        private final float[] ftmp;
+        /** θ and ∇θ as float64, and a float32 staging row: made by the first training step (inference does not need them). */
+        private double[] w;
+        private double[] g;
+        private float[] ftmp;
+        /** Inference: the four biases' staging row. */
+        private final float[] biasTmp;
         private final double[] row;
         private final double[] drow;
         /** Inference: b_q, b_k, b_v, b_o read from θ at each call. */
@@ -219,9 +222,7 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             wo = 3 * dd + 3 * d;
             bo = 4 * dd + 3 * d;
             count = 4 * dd + 4 * d;
-            w = new double[count];
-            g = new double[count];
-            ftmp = new float[count];
+            biasTmp = new float[4 * d];
             row = new double[steps];
             drow = new double[steps];
             biasValues = new double[4 * d];
@@ -250,19 +251,27 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         }
 
         /** Grows the per-batch arrays when the batch grows; a fixed batch size allocates nothing. */
-        private void ensure(int n) {
-            if (x == null || x.length < n * d) {
-                int len = n * d;
+        private void ensure(int n, boolean training) {
+            int len = n * d;
+            if (x == null || x.length < len) { // what both paths use (inference: x, c, dq as scratch)
                 x = new double[len];
+                c = new double[len];
+                dq = new double[len];
+                big = new float[len];
+                q = null;
+            }
+            if (training && (q == null || q.length < len)) {
                 q = new double[len];
                 k = new double[len];
                 v = new double[len];
-                c = new double[len];
-                dq = new double[len];
                 dk2 = new double[len];
                 dv = new double[len];
                 dc = new double[len];
-                big = new float[len];
+            }
+            if (training && w == null) {
+                w = new double[count];
+                g = new double[count];
+                ftmp = new float[count];
             }
             int pl = n * heads * steps; // n = B·T rows, each with H rows of T weights
             if (p == null || p.length < pl) {
@@ -279,7 +288,7 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                         + " flags but the batch has " + b + " examples of " + steps + " steps (" + n
                         + " expected); set a mask of B·T flags with keyPaddingMask, or null");
             }
-            ensure(n);
+            ensure(n, training);
             if (!training) {
                 rows = INFERRED; // no backward after an inference call
                 return infer(xa, b, n);
@@ -359,8 +368,8 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             }
             INDArray xf = xa.ordering() == 'f' && xa.elementWiseStride() == 1 ? xa : xa.dup('f');
             double[] bias = biasValues;
-            Buf.of(params).get(bq, bias, ftmp, 3 * d); // b_q, b_k, b_v
-            Buf.of(params).get(bo, bias, 3 * d, ftmp, d); // b_o
+            Buf.of(params).get(bq, bias, biasTmp, 3 * d); // b_q, b_k, b_v
+            Buf.of(params).get(bo, bias, 3 * d, biasTmp, d); // b_o
             int hs = steps * dk;
             double[] heads3 = dq; // head-major scratch
             int[] at = {wq, wk, wv};
