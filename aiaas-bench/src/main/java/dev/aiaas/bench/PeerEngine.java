@@ -63,6 +63,26 @@ public interface PeerEngine {
     }
 
     /**
+     * Whether this engine runs the imported encoder's task (the same ONNX file as aiaas).
+     *
+     * @param task the task
+     * @return false unless the engine runs it
+     */
+    default boolean supports(EncoderTask task) {
+        return false;
+    }
+
+    /**
+     * The workload of an encoder task; only called when {@link #supports(EncoderTask)} is true.
+     *
+     * @param task the task
+     * @return the workload, not yet set up
+     */
+    default Workload workload(EncoderTask task) {
+        throw new IllegalArgumentException(engine() + " does not run " + task.benchmark() + "; check supports(task) first");
+    }
+
+    /**
      * The CNN task's workload in this engine; nothing is allocated before {@link Workload#setup()}.
      * The default refuses every task.
      *

@@ -47,6 +47,10 @@ public final class Workloads {
             all.addAll(engines(t));
             all.addAll(peers.workloads(t));
         }
+        for (EncoderTask t : EncoderTask.tasks()) {
+            all.add(new AiaasEncoder(t));
+            all.addAll(peers.workloads(t));
+        }
         all.add(NgramWorkload.build());
         all.add(NgramWorkload.query());
         return all;
@@ -73,6 +77,7 @@ public final class Workloads {
         List<String> names = new ArrayList<>();
         tasks(quick).forEach(t -> names.add(t.benchmark()));
         cnnTasks().forEach(t -> names.add(t.benchmark()));
+        EncoderTask.tasks().forEach(t -> names.add(t.benchmark()));
         return names;
     }
 

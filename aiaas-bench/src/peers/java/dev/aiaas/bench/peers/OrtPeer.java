@@ -3,6 +3,7 @@ package dev.aiaas.bench.peers;
 import ai.onnxruntime.OrtEnvironment;
 import dev.aiaas.bench.CnnNet;
 import dev.aiaas.bench.CnnTask;
+import dev.aiaas.bench.EncoderTask;
 import dev.aiaas.bench.MlpTask;
 import dev.aiaas.bench.PeerEngine;
 import dev.aiaas.bench.Workload;
@@ -57,6 +58,21 @@ public final class OrtPeer implements PeerEngine {
     @Override
     public boolean supports(CnnTask task) {
         return !task.train() && task.net() == CnnNet.CNN;
+    }
+
+    /** The MiniLM encoder's tasks, on the same ONNX file aiaas imports. */
+    @Override
+    public boolean supports(EncoderTask task) {
+        return EncoderTask.model().isPresent();
+    }
+
+    @Override
+    public Workload workload(EncoderTask task) {
+        if (!supports(task)) {
+            throw new IllegalArgumentException(ENGINE + " runs " + task.benchmark() + " only where the MiniLM model file is found ("
+                    + EncoderTask.MODEL_PROPERTY + " or the class path)");
+        }
+        return new OrtEncoder(task);
     }
 
     @Override
