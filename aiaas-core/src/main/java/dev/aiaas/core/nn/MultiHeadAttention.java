@@ -50,10 +50,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>The instance computes a training step ({@code forward(x, true)}, then {@code backward}) in
  * float64 Java loops over arrays it keeps between steps (grown only when the batch grows), so a
  * training step at a fixed batch size allocates nothing. Inference ({@code forward(x, false)})
- * computes the four projections as BLAS products in the model's data type (as {@link Dense}
- * does) and the per-head scores, softmax and weighted sums in float64 loops over each head's
- * contiguous rows: the same formulas, to the data type's rounding (float32 against the training
- * path: about 1e-6 relative).
+ * computes the four projections and the per-head scores and weighted sums as BLAS products in
+ * the model's data type (as {@link Dense} does), and the masked softmax in float64 on the heap
+ * with the fast exponential ({@link MathOps#expFast}, 1e-12 relative): the same formulas, to the
+ * data type's rounding (float32 against the training path: about 1e-6 relative).
  *
  * @param heads  H, at least 1; the model width D must be a multiple of it
  * @param causal whether position t attends only to positions 0..t
@@ -407,19 +407,39 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                     for (int ti = 0; ti < steps; ti++) {
                         int len = causal ? ti + 1 : steps;
                         int pos = o + ti * steps;
-                        boolean any = valid == null;
+                        // softmax over the unmasked keys with the fast exponential (1e-12 relative,
+                        // vectorised); a padded key's weight is set to exactly 0 afterwards
+                        double max = Double.NEGATIVE_INFINITY;
+                        int kb = bi * steps;
                         for (int u = 0; u < len; u++) {
-                            if (valid == null || valid[bi * steps + u]) {
-                                any = true;
-                                row[u] = p[pos + u];
-                            } else {
-                                row[u] = Double.NEGATIVE_INFINITY; // a padded key: weight exactly 0
+                            double sv = p[pos + u];
+                            row[u] = sv;
+                            if (valid == null || valid[kb + u]) {
+                                max = Math.max(max, sv);
                             }
                         }
-                        if (any) {
-                            MathOps.softmax(row, len);
-                        } else {
+                        if (max == Double.NEGATIVE_INFINITY) {
                             Arrays.fill(row, 0, len, 0.0); // no key to attend to: C_h's row is 0
+                        } else {
+                            for (int u = 0; u < len; u++) {
+                                row[u] -= max;
+                            }
+                            MathOps.expFast(row, len);
+                            if (valid != null) {
+                                for (int u = 0; u < len; u++) {
+                                    if (!valid[kb + u]) {
+                                        row[u] = 0.0;
+                                    }
+                                }
+                            }
+                            double sum = 0;
+                            for (int u = 0; u < len; u++) {
+                                sum += row[u];
+                            }
+                            double inv = 1 / sum;
+                            for (int u = 0; u < len; u++) {
+                                row[u] *= inv;
+                            }
                         }
                         System.arraycopy(row, 0, p, pos, len);
                         Arrays.fill(p, pos + len, pos + steps, 0.0); // the future, under the causal mask
