@@ -217,9 +217,11 @@ public record Activation(String name, double alpha) {
             double z = Math.abs(v * MathOps.INV_SQRT2);
             double t = 1 / (1 + 0.3275911 * z);
             double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-            double erfAbs = 1 - poly * e[i];
-            // x/2 · (1 + sign(x)·erf|z|): for x < 0 that is x/2 · (1 − erf|z|)
-            a[i] = 0.5 * v * (1 + Math.copySign(erfAbs, v));
+            double erfc = poly * e[i]; // erfc|z| = 1 − erf|z|
+            // 1 + erf(z) is 2 − erfc|z| for x > 0 and erfc|z| for x ≤ 0: chosen by a 0/1 mask made of
+            // max and min (as the ReLU gradient's), branch-free so that the loop vectorises; NaN stays NaN
+            double positive = Math.min(Math.max(v, 0.0) * Double.MAX_VALUE * Double.MAX_VALUE, 1.0);
+            a[i] = 0.5 * v * (erfc + positive * (2 - 2 * erfc));
         }
     }
 

@@ -81,6 +81,57 @@ class ActivationFloat32Test {
         }
     }
 
+    /**
+     * The exact GELU's float32 path (Abramowitz-Stegun erf, fast exponential, branch-free sign)
+     * against its float64 loop ({@code MathOps.erf} to 1e-15): within the formula's 1.5e-7 on erf,
+     * i.e. |x|/2 · 1.5e-7 on y and 1.5e-7/2 on the derivative, plus float32 rounding; the special
+     * values (±0, ±∞, NaN, ±3e38) as the float64 loop gives them.
+     */
+    @Test
+    void geluErfFloat32IsWithinTheErfFormulasError() {
+        Activation f = Activation.GELU_ERF;
+        double[] v = inputs();
+        int rows = 50;
+        int cols = v.length / rows;
+        SplittableRandom r = new SplittableRandom(6);
+        double[] g = new double[v.length];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        try (INDArray z32 = Nd4j.createFromArray(toFloat(v));
+             INDArray y32 = Nd4j.create(DataType.FLOAT, v.length);
+             INDArray dy32 = Nd4j.createFromArray(toFloat(g));
+             INDArray dz32 = Nd4j.create(DataType.FLOAT, v.length);
+             INDArray z64 = Nd4j.createFromArray(v);
+             INDArray y64 = Nd4j.create(DataType.DOUBLE, v.length);
+             INDArray dy64 = Nd4j.createFromArray(g);
+             INDArray dz64 = Nd4j.create(DataType.DOUBLE, v.length)) {
+            f.forward(Buf.of(z32), Buf.of(y32), rows, cols);
+            f.forward(Buf.of(z64), Buf.of(y64), rows, cols);
+            f.backward(Buf.of(z32), Buf.of(y32), Buf.of(dy32), Buf.of(dz32), rows, cols);
+            f.backward(Buf.of(z64), Buf.of(y64), Buf.of(dy64), Buf.of(dz64), rows, cols);
+            for (int i = 0; i < v.length; i++) {
+                double x = (float) v[i];
+                double want = y64.getDouble(i);
+                float got = y32.getFloat(i);
+                if (Double.isNaN(want) || Double.isInfinite(want)) {
+                    assertEquals(want, (double) got, "gelu_erf(" + x + ")");
+                } else {
+                    double tol = Math.max(3 * Math.ulp((float) want), 1e-37) + 0.5 * Math.abs(x) * 1.6e-7;
+                    assertTrue(Math.abs(want - got) <= tol, "gelu_erf(" + x + "): float32 " + got + ", float64 " + want);
+                }
+                double dwant = dz64.getDouble(i);
+                float dgot = dz32.getFloat(i);
+                if (Double.isNaN(dwant) || Double.isInfinite(dwant)) {
+                    assertEquals(dwant, (double) dgot, "gelu_erf'(" + x + ")");
+                } else {
+                    double tol = Math.max(3 * Math.ulp((float) dwant), 1e-37) + 1e-7 * Math.abs(g[i]);
+                    assertTrue(Math.abs(dwant - dgot) <= tol, "gelu_erf'(" + x + ")·" + g[i] + ": float32 " + dgot + ", float64 " + dwant);
+                }
+            }
+        }
+    }
+
     /** Softmax by columns on the heap against the float64 loop, over more rows than one heap segment (2,048). */
     @Test
     void softmaxFloat32MatchesTheFloat64Loop() {
