@@ -1,5 +1,6 @@
 package dev.aiaas.vision.nn;
 
+import dev.aiaas.core.nn.Workspace;
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
@@ -180,7 +181,7 @@ public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu
         private final Chain shortBranch;
         private final long[] inShape;
         private final long[] outShape;
-        private final Buffers buffers;
+        private final Workspace buffers;
         private final double[] a = new double[BLOCK];
         private final double[] b = new double[BLOCK];
         private final float[] tmp = new float[BLOCK];
@@ -190,7 +191,7 @@ public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu
             this.shortBranch = shortBranch;
             this.inShape = inShape;
             this.outShape = outShape;
-            buffers = new Buffers(dataType);
+            buffers = new Workspace(dataType);
         }
 
         @Override
