@@ -1,0 +1,133 @@
+package dev.aiaas.core.onnx;
+
+import dev.aiaas.core.math.MathOps;
+import dev.aiaas.core.nn.Activation;
+import dev.aiaas.core.nn.ActivationLayer;
+import dev.aiaas.core.nn.BatchNorm;
+import dev.aiaas.core.nn.Dense;
+import dev.aiaas.core.nn.Embedding;
+import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.LayerNorm;
+import dev.aiaas.core.nn.Residual;
+import dev.aiaas.core.nn.TimeDistributed;
+import dev.aiaas.core.onnx.OnnxGraph.Attribute;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The ONNX form of core's layers (inference: dropout is the identity, batch norm uses its running statistics). */
+final class CoreExporters {
+    private CoreExporters() {
+    }
+
+    /** The body of an exporter. */
+    private interface Body {
+        String export(Layer layer, OnnxGraph g, String x, long[] shape, double[] p);
+    }
+
+    /** An exporter from its type and body. */
+    private record Simple(String type, Body body) implements LayerExporter {
+        @Override
+        public String export(Layer layer, OnnxGraph graph, String input, long[] inputShape, double[] params) {
+            return body.export(layer, graph, input, inputShape, params);
+        }
+    }
+
+    static Map<String, LayerExporter> all() {
+        Map<String, LayerExporter> m = new LinkedHashMap<>();
+        List<LayerExporter> list = List.of(
+                new Simple("dense", CoreExporters::dense),
+                new Simple("dropout", (l, g, x, s, p) -> x),
+                new Simple("layer_norm", (l, g, x, s, p) -> {
+                    int d = Math.toIntExact(s[s.length - 1]);
+                    return g.node("LayerNormalization", List.of(x, g.floats("gamma", new long[] {d}, p, 0),
+                            g.floats("beta", new long[] {d}, p, d)), Attribute.of("axis", -1L),
+                            Attribute.of("epsilon", ((LayerNorm) l).epsilon()));
+                }),
+                new Simple("batch_norm", (l, g, x, s, p) -> {
+                    int d = Math.toIntExact(s[0]);
+                    if (s.length != 1) {
+                        throw new OnnxExportException("batch_norm over a per-example shape " + Arrays.toString(s)
+                                + " has no ONNX form here; expected [features]");
+                    }
+                    long[] dims = {d};
+                    return g.node("BatchNormalization", List.of(x, g.floats("gamma", dims, p, 0), g.floats("beta", dims, p, d),
+                            g.floats("mean", dims, p, 2 * d), g.floats("var", dims, p, 3 * d)),
+                            Attribute.of("epsilon", ((BatchNorm) l).epsilon()));
+                }),
+                new Simple("residual", (l, g, x, s, p) -> g.node("Add", List.of(x, g.layers(((Residual) l).layers(), x, s, p, 0)))),
+                new Simple("time_distributed", CoreExporters::timeDistributed),
+                new Simple("embedding", CoreExporters::embedding));
+        for (LayerExporter e : list) {
+            m.put(e.type(), e);
+        }
+        for (String name : Activation.NAMES) {
+            m.put(name, new Simple(name, (l, g, x, s, p) -> activation(g, ((ActivationLayer) l).activation(), x)));
+        }
+        return m;
+    }
+
+    /** y = x·W + b as {@code Gemm} (W as {@code [units, in]}, transB), then the activation. */
+    private static String dense(Layer layer, OnnxGraph g, String x, long[] shape, double[] p) {
+        Dense d = (Dense) layer;
+        if (shape.length != 1) {
+            throw new OnnxExportException("a dense layer over a per-example shape " + Arrays.toString(shape)
+                    + " has no ONNX form here; expected [features] (wrap it in time_distributed for sequences)");
+        }
+        long in = shape[0];
+        long units = d.units();
+        // θ holds W [in, units] column-major: the same values as [units, in] row-major
+        String w = g.floats("W", new long[] {units, in}, p, 0);
+        String b = g.floats("b", new long[] {units}, p, Math.toIntExact(in * units));
+        String y = g.node("Gemm", List.of(x, w, b), Attribute.of("transB", 1L));
+        return activation(g, d.activation(), y);
+    }
+
+    /** The activation's nodes; GELU (tanh form) as its formula, which opset 17 has no operator for. */
+    static String activation(OnnxGraph g, Activation a, String x) {
+        return switch (a.name()) {
+            case "identity" -> x;
+            case "relu" -> g.node("Relu", List.of(x));
+            case "leaky_relu" -> g.node("LeakyRelu", List.of(x), Attribute.of("alpha", a.alpha()));
+            case "tanh" -> g.node("Tanh", List.of(x));
+            case "sigmoid" -> g.node("Sigmoid", List.of(x));
+            case "softmax" -> g.node("Softmax", List.of(x), Attribute.of("axis", -1L));
+            case "gelu" -> {
+                // z/2 · (1 + tanh(c (z + 0.044715 z³)))
+                String cube = g.node("Mul", List.of(g.node("Mul", List.of(x, x)), x));
+                String inner = g.node("Add", List.of(x, g.node("Mul", List.of(cube, g.scalar(0.044715)))));
+                String t = g.node("Tanh", List.of(g.node("Mul", List.of(inner, g.scalar(MathOps.GELU_C)))));
+                yield g.node("Mul", List.of(g.node("Mul", List.of(x, g.scalar(0.5))), g.node("Add", List.of(t, g.scalar(1.0)))));
+            }
+            default -> throw new OnnxExportException("the activation '" + a.name() + "' has no ONNX form here; activations that "
+                    + "export: " + Activation.NAMES);
+        };
+    }
+
+    /** [N, T, step...] → [N·T, step...] → the inner layer → [N, T, out...]. */
+    private static String timeDistributed(Layer layer, OnnxGraph g, String x, long[] shape, double[] p) {
+        Layer inner = ((TimeDistributed) layer).layer();
+        long t = shape[0];
+        long[] step = Arrays.copyOfRange(shape, 1, shape.length);
+        long[] flat = new long[step.length + 1];
+        flat[0] = -1;
+        System.arraycopy(step, 0, flat, 1, step.length);
+        String rows = g.node("Reshape", List.of(x, g.longs("shape", flat)));
+        String y = g.layers(List.of(inner), rows, step, p, 0);
+        long[] out = inner.outputShape(step);
+        long[] back = new long[out.length + 2];
+        back[0] = -1;
+        back[1] = t;
+        System.arraycopy(out, 0, back, 2, out.length);
+        return g.node("Reshape", List.of(y, g.longs("shape", back)));
+    }
+
+    /** Token ids (numbers of the model's type) cast to int64, then {@code Gather} from the table. */
+    private static String embedding(Layer layer, OnnxGraph g, String x, long[] shape, double[] p) {
+        Embedding e = (Embedding) layer;
+        String ids = g.node("Cast", List.of(x), Attribute.of("to", (long) onnx.Onnx.TensorProto.DataType.INT64.getNumber()));
+        String table = g.floatsFromColumnMajor("table", e.inputDim(), e.outputDim(), p, 0);
+        return g.node("Gather", List.of(table, ids), Attribute.of("axis", 0L));
+    }
+}
