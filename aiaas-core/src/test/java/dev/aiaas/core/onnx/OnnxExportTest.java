@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.aiaas.core.nn.Activation;
 import dev.aiaas.core.nn.Layer;
 import dev.aiaas.core.nn.Layers;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.example.layers.ScaleShift;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,22 +26,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** Every export runs in ONNX Runtime and gives what {@link Model#predict} gives, within float32 rounding. */
 class OnnxExportTest {
-
-    /** Runs the ONNX bytes on x {@code [N, ...]} in ONNX Runtime (one thread) and returns the output, flat, row-major. */
-    static float[] runInOnnxRuntime(byte[] onnxModel, float[] x, long[] shape) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(1);
-            try (OrtSession s = env.createSession(onnxModel, o);
-                 OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
-                 OrtSession.Result r = s.run(Map.of(OnnxExport.INPUT, in))) {
-                FloatBuffer out = ((OnnxTensor) r.get(OnnxExport.OUTPUT).get()).getFloatBuffer();
-                float[] y = new float[out.remaining()];
-                out.get(y);
-                return y;
-            }
-        }
-    }
 
     /** θ drawn uniformly from [0.5, 1.5) · ±1 for weights, so that batch norm's running variances stay positive. */
     private static void randomise(Model model, long seed) {
@@ -72,7 +52,7 @@ class OnnxExportTest {
         System.arraycopy(in, 0, shape, 1, in.length);
         INDArray xs = Nd4j.create(x, shape, 'c').castTo(model.dataType());
         float[] want = model.predict(xs).castTo(DataType.FLOAT).dup('c').data().asFloat();
-        float[] got = runInOnnxRuntime(OnnxExport.toBytes(model), x, shape);
+        float[] got = OnnxRuntimeRunner.run(OnnxExport.toBytes(model), x, shape);
         assertEquals(want.length, got.length, "output size");
         for (int i = 0; i < want.length; i++) {
             double scale = Math.max(1, Math.abs(want[i]));
@@ -175,7 +155,7 @@ class OnnxExportTest {
             randomise(model, 4);
             float[] x = {1, -2, 3, 0.5f, 0, 1, -1, 2};
             float[] want = model.predict(Nd4j.create(x, new long[] {2, 4}, 'c')).dup('c').data().asFloat();
-            float[] got = runInOnnxRuntime(OnnxExport.toBytes(model, exporters, Map.of()), x, new long[] {2, 4});
+            float[] got = OnnxRuntimeRunner.run(OnnxExport.toBytes(model, exporters, Map.of()), x, new long[] {2, 4});
             assertArrayEquals(want, got, 1e-5f);
         }
     }
