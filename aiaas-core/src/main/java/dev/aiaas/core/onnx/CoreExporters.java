@@ -8,7 +8,9 @@ import dev.aiaas.core.nn.Dense;
 import dev.aiaas.core.nn.Embedding;
 import dev.aiaas.core.nn.Layer;
 import dev.aiaas.core.nn.LayerNorm;
+import dev.aiaas.core.nn.MultiHeadAttention;
 import dev.aiaas.core.nn.Residual;
+import dev.aiaas.core.nn.SinusoidalPositions;
 import dev.aiaas.core.nn.TimeDistributed;
 import dev.aiaas.core.onnx.OnnxGraph.Attribute;
 import java.util.Arrays;
@@ -58,7 +60,15 @@ final class CoreExporters {
                 }),
                 new Simple("residual", (l, g, x, s, p) -> g.node("Add", List.of(x, g.layers(((Residual) l).layers(), x, s, p, 0)))),
                 new Simple("time_distributed", CoreExporters::timeDistributed),
-                new Simple("embedding", CoreExporters::embedding));
+                new Simple("embedding", CoreExporters::embedding),
+                new Simple("multi_head_attention", CoreExporters::attention),
+                new Simple("sinusoidal_positions", (l, g, x, s, p) -> {
+                    int t = Math.toIntExact(s[0]);
+                    int d = Math.toIntExact(s[1]);
+                    return g.node("Add", List.of(x, g.floatsFromColumnMajor("positions", t, d, SinusoidalPositions.encoding(t, d), 0)));
+                }),
+                // P [maxLength, D] row by row; the first T rows
+                new Simple("position_embedding", (l, g, x, s, p) -> g.node("Add", List.of(x, g.floats("positions", s, p, 0)))));
         for (LayerExporter e : list) {
             m.put(e.type(), e);
         }
@@ -121,6 +131,46 @@ final class CoreExporters {
         back[1] = t;
         System.arraycopy(out, 0, back, 2, out.length);
         return g.node("Reshape", List.of(y, g.longs("shape", back)));
+    }
+
+    /**
+     * Multi-head self-attention on x {@code [N, T, D]}: the projections as {@code MatMul} + {@code Add}
+     * (W column-major {@code [D, D]} in θ is {@code [in, out]} for x·W), heads by {@code Reshape} to
+     * {@code [N, T, H, d_k]} and {@code Transpose}, scores {@code Q Kᵀ / √d_k} (plus −∞ above the
+     * diagonal when causal), {@code Softmax}, the context, heads joined again, the output projection.
+     */
+    private static String attention(Layer layer, OnnxGraph g, String x, long[] shape, double[] p) {
+        MultiHeadAttention a = (MultiHeadAttention) layer;
+        int t = Math.toIntExact(shape[0]);
+        int d = Math.toIntExact(shape[1]);
+        int h = a.heads();
+        int dk = d / h;
+        int dd = d * d;
+        String q = g.node("Add", List.of(g.node("MatMul", List.of(x, g.floatsFromColumnMajor("Wq", d, d, p, 0))),
+                g.floats("bq", new long[] {d}, p, 3 * dd)));
+        String k = g.node("Add", List.of(g.node("MatMul", List.of(x, g.floatsFromColumnMajor("Wk", d, d, p, dd))),
+                g.floats("bk", new long[] {d}, p, 3 * dd + d)));
+        String v = g.node("Add", List.of(g.node("MatMul", List.of(x, g.floatsFromColumnMajor("Wv", d, d, p, 2 * dd))),
+                g.floats("bv", new long[] {d}, p, 3 * dd + 2 * d)));
+        String split = g.longs("heads", 0, 0, h, dk);
+        String qh = g.node("Transpose", List.of(g.node("Reshape", List.of(q, split))), Attribute.ints("perm", 0, 2, 1, 3));
+        String kt = g.node("Transpose", List.of(g.node("Reshape", List.of(k, split))), Attribute.ints("perm", 0, 2, 3, 1));
+        String vh = g.node("Transpose", List.of(g.node("Reshape", List.of(v, split))), Attribute.ints("perm", 0, 2, 1, 3));
+        String scores = g.node("Mul", List.of(g.node("MatMul", List.of(qh, kt)), g.scalar(1 / Math.sqrt(dk)))); // [N, H, T, T]
+        if (a.causal()) {
+            double[] mask = new double[t * t];
+            for (int i = 0; i < t; i++) {
+                for (int j = i + 1; j < t; j++) {
+                    mask[i * t + j] = Double.NEGATIVE_INFINITY;
+                }
+            }
+            scores = g.node("Add", List.of(scores, g.floats("causal_mask", new long[] {t, t}, mask, 0)));
+        }
+        String weights = g.node("Softmax", List.of(scores), Attribute.of("axis", -1L));
+        String context = g.node("Transpose", List.of(g.node("MatMul", List.of(weights, vh))), Attribute.ints("perm", 0, 2, 1, 3));
+        String joined = g.node("Reshape", List.of(context, g.longs("shape", 0, 0, d)));
+        return g.node("Add", List.of(g.node("MatMul", List.of(joined, g.floatsFromColumnMajor("Wo", d, d, p, 3 * dd + 3 * d))),
+                g.floats("bo", new long[] {d}, p, 4 * dd + 3 * d)));
     }
 
     /** Token ids (numbers of the model's type) cast to int64, then {@code Gather} from the table. */

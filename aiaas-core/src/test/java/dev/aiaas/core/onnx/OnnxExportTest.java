@@ -102,6 +102,22 @@ class OnnxExportTest {
     }
 
     @Test
+    void aGptStyleDecoderRunsInOnnxRuntime() throws OrtException {
+        for (boolean causal : new boolean[] {true, false}) {
+            Model.Builder b = Model.builder(6).dataType(DataType.FLOAT).seed(13)
+                    .add(Layers.embedding(12, 8))
+                    .add(Layers.sinusoidalPositions(16))
+                    .add(Layers.positionEmbedding(16));
+            Layers.transformerBlock(8, 2, 16, 0.1, causal).forEach(b::add);
+            Layers.transformerBlock(8, 4, 16, 0.1, causal).forEach(b::add);
+            try (Model model = b.add(Layers.timeDistributed(Layers.layerNorm()))
+                    .add(Layers.timeDistributed(Layers.dense(12, Activation.SOFTMAX))).build()) {
+                assertSame(model, 3, 1e-5, true);
+            }
+        }
+    }
+
+    @Test
     void theFileNamesItsProducerShapesAndProvenance(@TempDir Path dir) throws Exception {
         try (Model model = Model.builder(4).dataType(DataType.FLOAT).add(Layers.dense(2)).build()) {
             Path file = dir.resolve("m.onnx");
