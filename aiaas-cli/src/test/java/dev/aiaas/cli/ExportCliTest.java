@@ -70,15 +70,27 @@ class ExportCliTest {
 
     @Test
     void aLayerWithoutAnOnnxFormFailsOnOneLineAndLeavesTheOldFile() throws Exception {
-        Path model = dir.resolve("lstm.aiaas");
-        try (Model m = Model.builder(4).seed(3).add(Layers.embedding(10, 3)).add(Layers.lstm(2)).build()) {
+        Path model = dir.resolve("user.aiaas");
+        try (Model m = Model.builder(4).seed(3).add(Layers.dense(3)).add(new PassThroughLayer()).build()) {
             ModelIO.save(m, model);
         }
         Path onnx = dir.resolve("old.onnx");
         Files.writeString(onnx, "kept");
         TableCliTest.failure(CliTest.run("export", "--model", model.toString(), "--onnx", onnx.toString()),
-                "cannot export", "'lstm' has no ONNX exporter");
+                "cannot export", "'pass_through' has no ONNX exporter");
         assertEquals("kept", Files.readString(onnx));
+    }
+
+    @Test
+    void anLstmLanguageNetworkExports() throws Exception {
+        Path model = dir.resolve("lstm.aiaas");
+        try (Model m = Model.builder(4).seed(3).add(Layers.embedding(10, 3)).add(Layers.lstm(2)).build()) {
+            ModelIO.save(m, model);
+        }
+        Path onnx = dir.resolve("lstm.onnx");
+        CliTest.Result r = CliTest.run("export", "--model", model.toString(), "--onnx", onnx.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(read(onnx).getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("LSTM")));
     }
 
     @Test

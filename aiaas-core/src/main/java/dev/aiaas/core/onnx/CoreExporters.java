@@ -8,6 +8,7 @@ import dev.aiaas.core.nn.Dense;
 import dev.aiaas.core.nn.Embedding;
 import dev.aiaas.core.nn.Layer;
 import dev.aiaas.core.nn.LayerNorm;
+import dev.aiaas.core.nn.Lstm;
 import dev.aiaas.core.nn.MultiHeadAttention;
 import dev.aiaas.core.nn.Residual;
 import dev.aiaas.core.nn.SinusoidalPositions;
@@ -62,6 +63,7 @@ final class CoreExporters {
                 new Simple("time_distributed", CoreExporters::timeDistributed),
                 new Simple("embedding", CoreExporters::embedding),
                 new Simple("multi_head_attention", CoreExporters::attention),
+                new Simple("lstm", CoreExporters::lstm),
                 new Simple("sinusoidal_positions", (l, g, x, s, p) -> {
                     int t = Math.toIntExact(s[0]);
                     int d = Math.toIntExact(s[1]);
@@ -171,6 +173,45 @@ final class CoreExporters {
         String joined = g.node("Reshape", List.of(context, g.longs("shape", 0, 0, d)));
         return g.node("Add", List.of(g.node("MatMul", List.of(joined, g.floatsFromColumnMajor("Wo", d, d, p, 3 * dd + 3 * d))),
                 g.floats("bo", new long[] {d}, p, 4 * dd + 3 * d)));
+    }
+
+    /** aiaas's gate blocks (PyTorch's i, f, g, o) in ONNX's order i, o, f, c. */
+    private static final int[] ONNX_GATES = {0, 3, 1, 2};
+
+    /**
+     * LSTM on x {@code [N, T, F]} as ONNX's {@code LSTM} (sequence first, so x is transposed to
+     * {@code [T, N, F]} and Y back from {@code [T, 1, N, H]}); W, R and the bias regrouped from
+     * aiaas's column-major {@code [F, 4H]}, {@code [H, 4H]} and {@code [4H]} in gate order i, f, g, o
+     * to ONNX's {@code [1, 4H, F]}, {@code [1, 4H, H]} and {@code [1, 8H]} (the recurrent bias 0)
+     * in gate order i, o, f, c.
+     */
+    private static String lstm(Layer layer, OnnxGraph g, String x, long[] shape, double[] p) {
+        int h = ((Lstm) layer).units();
+        int f = Math.toIntExact(shape[1]);
+        double[] w = new double[4 * h * f];
+        double[] r = new double[4 * h * h];
+        double[] b = new double[8 * h];
+        int offU = 4 * h * f;
+        int offB = offU + 4 * h * h;
+        for (int gate = 0; gate < 4; gate++) {
+            for (int u = 0; u < h; u++) {
+                int row = gate * h + u;                  // ONNX row
+                int col = ONNX_GATES[gate] * h + u;      // aiaas column
+                for (int i = 0; i < f; i++) {
+                    w[row * f + i] = p[col * f + i];
+                }
+                for (int i = 0; i < h; i++) {
+                    r[row * h + i] = p[offU + col * h + i];
+                }
+                b[row] = p[offB + col];
+            }
+        }
+        String seqFirst = g.node("Transpose", List.of(x), Attribute.ints("perm", 1, 0, 2));
+        String y = g.node("LSTM", List.of(seqFirst, g.floats("W", new long[] {1, 4 * h, f}, w, 0),
+                g.floats("R", new long[] {1, 4 * h, h}, r, 0), g.floats("B", new long[] {1, 8 * h}, b, 0)),
+                Attribute.of("hidden_size", (long) h));
+        String squeezed = g.node("Squeeze", List.of(y, g.longs("axes", 1)));
+        return g.node("Transpose", List.of(squeezed), Attribute.ints("perm", 1, 0, 2));
     }
 
     /** Token ids (numbers of the model's type) cast to int64, then {@code Gather} from the table. */
