@@ -1,0 +1,149 @@
+package dev.aiaas.nlp.text;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link HfTokenizers} against Hugging Face's {@code tokenizers} (Rust) through DJL's {@code
+ * ai.djl.huggingface:tokenizers} 0.36.0, which bundles its native library and reads the same local
+ * {@code tokenizer.json} (no download): ids, token strings, type ids, attention masks, decoded
+ * text, pairs, truncation and batch padding must be identical on every sentence of {@link
+ * HfFixtures#corpus()} (Moby-Dick test lines and hand-written edge cases), for all-MiniLM-L6-v2's
+ * WordPiece tokenizer and for GPT-2's byte-level BPE (with and without a prefix space).
+ */
+class HfTokenizersVsDjlTest {
+
+  @TempDir static Path dir;
+  static List<String> corpus;
+
+  @BeforeAll
+  static void offline() {
+    System.setProperty("ai.djl.offline", "true");
+    corpus = HfFixtures.corpus();
+  }
+
+  @Test
+  void theCorpusIsVaried() {
+    assertTrue(corpus.size() >= 300, "corpus of " + corpus.size());
+  }
+
+  @Test
+  void wordPieceMatchesHuggingFaceOnTheCorpus() throws Exception {
+    Path json = HfFixtures.writeMinilmJson(dir);
+    HfTokenizer ours = HfTokenizers.load(json).withTruncation(null).withPadding(null);
+    try (HuggingFaceTokenizer ref = HuggingFaceTokenizer.newInstance(json, HfFixtures.djlOptions(true))) {
+      int tokens = compare(ours, ref, true);
+      assertTrue(tokens > 5000, tokens + " tokens compared");
+    }
+  }
+
+  @Test
+  void wordPieceWithoutSpecialTokensMatches() throws Exception {
+    Path json = HfFixtures.writeMinilmJson(dir);
+    HfTokenizer ours = HfTokenizers.load(json).withTruncation(null).withPadding(null);
+    try (HuggingFaceTokenizer ref = HuggingFaceTokenizer.newInstance(json, HfFixtures.djlOptions(false))) {
+      compare(ours, ref, false);
+    }
+  }
+
+  @Test
+  void gpt2MatchesHuggingFaceOnTheCorpus() throws Exception {
+    Path json = HfFixtures.writeGpt2Json(dir, false);
+    HfTokenizer fromPair = HfFixtures.gpt2();
+    HfTokenizer fromJson = HfTokenizers.load(json);
+    try (HuggingFaceTokenizer ref = HuggingFaceTokenizer.newInstance(json, HfFixtures.djlOptions(true))) {
+      int a = compare(fromPair, ref, true);
+      int b = compare(fromJson, ref, true);
+      assertEquals(a, b);
+      assertTrue(a > 5000, a + " tokens compared");
+    }
+  }
+
+  @Test
+  void byteLevelWithPrefixSpaceMatches() throws Exception {
+    Path json = HfFixtures.writeGpt2Json(dir, true);
+    HfTokenizer ours = HfTokenizers.load(json);
+    try (HuggingFaceTokenizer ref = HuggingFaceTokenizer.newInstance(json, HfFixtures.djlOptions(true))) {
+      compare(ours, ref, true);
+    }
+  }
+
+  @Test
+  void truncationPairsAndBatchPaddingMatch() throws Exception {
+    Path json = HfFixtures.writeMinilmJson(dir);
+    for (int max : new int[] {8, 13, 128}) {
+      HfTokenizer ours = HfTokenizers.load(json).withTruncation(Truncation.of(max)).withPadding(null);
+      Map<String, String> opts = Map.of("addSpecialTokens", "true", "padding", "false",
+          "truncation", "true", "maxLength", String.valueOf(max));
+      try (HuggingFaceTokenizer ref = HuggingFaceTokenizer.newInstance(json, opts)) {
+        for (int i = 0; i + 1 < corpus.size(); i += 7) {
+          String a = corpus.get(i);
+          String b = corpus.get(i + 1);
+          var r = ref.encode(a);
+          Encoding e = ours.encode(a);
+          assertArrayEquals(r.getIds(), e.idsAsLongs(), "max " + max + ": " + a);
+          var rp = ref.encode(a, b);
+          Encoding ep = ours.encode(a, b);
+          assertArrayEquals(rp.getIds(), ep.idsAsLongs(), "pair, max " + max + ": " + a + " | " + b);
+          assertArrayEquals(rp.getTypeIds(), longs(ep.typeIds()), "pair types: " + a + " | " + b);
+        }
+      }
+    }
+    // a batch padded to its longest
+    Map<String, String> opts = Map.of("addSpecialTokens", "true", "padding", "true",
+        "truncation", "false");
+    HfTokenizer ours = HfTokenizers.load(json).withTruncation(null).withPadding(null);
+    try (HuggingFaceTokenizer ref = HuggingFaceTokenizer.newInstance(json, opts)) {
+      List<String> batch = corpus.subList(0, 17);
+      var r = ref.batchEncode(batch);
+      List<Encoding> e = ours.encodeBatch(batch);
+      for (int i = 0; i < batch.size(); i++) {
+        assertArrayEquals(r[i].getIds(), e.get(i).idsAsLongs(), batch.get(i));
+        assertArrayEquals(r[i].getAttentionMask(), longs(e.get(i).attentionMask()), batch.get(i));
+        assertArrayEquals(r[i].getTypeIds(), longs(e.get(i).typeIds()), batch.get(i));
+      }
+    }
+  }
+
+  /** Compares every sentence of the corpus; returns the number of tokens compared. */
+  private static int compare(HfTokenizer ours, HuggingFaceTokenizer ref, boolean special) {
+    int n = 0;
+    List<String> failures = new ArrayList<>();
+    for (String s : corpus) {
+      var r = ref.encode(s);
+      Encoding e = ours.encode(s, special);
+      if (!Arrays.equals(r.getIds(), e.idsAsLongs())) {
+        failures.add(Inputs(s) + "\n  ref  " + Arrays.toString(r.getTokens()) + "\n  ours "
+            + e.tokens());
+        continue;
+      }
+      assertEquals(Arrays.asList(r.getTokens()), e.tokens(), s);
+      assertArrayEquals(r.getTypeIds(), longs(e.typeIds()), s);
+      assertArrayEquals(r.getAttentionMask(), longs(e.attentionMask()), s);
+      assertEquals(ref.decode(r.getIds(), true), ours.decode(e.ids()), "decode: " + s);
+      assertEquals(ref.decode(r.getIds(), false), ours.decode(e.ids(), false), "decode: " + s);
+      n += e.length();
+    }
+    assertEquals(List.of(), failures, failures.size() + " of " + corpus.size() + " differ");
+    return n;
+  }
+
+  private static String Inputs(String s) {
+    return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+  }
+
+  static long[] longs(int[] a) {
+    return Arrays.stream(a).asLongStream().toArray();
+  }
+}
