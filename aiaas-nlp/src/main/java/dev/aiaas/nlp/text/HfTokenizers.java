@@ -81,7 +81,9 @@ public final class HfTokenizers {
   private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
       .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build());
+      .disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE)
+      .build())
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private HfTokenizers() {}
 
@@ -213,6 +215,7 @@ public final class HfTokenizers {
     }
     try (InputStream in = Inputs.decode(raw, source, maxBytes, FIX)) {
       JsonNode n = MAPPER.readTree(in);
+      in.transferTo(java.io.OutputStream.nullOutputStream()); // to the end: the gzip trailer is checked
       if (n == null || n.isMissingNode()) {
         throw new TokenizerFormatException(source + ": the file is empty; expected a JSON object."
             + " Fix: pass a tokenizer.json");

@@ -116,6 +116,36 @@ class HfTokenizersVsDjlTest {
     }
   }
 
+  @Test
+  void wordPieceOffsetsMatchOnBmpText() throws Exception {
+    Path json = HfFixtures.writeMinilmJson(dir);
+    HfTokenizer ours = HfTokenizers.load(json).withTruncation(null).withPadding(null);
+    List<String> failures = new ArrayList<>();
+    int compared = 0;
+    try (HuggingFaceTokenizer ref = HuggingFaceTokenizer.newInstance(json, HfFixtures.djlOptions(true))) {
+      for (String s : corpus) {
+        if (s.codePoints().anyMatch(c -> c > 0xFFFF)) {
+          continue; // DJL's spans count code points, ours UTF-16 units
+        }
+        var r = ref.encode(s);
+        Encoding e = ours.encode(s);
+        var spans = r.getCharTokenSpans();
+        for (int i = 0; i < spans.length; i++) {
+          int rs = spans[i] == null ? 0 : spans[i].getStart();
+          int re = spans[i] == null ? 0 : spans[i].getEnd();
+          if (rs != e.starts()[i] || re != e.ends()[i]) {
+            failures.add(s + " token " + i + " " + e.tokens().get(i) + ": ref [" + rs + ", " + re
+                + "), ours [" + e.starts()[i] + ", " + e.ends()[i] + ")");
+            break;
+          }
+          compared++;
+        }
+      }
+    }
+    assertEquals(List.of(), failures, failures.size() + " sentences differ");
+    assertTrue(compared > 5000, compared + " offsets");
+  }
+
   /** Compares every sentence of the corpus; returns the number of tokens compared. */
   private static int compare(HfTokenizer ours, HuggingFaceTokenizer ref, boolean special) {
     int n = 0;
