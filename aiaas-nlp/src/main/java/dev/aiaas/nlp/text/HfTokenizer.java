@@ -6,6 +6,7 @@ import dev.aiaas.nlp.text.HfModels.Tokens;
 import dev.aiaas.nlp.text.HfNormalizers.TextNormalizer;
 import dev.aiaas.nlp.text.HfPreTokenizers.PreTokenizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -201,7 +202,10 @@ public final class HfTokenizer implements Tokenizer {
       id = tokenToId.get("<pad>");
       token = "<pad>";
     }
-    return id == null ? Padding.longest(0, token(0)) : Padding.longest(id, token);
+    if (id == null) {
+      return Padding.longest(0, idToToken.length > 0 && idToToken[0] != null ? idToToken[0] : "[PAD]");
+    }
+    return Padding.longest(id, token);
   }
 
   private Encoding encode(String text, String pair, boolean addSpecial) {
@@ -326,6 +330,7 @@ public final class HfTokenizer implements Tokenizer {
     int[] specialMask;
     int[] starts;
     int[] ends;
+    String[] tokens;
 
     Built(int n) {
       ids = new int[n];
@@ -334,6 +339,7 @@ public final class HfTokenizer implements Tokenizer {
       specialMask = new int[n];
       starts = new int[n];
       ends = new int[n];
+      tokens = new String[n];
     }
 
     Built pad(Padding p, int target) {
@@ -347,6 +353,7 @@ public final class HfTokenizer implements Tokenizer {
         r.ids[i] = p.padId();
         r.types[i] = p.padTypeId();
         r.specialMask[i] = 1;
+        r.tokens[i] = p.padToken();
       }
       System.arraycopy(ids, 0, r.ids, off, n);
       System.arraycopy(types, 0, r.types, off, n);
@@ -354,18 +361,12 @@ public final class HfTokenizer implements Tokenizer {
       System.arraycopy(specialMask, 0, r.specialMask, off, n);
       System.arraycopy(starts, 0, r.starts, off, n);
       System.arraycopy(ends, 0, r.ends, off, n);
-      r.padToken = p.padToken();
+      System.arraycopy(tokens, 0, r.tokens, off, n);
       return r;
     }
 
-    String padToken;
-
     Encoding toEncoding() {
-      List<String> tokens = new ArrayList<>(ids.length);
-      for (int i = 0; i < ids.length; i++) {
-        tokens.add(mask[i] == 0 && padToken != null ? padToken : token(ids[i]));
-      }
-      return new Encoding(ids, types, mask, specialMask, tokens, starts, ends);
+      return new Encoding(ids, types, mask, specialMask, Arrays.asList(tokens), starts, ends);
     }
   }
 
@@ -420,8 +421,9 @@ public final class HfTokenizer implements Tokenizer {
     int k = 0;
     for (HfTemplate.Piece p : pieces) {
       if (p.sequence() < 0) {
-        for (int id : p.ids()) {
-          r.ids[k] = id;
+        for (int j = 0; j < p.ids().length; j++) {
+          r.ids[k] = p.ids()[j];
+          r.tokens[k] = p.tokens().get(j);
           r.types[k] = p.typeId();
           r.mask[k] = 1;
           r.specialMask[k] = 1;
@@ -433,6 +435,7 @@ public final class HfTokenizer implements Tokenizer {
         int count = p.sequence() == 0 ? na : nb;
         for (int i = from; i < from + count; i++) {
           r.ids[k] = t.ids.get(i);
+          r.tokens[k] = idToToken[r.ids[k]];
           r.types[k] = p.typeId();
           r.mask[k] = 1;
           r.starts[k] = t.starts.get(i);
