@@ -28,6 +28,13 @@ public record Encoding(int[] ids, int[] typeIds, int[] attentionMask, int[] spec
   /**
    * Validates and copies the arrays.
    *
+   * @param ids the token ids
+   * @param typeIds the type ids
+   * @param attentionMask the attention mask
+   * @param specialTokensMask the special-tokens mask
+   * @param tokens the token strings
+   * @param starts the starts in the text
+   * @param ends the ends in the text
    * @throws IllegalArgumentException if the arrays and the token list differ in length
    */
   public Encoding {

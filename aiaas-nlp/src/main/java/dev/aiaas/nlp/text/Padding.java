@@ -30,6 +30,12 @@ public record Padding(int fixedLength, Direction direction, int multipleOf, int 
   /**
    * Validates the settings.
    *
+   * @param fixedLength at least 0 (0: to the longest of the batch)
+   * @param direction which end
+   * @param multipleOf at least 1
+   * @param padId at least 0
+   * @param padTypeId the padding's type id
+   * @param padToken the padding token's string
    * @throws IllegalArgumentException naming the bad value
    */
   public Padding {

@@ -35,6 +35,10 @@ public record Truncation(int maxLength, Strategy strategy, Direction direction, 
   /**
    * Validates the settings.
    *
+   * @param maxLength at least 1
+   * @param strategy which text of a pair loses tokens
+   * @param direction which end loses tokens
+   * @param stride at least 0
    * @throws IllegalArgumentException naming the bad value
    */
   public Truncation {
