@@ -168,7 +168,11 @@ final class HfFixtures {
       "\u2028line separator\u2029paragraph",
       "ﬁ ﬂ ligatures and ＦＵＬＬＷＩＤＴＨ ｔｅｘｔ",
       "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𝕞𝕒𝕥𝕙 letters 𝟙𝟚𝟛",
-      "CJK extension 𠀀𠀁 and compatibility 豈");
+      "CJK extension 𠀀𠀁 and compatibility 豈",
+      " ".repeat(300) + "after many spaces",
+      "!".repeat(500),
+      "whale".repeat(200),
+      "é".repeat(150) + " " + "🐳".repeat(60));
 
   /**
    * The corpus: every 4th line of the Moby-Dick test chapters (lower-cased, tokens separated by

@@ -146,6 +146,41 @@ class HfTokenizerTest {
   }
 
   @Test
+  void oneTokenizerServesManyThreadsAlike() throws Exception {
+    List<String> corpus = HfFixtures.corpus();
+    List<int[]> expected = corpus.stream().map(s -> gpt2.encode(s).ids()).toList();
+    HfTokenizer fresh = HfFixtures.gpt2(); // an empty cache, filled by the threads at once
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int offset = t;
+        results.add(pool.submit(() -> {
+          for (int k = 0; k < corpus.size(); k++) {
+            int i = (k + offset * 97) % corpus.size();
+            if (!Arrays.equals(expected.get(i), fresh.encode(corpus.get(i)).ids())) {
+              return false;
+            }
+          }
+          return true;
+        }));
+      }
+      for (var r : results) {
+        assertTrue(r.get());
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void longInputsStayFast() {
+    // BPE merges with a heap (n log n), WordPiece gives up past 100 characters: no quadratic time
+    assertEquals(25_000, gpt2.encode("x".repeat(200_000)).length());
+    assertEquals(List.of("[CLS]", "[UNK]", "[SEP]"), minilm.withPadding(null).encode("x".repeat(200_000)).tokens());
+  }
+
+  @Test
   void encodingsAreImmutableAndValidated() {
     Encoding e = minilm.withPadding(null).encode("whale");
     int[] ids = e.ids();
