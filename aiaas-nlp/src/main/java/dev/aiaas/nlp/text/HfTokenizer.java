@@ -43,6 +43,8 @@ public final class HfTokenizer implements Tokenizer {
   private final HfTemplate template;
   private final Decoder decoder;
   private final List<HfAddedToken> addedTokens;
+  /** The first characters of the added tokens: other positions need no look-up. */
+  private final java.util.BitSet addedFirstChars;
   private final String[] idToToken;
   private final boolean[] special;
   private final Map<String, Integer> tokenToId;
@@ -62,6 +64,12 @@ public final class HfTokenizer implements Tokenizer {
     List<HfAddedToken> added = new ArrayList<>(addedTokens);
     added.sort((a, b) -> b.content().length() - a.content().length());
     this.addedTokens = List.copyOf(added);
+    this.addedFirstChars = new java.util.BitSet(65536);
+    for (HfAddedToken t : added) {
+      if (!t.content().isEmpty()) {
+        addedFirstChars.set(t.content().charAt(0));
+      }
+    }
     Map<String, Integer> all = new HashMap<>(model.vocab());
     int maxId = -1;
     for (int id : model.vocab().values()) {
@@ -93,6 +101,7 @@ public final class HfTokenizer implements Tokenizer {
     this.template = o.template;
     this.decoder = o.decoder;
     this.addedTokens = o.addedTokens;
+    this.addedFirstChars = o.addedFirstChars;
     this.idToToken = o.idToToken;
     this.special = o.special;
     this.tokenToId = o.tokenToId;
@@ -241,7 +250,7 @@ public final class HfTokenizer implements Tokenizer {
     int segment = 0;
     int i = 0;
     while (i < n && !addedTokens.isEmpty()) {
-      int[] m = matchAdded(text, i);
+      int[] m = addedFirstChars.get(text.charAt(i)) ? matchAdded(text, i) : null;
       if (m == null) {
         i++;
         continue;
