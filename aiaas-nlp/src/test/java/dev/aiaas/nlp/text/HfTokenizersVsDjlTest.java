@@ -146,6 +146,43 @@ class HfTokenizersVsDjlTest {
     assertTrue(compared > 5000, compared + " offsets");
   }
 
+  /**
+   * The other components, by editing the real files: a {@code Sequence} of {@code Lowercase},
+   * {@code WhitespaceSplit} and {@code BertProcessing} on MiniLM's vocabulary; {@code
+   * RobertaProcessing} on GPT-2's with a prefix space (RoBERTa's layout); pairs included.
+   */
+  @Test
+  void otherComponentsMatch() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+    var bert = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(HfFixtures.gunzip(HfFixtures.MINILM));
+    bert.set("normalizer", m.readTree("{\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"Lowercase\"}]}"));
+    bert.set("pre_tokenizer", m.readTree("{\"type\": \"WhitespaceSplit\"}"));
+    bert.set("post_processor", m.readTree(
+        "{\"type\": \"BertProcessing\", \"sep\": [\"[SEP]\", 102], \"cls\": [\"[CLS]\", 101]}"));
+    bert.putNull("truncation");
+    bert.putNull("padding");
+    Path bertJson = dir.resolve("bert-variant.json");
+    m.writeValue(bertJson.toFile(), bert);
+    var roberta = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(
+        HfFixtures.writeGpt2Json(dir, true).toFile());
+    roberta.set("post_processor", m.readTree("{\"type\": \"RobertaProcessing\", \"sep\": [\"<|endoftext|>\", 50256],"
+        + " \"cls\": [\"<|endoftext|>\", 50256], \"trim_offsets\": true, \"add_prefix_space\": true}"));
+    Path robertaJson = dir.resolve("roberta-variant.json");
+    m.writeValue(robertaJson.toFile(), roberta);
+    for (Path json : List.of(bertJson, robertaJson)) {
+      HfTokenizer ours = HfTokenizers.load(json);
+      try (HuggingFaceTokenizer ref = HuggingFaceTokenizer.newInstance(json, HfFixtures.djlOptions(true))) {
+        assertTrue(compare(ours, ref, true) > 5000, json.toString());
+        for (int i = 0; i + 1 < corpus.size(); i += 11) {
+          var rp = ref.encode(corpus.get(i), corpus.get(i + 1));
+          Encoding ep = ours.encode(corpus.get(i), corpus.get(i + 1));
+          assertArrayEquals(rp.getIds(), ep.idsAsLongs(), json + ": " + corpus.get(i));
+          assertArrayEquals(rp.getTypeIds(), longs(ep.typeIds()), json + ": " + corpus.get(i));
+        }
+      }
+    }
+  }
+
   /** Compares every sentence of the corpus; returns the number of tokens compared. */
   private static int compare(HfTokenizer ours, HuggingFaceTokenizer ref, boolean special) {
     int n = 0;
