@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * The pre-tokenisers of Hugging Face's {@code tokenizers} that {@link HfTokenizers} reads: {@code
- * BertPreTokenizer}, {@code WhitespaceSplit} and {@code ByteLevel}. A pre-tokeniser splits the
+ * BertPreTokenizer}, {@code Whitespace}, {@code WhitespaceSplit}, {@code Punctuation}, {@code
+ * Digits}, {@code ByteLevel} and a {@code Sequence} of them. A pre-tokeniser splits the
  * normalised text into words; the model never joins two words.
  */
 final class HfPreTokenizers {
@@ -89,6 +90,129 @@ final class HfPreTokenizers {
         words.add(n);
       }
       return t;
+    }
+  }
+
+  /**
+   * Hugging Face's {@code Whitespace}: words are the matches of {@code \w+|[^\w\s]+} (Unicode word
+   * characters; runs of other non-space characters), white space is dropped.
+   */
+  record Whitespace() implements PreTokenizer {
+    private static final Pattern WORDS =
+        Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS);
+
+    @Override
+    public AlignedText split(AlignedText t, IntList words) {
+      Matcher m = WORDS.matcher(t.toString());
+      while (m.find()) {
+        words.add(m.start());
+        words.add(m.end());
+      }
+      return t;
+    }
+  }
+
+  /**
+   * Hugging Face's {@code Punctuation} (behaviour {@code Isolated}) and {@code Digits}: every
+   * character of the class is a word of its own ({@code isolated}), or every run of them is
+   * ({@code Digits} without {@code individual_digits}); the characters between are words too.
+   *
+   * @param digits numeric characters (Unicode category N) rather than punctuation
+   * @param isolated one word per character rather than per run
+   */
+  record Isolate(boolean digits, boolean isolated) implements PreTokenizer {
+    @Override
+    public AlignedText split(AlignedText t, IntList words) {
+      int n = t.length();
+      int start = 0;
+      for (int i = 0; i < n; ) {
+        int cp = t.codePointAt(i);
+        int len = Character.charCount(cp);
+        if (inClass(cp)) {
+          if (i > start) {
+            words.add(start);
+            words.add(i);
+          }
+          int end = i + len;
+          if (!isolated) {
+            while (end < n && inClass(t.codePointAt(end))) {
+              end += Character.charCount(t.codePointAt(end));
+            }
+          }
+          words.add(i);
+          words.add(end);
+          start = end;
+          i = end;
+        } else {
+          i += len;
+        }
+      }
+      if (start < n) {
+        words.add(start);
+        words.add(n);
+      }
+      return t;
+    }
+
+    private boolean inClass(int cp) {
+      if (digits) {
+        int type = Character.getType(cp);
+        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
+            || type == Character.OTHER_NUMBER;
+      }
+      return isPunctuation(cp);
+    }
+  }
+
+  /**
+   * Hugging Face's {@code Sequence}: each pre-tokeniser splits every word the previous ones made
+   * (a byte-level one, which rewrites the text, comes last).
+   *
+   * @param steps the pre-tokenisers in order
+   */
+  record Sequence(java.util.List<PreTokenizer> steps) implements PreTokenizer {
+    Sequence {
+      steps = java.util.List.copyOf(steps);
+    }
+
+    @Override
+    public AlignedText split(AlignedText t, IntList words) {
+      AlignedText text = t;
+      IntList current = new IntList(16);
+      current.add(0);
+      current.add(t.length());
+      for (PreTokenizer step : steps) {
+        AlignedText next = new AlignedText(text.length() + 8);
+        IntList nextWords = new IntList(current.size() * 2);
+        IntList sub = new IntList(16);
+        for (int k = 0; k < current.size(); k += 2) {
+          int from = current.get(k);
+          int to = current.get(k + 1);
+          if (to <= from) {
+            continue;
+          }
+          AlignedText piece = new AlignedText(to - from);
+          for (int i = from; i < to; i++) {
+            piece.append(text.charAt(i), text.start(i), text.end(i));
+          }
+          sub.clear();
+          AlignedText out = step.split(piece, sub);
+          for (int w = 0; w < sub.size(); w += 2) {
+            int a = next.length();
+            for (int i = sub.get(w); i < sub.get(w + 1); i++) {
+              next.append(out.charAt(i), out.start(i), out.end(i));
+            }
+            nextWords.add(a);
+            nextWords.add(next.length());
+          }
+        }
+        text = next;
+        current = nextWords;
+      }
+      for (int k = 0; k < current.size(); k++) {
+        words.add(current.get(k));
+      }
+      return text;
     }
   }
 

@@ -59,7 +59,8 @@ public final class HfTokenizers {
   public static final int MAX_NESTING = 64;
 
   static final String NORMALIZERS_TEXT = "BertNormalizer, Lowercase, Sequence";
-  static final String PRE_TOKENIZERS_TEXT = "BertPreTokenizer, ByteLevel, WhitespaceSplit, Sequence of one";
+  static final String PRE_TOKENIZERS_TEXT =
+      "BertPreTokenizer, ByteLevel, Whitespace, WhitespaceSplit, Punctuation, Digits, Sequence";
   static final String MODELS_TEXT = "WordPiece, BPE";
   static final String POST_PROCESSORS_TEXT = "TemplateProcessing, BertProcessing, RobertaProcessing, ByteLevel, Sequence";
   static final String DECODERS_TEXT = "WordPiece, ByteLevel";
@@ -67,7 +68,7 @@ public final class HfTokenizers {
   /** The supported normaliser types. */
   public static final List<String> NORMALIZERS = List.of(NORMALIZERS_TEXT.split(", "));
   /** The supported pre-tokeniser types. */
-  public static final List<String> PRE_TOKENIZERS = List.of("BertPreTokenizer", "ByteLevel", "WhitespaceSplit", "Sequence");
+  public static final List<String> PRE_TOKENIZERS = List.of(PRE_TOKENIZERS_TEXT.split(", "));
   /** The supported model types. */
   public static final List<String> MODELS = List.of(MODELS_TEXT.split(", "));
   /** The supported post-processor types. */
@@ -560,13 +561,40 @@ public final class HfTokenizers {
           return new HfPreTokenizers.ByteLevel(bool(n, "add_prefix_space", true, path),
               bool(n, "use_regex", true, path));
         }
+        case "Whitespace" -> {
+          return new HfPreTokenizers.Whitespace();
+        }
+        case "Punctuation" -> {
+          String behavior = string(n, "behavior", "Isolated", path);
+          if (!behavior.equals("Isolated")) {
+            throw new UnsupportedTokenizerException(source, "Punctuation behavior", behavior,
+                List.of("Isolated"));
+          }
+          return new HfPreTokenizers.Isolate(false, true);
+        }
+        case "Digits" -> {
+          return new HfPreTokenizers.Isolate(true, bool(n, "individual_digits", false, path));
+        }
         case "Sequence" -> {
           JsonNode list = n.get("pretokenizers");
-          if (list != null && list.isArray() && list.size() == 1 && list.get(0).isObject()) {
-            return preTokenizer(list.get(0), path + ".pretokenizers[0]");
+          if (list == null || !list.isArray()) {
+            throw bad(path + ".pretokenizers", "expected an array", "pass a tokenizer.json");
           }
-          throw new UnsupportedTokenizerException(source, "pre_tokenizer",
-              "Sequence of " + (list == null ? 0 : list.size()), List.of("Sequence of one"));
+          List<PreTokenizer> steps = new ArrayList<>();
+          for (int i = 0; i < list.size(); i++) {
+            JsonNode s = list.get(i);
+            String at = path + ".pretokenizers[" + i + "]";
+            if (!s.isObject()) {
+              throw bad(at, "expected an object, found " + describe(s), "pass a tokenizer.json");
+            }
+            PreTokenizer p = preTokenizer(s, at);
+            if ("ByteLevel".equals(type(s, at)) && i != list.size() - 1) {
+              throw new UnsupportedTokenizerException(source, "pre_tokenizer",
+                  "Sequence with ByteLevel before another step", List.of("ByteLevel last"));
+            }
+            steps.add(p);
+          }
+          return steps.size() == 1 ? steps.get(0) : new HfPreTokenizers.Sequence(steps);
         }
         default -> throw new UnsupportedTokenizerException(source, "pre_tokenizer", type, PRE_TOKENIZERS);
       }

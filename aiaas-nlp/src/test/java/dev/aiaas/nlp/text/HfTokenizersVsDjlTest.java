@@ -169,7 +169,23 @@ class HfTokenizersVsDjlTest {
         + " \"cls\": [\"<|endoftext|>\", 50256], \"trim_offsets\": true, \"add_prefix_space\": true}"));
     Path robertaJson = dir.resolve("roberta-variant.json");
     m.writeValue(robertaJson.toFile(), roberta);
-    for (Path json : List.of(bertJson, robertaJson)) {
+    // sequences of pre-tokenizers
+    bert.set("pre_tokenizer", m.readTree("{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"Whitespace\"},"
+        + " {\"type\": \"Digits\", \"individual_digits\": true}]}"));
+    Path seq1 = dir.resolve("sequence-1.json");
+    m.writeValue(seq1.toFile(), bert);
+    bert.set("pre_tokenizer", m.readTree("{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"WhitespaceSplit\"},"
+        + " {\"type\": \"Punctuation\", \"behavior\": \"Isolated\"}, {\"type\": \"Digits\", \"individual_digits\": false}]}"));
+    Path seq2 = dir.resolve("sequence-2.json");
+    m.writeValue(seq2.toFile(), bert);
+    roberta.set("pre_tokenizer", m.readTree("{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"Digits\","
+        + " \"individual_digits\": true}, {\"type\": \"ByteLevel\", \"add_prefix_space\": true, \"trim_offsets\": true, \"use_regex\": true}]}"));
+    Path seq3 = dir.resolve("sequence-3.json");
+    m.writeValue(seq3.toFile(), roberta);
+    roberta.set("pre_tokenizer", m.readTree("{\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"trim_offsets\": true, \"use_regex\": false}"));
+    Path noRegex = dir.resolve("no-regex.json");
+    m.writeValue(noRegex.toFile(), roberta);
+    for (Path json : List.of(bertJson, robertaJson, seq1, seq2, seq3, noRegex)) {
       HfTokenizer ours = HfTokenizers.load(json);
       try (HuggingFaceTokenizer ref = HuggingFaceTokenizer.newInstance(json, HfFixtures.djlOptions(true))) {
         assertTrue(compare(ours, ref, true) > 5000, json.toString());
