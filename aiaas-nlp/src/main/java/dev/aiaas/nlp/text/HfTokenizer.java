@@ -32,6 +32,10 @@ import java.util.OptionalInt;
  * #withTruncation}, {@link #withPadding}); all-MiniLM-L6-v2's file, for example, truncates at 128
  * and pads every text to 128.
  *
+ * <p>Offsets ({@link Encoding#starts()}, {@link Encoding#ends()}) are UTF-16 indices into the text
+ * given. A lone UTF-16 surrogate (not valid Unicode; Rust strings cannot hold one) is dropped by
+ * BERT's normaliser and becomes {@code ?} for byte-level BPE.
+ *
  * <p>Immutable and thread-safe (the BPE cache is a concurrent map).
  */
 public final class HfTokenizer implements Tokenizer {

@@ -140,6 +140,12 @@ class HfTokenizerTest {
   }
 
   @Test
+  void loneSurrogatesAreDroppedOrBecomeQuestionMarks() {
+    assertEquals(List.of("a", "b"), minilm.tokenize("a\uD800 b"));
+    assertEquals("a? b", gpt2.decode(gpt2.encode("a\uD800 b").ids()));
+  }
+
+  @Test
   void gpt2CacheGivesTheSameTokensTwice() {
     String s = "Whales whales WHALES whale's whaling";
     assertArrayEquals(gpt2.encode(s).ids(), gpt2.encode(s).ids());
