@@ -96,7 +96,7 @@ final class CoreExporters {
         return activation(g, d.activation(), y);
     }
 
-    /** The activation's nodes; GELU (tanh form) as its formula, which opset 17 has no operator for. */
+    /** The activation's nodes; GELU (tanh and erf forms) as its formula, which opset 17 has no operator for. */
     static String activation(OnnxGraph g, Activation a, String x) {
         return switch (a.name()) {
             case "identity" -> x;
@@ -111,6 +111,10 @@ final class CoreExporters {
                 String inner = g.node("Add", List.of(x, g.node("Mul", List.of(cube, g.scalar(0.044715)))));
                 String t = g.node("Tanh", List.of(g.node("Mul", List.of(inner, g.scalar(MathOps.GELU_C)))));
                 yield g.node("Mul", List.of(g.node("Mul", List.of(x, g.scalar(0.5))), g.node("Add", List.of(t, g.scalar(1.0)))));
+            }
+            case "gelu_erf" -> { // z/2 · (1 + erf(z / √2))
+                String erf = g.node("Erf", List.of(g.node("Mul", List.of(x, g.scalar(1 / Math.sqrt(2))))));
+                yield g.node("Mul", List.of(g.node("Mul", List.of(x, g.scalar(0.5))), g.node("Add", List.of(erf, g.scalar(1.0)))));
             }
             default -> throw new OnnxExportException("the activation '" + a.name() + "' has no ONNX form here; activations that "
                     + "export: " + Activation.NAMES);
