@@ -17,15 +17,27 @@ import java.util.concurrent.TimeoutException;
  * <p>One thread per model takes the first waiting request, then gathers more for up to
  * {@code maxDelay} after it or until the batch holds {@code maxBatch} rows (a request that
  * would overflow the batch starts the next one; one larger than {@code maxBatch} runs alone),
- * concatenates their rows, predicts once, and splits the outputs back in order. The predictor
- * computes each row independently of the others in its batch, so a request's outputs are the
- * ones it gets alone, bit for bit ({@code BatchingTest}). A request waits at most the server's
+ * concatenates their rows, predicts once, and splits the outputs back in order.
+ *
+ * <p>Determinism: the packed {@link Predictor} computes each row independently of the others in
+ * its batch, but not always in the same order of sums: it cuts a batch into chunks of
+ * {@value #CHUNK} rows and a chunk into blocks of 8 (AVX-512) or 6 and 4 (AVX2) rows, and the
+ * rows left over at the end of the last chunk take a one-row kernel with two accumulators per
+ * column vector, which rounds differently (a few ULP). So a row's outputs would depend on where
+ * it landed in a batch, that is on the other requests of the moment. The batcher pads every
+ * batch with zero rows to whole chunks: each row is then computed by the block kernels, and a
+ * request's outputs equal, bit for bit, {@code predictor.predict} of its own rows padded to
+ * whole chunks, whichever requests shared its batch ({@code ConcurrencyTest}). They differ from
+ * the unbatched server's answers, which run a request's rows as they are, by float32 rounding
+ * only. The padding costs at most {@value #CHUNK} − 1 rows per batch. A request waits at most the server's
  * request timeout for its batch, then is answered 503. The queue of waiting requests is bounded
  * by the server's request threads, each of which waits for one.
  */
 final class Batcher implements AutoCloseable {
 
     private static final Job STOP = new Job(new float[0], 0);
+    /** The rows a batch is padded to a multiple of: the packed predictor's chunk. */
+    static final int CHUNK = 16;
 
     private final String name;
     private final Predictor predictor;
@@ -122,12 +134,10 @@ final class Batcher implements AutoCloseable {
             m.batch(name, rows);
         }
         try {
-            if (batch.size() == 1) {
-                Job j = batch.get(0);
-                j.result.complete(predictor.predict(j.x));
-                return;
-            }
-            float[] x = new float[Math.multiplyExact(rows, in)];
+            // padded with zero rows to whole chunks, so that every row is computed the same way
+            // wherever it sits in the batch (see the class comment)
+            int padded = (rows + CHUNK - 1) / CHUNK * CHUNK;
+            float[] x = new float[Math.multiplyExact(padded, in)];
             int pos = 0;
             for (Job j : batch) {
                 System.arraycopy(j.x, 0, x, pos, j.x.length);
