@@ -89,6 +89,20 @@ public record ServerConfig(Map<String, Path> models, String host, int port, bool
     /**
      * Validates the settings; see the record's description for each range.
      *
+     * @param models            name to model file, at least one
+     * @param host              the address to bind
+     * @param port              0 to 65535
+     * @param auth              whether bearer tokens are required
+     * @param tokens            the tokens; non-empty exactly when auth is on
+     * @param threads           1 to 1024
+     * @param queueCapacity     0 to 100,000
+     * @param maxBodyBytes      1,024 to 2^30
+     * @param maxInstances      1 to 1,000,000
+     * @param maxJsonDepth      2 to 1,000
+     * @param requestTimeout    1 ms to 1 hour
+     * @param maxBatch          1 (off) to 65,536
+     * @param maxDelay          0 to 1 s
+     * @param maxGenerateTokens 1 to 100,000
      * @throws IllegalArgumentException naming the bad value, its range and the fix
      */
     public ServerConfig {

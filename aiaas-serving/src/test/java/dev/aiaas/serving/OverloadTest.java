@@ -140,7 +140,8 @@ class OverloadTest {
     }
 
     private static boolean assertConnectionRefused(int port) {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        try {
+            new Socket("127.0.0.1", port).close();
             return false;
         } catch (IOException e) {
             return true;
