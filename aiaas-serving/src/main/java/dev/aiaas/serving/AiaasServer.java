@@ -104,7 +104,10 @@ public final class AiaasServer implements AutoCloseable {
         this.json = new Json(config);
         BlockingQueue<Runnable> queue = config.queueCapacity() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(config.queueCapacity());
         AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS, queue, r -> {
+        // with micro-batching, a request thread mostly waits for its batch: maxBatch more of them
+        // let a batch fill up from that many concurrent requests
+        int threads = config.threads() + (config.batching() ? config.maxBatch() : 0);
+        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, queue, r -> {
             Thread t = new Thread(r, "aiaas-serve-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -299,7 +302,7 @@ public final class AiaasServer implements AutoCloseable {
     private int serve(HttpExchange ex, String path) throws HttpError, IOException {
         if (REJECTED.get() != null) {
             ex.getResponseHeaders().set("Connection", "close");
-            throw new HttpError(503, "the server is at capacity (" + config.threads() + " threads busy, " + config.queueCapacity()
+            throw new HttpError(503, "the server is at capacity (" + pool.getMaximumPoolSize() + " threads busy, " + config.queueCapacity()
                     + " requests waiting); retry shortly", "1");
         }
         long[] queuedAt = QUEUED_AT.get();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +29,9 @@ final class Json {
                 .maxNumberLength(64)
                 .maxStringLength(config.maxBodyBytes())
                 .build();
-        factory = JsonFactory.builder().streamReadConstraints(limits).build();
+        // the fast parser (FastDoubleParser, bundled in jackson-core) rounds correctly, as
+        // Float.parseFloat does, at several times its speed: reading 784 numbers was most of a request's time
+        factory = JsonFactory.builder().streamReadConstraints(limits).enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
     }
 
     /** A parser over a request body. */
@@ -104,10 +107,9 @@ final class Json {
         if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
             throw new HttpError(400, what + " is " + describe(p, t) + "; expected a number");
         }
-        String text = p.getText();
-        float v = Float.parseFloat(text);
+        float v = p.getFloatValue();
         if (!Float.isFinite(v)) {
-            throw new HttpError(400, what + " is " + excerpt(text) + ", beyond float32's range (about ±3.4e38); expected a finite number");
+            throw new HttpError(400, what + " is " + excerpt(p.getText()) + ", beyond float32's range (about ±3.4e38); expected a finite number");
         }
         return v;
     }
