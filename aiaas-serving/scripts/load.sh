@@ -29,11 +29,20 @@ done
 export AIAAS_TOKEN=$(cat "$work/tokens.txt") AIAAS_BODY="$work/one.json"
 url=http://127.0.0.1:8599/v1/models/fm:predict
 echo "serve options: $* ; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+# the server's CPU time (user + system, in clock ticks) and its answered requests, to give its CPU per request
+cpu() { awk '{print $14 + $15}' /proc/$server/stat; }
+answered() { curl -s -H "Authorization: Bearer $AIAAS_TOKEN" http://127.0.0.1:8599/metrics \
+    | awk '/^aiaas_requests_total\{code="200",model="fm"/ {print $2 + 0}'; }
+hz=$(getconf CLK_TCK)
+run() { # connections, delay ms, label
+  c0=$(cpu); n0=$(answered); n0=${n0:-0}
+  line=$(AIAAS_DELAY_MS=$2 wrk -t1 -c$1 -d${secs}s -s "$here/predict.lua" $url | tail -1)
+  c1=$(cpu); n1=$(answered)
+  printf '%-18s %s  server CPU %s us/request\n' "$3" "$line" "$(echo "($c1 - $c0) * 1000000 / $hz / ($n1 - $n0)" | bc)"
+}
 AIAAS_DELAY_MS=0 wrk -t1 -c4 -d3s -s "$here/predict.lua" $url > /dev/null   # warm-up
 for c in 1 4 16 32; do
-  printf 'c=%-3s full speed   ' $c
-  AIAAS_DELAY_MS=0 wrk -t1 -c$c -d${secs}s -s "$here/predict.lua" $url | tail -1
+  run $c 0 "c=$c full speed"
 done
-printf 'c=10  paced 10 ms  '
-AIAAS_DELAY_MS=10 wrk -t1 -c10 -d${secs}s -s "$here/predict.lua" $url | tail -1
+run 10 10 "c=10 paced 10 ms"
 curl -s -H "Authorization: Bearer $AIAAS_TOKEN" http://127.0.0.1:8599/metrics | grep -E '^aiaas_batch_rows_(count|sum)|^aiaas_requests_total' || true

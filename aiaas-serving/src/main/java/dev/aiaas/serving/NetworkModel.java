@@ -193,7 +193,7 @@ final class NetworkModel extends ServedModel {
         int base = n * in;
         JsonToken t = p.nextToken();
         if (t == JsonToken.START_ARRAY && inputShape.length > 1) {
-            int end = nested(p, t, x, base, 0, n, "");
+            int end = elements(p, t, x, base, 0, n, "");
             if (end != base + in) {
                 throw new IllegalStateException("nested read " + (end - base) + " values of " + in);
             }
@@ -205,7 +205,7 @@ final class NetworkModel extends ServedModel {
                 throw new HttpError(400, "instance " + n + " has more than " + in + " values; expected " + in + " (input shape "
                         + Arrays.toString(inputShape) + ")");
             }
-            x[base + i] = Json.finiteFloat(p, t, "instance " + n + ", value " + i);
+            x[base + i] = value(p, t, n, null, i);
             i++;
         }
         if (i != in) {
@@ -214,24 +214,42 @@ final class NetworkModel extends ServedModel {
         }
     }
 
+    /**
+     * A value of instance n: a finite number, read without building any text; the message (value
+     * i of a flat instance, or {@code at[i]} of a nested one) is made only when it is not.
+     */
+    private static float value(JsonParser p, JsonToken t, int n, String at, int i) throws IOException, HttpError {
+        if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
+            float v = p.getFloatValue();
+            if (Float.isFinite(v)) {
+                return v;
+            }
+        }
+        return Json.finiteFloat(p, t, "instance " + n + (at == null ? ", value " + i : at + "[" + i + "]"));
+    }
+
     /** Reads the array at dimension {@code dim} (its START_ARRAY is {@code t}, already read); returns the next position in x. */
     private int nested(JsonParser p, JsonToken t, float[] x, int pos, int dim, int n, String at) throws IOException, HttpError {
         if (t != JsonToken.START_ARRAY) {
             throw new HttpError(400, "instance " + n + at + " is " + Json.describe(p, t) + "; expected an array of " + inputShape[dim]
                     + " (input shape " + Arrays.toString(inputShape) + ")");
         }
+        return elements(p, p.nextToken(), x, pos, dim, n, at);
+    }
+
+    /** Reads the elements of an array at dimension {@code dim}, the first being {@code t}, through its END_ARRAY. */
+    private int elements(JsonParser p, JsonToken t, float[] x, int pos, int dim, int n, String at) throws IOException, HttpError {
         int size = (int) inputShape[dim];
         int i = 0;
-        for (t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        for (; t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (i == size) {
                 throw new HttpError(400, "instance " + n + at + " has more than " + size + " entries; expected " + size + " (input shape "
                         + Arrays.toString(inputShape) + ")");
             }
-            String here = at + "[" + i + "]";
             if (dim == inputShape.length - 1) {
-                x[pos++] = Json.finiteFloat(p, t, "instance " + n + here);
+                x[pos++] = value(p, t, n, at, i);
             } else {
-                pos = nested(p, t, x, pos, dim + 1, n, here);
+                pos = nested(p, t, x, pos, dim + 1, n, at + "[" + i + "]");
             }
             i++;
         }
