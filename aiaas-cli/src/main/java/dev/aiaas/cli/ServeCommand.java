@@ -34,7 +34,9 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {"  aiaas serve --model fashion=fashion.aiaas --token-file tokens.txt",
                 "  aiaas serve --model fashion=fashion.aiaas --model lm=corpus.arpa \\",
-                "      --no-auth --port 8080 --max-batch 32 --max-delay-ms 2"})
+                "      --no-auth --port 8080 --max-batch 32 --max-delay-ms 2",
+                "  aiaas serve --model fashion=fashion.aiaas --token-file tokens.txt \\",
+                "      --key-store server.p12 --key-store-password-file ks-password.txt"})
 final class ServeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -94,6 +96,14 @@ final class ServeCommand implements Callable<Integer> {
             "The most instances (or sentences) in one request (default: ${DEFAULT-VALUE}).")
     int maxInstances;
 
+    @Option(names = "--key-store", paramLabel = "FILE", description = "Serve HTTPS with the private key and certificate chain of "
+            + "this PKCS12 or JKS key store (with --key-store-password-file).")
+    Path keyStore;
+
+    @Option(names = "--key-store-password-file", paramLabel = "FILE", description = "A file whose first line is the key store's "
+            + "password (chmod 600).")
+    Path keyStorePasswordFile;
+
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile AiaasServer server;
 
@@ -112,7 +122,7 @@ final class ServeCommand implements Callable<Integer> {
         Thread hook = new Thread(this::stop, "aiaas-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         PrintWriter out = cl.getOut();
-        out.println("serving " + String.join(", ", server.modelNames()) + " on http://" + config.host() + ":" + server.port()
+        out.println("serving " + String.join(", ", server.modelNames()) + " on " + (config.tls() ? "https" : "http") + "://" + config.host() + ":" + server.port()
                 + "/v1/models/" + (config.auth() ? " (bearer tokens: " + config.tokens().size() + ")" : " (no authentication)")
                 + (config.batching() ? "; micro-batching up to " + config.maxBatch() + " rows, " + maxDelayMs + " ms" : ""));
         out.println("stop with Ctrl-C");
@@ -143,6 +153,21 @@ final class ServeCommand implements Callable<Integer> {
         return server;
     }
 
+    /** The first line of --key-store-password-file, from a file not readable by others. */
+    private String keyStorePassword(CommandLine cl) throws IOException {
+        CliFiles.requireFile(cl, "--key-store-password-file", keyStorePasswordFile);
+        var posix = java.nio.file.Files.getFileAttributeView(keyStorePasswordFile, java.nio.file.attribute.PosixFileAttributeView.class);
+        if (posix != null && posix.readAttributes().permissions().contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+            throw new ParameterException(cl, "--key-store-password-file " + keyStorePasswordFile + " is readable by every user; make it "
+                    + "private: chmod 600 " + keyStorePasswordFile);
+        }
+        List<String> lines = java.nio.file.Files.readAllLines(keyStorePasswordFile);
+        if (lines.isEmpty() || lines.get(0).isEmpty()) {
+            throw new ParameterException(cl, "--key-store-password-file " + keyStorePasswordFile + " is empty; write the password on its first line");
+        }
+        return lines.get(0);
+    }
+
     /** The settings from the options; a bad value is a usage error (exit code 2). */
     ServerConfig config(CommandLine cl) {
         ServerConfig.Builder b = ServerConfig.builder();
@@ -168,6 +193,13 @@ final class ServeCommand implements Callable<Integer> {
             if (timeoutMs < 1 || timeoutMs > 3_600_000) {
                 throw new ParameterException(cl, "--timeout-ms=" + timeoutMs + ": expected 1 to 3600000 milliseconds, for example 10000");
             }
+            if ((keyStore == null) != (keyStorePasswordFile == null)) {
+                throw new ParameterException(cl, "--key-store and --key-store-password-file go together: give both for HTTPS, or neither");
+            }
+            if (keyStore != null) {
+                CliFiles.requireFile(cl, "--key-store", keyStore);
+                b.tls(keyStore, keyStorePassword(cl));
+            }
             b.host(host).port(port).queueCapacity(queue).requestTimeout(Duration.ofMillis(timeoutMs)).maxBodyBytes(maxBodyBytes)
                     .maxInstances(maxInstances).batching(maxBatch, Duration.ofMillis(maxDelayMs));
             if (parent.threads != null) {
@@ -177,7 +209,8 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage(), e);
         } catch (IOException e) {
-            throw new ParameterException(cl, "--token-file " + auth.tokenFile + ": cannot read it: " + AiaasCommand.oneLine(e), e);
+            throw new ParameterException(cl, "cannot read " + (keyStorePasswordFile != null ? "--key-store-password-file or " : "")
+                    + "--token-file: " + AiaasCommand.oneLine(e), e);
         }
     }
 }

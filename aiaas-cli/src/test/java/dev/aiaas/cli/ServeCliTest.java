@@ -118,6 +118,17 @@ class ServeCliTest {
         r = CliTest.run("serve", "--model", "m=" + file, "--no-auth", "--max-batch", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("maxBatch=0"), r.err());
+        r = CliTest.run("serve", "--model", "m=" + file, "--no-auth", "--key-store", file.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--key-store and --key-store-password-file go together"), r.err());
+        r = CliTest.run("serve", "--model", "m=" + file, "--no-auth", "--key-store", file.toString(), "--key-store-password-file",
+                tokens("rw-r--r--").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("is readable by every user"), r.err());
+        r = CliTest.run("serve", "--model", "m=" + file, "--no-auth", "--port", "0", "--key-store", file.toString(),
+                "--key-store-password-file", tokens("rw-------").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("cannot serve: cannot use the key store"), r.err());
         r = CliTest.run("--threads", "0", "serve", "--model", "m=" + file, "--no-auth");
         assertEquals(2, r.code());
         r = CliTest.run("serve", "--model", "m=" + dir.resolve("tokens-rw-------"), "--no-auth", "--port", "0");

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.aiaas.core.io.ModelIO;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.tabular.TabularModel;
@@ -16,6 +18,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +31,8 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +72,9 @@ import org.slf4j.LoggerFactory;
  * client's delayed ACK) and {@code sun.net.httpserver.maxReqTime=30} (seconds to send a
  * request, against clients that send slowly), unless they are set already, before the server
  * class is loaded: make the first server of a JVM through this class.
+ *
+ * <p>With a key store ({@link ServerConfig#tls()}) it speaks HTTPS only (the JDK's
+ * {@code HttpsServer}, the JVM's default TLS protocols and ciphers).
  *
  * <p>{@link #close()} is graceful: readiness turns false, no new connection is taken, requests
  * being handled finish (for up to the request timeout), then the models are closed.
@@ -113,7 +122,14 @@ public final class AiaasServer implements AutoCloseable {
             return t;
         });
         this.metrics = new ServerMetrics(() -> pool.getQueue().size(), inFlight::get);
-        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        if (config.tls()) {
+            HttpsServer https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(sslContext(config)));
+            this.http = https;
+        } else {
+            this.http = HttpServer.create(address, 0);
+        }
         http.setExecutor(this::dispatch);
         http.createContext("/", this::handle);
         http.start();
@@ -138,6 +154,26 @@ public final class AiaasServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             loaded.values().forEach(ServedModel::close);
             throw e;
+        }
+    }
+
+    /** The TLS context of the config's key store; a store that cannot be opened is an IOException naming it. */
+    private static SSLContext sslContext(ServerConfig config) throws IOException {
+        char[] password = config.keyStorePassword().toCharArray();
+        try {
+            KeyStore store = KeyStore.getInstance(config.keyStore().toFile(), password);
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IOException("cannot use the key store " + config.keyStore() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IOException("cannot read the key store " + config.keyStore() + ": " + e.getMessage()
+                    + " (a wrong password reads as a corrupt store)", e);
+        } finally {
+            java.util.Arrays.fill(password, '\0');
         }
     }
 

@@ -62,10 +62,13 @@ import java.util.regex.Pattern;
  *                        0 to 1 s; default 2 ms (used only when maxBatch &gt; 1)
  * @param maxGenerateTokens the most words {@code :generate} samples per sentence, 1 to 100,000;
  *                        default {@value #DEFAULT_MAX_GENERATE_TOKENS}
+ * @param keyStore        HTTPS: a key store (PKCS12 or JKS) holding the server's private key and
+ *                        certificate chain; null (the default) for plain HTTP
+ * @param keyStorePassword the key store's password (also the key's); null exactly when keyStore is
  */
 public record ServerConfig(Map<String, Path> models, String host, int port, boolean auth, List<String> tokens, int threads,
         int queueCapacity, int maxBodyBytes, int maxInstances, int maxJsonDepth, Duration requestTimeout, int maxBatch,
-        Duration maxDelay, int maxGenerateTokens) {
+        Duration maxDelay, int maxGenerateTokens, Path keyStore, String keyStorePassword) {
 
     /** The default {@link #host()}: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -104,6 +107,8 @@ public record ServerConfig(Map<String, Path> models, String host, int port, bool
      * @param maxBatch          1 (off) to 65,536
      * @param maxDelay          0 to 1 s
      * @param maxGenerateTokens 1 to 100,000
+     * @param keyStore          a key store for HTTPS, or null
+     * @param keyStorePassword  its password; null exactly when keyStore is null
      * @throws IllegalArgumentException naming the bad value, its range and the fix
      */
     public ServerConfig {
@@ -157,6 +162,19 @@ public record ServerConfig(Map<String, Path> models, String host, int port, bool
         if (maxDelay == null || maxDelay.isNegative() || maxDelay.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new IllegalArgumentException("maxDelay=" + maxDelay + "; expected 0 to 1 s, for example 2 ms");
         }
+        if ((keyStore == null) != (keyStorePassword == null)) {
+            throw new IllegalArgumentException(keyStore == null ? "a key store password is given without a key store; give both or neither"
+                    : "the key store " + keyStore + " has no password; give its password (--key-store-password-file FILE)");
+        }
+    }
+
+    /**
+     * Whether the server speaks HTTPS.
+     *
+     * @return {@code keyStore != null}
+     */
+    public boolean tls() {
+        return keyStore != null;
     }
 
     private static void range(String what, int v, int lo, int hi, String unit) {
@@ -178,13 +196,13 @@ public record ServerConfig(Map<String, Path> models, String host, int port, bool
         return maxBatch > 1;
     }
 
-    /** The settings without the tokens (their number only). */
+    /** The settings without the tokens (their number only) and without the key store's password. */
     @Override
     public String toString() {
         return "ServerConfig[models=" + models + ", host=" + host + ", port=" + port + ", auth=" + auth + ", tokens=" + tokens.size()
                 + ", threads=" + threads + ", queueCapacity=" + queueCapacity + ", maxBodyBytes=" + maxBodyBytes + ", maxInstances="
                 + maxInstances + ", maxJsonDepth=" + maxJsonDepth + ", requestTimeout=" + requestTimeout + ", maxBatch=" + maxBatch
-                + ", maxDelay=" + maxDelay + ", maxGenerateTokens=" + maxGenerateTokens + "]";
+                + ", maxDelay=" + maxDelay + ", maxGenerateTokens=" + maxGenerateTokens + ", keyStore=" + keyStore + "]";
     }
 
     /**
@@ -247,6 +265,8 @@ public record ServerConfig(Map<String, Path> models, String host, int port, bool
         private int maxBatch = 1;
         private Duration maxDelay = Duration.ofMillis(2);
         private int maxGenerateTokens = DEFAULT_MAX_GENERATE_TOKENS;
+        private Path keyStore;
+        private String keyStorePassword;
 
         private Builder() {
         }
@@ -416,6 +436,19 @@ public record ServerConfig(Map<String, Path> models, String host, int port, bool
         }
 
         /**
+         * Serves HTTPS with the key and certificate chain of a key store.
+         *
+         * @param keyStore a PKCS12 or JKS file holding one private key and its certificate chain
+         * @param password the store's password (and the key's)
+         * @return this builder
+         */
+        public Builder tls(Path keyStore, String password) {
+            this.keyStore = keyStore;
+            this.keyStorePassword = password;
+            return this;
+        }
+
+        /**
          * Validates and builds the settings.
          *
          * @return the settings
@@ -427,7 +460,7 @@ public record ServerConfig(Map<String, Path> models, String host, int port, bool
                         + "(--token-file FILE), or noAuth() (--no-auth) to serve without authentication");
             }
             return new ServerConfig(models, host, port, auth, auth ? tokens : List.of(), threads, queueCapacity, maxBodyBytes, maxInstances,
-                    maxJsonDepth, requestTimeout, maxBatch, maxDelay, maxGenerateTokens);
+                    maxJsonDepth, requestTimeout, maxBatch, maxDelay, maxGenerateTokens, keyStore, keyStorePassword);
         }
     }
 }

@@ -67,12 +67,15 @@ class ServerConfigTest {
         assertTrue(refused(b -> b.token("short")).contains("expected 16 to 4096 visible ASCII characters"));
         assertTrue(refused(b -> b.token("has a space in it, long enough")).contains("holds a space"));
         assertTrue(refused(b -> b.model("../etc", Path.of("x"))).startsWith("model name '../etc' is not allowed"));
+        assertTrue(refused(b -> b.tls(Path.of("ks.p12"), null)).contains("has no password"));
+        assertTrue(refused(b -> b.tls(null, "secret")).contains("without a key store"));
+        assertFalse(valid().tls(Path.of("ks.p12"), "secret-password").build().toString().contains("secret-password"));
         assertTrue(refused(b -> b.model("a:predict", Path.of("x"))).contains("is not allowed"));
         assertThrows(IllegalArgumentException.class, () -> valid().model("m", Path.of("other")));
         String none = assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().noAuth().build()).getMessage();
         assertTrue(none.startsWith("no models to serve"), none);
         assertThrows(IllegalArgumentException.class, () -> new ServerConfig(java.util.Map.of("m", Path.of("m")), "127.0.0.1", 0, false,
-                List.of(Serving.TOKEN), 1, 1, 1024, 1, 2, Duration.ofSeconds(1), 1, Duration.ZERO, 1));
+                List.of(Serving.TOKEN), 1, 1, 1024, 1, 2, Duration.ofSeconds(1), 1, Duration.ZERO, 1, null, null));
     }
 
     @Test
