@@ -47,7 +47,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "NAME=FILE", description = "A model to serve under NAME (in the "
             + "URLs: /v1/models/NAME): a network saved by 'aiaas train', an LSTM language model of 'aiaas lm train', or an "
-            + "ARPA file. Repeat for more models.")
+            + "ARPA file; or a folder of numbered versions (DIR/1/model.aiaas, DIR/2/...): the highest is served, and a new one "
+            + "is picked up within 2 s without dropping requests. Repeat for more models.")
     List<String> models;
 
     @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDRESS", description = "The address to "
@@ -178,7 +179,9 @@ final class ServeCommand implements Callable<Integer> {
                     throw new ParameterException(cl, "--model " + m + ": expected NAME=FILE, for example fashion=fashion.aiaas");
                 }
                 Path file = Path.of(m.substring(eq + 1));
-                CliFiles.requireFile(cl, "--model " + m.substring(0, eq), file);
+                if (!java.nio.file.Files.isDirectory(file)) {
+                    CliFiles.requireFile(cl, "--model " + m.substring(0, eq), file);
+                }
                 b.model(m.substring(0, eq), file);
             }
             if (auth.noAuth) {

@@ -129,6 +129,9 @@ class ServeCliTest {
                 "--key-store-password-file", tokens("rw-------").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("cannot serve: cannot use the key store"), r.err());
+        r = CliTest.run("serve", "--model", "m=" + Files.createDirectories(dir.resolve("versions")), "--no-auth", "--port", "0");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("the folder has no version"), r.err());
         r = CliTest.run("--threads", "0", "serve", "--model", "m=" + file, "--no-auth");
         assertEquals(2, r.code());
         r = CliTest.run("serve", "--model", "m=" + dir.resolve("tokens-rw-------"), "--no-auth", "--port", "0");

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -96,7 +98,8 @@ public final class AiaasServer implements AutoCloseable {
     private static final ThreadLocal<long[]> QUEUED_AT = new ThreadLocal<>();
 
     private final ServerConfig config;
-    private final Map<String, ServedModel> models;
+    private final Map<String, ModelSlot> models;
+    private final ScheduledExecutorService reloader;
     private final Tokens tokens;
     private final Json json;
     private final ThreadPoolExecutor pool;
@@ -106,7 +109,7 @@ public final class AiaasServer implements AutoCloseable {
     private volatile boolean ready;
     private volatile boolean closed;
 
-    private AiaasServer(ServerConfig config, Map<String, ServedModel> models) throws IOException {
+    private AiaasServer(ServerConfig config, Map<String, ModelSlot> models) throws IOException {
         this.config = config;
         this.models = models;
         this.tokens = config.auth() ? new Tokens(config.tokens()) : null;
@@ -134,6 +137,37 @@ public final class AiaasServer implements AutoCloseable {
         http.createContext("/", this::handle);
         http.start();
         ready = true;
+        if (models.values().stream().anyMatch(m -> m.versioned)) {
+            reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "aiaas-reload");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = config.reloadInterval().toMillis();
+            reloader.scheduleWithFixedDelay(this::reload, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            reloader = null;
+        }
+    }
+
+    /** Serves the newest version of each versioned model, loading it beside the one serving now. */
+    private void reload() {
+        for (ModelSlot slot : models.values()) {
+            if (!slot.versioned || closed) {
+                continue;
+            }
+            try {
+                ModelSlot.Version v = ModelSlot.latest(slot.path);
+                if (v != null && v.number() > slot.peek().version) {
+                    ServedModel next = load(slot.name, v.file(), config, v.number());
+                    slot.replace(next);
+                    LOG.info("model {}: now serving version {} ({})", slot.name, v.number(), v.file());
+                }
+            } catch (IOException | RuntimeException e) {
+                // a half-written or bad version: keep serving the current one, try again next time
+                LOG.warn("model {}: cannot load a new version from {}: {}", slot.name, slot.path, e.toString());
+            }
+        }
     }
 
     /**
@@ -145,14 +179,26 @@ public final class AiaasServer implements AutoCloseable {
      * @throws IllegalArgumentException when a model file is of a kind the server cannot serve
      */
     public static AiaasServer start(ServerConfig config) throws IOException {
-        Map<String, ServedModel> loaded = new LinkedHashMap<>();
+        Map<String, ModelSlot> loaded = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Path> e : config.models().entrySet()) {
-                loaded.put(e.getKey(), load(e.getKey(), e.getValue(), config));
+                Path path = e.getValue();
+                ServedModel first;
+                if (Files.isDirectory(path)) {
+                    ModelSlot.Version v = ModelSlot.latest(path);
+                    if (v == null) {
+                        throw new java.nio.file.NoSuchFileException(path.toString(), null, "model " + e.getKey() + ": the folder has no "
+                                + "version; put the model file in a numbered sub-folder, for example " + path.resolve("1").resolve("model.aiaas"));
+                    }
+                    first = load(e.getKey(), v.file(), config, v.number());
+                } else {
+                    first = load(e.getKey(), path, config, 1);
+                }
+                loaded.put(e.getKey(), new ModelSlot(e.getKey(), path, first));
             }
             return new AiaasServer(config, Map.copyOf(loaded));
         } catch (IOException | RuntimeException e) {
-            loaded.values().forEach(ServedModel::close);
+            loaded.values().forEach(ModelSlot::close);
             throw e;
         }
     }
@@ -178,7 +224,7 @@ public final class AiaasServer implements AutoCloseable {
     }
 
     /** Loads one model file as the kind its contents say. */
-    static ServedModel load(String name, Path file, ServerConfig config) throws IOException {
+    static ServedModel load(String name, Path file, ServerConfig config, long version) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "model " + name + ": no such file; give NAME=FILE with an "
                     + "existing model file");
@@ -191,18 +237,18 @@ public final class AiaasServer implements AutoCloseable {
         if (got == 8 && new String(head, StandardCharsets.US_ASCII).equals("AIAASMDL")) {
             Map<String, String> provenance = ModelIO.provenance(file);
             if (LstmLanguageModel.KIND.equals(provenance.get("lm.kind"))) {
-                return new LanguageModelEndpoint(name, file, LstmLanguageModel.load(file), "lstm-lm", provenance, config);
+                return new LanguageModelEndpoint(name, file, version, LstmLanguageModel.load(file), "lstm-lm", provenance, config);
             }
             if (TabularModel.isTabular(provenance)) {
                 throw new IllegalArgumentException("model " + name + ": " + file + " is a table classifier (trained with --csv); "
                         + "serving table models by column name is not supported yet: serve a network trained on numeric inputs");
             }
             try (Model m = ModelIO.load(file)) {
-                return new NetworkModel(name, file, m, provenance, config);
+                return new NetworkModel(name, file, version, m, provenance, config);
             }
         }
         NgramModel ngram = NgramModel.readArpa(file);
-        return new LanguageModelEndpoint(name, file, ngram, "ngram", Map.of("order", Integer.toString(ngram.order())), config);
+        return new LanguageModelEndpoint(name, file, version, ngram, "ngram", Map.of("order", Integer.toString(ngram.order())), config);
     }
 
     /**
@@ -232,9 +278,9 @@ public final class AiaasServer implements AutoCloseable {
         return new ArrayList<>(config.models().keySet());
     }
 
-    /** The model served under a name, for tests. */
+    /** The model served under a name now, for tests. */
     ServedModel model(String name) {
-        return models.get(name);
+        return models.get(name).peek();
     }
 
     /** Requests being handled now, for tests. */
@@ -375,37 +421,44 @@ public final class AiaasServer implements AutoCloseable {
         String rest = path.substring(PREFIX.length());
         int colon = rest.indexOf(':');
         int slash = rest.indexOf('/');
-        if (colon >= 0 && (slash < 0 || colon < slash)) {
-            ServedModel m = lookup(rest.substring(0, colon));
-            String verb = rest.substring(colon + 1);
-            if (!m.verbs().contains(verb)) {
-                throw new HttpError(404, "model " + m.name + " (" + m.kind() + ") has no verb :" + Json.excerpt(verb) + "; it answers "
-                        + String.join(", ", m.verbs().stream().map(v -> ":" + v).toList()));
+        boolean verb = colon >= 0 && (slash < 0 || colon < slash);
+        String name = verb ? rest.substring(0, colon) : slash >= 0 ? rest.substring(0, slash) : rest;
+        try (ModelSlot.Lease lease = lookup(name)) {
+            ServedModel m = lease.model;
+            if (verb) {
+                String v = rest.substring(colon + 1);
+                if (!m.verbs().contains(v)) {
+                    throw new HttpError(404, "model " + m.name + " (" + m.kind() + ") has no verb :" + Json.excerpt(v) + "; it answers "
+                            + String.join(", ", m.verbs().stream().map(x -> ":" + x).toList()));
+                }
+                requireMethod(method, "POST");
+                byte[] body = readBody(ex);
+                return sendBytes(ex, 200, m.call(v, body, json, metrics));
             }
-            requireMethod(method, "POST");
-            byte[] body = readBody(ex);
-            return sendBytes(ex, 200, m.call(verb, body, json, metrics));
-        }
-        if (slash >= 0) {
-            ServedModel m = lookup(rest.substring(0, slash));
-            if (!rest.substring(slash).equals("/metadata")) {
-                throw new HttpError(404, "no route " + Json.excerpt(path) + " for model " + m.name + "; try /v1/models/" + m.name
-                        + "/metadata or /v1/models/" + m.name + ":" + m.verbs().get(0));
+            if (slash >= 0) {
+                if (!rest.substring(slash).equals("/metadata")) {
+                    throw new HttpError(404, "no route " + Json.excerpt(path) + " for model " + m.name + "; try /v1/models/" + m.name
+                            + "/metadata or /v1/models/" + m.name + ":" + m.verbs().get(0));
+                }
+                requireMethod(method, "GET");
+                return sendBytes(ex, 200, metadata(m));
             }
             requireMethod(method, "GET");
-            return sendBytes(ex, 200, metadata(m));
+            return sendBytes(ex, 200, status(m));
         }
-        ServedModel m = lookup(rest);
-        requireMethod(method, "GET");
-        return sendBytes(ex, 200, status(m));
     }
 
-    private ServedModel lookup(String name) throws HttpError {
-        ServedModel m = models.get(name);
-        if (m == null) {
+    /** A lease on the current version of a served model; the caller closes it. */
+    private ModelSlot.Lease lookup(String name) throws HttpError {
+        ModelSlot slot = models.get(name);
+        if (slot == null) {
             throw new HttpError(404, "no model named '" + Json.excerpt(name) + "'; this server serves " + String.join(", ", models.keySet()));
         }
-        return m;
+        ModelSlot.Lease lease = slot.acquire();
+        if (lease == null) {
+            throw new HttpError(503, "the server is shutting down; retry on another server", "1");
+        }
+        return lease;
     }
 
     private static void requireMethod(String method, String allowed) throws HttpError {
@@ -544,6 +597,9 @@ public final class AiaasServer implements AutoCloseable {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        models.values().forEach(ServedModel::close);
+        if (reloader != null) {
+            reloader.shutdownNow();
+        }
+        models.values().forEach(ModelSlot::close);
     }
 }

@@ -40,8 +40,8 @@ final class LanguageModelEndpoint extends ServedModel {
     private final int maxSentences;
     private final int maxGenerateTokens;
 
-    LanguageModelEndpoint(String name, Path file, LanguageModel model, String kind, Map<String, String> provenance, ServerConfig config) {
-        super(name, file, 1, provenance);
+    LanguageModelEndpoint(String name, Path file, long version, LanguageModel model, String kind, Map<String, String> provenance, ServerConfig config) {
+        super(name, file, version, provenance);
         this.model = model;
         this.kind = kind;
         this.maxSentences = config.maxInstances();

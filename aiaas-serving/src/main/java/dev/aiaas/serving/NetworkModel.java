@@ -34,8 +34,8 @@ final class NetworkModel extends ServedModel {
     private final int maxInstances;
     private final Batcher batcher;
 
-    NetworkModel(String name, Path file, Model model, Map<String, String> provenance, ServerConfig config) {
-        super(name, file, 1, provenance);
+    NetworkModel(String name, Path file, long version, Model model, Map<String, String> provenance, ServerConfig config) {
+        super(name, file, version, provenance);
         this.predictor = model.predictor();
         this.inputShape = model.inputShape();
         this.outputShape = model.outputShape();

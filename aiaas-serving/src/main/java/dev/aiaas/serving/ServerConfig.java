@@ -35,7 +35,9 @@ import java.util.regex.Pattern;
  * queue of requests waiting for a thread, beyond which requests are answered 503 at once.
  *
  * @param models          the models to serve, name to file (an aiaas model file: a network or an
- *                        LSTM language model; or an ARPA n-gram file), in order; names are 1 to 64
+ *                        LSTM language model; or an ARPA n-gram file) or to a folder of numbered
+ *                        versions (the highest served, a new one picked up while serving), in
+ *                        order; names are 1 to 64
  *                        of {@code A-Z a-z 0-9 . _ -}, starting with a letter or digit
  * @param host            the address to bind; default {@value #DEFAULT_HOST} (loopback only)
  * @param port            the TCP port, 0 (an ephemeral one: see {@link AiaasServer#port()}) to
@@ -65,10 +67,13 @@ import java.util.regex.Pattern;
  * @param keyStore        HTTPS: a key store (PKCS12 or JKS) holding the server's private key and
  *                        certificate chain; null (the default) for plain HTTP
  * @param keyStorePassword the key store's password (also the key's); null exactly when keyStore is
+ * @param reloadInterval  how often the folders of versioned models (a model given as a folder:
+ *                        {@code DIR/1/model.aiaas}, {@code DIR/2/...}) are checked for a higher
+ *                        version, 10 ms to 1 hour; default 2 s
  */
 public record ServerConfig(Map<String, Path> models, String host, int port, boolean auth, List<String> tokens, int threads,
         int queueCapacity, int maxBodyBytes, int maxInstances, int maxJsonDepth, Duration requestTimeout, int maxBatch,
-        Duration maxDelay, int maxGenerateTokens, Path keyStore, String keyStorePassword) {
+        Duration maxDelay, int maxGenerateTokens, Path keyStore, String keyStorePassword, Duration reloadInterval) {
 
     /** The default {@link #host()}: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -109,6 +114,7 @@ public record ServerConfig(Map<String, Path> models, String host, int port, bool
      * @param maxGenerateTokens 1 to 100,000
      * @param keyStore          a key store for HTTPS, or null
      * @param keyStorePassword  its password; null exactly when keyStore is null
+     * @param reloadInterval    10 ms to 1 hour
      * @throws IllegalArgumentException naming the bad value, its range and the fix
      */
     public ServerConfig {
@@ -161,6 +167,9 @@ public record ServerConfig(Map<String, Path> models, String host, int port, bool
         }
         if (maxDelay == null || maxDelay.isNegative() || maxDelay.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new IllegalArgumentException("maxDelay=" + maxDelay + "; expected 0 to 1 s, for example 2 ms");
+        }
+        if (reloadInterval == null || reloadInterval.toMillis() < 10 || reloadInterval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("reloadInterval=" + reloadInterval + "; expected 10 ms to 1 hour, for example 2 s");
         }
         if ((keyStore == null) != (keyStorePassword == null)) {
             throw new IllegalArgumentException(keyStore == null ? "a key store password is given without a key store; give both or neither"
@@ -267,6 +276,7 @@ public record ServerConfig(Map<String, Path> models, String host, int port, bool
         private int maxGenerateTokens = DEFAULT_MAX_GENERATE_TOKENS;
         private Path keyStore;
         private String keyStorePassword;
+        private Duration reloadInterval = Duration.ofSeconds(2);
 
         private Builder() {
         }
@@ -436,6 +446,17 @@ public record ServerConfig(Map<String, Path> models, String host, int port, bool
         }
 
         /**
+         * Sets how often versioned models' folders are checked for a new version.
+         *
+         * @param reloadInterval 10 ms to 1 hour
+         * @return this builder
+         */
+        public Builder reloadInterval(Duration reloadInterval) {
+            this.reloadInterval = reloadInterval;
+            return this;
+        }
+
+        /**
          * Serves HTTPS with the key and certificate chain of a key store.
          *
          * @param keyStore a PKCS12 or JKS file holding one private key and its certificate chain
@@ -460,7 +481,7 @@ public record ServerConfig(Map<String, Path> models, String host, int port, bool
                         + "(--token-file FILE), or noAuth() (--no-auth) to serve without authentication");
             }
             return new ServerConfig(models, host, port, auth, auth ? tokens : List.of(), threads, queueCapacity, maxBodyBytes, maxInstances,
-                    maxJsonDepth, requestTimeout, maxBatch, maxDelay, maxGenerateTokens, keyStore, keyStorePassword);
+                    maxJsonDepth, requestTimeout, maxBatch, maxDelay, maxGenerateTokens, keyStore, keyStorePassword, reloadInterval);
         }
     }
 }

@@ -75,7 +75,7 @@ class ServerConfigTest {
         String none = assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().noAuth().build()).getMessage();
         assertTrue(none.startsWith("no models to serve"), none);
         assertThrows(IllegalArgumentException.class, () -> new ServerConfig(java.util.Map.of("m", Path.of("m")), "127.0.0.1", 0, false,
-                List.of(Serving.TOKEN), 1, 1, 1024, 1, 2, Duration.ofSeconds(1), 1, Duration.ZERO, 1, null, null));
+                List.of(Serving.TOKEN), 1, 1, 1024, 1, 2, Duration.ofSeconds(1), 1, Duration.ZERO, 1, null, null, Duration.ofSeconds(1)));
     }
 
     @Test
