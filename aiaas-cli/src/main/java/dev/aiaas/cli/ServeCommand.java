@@ -46,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "NAME=FILE", description = "A model to serve under NAME (in the "
-            + "URLs: /v1/models/NAME): a network saved by 'aiaas train', an LSTM language model of 'aiaas lm train', or an "
+            + "URLs: /v1/models/NAME): a network or table classifier saved by 'aiaas train', an LSTM language model of 'aiaas lm train', or an "
             + "ARPA file; or a folder of numbered versions (DIR/1/model.aiaas, DIR/2/...): the highest is served, and a new one "
             + "is picked up within 2 s without dropping requests. Repeat for more models.")
     List<String> models;

@@ -240,8 +240,9 @@ public final class AiaasServer implements AutoCloseable {
                 return new LanguageModelEndpoint(name, file, version, LstmLanguageModel.load(file), "lstm-lm", provenance, config);
             }
             if (TabularModel.isTabular(provenance)) {
-                throw new IllegalArgumentException("model " + name + ": " + file + " is a table classifier (trained with --csv); "
-                        + "serving table models by column name is not supported yet: serve a network trained on numeric inputs");
+                try (TabularModel t = TabularModel.load(file)) {
+                    return new TableModel(name, file, version, t, provenance, config);
+                }
             }
             try (Model m = ModelIO.load(file)) {
                 return new NetworkModel(name, file, version, m, provenance, config);
