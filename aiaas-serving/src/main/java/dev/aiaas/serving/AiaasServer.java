@@ -434,6 +434,9 @@ public final class AiaasServer implements AutoCloseable {
                 }
                 requireMethod(method, "POST");
                 byte[] body = readBody(ex);
+                if (m.stream(v, body, json, metrics, ex)) {
+                    return 200;
+                }
                 return sendBytes(ex, 200, m.call(v, body, json, metrics));
             }
             if (slash >= 0) {

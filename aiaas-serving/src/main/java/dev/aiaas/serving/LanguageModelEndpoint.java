@@ -4,12 +4,17 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.sun.net.httpserver.HttpExchange;
 import dev.aiaas.nlp.lm.LanguageModel;
+import dev.aiaas.nlp.lm.LmState;
 import dev.aiaas.nlp.lm.Sampler;
 import dev.aiaas.nlp.lm.SamplingOptions;
 import dev.aiaas.nlp.lm.TokenScore;
+import dev.aiaas.nlp.text.Vocabulary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +36,9 @@ import java.util.SplittableRandom;
  * <p>{@code :generate} takes {@code {"seed": S, "count": N, "max_tokens": M, "temperature": T,
  * "top_k": K, "top_p": P}} (all optional: seed 0, one sentence, 100 words, plain sampling) and
  * answers {@code {"sentences": ["...", ...]}}: N sentences drawn by {@link Sampler} from one
- * generator seeded with S, so the same request gives the same sentences.
+ * generator seeded with S, so the same request gives the same sentences; with
+ * {@code "stream": true} the words come as server-sent events while they are drawn
+ * ({@link #stream}).
  */
 final class LanguageModelEndpoint extends ServedModel {
 
@@ -156,13 +163,18 @@ final class LanguageModelEndpoint extends ServedModel {
         return bytes.toByteArray();
     }
 
-    private byte[] generate(byte[] body, Json json, ServerMetrics metrics) throws HttpError, IOException {
+    /** A parsed {@code :generate} request. */
+    private record Generate(long seed, int count, SamplingOptions options, boolean stream) {
+    }
+
+    private Generate parseGenerate(byte[] body, Json json) throws HttpError, IOException {
         long seed = 0;
         int count = 1;
         int maxTokens = Math.min(100, maxGenerateTokens);
         double temperature = 1;
         int topK = 0;
         double topP = 1;
+        boolean stream = false;
         try (JsonParser p = json.parser(body)) {
             Json.startObject(p, "{\"seed\": 42, \"count\": 1, \"max_tokens\": 20}");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -187,32 +199,105 @@ final class LanguageModelEndpoint extends ServedModel {
                     case "top_p":
                         topP = Json.finiteFloat(p, t, "\"top_p\"");
                         break;
+                    case "stream":
+                        if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+                            throw new HttpError(400, "\"stream\" is " + Json.describe(p, t) + "; expected true or false");
+                        }
+                        stream = t == JsonToken.VALUE_TRUE;
+                        break;
                     default:
                         throw new HttpError(400, "unknown field \"" + Json.excerpt(field) + "\"; a generate request has seed, count, "
-                                + "max_tokens, temperature, top_k and top_p, all optional");
+                                + "max_tokens, temperature, top_k, top_p and stream, all optional");
                 }
             }
             Json.end(p);
         }
-        SamplingOptions options;
         try {
-            options = new SamplingOptions(temperature, topK, topP, maxTokens);
+            return new Generate(seed, count, new SamplingOptions(temperature, topK, topP, maxTokens), stream);
         } catch (IllegalArgumentException e) {
             throw new HttpError(400, e.getMessage());
         }
-        metrics.batch(name, count);
-        SplittableRandom random = new SplittableRandom(seed);
+    }
+
+    private byte[] generate(byte[] body, Json json, ServerMetrics metrics) throws HttpError, IOException {
+        Generate r = parseGenerate(body, json);
+        metrics.batch(name, r.count());
+        SplittableRandom random = new SplittableRandom(r.seed());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JsonGenerator g = json.generator(bytes)) {
             g.writeStartObject();
             g.writeArrayFieldStart("sentences");
-            for (int i = 0; i < count; i++) {
-                g.writeString(String.join(" ", Sampler.sample(model, options, random)));
+            for (int i = 0; i < r.count(); i++) {
+                g.writeString(String.join(" ", Sampler.sample(model, r.options(), random)));
             }
             g.writeEndArray();
             g.writeEndObject();
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * {@code :generate} with {@code "stream": true}: server-sent events, one {@code token} event
+     * per word as it is drawn ({@code {"sentence": i, "token": "w"}}), a {@code sentence} event
+     * at the end of each ({@code {"sentence": i, "text": "..."}}) and a final {@code done}; the
+     * words are those of the same request without streaming (the sampler's loop, word by word).
+     */
+    @Override
+    boolean stream(String verb, byte[] body, Json json, ServerMetrics metrics, HttpExchange ex) throws HttpError, IOException {
+        if (!verb.equals("generate")) {
+            return false;
+        }
+        Generate r;
+        try {
+            r = parseGenerate(body, json);
+        } catch (JsonProcessingException e) {
+            throw json.badJson(e);
+        }
+        if (!r.stream()) {
+            return false;
+        }
+        metrics.batch(name, r.count());
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        SplittableRandom random = new SplittableRandom(r.seed());
+        Vocabulary v = model.vocabulary();
+        for (int s = 0; s < r.count(); s++) {
+            List<String> words = new ArrayList<>();
+            LmState a = model.beginSentenceState();
+            LmState b = model.newState();
+            for (int i = 0; i < r.options().maxTokens(); i++) {
+                int w = Sampler.distribution(model, a, r.options()).draw(random.nextDouble());
+                if (w == Vocabulary.EOS) {
+                    break;
+                }
+                words.add(v.token(w));
+                event(out, json, "token", s, "token", v.token(w));
+                model.scoreLog10(a, w, b);
+                LmState t = a;
+                a = b;
+                b = t;
+            }
+            event(out, json, "sentence", s, "text", String.join(" ", words));
+        }
+        out.write("event: done\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return true;
+    }
+
+    private static void event(OutputStream out, Json json, String event, int sentence, String field, String value) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(("event: " + event + "\ndata: ").getBytes(StandardCharsets.UTF_8));
+        try (JsonGenerator g = json.generator(bytes)) {
+            g.writeStartObject();
+            g.writeNumberField("sentence", sentence);
+            g.writeStringField(field, value);
+            g.writeEndObject();
+        }
+        bytes.write("\n\n".getBytes(StandardCharsets.UTF_8));
+        out.write(bytes.toByteArray());
+        out.flush();
     }
 
     private static long integer(JsonParser p, JsonToken t, String field, long lo, long hi) throws IOException, HttpError {

@@ -1,6 +1,7 @@
 package dev.aiaas.serving;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +48,18 @@ abstract class ServedModel implements AutoCloseable {
      * @throws IOException when writing JSON fails
      */
     abstract byte[] call(String verb, byte[] body, Json json, ServerMetrics metrics) throws HttpError, IOException;
+
+    /**
+     * Answers {@code POST /v1/models/NAME:verb} by streaming into the exchange (sending its
+     * headers), when the request asks for that; by default never.
+     *
+     * @return true when the answer was sent; false to answer with {@link #call}
+     * @throws HttpError   a 4xx answer, before anything was sent
+     * @throws IOException when writing fails
+     */
+    boolean stream(String verb, byte[] body, Json json, ServerMetrics metrics, HttpExchange ex) throws HttpError, IOException {
+        return false;
+    }
 
     @Override
     public abstract void close();

@@ -83,6 +83,38 @@ class LanguageModelServingTest {
     }
 
     @Test
+    void generateStreamsServerSentEventsOfTheSameWords() throws Exception {
+        String plain = "{\"seed\": 9, \"count\": 3, \"max_tokens\": 12}";
+        JsonNode want = MAPPER.readTree(post(server, "/v1/models/lm:generate", plain).body()).get("sentences");
+        HttpResponse<String> r = post(server, "/v1/models/lm:generate", "{\"seed\": 9, \"count\": 3, \"max_tokens\": 12, \"stream\": true}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("text/event-stream", r.headers().firstValue("Content-Type").orElse(""));
+        List<StringBuilder> tokens = List.of(new StringBuilder(), new StringBuilder(), new StringBuilder());
+        List<String> texts = new java.util.ArrayList<>();
+        String[] events = r.body().split("\n\n");
+        for (String e : events) {
+            String[] lines = e.split("\n");
+            String event = lines[0].substring("event: ".length());
+            JsonNode data = MAPPER.readTree(lines[1].substring("data: ".length()));
+            if (event.equals("token")) {
+                StringBuilder b = tokens.get(data.get("sentence").asInt());
+                b.append(b.length() == 0 ? "" : " ").append(data.get("token").asText());
+            } else if (event.equals("sentence")) {
+                texts.add(data.get("text").asText());
+            } else {
+                assertEquals("done", event);
+            }
+        }
+        assertEquals("event: done", events[events.length - 1].split("\n")[0]);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(want.get(i).asText(), texts.get(i));
+            assertEquals(want.get(i).asText(), tokens.get(i).toString());
+        }
+        assertTrue(Serving.error(post(server, "/v1/models/lm:generate", "{\"stream\": 1}"), 400).contains("\"stream\" is the number 1"));
+        assertTrue(Serving.error(post(server, "/v1/models/lm:generate", "{\"stream\": tru"), 400).startsWith("malformed JSON"));
+    }
+
+    @Test
     void badRequestsAre400() throws Exception {
         assertTrue(error(post(server, "/v1/models/lm:score", "{\"sentences\": \"a b\"}"), 400).contains("expected an array of strings"));
         assertTrue(error(post(server, "/v1/models/lm:score", "{\"sentences\": [\"a\", 3]}"), 400).contains("sentence 1 is the number 3"));
