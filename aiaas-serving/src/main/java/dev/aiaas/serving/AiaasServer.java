@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>Routes (every answer JSON but {@code /metrics}; every error {@code {"error": "..."}}):
  * <ul>
  *   <li>{@code POST /v1/models/NAME:predict} {@code {"instances": [[...], ...]}} →
- *       {@code {"predictions": [[...], ...]}} (a network; see {@link NetworkModel});
- *       {@code :score} and {@code :generate} for a language model;</li>
+ *       {@code {"predictions": [[...], ...]}} (a network: {@link NetworkModel}; a table
+ *       classifier takes objects of column values: {@link TableModel});
+ *       {@code :score} and {@code :generate} for a language model ({@link LanguageModelEndpoint});</li>
  *   <li>{@code GET /v1/models/NAME}: the version's status, as TF Serving gives it;
  *       {@code GET /v1/models/NAME/metadata}: kind, inputs, outputs, provenance;</li>
  *   <li>{@code GET /healthz} (the process answers), {@code GET /readyz} (models loaded, not
@@ -74,6 +75,9 @@ import org.slf4j.LoggerFactory;
  * client's delayed ACK) and {@code sun.net.httpserver.maxReqTime=30} (seconds to send a
  * request, against clients that send slowly), unless they are set already, before the server
  * class is loaded: make the first server of a JVM through this class.
+ *
+ * <p>A model given as a folder of numbered versions is served at its highest version and
+ * reloaded while serving ({@link ModelSlot}).
  *
  * <p>With a key store ({@link ServerConfig#tls()}) it speaks HTTPS only (the JDK's
  * {@code HttpsServer}, the JVM's default TLS protocols and ciphers).
