@@ -19,13 +19,14 @@ import picocli.CommandLine.Spec;
 /** {@code aiaas}: the top-level command and the options every sub-command takes. */
 @Command(name = "aiaas", mixinStandardHelpOptions = true, versionProvider = AiaasCommand.Version.class,
         description = "A deep-learning engine for the JVM.",
-        subcommands = {InfoCommand.class, QuickstartCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, LmCommand.class, VisionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, QuickstartCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, ServeCommand.class, LmCommand.class, VisionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (the reason is printed on standard error)", "2:bad usage"},
         footerHeading = "%nExamples:%n",
         footer = {"  aiaas quickstart",
                 "  aiaas train --csv iris.csv --label species --out iris.aiaas",
                 "  aiaas predict --model iris.aiaas --input new.csv --out predictions.csv",
+                "  aiaas serve --model iris=iris.aiaas --token-file tokens.txt",
                 "  aiaas help train"})
 public final class AiaasCommand implements Runnable {
 

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * aiaas-nlp's n-gram models work without ND4J: this module depends on aiaas-nlp with
  * {@code org.nd4j:*} excluded, as docs/platforms.md tells n-gram users to, so its test class path
- * has aiaas-nlp, aiaas-core, aiaas-datasets, SLF4J and JNA, and no ND4J, JavaCPP or OpenBLAS. A
+ * has aiaas-nlp, aiaas-core, aiaas-datasets, SLF4J, JNA and Jackson (aiaas-nlp's
+ * tokenizer.json reader), and no ND4J, JavaCPP or OpenBLAS. A
  * class of the n-gram path that loaded ND4J (or a core class that does) would fail here with
  * {@link NoClassDefFoundError}.
  */

@@ -248,7 +248,7 @@ public final class Model implements AutoCloseable {
      * @return a copy of it
      */
     public long[] outputShape() {
-        return chain.outputShape().clone();
+        return chain.outputShape();
     }
 
     /**
@@ -355,7 +355,7 @@ public final class Model implements AutoCloseable {
             checkOpen();
             INDArray in = asInput(x);
             if (in.size(0) == 0) {
-                return Nd4j.create(dataType, batchShape(0, chain.outputShape()), 'c');
+                return Nd4j.create(dataType, batchShape(0, chain.out()), 'c');
             }
             return chain.forward(in, false).dup('c');
         } finally {
@@ -393,7 +393,7 @@ public final class Model implements AutoCloseable {
         try {
             checkOpen();
             INDArray in = asInput(x);
-            checkOutput(in.size(0), chain.outputShape(), dataType, out);
+            checkOutput(in.size(0), chain.out(), dataType, out);
             if (in.size(0) > 0) {
                 into(chain.forward(in, false), out);
             }
@@ -819,7 +819,7 @@ public final class Model implements AutoCloseable {
     /** The outputs {@code [n][k]} of a classifier for plain-array rows, checked. */
     private float[][] predictScores(float[][] x) {
         checkOpen();
-        long[] out = chain.outputShape();
+        long[] out = chain.out();
         if (out.length != 1 || out[0] < 2) {
             throw new IllegalStateException("predictClass and predictProba need a classifier with one score per class "
                     + "(an output of k >= 2 values per example); this model outputs " + Arrays.toString(out)

@@ -84,7 +84,7 @@ public record SinusoidalPositions(int maxLength) implements Layer {
      * @param d     D
      * @return the encoding
      */
-    static double[] encoding(int steps, int d) {
+    public static double[] encoding(int steps, int d) {
         double[] pe = new double[steps * d];
         for (int c = 0; c < d; c++) {
             double omega = Math.pow(10000.0, -(double) (c - c % 2) / d);

@@ -15,9 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * prediction sizes); older ones are closed. A buffer's size is checked with
  * {@link NativeMemory#require} before it is made, so that a batch too large for the memory left
  * fails with a typed {@link dev.aiaas.core.backend.NativeMemoryException} instead of a native
- * allocation failure. Used by one thread at a time (its model's).
+ * allocation failure. Used by one thread at a time (its model's). Public so that layers written
+ * outside this package (the vision layers, a user's own) keep the same allocation-free steady state.
  */
-final class Workspace implements AutoCloseable {
+public final class Workspace implements AutoCloseable {
     static final int MAX_BATCH_SIZES = 4;
 
     private final DataType dataType;
@@ -27,21 +28,41 @@ final class Workspace implements AutoCloseable {
     private final Map<String, Object>[] bySize = new Map[MAX_BATCH_SIZES];
     private int count;
 
-    Workspace(DataType dataType) {
+    /**
+     * An empty workspace.
+     *
+     * @param dataType the type of every buffer it makes
+     */
+    public Workspace(DataType dataType) {
         this.dataType = dataType;
     }
 
-    /** An 'f'-order {@code [batch, columns]} buffer named {@code name}, made (zeroed) on first use. */
-    INDArray matrix(String name, long batch, long columns) {
+    /**
+     * An 'f'-order {@code [batch, columns]} buffer named {@code name}, made (zeroed) on first use.
+     *
+     * @param name    the buffer's name, unique within the layer
+     * @param batch   the batch size B
+     * @param columns the values per example
+     * @return the buffer, the same array on every call with the same name and batch size
+     */
+    public INDArray matrix(String name, long batch, long columns) {
         return matrix(name, batch, columns, 0.0);
     }
 
-    /** As {@link #matrix(String, long, long)}, filled with {@code initial} when made. */
-    INDArray matrix(String name, long batch, long columns, double initial) {
+    /**
+     * As {@link #matrix(String, long, long)}, filled with {@code initial} when made.
+     *
+     * @param name    the buffer's name
+     * @param batch   the batch size B
+     * @param columns the values per example
+     * @param initial the value every element holds when the buffer is made
+     * @return the buffer
+     */
+    public INDArray matrix(String name, long batch, long columns, double initial) {
         Map<String, Object> m = forSize(batch);
         INDArray a = (INDArray) m.get(name);
         if (a == null) {
-            a = create(name, new long[] {batch, columns});
+            a = create(name, new long[] {batch, columns}, 'f');
             if (initial != 0.0) {
                 a.assign(initial);
             }
@@ -53,12 +74,57 @@ final class Workspace implements AutoCloseable {
     /**
      * An 'f'-order buffer of the given shape named {@code name}, made (zeroed) on first use for
      * the batch size {@code shape[0]}: for sequence layers, {@code [B, T, features]}.
+     *
+     * @param name  the buffer's name
+     * @param shape the shape, batch size first
+     * @return the buffer
      */
-    INDArray array(String name, long... shape) {
+    public INDArray array(String name, long... shape) {
         Map<String, Object> m = forSize(shape[0]);
         INDArray a = (INDArray) m.get(name);
         if (a == null) {
-            a = create(name, shape);
+            a = create(name, shape, 'f');
+            m.put(name, a);
+        }
+        return a;
+    }
+
+    /**
+     * An 'f'-order {@code [batch, example...]} buffer named {@code name}, made (zeroed) on first
+     * use for this batch size; {@code example} is read only then.
+     *
+     * @param name    the buffer's name
+     * @param batch   the batch size B
+     * @param example the shape of one example (for images {@code [C, H, W]})
+     * @return the buffer
+     */
+    public INDArray batch(String name, long batch, long[] example) {
+        Map<String, Object> m = forSize(batch);
+        INDArray a = (INDArray) m.get(name);
+        if (a == null) {
+            long[] shape = new long[example.length + 1];
+            shape[0] = batch;
+            System.arraycopy(example, 0, shape, 1, example.length);
+            a = create(name, shape, 'f');
+            m.put(name, a);
+        }
+        return a;
+    }
+
+    /**
+     * A 1-D buffer of {@code length} elements (at least 1) named {@code name}, kept with the
+     * buffers of {@code batch}: scratch whose size depends on the batch (an im2col matrix).
+     *
+     * @param name   the buffer's name
+     * @param batch  the batch size whose buffers it belongs to
+     * @param length the element count
+     * @return the buffer
+     */
+    public INDArray vector(String name, long batch, long length) {
+        Map<String, Object> m = forSize(batch);
+        INDArray a = (INDArray) m.get(name);
+        if (a == null) {
+            a = create(name, new long[] {Math.max(1, length)}, 'c');
             m.put(name, a);
         }
         return a;
@@ -70,7 +136,7 @@ final class Workspace implements AutoCloseable {
      *
      * @throws dev.aiaas.core.backend.NativeMemoryException naming the buffer, its size and the limit
      */
-    private INDArray create(String name, long[] shape) {
+    private INDArray create(String name, long[] shape, char order) {
         long n = 1;
         try {
             for (long d : shape) {
@@ -81,7 +147,7 @@ final class Workspace implements AutoCloseable {
         }
         NativeMemory.require("a layer's working buffer '" + name + "' " + Arrays.toString(shape) + " for a batch of " + shape[0],
                 NativeMemory.bytes("a layer's working buffer '" + name + "' " + Arrays.toString(shape), n, dataType.width()));
-        return Nd4j.create(dataType, shape, 'f');
+        return Nd4j.create(dataType, shape, order);
     }
 
     private Map<String, Object> forSize(long batch) {
@@ -110,6 +176,7 @@ final class Workspace implements AutoCloseable {
         return m;
     }
 
+    /** Closes every buffer; the workspace can be used again (it makes new ones). */
     @Override
     public void close() {
         for (int i = 0; i < count; i++) {

@@ -10,5 +10,9 @@
  * and 2 (KenLM's numbering), and persists to a versioned text file.
  * {@link dev.aiaas.nlp.text.TextFiles} reads corpora, one sentence per line, plain or gzipped.
  * {@link dev.aiaas.nlp.text.TokenizerFiles} saves and loads the tokenizer a model was built with.
+ * {@link dev.aiaas.nlp.text.HfTokenizers} reads Hugging Face {@code tokenizer.json} files (BERT's
+ * WordPiece, GPT-2's byte-level BPE) and GPT-2's {@code encoder.json} + {@code vocab.bpe} into an
+ * {@link dev.aiaas.nlp.text.HfTokenizer}, whose {@code encode} gives an
+ * {@link dev.aiaas.nlp.text.Encoding} (ids, attention mask, type ids) as Hugging Face's library does.
  */
 package dev.aiaas.nlp.text;

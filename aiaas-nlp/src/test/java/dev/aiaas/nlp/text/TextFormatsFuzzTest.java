@@ -82,6 +82,17 @@ class TextFormatsFuzzTest {
   private static final Format TOKENIZER = new Format("tokenizer file",
       b -> TokenizerFiles.read(new ByteArrayInputStream(b), b.length, "fuzz.tokenizer", LIMITS),
       List.of(TokenizerFormatException.class, BpeFormatException.class));
+  private static final Format HF_JSON = new Format("tokenizer.json", b -> {
+    HfTokenizer t = HfTokenizers.read(new ByteArrayInputStream(b), "fuzz.json", 1 << 20);
+    // a damaged file that still loads must encode and decode without crashing
+    Encoding e = t.encode("Naïve café 🐳 the whale, [CLS] <|endoftext|> whales!", "a pair");
+    try {
+      t.decode(e.ids());
+    } catch (IllegalArgumentException x) {
+      // an id of the template or padding that the vocabulary lacks: decode's documented refusal
+    }
+    return t.encodeBatch(List.of("a", "the whales of the sea"));
+  }, List.of(TokenizerFormatException.class));
   private static final Format CORPUS = new Format("corpus", b -> {
     List<List<String>> out = new ArrayList<>();
     TextFiles.forEachSentence(new ByteArrayInputStream(b), "fuzz.txt", new WordTokenizer(true), LIMITS, out::add);
@@ -206,6 +217,56 @@ class TextFormatsFuzzTest {
     fuzz(TOKENIZER, TOKENIZER_FILE, 3);
     crafted(TOKENIZER, TOKENIZER_FILE);
     fuzz(TOKENIZER, bpeFile(), 4);
+  }
+
+  /** A small WordPiece tokenizer.json with every component HfTokenizers reads, one item a line. */
+  private static final String HF_WORDPIECE = """
+      {"version": "1.0",
+      "truncation": {"direction": "Right", "max_length": 12, "strategy": "LongestFirst", "stride": 0},
+      "padding": {"strategy": {"Fixed": 16}, "direction": "Right", "pad_to_multiple_of": null, "pad_id": 0, "pad_type_id": 0, "pad_token": "[PAD]"},
+      "added_tokens": [
+      {"id": 0, "content": "[PAD]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
+      {"id": 1, "content": "[UNK]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
+      {"id": 2, "content": "[CLS]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
+      {"id": 3, "content": "[SEP]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}],
+      "normalizer": {"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": null, "lowercase": true},
+      "pre_tokenizer": {"type": "BertPreTokenizer"},
+      "post_processor": {"type": "TemplateProcessing",
+      "single": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "[SEP]", "type_id": 0}}],
+      "pair": [{"SpecialToken": {"id": "[CLS]", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}, {"SpecialToken": {"id": "[SEP]", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}, {"SpecialToken": {"id": "[SEP]", "type_id": 1}}],
+      "special_tokens": {"[CLS]": {"id": "[CLS]", "ids": [2], "tokens": ["[CLS]"]}, "[SEP]": {"id": "[SEP]", "ids": [3], "tokens": ["[SEP]"]}}},
+      "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": true},
+      "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100,
+      "vocab": {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "the": 4, "whale": 5, "##s": 6, ",": 7,
+      "!": 8, "a": 9, "sea": 10, "of": 11, "naive": 12, "cafe": 13, "pair": 14}}}
+      """;
+
+  /** A small byte-level BPE tokenizer.json (GPT-2's layout), one item a line. */
+  private static final String HF_BPE = """
+      {"added_tokens": [{"id": 12, "content": "<|endoftext|>", "special": true}],
+      "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": true, "use_regex": true},
+      "post_processor": {"type": "ByteLevel"},
+      "decoder": {"type": "ByteLevel"},
+      "model": {"type": "BPE", "dropout": null, "unk_token": null, "fuse_unk": false, "byte_fallback": false,
+      "vocab": {"Ġ": 0, "t": 1, "h": 2, "e": 3, "w": 4, "a": 5, "l": 6, "Ġt": 7, "Ġth": 8, "Ġthe": 9, "wh": 10, "whale": 11, "<|endoftext|>": 12, "al": 13, "ale": 14},
+      "merges": [
+      "Ġ t",
+      "Ġt h",
+      "Ġth e",
+      "w h",
+      "a l",
+      "al e",
+      "wh ale"]}}
+      """;
+
+  @Test
+  void huggingFaceTokenizerFiles() throws IOException {
+    byte[] wordPiece = HF_WORDPIECE.getBytes(StandardCharsets.UTF_8);
+    fuzz(HF_JSON, wordPiece, 6);
+    crafted(HF_JSON, wordPiece);
+    fuzz(HF_JSON, HF_BPE.getBytes(StandardCharsets.UTF_8), 7);
+    String deep = "{\"model\": " + "[".repeat(5000) + "]".repeat(5000) + "}";
+    assertTrue(!HF_JSON.read(deep.getBytes(StandardCharsets.UTF_8)), "deep nesting");
   }
 
   @Test

@@ -4,7 +4,6 @@ import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.nn.Layer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -45,15 +44,11 @@ public record AvgPool2d(int kernelHeight, int kernelWidth, int strideHeight, int
      * @param paddingWidth  p_w, in [0, kW/2]
      */
     public AvgPool2d {
-        Images.positive("kernelHeight", kernelHeight);
-        Images.positive("kernelWidth", kernelWidth);
-        Images.positive("strideHeight", strideHeight);
-        Images.positive("strideWidth", strideWidth);
-        if (paddingHeight < 0 || paddingWidth < 0 || 2 * paddingHeight > kernelHeight || 2 * paddingWidth > kernelWidth) {
-            throw new IllegalArgumentException("pooling padding must be in [0, kernel/2] on each axis (so that every window holds an "
-                    + "input). Received: paddingHeight=" + paddingHeight + ", paddingWidth=" + paddingWidth + " for a "
-                    + kernelHeight + "x" + kernelWidth + " window");
-        }
+        new PoolWindow(kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth); // validates
+    }
+
+    private PoolWindow window() {
+        return new PoolWindow(kernelHeight, kernelWidth, strideHeight, strideWidth, paddingHeight, paddingWidth);
     }
 
     @Override
@@ -61,46 +56,31 @@ public record AvgPool2d(int kernelHeight, int kernelWidth, int strideHeight, int
         return TYPE;
     }
 
-    private Axis[] axes(long[] inputShape) {
-        int[] chw = Images.chw(TYPE, inputShape);
-        return new Axis[] {Axis.of(TYPE, "row", chw[1], kernelHeight, strideHeight, 1, false, paddingHeight),
-                Axis.of(TYPE, "column", chw[2], kernelWidth, strideWidth, 1, false, paddingWidth)};
-    }
-
     @Override
     public long[] outputShape(long[] inputShape) {
-        Axis[] a = axes(inputShape);
-        return new long[] {inputShape[0], a[0].out(), a[1].out()};
+        return window().outputShape(TYPE, inputShape);
     }
 
     @Override
     public long parameterCount(long[] inputShape) {
-        axes(inputShape);
+        window().axes(TYPE, inputShape);
         return 0;
     }
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kernel_h", kernelHeight);
-        m.put("kernel_w", kernelWidth);
-        m.put("stride_h", strideHeight);
-        m.put("stride_w", strideWidth);
-        m.put("padding_h", paddingHeight);
-        m.put("padding_w", paddingWidth);
-        return m;
+        return window().config();
     }
 
     /** {@code avg_pool2d 2x2}, with the stride when it differs from the window. */
     @Override
     public String summaryName() {
-        String s = TYPE + " " + kernelHeight + "x" + kernelWidth;
-        return strideHeight == kernelHeight && strideWidth == kernelWidth ? s : s + " s" + strideHeight + "x" + strideWidth;
+        return window().summaryName(TYPE);
     }
 
     @Override
     public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
-        Axis[] a = axes(inputShape);
+        Axis[] a = window().axes(TYPE, inputShape);
         return new Pooling(false, (int) inputShape[0], a[0], a[1], dataType);
     }
 
@@ -117,8 +97,8 @@ public record AvgPool2d(int kernelHeight, int kernelWidth, int strideHeight, int
 
         @Override
         public Layer decode(LayerConfig c) throws ModelFormatException {
-            return new AvgPool2d(c.integer("kernel_h"), c.integer("kernel_w"), c.integer("stride_h"), c.integer("stride_w"),
-                    c.integer("padding_h"), c.integer("padding_w"));
+            PoolWindow w = PoolWindow.read(c);
+            return new AvgPool2d(w.kernelHeight(), w.kernelWidth(), w.strideHeight(), w.strideWidth(), w.paddingHeight(), w.paddingWidth());
         }
     }
 }

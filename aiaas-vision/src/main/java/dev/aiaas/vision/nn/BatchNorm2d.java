@@ -1,5 +1,6 @@
 package dev.aiaas.vision.nn;
 
+import dev.aiaas.core.nn.Workspace;
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
@@ -101,7 +102,7 @@ public record BatchNorm2d(double momentum, double epsilon) implements Layer {
         private final int channels;
         private final int area;
         private final long[] shape;
-        private final Buffers buffers;
+        private final Workspace buffers;
         private final Heap xs;
         private final Heap xhat;
         private final Heap ys;
@@ -116,7 +117,7 @@ public record BatchNorm2d(double momentum, double epsilon) implements Layer {
             this.channels = channels;
             this.area = area;
             this.shape = shape;
-            buffers = new Buffers(dataType);
+            buffers = new Workspace(dataType);
             xs = Heap.of(dataType);
             xhat = Heap.of(dataType);
             ys = Heap.of(dataType);

@@ -1,5 +1,6 @@
 package dev.aiaas.vision.nn;
 
+import dev.aiaas.core.nn.Workspace;
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.internal.Gemm;
 import dev.aiaas.core.io.LayerConfig;
@@ -310,7 +311,7 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
         private final int positions; // H'·W'
         private final long[] inShape;
         private final long[] outShape;
-        private final Buffers buffers;
+        private final Workspace buffers;
         private final Heap xs;
         private final Heap col;
         private final Heap z;
@@ -339,7 +340,7 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
             positions = Math.multiplyExact(ah.out(), aw.out());
             inShape = new long[] {inC, inH, inW};
             outShape = new long[] {filters, ah.out(), aw.out()};
-            buffers = new Buffers(dataType);
+            buffers = new Workspace(dataType);
             xs = Heap.of(dataType);
             col = Heap.of(dataType);
             z = Heap.of(dataType);

@@ -1,5 +1,6 @@
 package dev.aiaas.vision.nn;
 
+import dev.aiaas.core.nn.Workspace;
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
@@ -89,7 +90,7 @@ public record Dropout2d(double rate) implements Layer {
         private final int channels;
         private final int area;
         private final long[] shape;
-        private final Buffers buffers;
+        private final Workspace buffers;
         private final double scale = 1 / (1 - rate);
         private SplittableRandom masks = new SplittableRandom(0);
         private boolean lastTraining;
@@ -101,7 +102,7 @@ public record Dropout2d(double rate) implements Layer {
             this.channels = channels;
             this.area = area;
             this.shape = shape;
-            buffers = new Buffers(dataType);
+            buffers = new Workspace(dataType);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.aiaas.vision.nn;
 
+import dev.aiaas.core.nn.Workspace;
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
@@ -49,7 +50,7 @@ public record GlobalAvgPool() implements Layer {
         int area = chw[1] * chw[2];
         long[] inShape = inputShape.clone();
         long[] outShape = {channels};
-        Buffers buffers = new Buffers(dataType);
+        Workspace buffers = new Workspace(dataType);
         Heap xs = Heap.of(dataType);
         Heap ys = Heap.of(dataType);
         return new Layer.Instance() {

@@ -1,5 +1,6 @@
 package dev.aiaas.vision.nn;
 
+import dev.aiaas.core.nn.Workspace;
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.nn.Layer;
 import java.util.SplittableRandom;
@@ -18,7 +19,7 @@ final class Permutation implements Layer.Instance {
     private final int[] to;
     private final long[] inShape;
     private final long[] outShape;
-    private final Buffers buffers;
+    private final Workspace buffers;
     private final Heap xs;
     private final Heap ys;
 
@@ -33,7 +34,7 @@ final class Permutation implements Layer.Instance {
         this.to = to;
         this.inShape = inShape;
         this.outShape = outShape;
-        this.buffers = new Buffers(dataType);
+        this.buffers = new Workspace(dataType);
         this.xs = Heap.of(dataType);
         this.ys = Heap.of(dataType);
     }

@@ -1,5 +1,6 @@
 package dev.aiaas.vision.nn;
 
+import dev.aiaas.core.nn.Workspace;
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.nn.Layer;
 import java.util.SplittableRandom;
@@ -23,7 +24,7 @@ final class Pooling implements Layer.Instance {
     private final Axis aw;
     private final long[] inShape;
     private final long[] outShape;
-    private final Buffers buffers;
+    private final Workspace buffers;
     private final Heap xs;
     private final Heap ys;
     private final Heap dx;
@@ -42,7 +43,7 @@ final class Pooling implements Layer.Instance {
         this.aw = aw;
         this.inShape = new long[] {channels, ah.in(), aw.in()};
         this.outShape = new long[] {channels, ah.out(), aw.out()};
-        this.buffers = new Buffers(dataType);
+        this.buffers = new Workspace(dataType);
         this.xs = Heap.of(dataType);
         this.ys = Heap.of(dataType);
         this.dx = Heap.of(dataType);

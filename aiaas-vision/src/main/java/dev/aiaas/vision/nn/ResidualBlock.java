@@ -1,9 +1,11 @@
 package dev.aiaas.vision.nn;
 
+import dev.aiaas.core.nn.Workspace;
 import dev.aiaas.core.internal.Buf;
 import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.io.ModelFormatException;
+import dev.aiaas.core.nn.Chain;
 import dev.aiaas.core.nn.Layer;
 import dev.aiaas.core.nn.ParameterSlice;
 import java.util.ArrayList;
@@ -87,9 +89,9 @@ public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu
 
     @Override
     public long[] outputShape(long[] inputShape) {
-        long[][] m = Branch.shapes("the residual block's main branch:", main, inputShape, null);
+        long[][] m = Chain.shapes("the residual block's main branch: ", main, inputShape, null);
         long[] out = m[main.size()];
-        long[] s = Branch.shapes("the residual block's shortcut:", shortcut, inputShape, null)[shortcut.size()];
+        long[] s = Chain.shapes("the residual block's shortcut: ", shortcut, inputShape, null)[shortcut.size()];
         if (!Arrays.equals(out, s)) {
             throw new IllegalArgumentException("a residual block's branches must end in the same shape: over the input "
                     + Arrays.toString(inputShape) + " the main branch gives " + Arrays.toString(out) + " and the shortcut "
@@ -105,8 +107,8 @@ public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu
     public long parameterCount(long[] inputShape) {
         long[] a = new long[main.size() + 1];
         long[] b = new long[shortcut.size() + 1];
-        Branch.shapes("the residual block's main branch:", main, inputShape, a);
-        Branch.shapes("the residual block's shortcut:", shortcut, inputShape, b);
+        Chain.shapes("the residual block's main branch: ", main, inputShape, a);
+        Chain.shapes("the residual block's shortcut: ", shortcut, inputShape, b);
         return Math.addExact(a[main.size()], b[shortcut.size()]);
     }
 
@@ -114,9 +116,18 @@ public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu
     @Override
     public List<ParameterSlice> parameterSlices(long[] inputShape) {
         long[] a = new long[main.size() + 1];
-        Branch.shapes("the residual block's main branch:", main, inputShape, a);
-        List<ParameterSlice> out = new ArrayList<>(Branch.slices(main, inputShape, 0));
-        out.addAll(Branch.slices(shortcut, inputShape, a[main.size()]));
+        Chain.shapes("the residual block's main branch: ", main, inputShape, a);
+        List<ParameterSlice> out = new ArrayList<>(slices(main, inputShape, 0));
+        out.addAll(slices(shortcut, inputShape, a[main.size()]));
+        return out;
+    }
+
+    /** Every layer's slices, shifted to where they lie in the branch's slice, then by {@code offset}. */
+    private static List<ParameterSlice> slices(List<Layer> layers, long[] inputShape, long offset) {
+        List<ParameterSlice> out = new ArrayList<>();
+        for (ParameterSlice s : ParameterSlice.chain(layers, inputShape)) {
+            out.add(s.shift(offset));
+        }
         return out;
     }
 
@@ -151,10 +162,10 @@ public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu
     @Override
     public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
         long[] outShape = outputShape(inputShape);
-        Branch m = new Branch("the residual block's main branch:", main, inputShape, dataType);
-        Branch s;
+        Chain m = new Chain("the residual block's main branch: ", main, inputShape, dataType);
+        Chain s;
         try {
-            s = new Branch("the residual block's shortcut:", shortcut, inputShape, dataType);
+            s = new Chain("the residual block's shortcut: ", shortcut, inputShape, dataType);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -166,21 +177,21 @@ public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu
     private static final int BLOCK = 4096;
 
     private final class Instance implements Layer.Instance {
-        private final Branch mainBranch;
-        private final Branch shortBranch;
+        private final Chain mainBranch;
+        private final Chain shortBranch;
         private final long[] inShape;
         private final long[] outShape;
-        private final Buffers buffers;
+        private final Workspace buffers;
         private final double[] a = new double[BLOCK];
         private final double[] b = new double[BLOCK];
         private final float[] tmp = new float[BLOCK];
 
-        Instance(Branch mainBranch, Branch shortBranch, long[] inShape, long[] outShape, DataType dataType) {
+        Instance(Chain mainBranch, Chain shortBranch, long[] inShape, long[] outShape, DataType dataType) {
             this.mainBranch = mainBranch;
             this.shortBranch = shortBranch;
             this.inShape = inShape;
             this.outShape = outShape;
-            buffers = new Buffers(dataType);
+            buffers = new Workspace(dataType);
         }
 
         @Override
