@@ -216,6 +216,82 @@ class OnnxRuntimeAgreementTest {
         }
     }
 
+    /**
+     * End to end: sentences tokenized by the model's own {@code tokenizer.json} (aiaas-nlp's
+     * {@link dev.aiaas.nlp.text.HfTokenizers}, padded to one length with its attention mask), then
+     * embedded by aiaas and by ONNX Runtime: cosine ≥ 0.9999 per sentence; and the embeddings
+     * mean something: a paraphrase is nearer than an unrelated sentence.
+     */
+    @Test
+    void tokenizedSentencesAgreeWithOnnxRuntimeAndParaphrasesAreNearer() throws Exception {
+        dev.aiaas.nlp.text.HfTokenizer tok;
+        try (java.io.InputStream in = OnnxRuntimeAgreementTest.class.getClassLoader()
+                .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            tok = dev.aiaas.nlp.text.HfTokenizers.read(in, "all-minilm-l6-v2-tokenizer.json", dev.aiaas.nlp.text.HfTokenizers.DEFAULT_MAX_BYTES);
+        }
+        List<String> sentences = List.of("A man is playing a guitar.", "Someone plays the guitar.",
+                "The stock market fell sharply today.", "Call me Ishmael.", "Some years ago, never mind how long precisely.",
+                "Écoute: naïve café, déjà vu!");
+        List<dev.aiaas.nlp.text.Encoding> enc = tok.encodeBatch(sentences);
+        int n = enc.size();
+        int[][] ids = new int[n][];
+        int[][] mask = new int[n][];
+        int[][] types = new int[n][];
+        long[][] x = new long[n][];
+        long[][] m = new long[n][];
+        long[][] y = new long[n][];
+        for (int e = 0; e < n; e++) {
+            ids[e] = enc.get(e).ids();
+            mask[e] = enc.get(e).attentionMask();
+            types[e] = enc.get(e).typeIds();
+            x[e] = java.util.Arrays.stream(ids[e]).asLongStream().toArray();
+            m[e] = java.util.Arrays.stream(mask[e]).asLongStream().toArray();
+            y[e] = java.util.Arrays.stream(types[e]).asLongStream().toArray();
+        }
+        float[][] ours = encoder.embed(ids, mask, types);
+        float[][][] ref;
+        try (OnnxTensor a = OnnxTensor.createTensor(env, x); OnnxTensor b = OnnxTensor.createTensor(env, m);
+             OnnxTensor c = OnnxTensor.createTensor(env, y)) {
+            try (OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
+                ref = (float[][][]) r.get(0).getValue();
+            }
+        }
+        for (int e = 0; e < n; e++) {
+            double[] v = new double[384]; // ONNX Runtime's states mean-pooled over the mask, normalised
+            int count = 0;
+            for (int s = 0; s < ids[e].length; s++) {
+                if (mask[e][s] == 1) {
+                    count++;
+                    for (int k = 0; k < 384; k++) {
+                        v[k] += ref[e][s][k];
+                    }
+                }
+            }
+            double norm = 0;
+            for (int k = 0; k < 384; k++) {
+                v[k] /= count;
+                norm += v[k] * v[k];
+            }
+            for (int k = 0; k < 384; k++) {
+                v[k] /= Math.sqrt(norm);
+            }
+            double cos = cosine(v, ours[e]);
+            assertTrue(cos >= 0.9999, "'" + sentences.get(e) + "': cosine with ONNX Runtime " + cos);
+        }
+        double paraphrase = dot(ours[0], ours[1]);
+        double unrelated = dot(ours[0], ours[2]);
+        System.out.printf("tokenized sentences: paraphrase cosine %.4f, unrelated %.4f%n", paraphrase, unrelated);
+        assertTrue(paraphrase > unrelated + 0.2, "paraphrase " + paraphrase + ", unrelated " + unrelated);
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (double) a[i] * b[i];
+        }
+        return s;
+    }
+
     /** Inputs of the wrong shape or range are refused, naming the sequence, the position and the value. */
     @Test
     void wrongInputsAreRefusedByName() {
