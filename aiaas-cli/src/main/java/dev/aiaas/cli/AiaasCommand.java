@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code aiaas}: the top-level command and the options every sub-command takes. */
 @Command(name = "aiaas", mixinStandardHelpOptions = true, versionProvider = AiaasCommand.Version.class,
         description = "A deep-learning engine for the JVM.",
-        subcommands = {InfoCommand.class, QuickstartCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, ServeCommand.class, LmCommand.class, VisionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, QuickstartCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, EmbedCommand.class, ServeCommand.class, LmCommand.class, VisionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (the reason is printed on standard error)", "2:bad usage"},
         footerHeading = "%nExamples:%n",
