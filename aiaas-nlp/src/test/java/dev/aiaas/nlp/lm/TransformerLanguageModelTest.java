@@ -183,6 +183,32 @@ class TransformerLanguageModelTest {
     assertEquals(afterCat, batch[2], 0.0);
   }
 
+  /** The batched sentence scoring equals word-by-word scoring bit for bit, over several chunks and slides. */
+  @Test
+  void sentenceScoresEqualWordByWordScoresBitForBit() {
+    List<String> words = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      words.addAll(corpus().get(1));
+    }
+    words.add("zebra");
+    int[] ids = java.util.Arrays.copyOf(model.vocabulary().ids(words), words.size() + 1);
+    ids[words.size()] = Vocabulary.EOS;
+    double[] batch = new double[ids.length];
+    model.sentenceScoresLog10(ids, ids.length, batch);
+    List<TokenScore> one = model.scoreTokens(words);
+    for (int i = 0; i < ids.length; i++) {
+      assertEquals(one.get(i).log10Prob(), batch[i], 0.0, "position " + i);
+    }
+    expect(() -> {
+      model.sentenceScoresLog10(new int[] {3, 99}, 2, new double[2]);
+      return null;
+    }, "word id 99 at position 1");
+    expect(() -> {
+      model.sentenceScoresLog10(ids, ids.length + 1, batch);
+      return null;
+    }, "must lie in");
+  }
+
   @Test
   void aLoadedModelScoresIdenticallyAndSamplesTheSame(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("gpt.aiaas");
