@@ -294,6 +294,8 @@ class TransformerLanguageModelTest {
     contains(refused(dir, LmFileBytes.withEntry(good, "provenance.lm.layers", "3")), "not the float32 transformer of 3 blocks");
     contains(refused(dir, LmFileBytes.withEntry(good, "provenance.lm.dim", "16")), "its entries describe");
     contains(refused(dir, LmFileBytes.withEntry(good, "provenance.lm.context", "7")), "its entries describe");
+    contains(refused(dir, LmFileBytes.withEntry(good, "provenance.lm.context", "2147483647")),
+        "exceed what this scorer holds in one array");
     refused(dir, java.util.Arrays.copyOf(good, good.length - 100));
 
     Path other = dir.resolve("other.aiaas");
