@@ -11,10 +11,10 @@ import picocli.CommandLine.Spec;
  * {@code train}, then the same {@code eval} and {@code sample}.
  */
 @Command(name = "lm", mixinStandardHelpOptions = true,
-        description = {"Language models: n-gram models in the manner of KenLM's lmplz and query, and LSTM models.",
+        description = {"Language models: n-gram models in the manner of KenLM's lmplz and query, and neural models (LSTM, GPT-style transformer).",
                 "Corpora are UTF-8 text, one pre-tokenized sentence per line, plain or gzip-compressed; "
                         + "n-gram models are ARPA files (plain, or gzip-compressed when the name ends in .gz), "
-                        + "LSTM models aiaas model files written by 'lm train'."},
+                        + "LSTM and transformer models aiaas model files written by 'lm train'."},
         subcommands = {LmBuildCommand.class, LmTrainCommand.class, LmEvalCommand.class, LmSampleCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  aiaas lm build --order 3 --input train.txt --out model.arpa.gz",

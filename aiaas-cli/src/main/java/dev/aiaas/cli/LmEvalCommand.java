@@ -22,13 +22,13 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aiaas lm eval}: the perplexity of an ARPA or LSTM model on a corpus, with KenLM
+ * {@code aiaas lm eval}: the perplexity of an ARPA, LSTM or transformer model on a corpus, with KenLM
  * {@code query}'s conventions ({@link Perplexity}) and its summary lines; with
  * {@code --per-sentence} and {@code --per-word}, query's per-sentence and per-token lines in its
  * number format ({@link QueryFormat}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Scores a corpus with an ARPA model or an LSTM model and prints its perplexity (like KenLM's query):",
+        description = {"Scores a corpus with an ARPA model or an LSTM or transformer model and prints its perplexity (like KenLM's query):",
                 "  Perplexity including OOVs: X",
                 "  Perplexity excluding OOVs: Y",
                 "  OOVs: N",
@@ -44,7 +44,7 @@ final class LmEvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ARPA model (plain or gzip-compressed), or an LSTM model written by 'lm train'.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ARPA model (plain or gzip-compressed), or an LSTM or transformer model written by 'lm train'.")
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "TEST",

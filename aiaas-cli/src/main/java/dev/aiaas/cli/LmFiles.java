@@ -71,8 +71,10 @@ final class LmFiles {
     }
 
     /**
-     * Loads either kind of model: an aiaas model file (it starts with {@code AIAASMDL}) as an
-     * {@link LstmLanguageModel}, anything else as an ARPA file ({@link #readModel}).
+     * Loads any kind of model: an aiaas model file (it starts with {@code AIAASMDL}) as a
+     * {@link dev.aiaas.nlp.lm.TransformerLanguageModel} when its provenance says
+     * {@code lm.kind=transformer}, else as an {@link LstmLanguageModel} (whose loader names any other
+     * kind); anything else as an ARPA file ({@link #readModel}).
      */
     static LanguageModel readAnyModel(Path file) throws CommandFailedException, IOException {
         byte[] head = new byte[8];
@@ -82,6 +84,10 @@ final class LmFiles {
         }
         if (n == head.length && new String(head, StandardCharsets.US_ASCII).equals("AIAASMDL")) {
             try {
+                String kind = dev.aiaas.core.io.ModelIO.provenance(file).get("lm.kind");
+                if (dev.aiaas.nlp.lm.TransformerLanguageModel.KIND.equals(kind)) {
+                    return dev.aiaas.nlp.lm.TransformerLanguageModel.load(file);
+                }
                 return LstmLanguageModel.load(file);
             } catch (dev.aiaas.core.backend.NativeMemoryException e) {
                 throw new CommandFailedException("cannot load the model " + file + ": " + e.getMessage(), e);

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * seed gives the same sentences.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Samples sentences from an ARPA model or an LSTM model, one per line, words separated by spaces "
+        description = {"Samples sentences from an ARPA model or an LSTM or transformer model, one per line, words separated by spaces "
                 + "(for a model built with --tokenizer bpe, the decoded text).",
                 "From p(w | context) it keeps q(w) ~ p(w)^(1/T), the top-k words, then the smallest set of most "
                         + "probable words whose mass reaches top-p, and draws; </s> ends a sentence."},
@@ -35,7 +35,7 @@ final class LmSampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ARPA model (plain or gzip-compressed), or an LSTM model written by 'lm train'.")
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The ARPA model (plain or gzip-compressed), or an LSTM or transformer model written by 'lm train'.")
     Path model;
 
     /** The most {@code --count}: ten million sentences, each printed as drawn. */

@@ -2,8 +2,11 @@ package dev.aiaas.cli;
 
 import dev.aiaas.core.train.Callbacks;
 import dev.aiaas.nlp.lm.LstmLanguageModel;
+import dev.aiaas.nlp.lm.LanguageModel;
 import dev.aiaas.nlp.lm.LstmLmOptions;
 import dev.aiaas.nlp.lm.Perplexity;
+import dev.aiaas.nlp.lm.TransformerLanguageModel;
+import dev.aiaas.nlp.lm.TransformerLmOptions;
 import dev.aiaas.nlp.text.TextLimits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,18 +22,26 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code aiaas lm train}: trains an LSTM language model ({@link LstmLanguageModel}) on a corpus
- * and saves it; {@code lm eval} and {@code lm sample} read the file as they read ARPA files.
+ * {@code aiaas lm train}: trains an LSTM language model ({@link LstmLanguageModel}) or, with
+ * {@code --model transformer}, a GPT-style decoder ({@link TransformerLanguageModel}) on a corpus
+ * and saves it; {@code lm eval} and {@code lm sample} read the file as they read ARPA files. The
+ * options shared by both models (epochs, batch, rate, clipping, dropout, overlap) default to each
+ * model's own defaults when not given.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains an LSTM language model on a corpus (embedding, LSTM, softmax over the vocabulary; Adam) "
-                + "and saves it as an aiaas model file that 'lm eval' and 'lm sample' read.",
+        description = {"Trains an LSTM language model on a corpus (embedding, LSTM, softmax over the vocabulary; Adam), "
+                + "or with --model transformer a GPT-style decoder (embedding, learned positions, pre-LN causal transformer "
+                + "blocks, softmax over the vocabulary; AdamW with warm-up and cosine decay), and saves it as an aiaas model "
+                + "file that 'lm eval' and 'lm sample' read.",
                 "Prints the loss (cross-entropy per token, in nats) after each epoch and, with --validation, the "
                         + "perplexity on that corpus as 'lm eval' prints it."},
         footerHeading = "%nExamples:%n",
         footer = {"  aiaas lm train --input train.txt --out lstm.aiaas",
                 "  aiaas lm train --input train.txt --validation test.txt --epochs 8 \\",
-                "      --batch-size 64 --dropout 0.2 --out lstm.aiaas"})
+                "      --batch-size 64 --dropout 0.2 --out lstm.aiaas",
+                "  aiaas lm train --model transformer --input train.txt --out gpt.aiaas",
+                "  aiaas lm train --model transformer --layers 2 --heads 4 --dim 128 --context 48 \\",
+                "      --epochs 10 --lr 0.002 --dropout 0.15 --input train.txt --out gpt.aiaas"})
 final class LmTrainCommand implements Callable<Integer> {
 
     @Spec
@@ -60,9 +71,46 @@ final class LmTrainCommand implements Callable<Integer> {
     /** The most {@code --seq-len}: positions per row, which the LSTM unrolls. */
     static final int MAX_SEQ_LEN = 8192;
 
+    @Option(names = "--model", defaultValue = "lstm", paramLabel = "KIND",
+            description = "lstm or transformer (default: ${DEFAULT-VALUE}).")
+    String model;
+
     @Option(names = "--epochs", defaultValue = "4", paramLabel = "N",
-            description = "Passes over the data, 1.." + MAX_EPOCHS + " (default: ${DEFAULT-VALUE}).")
+            description = "Passes over the data, 1.." + MAX_EPOCHS + " (default: ${DEFAULT-VALUE}; transformer: 10).")
     int epochs;
+
+    /** The most {@code --layers}. */
+    static final int MAX_LAYERS = 256;
+
+    @Option(names = "--layers", defaultValue = "2", paramLabel = "N",
+            description = "Transformer: blocks, 1.." + MAX_LAYERS + " (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--heads", defaultValue = "4", paramLabel = "H",
+            description = "Transformer: attention heads per block, dividing --dim (default: ${DEFAULT-VALUE}).")
+    int heads;
+
+    @Option(names = "--dim", defaultValue = "128", paramLabel = "D",
+            description = "Transformer: model width, 1.." + MAX_WIDTH + " (default: ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--context", defaultValue = "48", paramLabel = "T",
+            description = "Transformer: positions per training row and attention window, 2.." + MAX_SEQ_LEN
+                    + "; longer sentences continue in further rows, and scoring slides its window the same way "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int context;
+
+    @Option(names = "--ffn-multiplier", defaultValue = "4", paramLabel = "M",
+            description = "Transformer: MLP width as a multiple of --dim, 1..64 (default: ${DEFAULT-VALUE}).")
+    int ffnMultiplier;
+
+    @Option(names = "--warmup", defaultValue = "0.05", paramLabel = "F",
+            description = "Transformer: fraction of all steps of linear warm-up before the cosine decay (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--weight-decay", defaultValue = "0.05", paramLabel = "L",
+            description = "Transformer: AdamW's decoupled weight decay, 0 for plain Adam (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
 
     @Option(names = "--embedding", defaultValue = "64", paramLabel = "E",
             description = "Word vector width, 1.." + MAX_WIDTH + " (default: ${DEFAULT-VALUE}).")
@@ -86,25 +134,27 @@ final class LmTrainCommand implements Callable<Integer> {
     int overlap;
 
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "B",
-            description = "Rows per Adam step, 1.." + MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
+            description = "Rows per optimiser step, 1.." + MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     /** The former spelling of {@code --batch-size}, kept working. */
     @Option(names = "--batch", hidden = true, paramLabel = "B")
     Integer batchAlias;
 
-    @Option(names = "--lr", defaultValue = "0.002", paramLabel = "RATE", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "0.002", paramLabel = "RATE",
+            description = "Adam's learning rate; the transformer's peak rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
     @Option(names = "--clip-norm", defaultValue = "5", paramLabel = "C",
-            description = "Largest gradient norm, 0 for no clipping (default: ${DEFAULT-VALUE}).")
+            description = "Largest gradient norm, 0 for no clipping (default: ${DEFAULT-VALUE}; transformer: 1).")
     double clipNorm;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the weights and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
-            description = "Dropout rate on the word vectors and the LSTM outputs in training, 0 for none (default: ${DEFAULT-VALUE}).")
+            description = "Dropout rate in training, 0 for none: on the word vectors and the LSTM outputs; for the transformer "
+                    + "also after the attention and the MLP (default: ${DEFAULT-VALUE}; transformer: 0.15).")
     double dropout;
 
     @Mixin
@@ -116,16 +166,36 @@ final class LmTrainCommand implements Callable<Integer> {
         Integer typed = cl.getParseResult().hasMatchedOption("--batch-size") ? batchSize : null;
         Integer given = CliFiles.Aliased.of(cl, "--batch-size", typed, "--batch", batchAlias).value();
         int batch = given != null ? given : batchSize;
+        boolean transformer = switch (model) {
+            case "lstm" -> false;
+            case "transformer" -> true;
+            default -> throw new ParameterException(cl, "--model must be lstm or transformer, got '" + model + "'");
+        };
         range(cl, "--embedding", embedding, 1, MAX_WIDTH, "64 to 128 is usual");
         range(cl, "--hidden", hidden, 1, MAX_WIDTH, "128 to 256 is usual");
         range(cl, "--epochs", epochs, 1, MAX_EPOCHS, "4 to 20 is usual");
         range(cl, batchAlias != null ? "--batch" : "--batch-size", batch, 1, MAX_BATCH, "32 is usual");
         range(cl, "--seq-len", sequenceLength, 2, MAX_SEQ_LEN, "48 covers most sentences");
         TextLimits limits = inputLimits.limits(cl);
-        LstmLmOptions options;
+        Object options;
         try {
-            options = new LstmLmOptions(embedding, hidden, minCount, sequenceLength, overlap, epochs, batch, learningRate,
-                    clipNorm, seed, dropout);
+            if (transformer) {
+                range(cl, "--layers", layers, 1, MAX_LAYERS, "2 to 4 for a small corpus");
+                range(cl, "--dim", dim, 1, MAX_WIDTH, "128 to 256 is usual");
+                range(cl, "--context", context, 2, MAX_SEQ_LEN, "48 to 128 is usual");
+                range(cl, "--ffn-multiplier", ffnMultiplier, 1, 64, "4 is usual");
+                TransformerLmOptions d = TransformerLmOptions.defaults();
+                var parse = cl.getParseResult();
+                options = new TransformerLmOptions(layers, heads, dim, context, ffnMultiplier, minCount,
+                        parse.hasMatchedOption("--overlap") ? overlap : Math.min(d.contextOverlap(), context / 3),
+                        parse.hasMatchedOption("--epochs") ? epochs : d.epochs(), batch,
+                        parse.hasMatchedOption("--lr") ? learningRate : d.learningRate(), warmup, weightDecay,
+                        parse.hasMatchedOption("--clip-norm") ? clipNorm : d.clipNorm(),
+                        parse.hasMatchedOption("--dropout") ? dropout : d.dropout(), seed);
+            } else {
+                options = new LstmLmOptions(embedding, hidden, minCount, sequenceLength, overlap, epochs, batch, learningRate,
+                        clipNorm, seed, dropout);
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, "invalid option: " + e.getMessage(), e);
         }
@@ -144,10 +214,18 @@ final class LmTrainCommand implements Callable<Integer> {
         pw.printf(Locale.ROOT, "%d sentences, %d tokens; %s%n", sentences.size(), tokens, options);
         pw.flush();
         long start = System.nanoTime();
-        LstmLanguageModel lm = LstmLanguageModel.train(sentences, options, held, Callbacks.progress(pw)).model();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        pw.printf(Locale.ROOT, "trained %s in %.1f s%n", lm, seconds);
-        lm.save(out);
+        LanguageModel lm;
+        if (options instanceof TransformerLmOptions t) {
+            TransformerLanguageModel m = TransformerLanguageModel.train(sentences, t, held, Callbacks.progress(pw)).model();
+            pw.printf(Locale.ROOT, "trained %s in %.1f s%n", m, (System.nanoTime() - start) / 1e9);
+            m.save(out);
+            lm = m;
+        } else {
+            LstmLanguageModel m = LstmLanguageModel.train(sentences, (LstmLmOptions) options, held, Callbacks.progress(pw)).model();
+            pw.printf(Locale.ROOT, "trained %s in %.1f s%n", m, (System.nanoTime() - start) / 1e9);
+            m.save(out);
+            lm = m;
+        }
         pw.println("saved " + out);
         if (held != null) {
             for (String line : LmEvalCommand.summary(Perplexity.evaluate(lm, held))) {

@@ -16,6 +16,11 @@ import java.util.Arrays;
  * <p>A recurrent model ({@link LstmLanguageModel}) keeps its context as a vector instead: the
  * recurrent state (h and c) after the words so far, the word still to be fed into it, and a cache
  * of the next word's distribution; its states are equal when those vector and word are equal.
+ *
+ * <p>A transformer ({@link TransformerLanguageModel}) keeps the keys and values of every block for
+ * the words of its window so far (a KV cache, shared between the states that extend the same
+ * prefix), the word still to be fed and the cached distribution of the next word; its states are
+ * equal when they hold the same window and the same pending word.
  */
 public final class LmState {
 
@@ -42,18 +47,39 @@ public final class LmState {
   /** Recurrent models: float64 scratch of V for the normaliser's exponentials. */
   final double[] scratch;
 
+  /**
+   * Transformer models: the key/value cache of the window so far, shared between the states that
+   * extend the same prefix (each reads only its first {@link #filled} positions); null before the
+   * first word is fed.
+   */
+  TransformerLanguageModel.Cache cache;
+  /** Transformer models: the positions of {@link #cache} this state holds. */
+  int filled;
+  /** Transformer models: the float64 logits z of the next word (V), valid when {@link #cached}. */
+  final double[] values;
+
   LmState(int capacity) {
     this(capacity, 0, 0);
   }
 
   LmState(int capacity, int recurrentSize, int vocabularySize) {
+    this(capacity, recurrentSize, recurrentSize == 0 ? 0 : vocabularySize, 0);
+  }
+
+  /** A state of a transformer model over {@code vocabularySize} ids. */
+  static LmState transformer(int vocabularySize) {
+    return new LmState(1, 0, vocabularySize, vocabularySize);
+  }
+
+  private LmState(int capacity, int recurrentSize, int scratchSize, int valuesSize) {
     words = new int[capacity];
     entries = new int[capacity];
     backoffs = new float[capacity];
     recurrent = new float[recurrentSize];
-    scratch = new double[recurrentSize == 0 ? 0 : vocabularySize];
+    scratch = new double[scratchSize];
     work = new float[2 * recurrentSize];
-    logits = new float[recurrentSize == 0 ? 0 : vocabularySize];
+    logits = new float[recurrentSize == 0 ? 0 : scratchSize];
+    values = new double[valuesSize];
   }
 
   /**
@@ -96,7 +122,7 @@ public final class LmState {
    */
   public void copyFrom(LmState other) {
     if (other.words.length != words.length || other.recurrent.length != recurrent.length
-        || other.logits.length != logits.length) {
+        || other.logits.length != logits.length || other.values.length != values.length) {
       throw new IllegalArgumentException(
           "state capacity " + other.words.length + " differs from " + words.length
               + "; copy only between states of the same model");
@@ -115,6 +141,16 @@ public final class LmState {
         logNormaliser = other.logNormaliser;
       }
     }
+    if (values.length > 0) {
+      cache = other.cache;
+      filled = other.filled;
+      pending = other.pending;
+      cached = other.cached;
+      if (cached) {
+        System.arraycopy(other.values, 0, values, 0, values.length);
+        logNormaliser = other.logNormaliser;
+      }
+    }
   }
 
   /**
@@ -123,7 +159,7 @@ public final class LmState {
    * @return the copy
    */
   public LmState copy() {
-    LmState s = new LmState(words.length, recurrent.length, scratch.length);
+    LmState s = new LmState(words.length, recurrent.length, scratch.length, values.length);
     s.copyFrom(this);
     return s;
   }
@@ -136,7 +172,8 @@ public final class LmState {
     }
     LmState s = (LmState) o;
     return s.length == length && Arrays.equals(words, 0, length, s.words, 0, length)
-        && s.pending == pending && Arrays.equals(recurrent, s.recurrent);
+        && s.pending == pending && Arrays.equals(recurrent, s.recurrent)
+        && s.filled == filled && (filled == 0 || s.cache.sameWindow(cache, filled));
   }
 
   /** {@inheritDoc} */

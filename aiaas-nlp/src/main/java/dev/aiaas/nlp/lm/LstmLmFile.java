@@ -138,7 +138,7 @@ final class LstmLmFile {
   }
 
   /** The layers but the time-distributed dropout ones, which have no parameters and act only in training. */
-  private static List<Layer> withoutDropout(List<Layer> layers) {
+  static List<Layer> withoutDropout(List<Layer> layers) {
     List<Layer> out = new ArrayList<>();
     for (Layer l : layers) {
       boolean dropout = l.type().equals("time_distributed")
@@ -156,7 +156,7 @@ final class LstmLmFile {
    * and parameter count for the network's input shape. Asked through the layer contract, not by
    * the layers' classes.
    */
-  private static boolean sameShape(List<Layer> actual, List<Layer> expected, long[] inputShape) {
+  static boolean sameShape(List<Layer> actual, List<Layer> expected, long[] inputShape) {
     if (actual.size() != expected.size()) {
       return false;
     }
@@ -178,7 +178,7 @@ final class LstmLmFile {
   }
 
   /** Same type and activation setting, and children of the same kinds in the same order. */
-  private static boolean sameKind(Layer a, Layer e) {
+  static boolean sameKind(Layer a, Layer e) {
     if (!a.type().equals(e.type()) || !Objects.equals(a.config().get("activation"), e.config().get("activation"))) {
       return false;
     }
@@ -196,12 +196,12 @@ final class LstmLmFile {
   }
 
   /** A message of bounded length: a vocabulary's own messages may quote a whole token. */
-  private static String brief(String message) {
+  static String brief(String message) {
     return message == null || message.length() <= 300 ? message
         : message.substring(0, 300) + "... (" + message.length() + " characters)";
   }
 
-  private static String need(Map<String, String> p, String key, Path file) throws ModelFormatException {
+  static String need(Map<String, String> p, String key, Path file) throws ModelFormatException {
     String v = p.get(key);
     if (v == null) {
       throw new ModelFormatException(file, "has no provenance entry '" + key + "' (written by another program?)");

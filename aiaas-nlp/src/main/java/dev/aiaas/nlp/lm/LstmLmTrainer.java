@@ -109,7 +109,7 @@ final class LstmLmTrainer {
     return b.add(Layers.timeDistributed(Layers.dense(v))).seed(o.seed()).build();
   }
 
-  private static List<int[]> encode(Iterable<? extends List<String>> sentences, Vocabulary v) {
+  static List<int[]> encode(Iterable<? extends List<String>> sentences, Vocabulary v) {
     List<int[]> out = new ArrayList<>();
     for (List<String> s : sentences) {
       out.add(v.ids(s));
@@ -137,8 +137,11 @@ final class LstmLmTrainer {
     }
 
     static Rows of(List<int[]> sentences, LstmLmOptions o) {
-      int t = o.sequenceLength();
-      int k = o.contextOverlap();
+      return of(sentences, o.sequenceLength(), o.contextOverlap());
+    }
+
+    /** Rows of {@code t} positions whose continuation rows repeat {@code k} positions of context. */
+    static Rows of(List<int[]> sentences, int t, int k) {
       int count = 0;
       for (int[] s : sentences) {
         int positions = s.length + 1;
