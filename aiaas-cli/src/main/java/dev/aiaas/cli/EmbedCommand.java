@@ -34,9 +34,12 @@ import picocli.CommandLine.Spec;
                 "Writes one CSV row per sentence (its number, then the D values), or with --similarity the cosine similarity "
                         + "of every pair."},
         footerHeading = "%nExamples:%n",
-        footer = {"  aiaas embed --model all-minilm-l6-v2.onnx --tokenizer tokenizer.json \"A cat sat.\" \"A dog ran.\"",
-                "  aiaas embed --model model.onnx --tokenizer tokenizer.json --input sentences.txt --out embeddings.csv",
-                "  aiaas embed --model model.onnx --tokenizer tokenizer.json --similarity \"I like tea\" \"Tea is nice\" \"Stocks fell\""})
+        footer = {"  aiaas embed --model all-minilm-l6-v2.onnx --tokenizer tokenizer.json \\",
+                "      \"A cat sat.\" \"A dog ran.\"",
+                "  aiaas embed --model model.onnx --tokenizer tokenizer.json \\",
+                "      --input sentences.txt --out embeddings.csv",
+                "  aiaas embed --model model.onnx --tokenizer tokenizer.json --similarity \\",
+                "      \"I like tea\" \"Tea is nice\" \"Stocks fell\""})
 final class EmbedCommand implements Callable<Integer> {
 
     /** The longest input line read, in characters. */

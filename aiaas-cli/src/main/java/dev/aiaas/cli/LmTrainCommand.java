@@ -40,8 +40,9 @@ import picocli.CommandLine.Spec;
                 "  aiaas lm train --input train.txt --validation test.txt --epochs 8 \\",
                 "      --batch-size 64 --dropout 0.2 --out lstm.aiaas",
                 "  aiaas lm train --model transformer --input train.txt --out gpt.aiaas",
-                "  aiaas lm train --model transformer --layers 2 --heads 4 --dim 128 --context 48 \\",
-                "      --epochs 10 --lr 0.002 --dropout 0.15 --input train.txt --out gpt.aiaas"})
+                "  aiaas lm train --model transformer --layers 2 --heads 4 --dim 128 \\",
+                "      --context 48 --epochs 10 --lr 0.002 --dropout 0.15 \\",
+                "      --input train.txt --out gpt.aiaas"})
 final class LmTrainCommand implements Callable<Integer> {
 
     @Spec
