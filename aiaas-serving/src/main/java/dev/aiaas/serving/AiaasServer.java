@@ -10,6 +10,7 @@ import dev.aiaas.core.io.ModelIO;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.tabular.TabularModel;
 import dev.aiaas.nlp.lm.LstmLanguageModel;
+import dev.aiaas.nlp.lm.TransformerLanguageModel;
 import dev.aiaas.nlp.lm.NgramModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -242,6 +243,10 @@ public final class AiaasServer implements AutoCloseable {
             Map<String, String> provenance = ModelIO.provenance(file);
             if (LstmLanguageModel.KIND.equals(provenance.get("lm.kind"))) {
                 return new LanguageModelEndpoint(name, file, version, LstmLanguageModel.load(file), "lstm-lm", provenance, config);
+            }
+            if (TransformerLanguageModel.KIND.equals(provenance.get("lm.kind"))) {
+                return new LanguageModelEndpoint(name, file, version, TransformerLanguageModel.load(file), "transformer-lm", provenance,
+                        config);
             }
             if (TabularModel.isTabular(provenance)) {
                 try (TabularModel t = TabularModel.load(file)) {

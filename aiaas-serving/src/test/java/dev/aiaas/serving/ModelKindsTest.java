@@ -13,6 +13,8 @@ import dev.aiaas.core.tabular.TabularModel;
 import dev.aiaas.nlp.lm.LstmLanguageModel;
 import dev.aiaas.nlp.lm.Sampler;
 import dev.aiaas.nlp.lm.SamplingOptions;
+import dev.aiaas.nlp.lm.TransformerLanguageModel;
+import dev.aiaas.nlp.lm.TransformerLmOptions;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -66,6 +68,24 @@ class ModelKindsTest {
             JsonNode sentences = MAPPER.readTree(g.body()).get("sentences");
             assertEquals(String.join(" ", Sampler.sample(lm, options, random)), sentences.get(0).asText());
             assertEquals(String.join(" ", Sampler.sample(lm, options, random)), sentences.get(1).asText());
+        }
+    }
+
+    @Test
+    void aTransformerLanguageModelIsServed() throws Exception {
+        List<List<String>> corpus = List.of(List.of("the", "whale", "swims"), List.of("the", "ship", "sails"),
+                List.of("a", "whale", "sails"), List.of("the", "sea", "is", "deep"));
+        TransformerLanguageModel lm = TransformerLanguageModel.train(corpus,
+                new TransformerLmOptions(1, 2, 8, 6, 2, 1, 2, 3, 4, 0.01, 0.1, 0.01, 1.0, 0.0, 7));
+        Path file = dir.resolve("gpt.aiaas");
+        lm.save(file);
+        try (AiaasServer server = AiaasServer.start(ServerConfig.builder().model("gpt", file).noAuth().port(0).build())) {
+            JsonNode md = MAPPER.readTree(Serving.get(server, "/v1/models/gpt/metadata", null).body()).get("metadata");
+            assertEquals("transformer-lm", md.get("kind").asText());
+            HttpResponse<String> r = Serving.post(server, "/v1/models/gpt:score", "{\"sentences\": [\"the whale sails\"]}", null);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(lm.sentenceLog10(List.of("the", "whale", "sails")),
+                    MAPPER.readTree(r.body()).get("results").get(0).get("log10_prob").asDouble(), 1e-9);
         }
     }
 
