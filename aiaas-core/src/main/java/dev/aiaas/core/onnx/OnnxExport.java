@@ -99,6 +99,16 @@ public final class OnnxExport {
     }
 
     private static byte[] build(Model model, Preprocessor pre, OnnxExporters exporters, Map<String, String> provenance) {
+        Runtime rt = Runtime.getRuntime();
+        return build(model, pre, exporters, provenance, rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
+    }
+
+    /**
+     * The export, refused before any work when the heap left ({@code heapBytes}) cannot hold it:
+     * the initialisers and the serialised file each hold θ in float32, about 3 × 4 bytes per
+     * parameter at the peak (the builder, the message and its bytes).
+     */
+    static byte[] build(Model model, Preprocessor pre, OnnxExporters exporters, Map<String, String> provenance, long heapBytes) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(exporters, "exporters");
         Objects.requireNonNull(provenance, "provenance");
@@ -107,11 +117,14 @@ public final class OnnxExport {
             throw new OnnxExportException("the model has " + model.parameterCount() + " parameters (" + bytes + " bytes in float32), "
                     + "more than one ONNX file holds here (" + MAX_PARAMETER_BYTES + " bytes); export a smaller model");
         }
+        if (3 * bytes > heapBytes) {
+            throw new OnnxExportException("exporting " + model.parameterCount() + " parameters needs about " + 3 * bytes
+                    + " bytes of Java heap, and " + heapBytes + " are left; run with a larger -Xmx");
+        }
         // every layer must have an exporter before any work is done
         for (var layer : model.layers()) {
             exporters.require(layer);
         }
-        double[] theta = model.parameters().toDoubleVector();
         Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName("aiaas");
         OnnxGraph graph = new OnnxGraph(g, exporters);
         String x = INPUT;
@@ -121,7 +134,7 @@ public final class OnnxExport {
             g.addInput(valueInfo(INPUT, new long[] {pre.features().size()}));
             x = preprocess(graph, pre);
         }
-        String y = graph.layers(model.layers(), x, model.inputShape(), theta, 0);
+        String y = graph.layers(model.layers(), x, model.inputShape(), model.parameters());
         g.addNode(Onnx.NodeProto.newBuilder().setOpType("Identity").setName("output_node").addInput(y).addOutput(OUTPUT));
         g.addOutput(valueInfo(OUTPUT, model.outputShape()));
 

@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import onnx.Onnx;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.shade.protobuf.ByteString;
 
 /**
@@ -209,6 +211,24 @@ public final class OnnxGraph {
             int a = Math.toIntExact(from + offsets[i]);
             int b = Math.toIntExact(from + offsets[i + 1]);
             x = e.export(layer, this, x, shapes[i].clone(), Arrays.copyOfRange(params, a, b));
+        }
+        return x;
+    }
+
+    /**
+     * As {@link #layers(List, String, long[], double[], int)} over θ as the model holds it: each
+     * layer's slice is read as it is exported, so no copy of the whole θ is made.
+     */
+    String layers(List<Layer> layers, String input, long[] inputShape, INDArray theta) {
+        long[] offsets = new long[layers.size() + 1];
+        long[][] shapes = Chain.shapes("", layers, inputShape, offsets);
+        String x = input;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            LayerExporter e = exporters.require(layer);
+            double[] slice = offsets[i + 1] > offsets[i]
+                    ? theta.get(NDArrayIndex.interval(offsets[i], offsets[i + 1])).toDoubleVector() : new double[0];
+            x = e.export(layer, this, x, shapes[i].clone(), slice);
         }
         return x;
     }

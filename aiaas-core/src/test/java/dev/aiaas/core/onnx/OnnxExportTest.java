@@ -160,6 +160,18 @@ class OnnxExportTest {
     }
 
     @Test
+    void anExportTheHeapCannotHoldIsRefusedBeforeAnyWork() {
+        try (Model model = Model.builder(100).dataType(DataType.FLOAT).add(Layers.dense(50)).build()) {
+            long need = 3L * model.parameterCount() * Float.BYTES;
+            OnnxExportException e = assertThrows(OnnxExportException.class,
+                    () -> OnnxExport.build(model, null, OnnxExporters.builtIn(), Map.of(), need - 1));
+            assertTrue(e.getMessage().contains("needs about " + need + " bytes of Java heap") && e.getMessage().contains("-Xmx"),
+                    e.getMessage());
+            assertTrue(OnnxExport.build(model, null, OnnxExporters.builtIn(), Map.of(), need).length > need / 3);
+        }
+    }
+
+    @Test
     void aUserLayerExportsThroughAnExporterOfItsOwn() throws OrtException {
         LayerExporter scaleShift = new LayerExporter() {
             @Override
