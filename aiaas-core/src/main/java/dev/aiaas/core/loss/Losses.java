@@ -1,6 +1,6 @@
 package dev.aiaas.core.loss;
 
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.math.MathOps;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.aiaas.core.metrics;
 
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.loss.Loss;
 import java.util.Arrays;
 import java.util.function.ToDoubleFunction;

@@ -1,6 +1,6 @@
 package dev.aiaas.core.metrics;
 
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.loss.Loss;
 import dev.aiaas.core.loss.Losses;
 import java.util.Arrays;

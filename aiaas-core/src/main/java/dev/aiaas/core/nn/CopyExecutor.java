@@ -1,7 +1,7 @@
 package dev.aiaas.core.nn;
 
 import dev.aiaas.core.backend.NativeMemory;
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,7 +1,7 @@
 package dev.aiaas.core.nn;
 
-import dev.aiaas.core.internal.Buf;
-import dev.aiaas.core.internal.Gemm;
+import dev.aiaas.core.math.Buf;
+import dev.aiaas.core.math.Gemm;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

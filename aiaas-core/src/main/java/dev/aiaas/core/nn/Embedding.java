@@ -1,6 +1,6 @@
 package dev.aiaas.core.nn;
 
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.backend.NativeMemory;
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.internal.DenseKernels;
 
 /**

@@ -1,7 +1,7 @@
 package dev.aiaas.core.nn;
 
 import dev.aiaas.core.backend.NativeMemory;
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.internal.DenseKernel;
 import dev.aiaas.core.internal.DenseKernels;
 import dev.aiaas.core.internal.Parallel;

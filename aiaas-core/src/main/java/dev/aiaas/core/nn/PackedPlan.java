@@ -1,6 +1,6 @@
 package dev.aiaas.core.nn;
 
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.internal.DenseKernel;
 import dev.aiaas.core.internal.DenseKernels;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.aiaas.core.optim;
 
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.internal.Parallel;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.aiaas.core.train;
 
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.optim.Regularizer;
 import java.util.List;

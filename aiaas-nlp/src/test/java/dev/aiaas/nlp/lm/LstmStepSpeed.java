@@ -120,11 +120,11 @@ public final class LstmStepSpeed {
         long[][] g = new long[3][steps];
         for (int s = -warm; s < steps; s++) {
           long t0 = System.nanoTime();
-          dev.aiaas.core.internal.Gemm.gemm(hx, false, w, false, z, 1.0, 0.0);
+          dev.aiaas.core.math.Gemm.gemm(hx, false, w, false, z, 1.0, 0.0);
           long t1 = System.nanoTime();
-          dev.aiaas.core.internal.Gemm.gemm(hx, true, z, false, dw, 1.0, 0.0);
+          dev.aiaas.core.math.Gemm.gemm(hx, true, z, false, dw, 1.0, 0.0);
           long t2 = System.nanoTime();
-          dev.aiaas.core.internal.Gemm.gemm(z, false, w, true, dx, 1.0, 0.0);
+          dev.aiaas.core.math.Gemm.gemm(z, false, w, true, dx, 1.0, 0.0);
           long t3 = System.nanoTime();
           if (s >= 0) {
             g[0][s] = t1 - t0;

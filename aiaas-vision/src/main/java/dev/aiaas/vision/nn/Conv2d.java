@@ -1,8 +1,8 @@
 package dev.aiaas.vision.nn;
 
 import dev.aiaas.core.nn.Workspace;
-import dev.aiaas.core.internal.Buf;
-import dev.aiaas.core.internal.Gemm;
+import dev.aiaas.core.math.Buf;
+import dev.aiaas.core.math.Gemm;
 import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.io.ModelFormatException;

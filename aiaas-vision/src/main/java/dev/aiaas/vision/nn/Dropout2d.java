@@ -1,7 +1,7 @@
 package dev.aiaas.vision.nn;
 
 import dev.aiaas.core.nn.Workspace;
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.io.ModelFormatException;

@@ -1,6 +1,6 @@
 package dev.aiaas.vision.nn;
 
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aiaas.core.backend.Backends;
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.io.ModelIO;
 import dev.aiaas.core.nn.Layers;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aiaas.core.backend.Backends;
-import dev.aiaas.core.internal.Buf;
+import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.loss.Losses;
 import dev.aiaas.core.nn.Layer;
 import dev.aiaas.core.nn.Layers;

@@ -1,4 +1,4 @@
-package dev.aiaas.core.internal;
+package dev.aiaas.core.math;
 
 import java.util.Arrays;
 import org.bytedeco.javacpp.DoublePointer;
@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Internal, not API. C = α·op(A)·op(B) + β·C straight into BLAS on the arrays' own memory.
+ * C = α·op(A)·op(B) + β·C straight into BLAS on the arrays' own memory.
  *
  * <p>On the CPU backend this calls {@code cblas_sgemm}/{@code cblas_dgemm} of the OpenBLAS that
  * ND4J loads: no copies, no op objects, no checks beyond the shapes. Measured for

@@ -1,4 +1,4 @@
-package dev.aiaas.core.internal;
+package dev.aiaas.core.math;
 
 import java.lang.ref.WeakReference;
 import java.nio.DoubleBuffer;
@@ -7,10 +7,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Internal, not API. Element access to a contiguous float32 or float64 INDArray from Java,
+ * Element access to a contiguous float32 or float64 INDArray from Java,
  * without JNI calls or allocation: the element-wise kernels of aiaas run as Java loops over
  * these (ND4J's per-op overhead exceeds the work for the small tensors of a training step),
- * while matrix products go to BLAS.
+ * while matrix products go to BLAS ({@link Gemm}). Public for layers written outside core (the
+ * vision layers, a user's own), which keep the same allocation-free steady state with it.
  *
  * <p>Index i is the i-th element in memory order: for an 'f'-order {@code [B, n]} matrix, element
  * (r, c) is at {@code c * B + r}. Indices are {@code int}: the JIT compiles int-counted loops

@@ -1,4 +1,4 @@
-package dev.aiaas.core.internal;
+package dev.aiaas.core.math;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
