@@ -45,6 +45,33 @@ final class LstmLmTrainer {
       LstmLmOptions options,
       Iterable<? extends List<String>> validation,
       Callback... callbacks) {
+    Vocabulary vocabulary = vocabulary(sentences, options.minCount());
+    Rows rows = Rows.of(encode(sentences, vocabulary), options);
+    Rows val = validation == null ? null : Rows.of(encode(validation, vocabulary), options);
+    Trainer.Builder trainer =
+        Trainer.builder(Losses.sequenceSparseSoftmaxCrossEntropy())
+            .optimizer(Optimizers.adam(options.learningRate()))
+            .epochs(options.epochs())
+            .batchSize(options.batchSize())
+            .seed(options.seed())
+            .callbacks(callbacks);
+    if (options.clipNorm() > 0) {
+      trainer.clipNorm(options.clipNorm());
+    }
+    try (Model network = network(vocabulary.size(), options)) {
+      Fitted f = fit(network, rows, val, trainer);
+      return new LstmLanguageModel.Trained(
+          LstmLanguageModel.fromOwnedParameters(vocabulary, options, f.theta()), f.history());
+    }
+  }
+
+  /**
+   * The vocabulary of a training corpus (the neural language models' rule: words seen fewer than
+   * {@code minCount} times are {@code <unk>}).
+   *
+   * @throws IllegalArgumentException when the corpus has no token
+   */
+  static Vocabulary vocabulary(Iterable<? extends List<String>> sentences, long minCount) {
     Map<String, Long> counts = new HashMap<>();
     long tokens = 0;
     for (List<String> s : sentences) {
@@ -58,32 +85,29 @@ final class LstmLmTrainer {
           "the corpus is empty: no tokens to learn from; pass a corpus with at least one word"
               + " (one sentence per line)");
     }
-    Vocabulary vocabulary = Vocabulary.fromCounts(counts, options.minCount());
-    Rows rows = Rows.of(encode(sentences, vocabulary), options);
-    Rows val = validation == null ? null : Rows.of(encode(validation, vocabulary), options);
+    return Vocabulary.fromCounts(counts, minCount);
+  }
+
+  /** A trained network's θ (float32, a copy) and the trainer's history. */
+  record Fitted(float[] theta, History history) {}
+
+  /**
+   * Trains {@code network} on the rows (validating on {@code val} when not null) and copies its θ
+   * out; the rows' arrays are closed, the network is the caller's.
+   *
+   * @throws IllegalArgumentException when {@code val} has no rows
+   */
+  static Fitted fit(Model network, Rows rows, Rows val, Trainer.Builder trainer) {
     if (val != null && val.count == 0) {
       throw new IllegalArgumentException(
           "the validation corpus has no sentences; pass at least one sentence or none");
     }
-    try (Model network = network(vocabulary.size(), options);
-        INDArray x = rows.inputs();
+    try (INDArray x = rows.inputs();
         INDArray y = rows.targets();
         INDArray xv = val == null ? null : val.inputs();
         INDArray yv = val == null ? null : val.targets()) {
-      Trainer.Builder trainer =
-          Trainer.builder(Losses.sequenceSparseSoftmaxCrossEntropy())
-              .optimizer(Optimizers.adam(options.learningRate()))
-              .epochs(options.epochs())
-              .batchSize(options.batchSize())
-              .seed(options.seed())
-              .callbacks(callbacks);
-      if (options.clipNorm() > 0) {
-        trainer.clipNorm(options.clipNorm());
-      }
       History history = trainer.build().fit(network, x, y, xv, yv);
-      float[] theta = network.parameters().data().asFloat();
-      return new LstmLanguageModel.Trained(
-          LstmLanguageModel.fromOwnedParameters(vocabulary, options, theta), history);
+      return new Fitted(network.parameters().data().asFloat(), history);
     }
   }
 

@@ -7,15 +7,11 @@ import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.optim.Optimizers;
 import dev.aiaas.core.optim.Schedules;
 import dev.aiaas.core.train.Callback;
-import dev.aiaas.core.train.History;
 import dev.aiaas.core.train.Trainer;
 import dev.aiaas.nlp.text.Vocabulary;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Training of {@link TransformerLanguageModel}: options and sentences in, a trained model out.
@@ -47,52 +43,32 @@ final class TransformerLmTrainer {
       TransformerLmOptions options,
       Iterable<? extends List<String>> validation,
       Callback... callbacks) {
-    Map<String, Long> counts = new HashMap<>();
-    long tokens = 0;
-    for (List<String> s : sentences) {
-      for (String t : s) {
-        counts.merge(t, 1L, Long::sum);
-        tokens++;
-      }
-    }
-    if (tokens == 0) {
-      throw new IllegalArgumentException(
-          "the corpus is empty: no tokens to learn from; pass a corpus with at least one word (one sentence per line)");
-    }
-    Vocabulary vocabulary = Vocabulary.fromCounts(counts, options.minCount());
+    Vocabulary vocabulary = LstmLmTrainer.vocabulary(sentences, options.minCount());
     int t = options.context();
     int k = options.contextOverlap();
     LstmLmTrainer.Rows rows = LstmLmTrainer.Rows.of(LstmLmTrainer.encode(sentences, vocabulary), t, k);
     LstmLmTrainer.Rows val =
         validation == null ? null : LstmLmTrainer.Rows.of(LstmLmTrainer.encode(validation, vocabulary), t, k);
-    if (val != null && val.count == 0) {
-      throw new IllegalArgumentException("the validation corpus has no sentences; pass at least one sentence or none");
-    }
     long stepsPerEpoch = (rows.count + options.batchSize() - 1) / options.batchSize();
     long total = Math.max(2, stepsPerEpoch * options.epochs());
     long warm = Math.max(1, Math.min(total - 1, Math.round(options.warmup() * total)));
-    try (Model network = network(vocabulary.size(), options);
-        INDArray x = rows.inputs();
-        INDArray y = rows.targets();
-        INDArray xv = val == null ? null : val.inputs();
-        INDArray yv = val == null ? null : val.targets()) {
-      Trainer.Builder trainer =
-          Trainer.builder(Losses.sequenceSparseSoftmaxCrossEntropy())
-              .optimizer(options.weightDecay() > 0
-                  ? Optimizers.adamW(options.learningRate(), options.weightDecay())
-                  : Optimizers.adam(options.learningRate()))
-              .schedule(Schedules.cosine(warm, total, TransformerLmOptions.MIN_LR_FACTOR))
-              .epochs(options.epochs())
-              .batchSize(options.batchSize())
-              .seed(options.seed())
-              .callbacks(callbacks);
-      if (options.clipNorm() > 0) {
-        trainer.clipNorm(options.clipNorm());
-      }
-      History history = trainer.build().fit(network, x, y, xv, yv);
-      float[] theta = network.parameters().data().asFloat();
+    Trainer.Builder trainer =
+        Trainer.builder(Losses.sequenceSparseSoftmaxCrossEntropy())
+            .optimizer(options.weightDecay() > 0
+                ? Optimizers.adamW(options.learningRate(), options.weightDecay())
+                : Optimizers.adam(options.learningRate()))
+            .schedule(Schedules.cosine(warm, total, TransformerLmOptions.MIN_LR_FACTOR))
+            .epochs(options.epochs())
+            .batchSize(options.batchSize())
+            .seed(options.seed())
+            .callbacks(callbacks);
+    if (options.clipNorm() > 0) {
+      trainer.clipNorm(options.clipNorm());
+    }
+    try (Model network = network(vocabulary.size(), options)) {
+      LstmLmTrainer.Fitted f = LstmLmTrainer.fit(network, rows, val, trainer);
       return new TransformerLanguageModel.Trained(
-          TransformerLanguageModel.fromOwnedParameters(vocabulary, options, theta), history);
+          TransformerLanguageModel.fromOwnedParameters(vocabulary, options, f.theta()), f.history());
     }
   }
 
