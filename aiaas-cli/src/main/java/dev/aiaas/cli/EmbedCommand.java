@@ -3,12 +3,10 @@ package dev.aiaas.cli;
 import dev.aiaas.core.io.InputLimitException;
 import dev.aiaas.core.io.Inputs;
 import dev.aiaas.core.io.LineReader;
-import dev.aiaas.nlp.text.Encoding;
-import dev.aiaas.nlp.text.HfTokenizer;
-import dev.aiaas.nlp.text.HfTokenizers;
-import dev.aiaas.nlp.text.Truncation;
-import dev.aiaas.onnx.OnnxImport;
-import dev.aiaas.onnx.TransformerEncoder;
+import dev.aiaas.onnx.Embedder;
+import dev.aiaas.onnx.EmbedderOptions;
+import dev.aiaas.onnx.OnnxImportException;
+import dev.aiaas.onnx.Pooling;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -29,15 +27,15 @@ import picocli.CommandLine.Spec;
 /** {@code aiaas embed}: sentence embeddings from an imported ONNX BERT-family encoder (all-MiniLM-L6-v2). */
 @Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Sentence embeddings from a BERT-family sentence encoder in ONNX (such as all-MiniLM-L6-v2), imported into "
-                + "aiaas layers (no ONNX Runtime): each sentence tokenized with the model's tokenizer.json, encoded, mean-pooled "
-                + "over its tokens and L2-normalised.",
-                "Writes one CSV row per sentence (its number, then the D values), or with --similarity the cosine similarity "
-                        + "of every pair."},
+                + "aiaas layers (no ONNX Runtime): each sentence tokenized with the model's tokenizer.json, encoded, pooled "
+                + "(mean over its tokens by default) and L2-normalised.",
+                "Writes one line per sentence, in order: the D values separated by single spaces; with --similarity a CSV of "
+                        + "the cosine similarity of every pair."},
         footerHeading = "%nExamples:%n",
         footer = {"  aiaas embed --model all-minilm-l6-v2.onnx --tokenizer tokenizer.json \\",
                 "      \"A cat sat.\" \"A dog ran.\"",
-                "  aiaas embed --model model.onnx --tokenizer tokenizer.json \\",
-                "      --input sentences.txt --out embeddings.csv",
+                "  aiaas embed --model model.onnx --input sentences.txt --out vectors.txt",
+                "  aiaas embed --model model.onnx --pooling cls --no-normalize \"Hi there\"",
                 "  aiaas embed --model model.onnx --tokenizer tokenizer.json --similarity \\",
                 "      \"I like tea\" \"Tea is nice\" \"Stocks fell\""})
 final class EmbedCommand implements Callable<Integer> {
@@ -56,15 +54,24 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "The encoder as an ONNX file (fp32).")
     Path model;
 
-    @Option(names = "--tokenizer", required = true, paramLabel = "FILE", description = "Its Hugging Face tokenizer.json.")
+    @Option(names = "--tokenizer", paramLabel = "FILE", description = "Its Hugging Face tokenizer.json (default: "
+            + "STEM-tokenizer.json, STEM.tokenizer.json or tokenizer.json beside the model).")
     Path tokenizer;
 
     @Option(names = "--input", paramLabel = "FILE", description = "Sentences, one per line (UTF-8, plain or gzipped), "
             + "instead of or after the TEXT arguments.")
     Path input;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "The CSV file to write (default: standard output).")
+    @Option(names = "--out", paramLabel = "FILE", description = "The file to write (default: standard output).")
     Path out;
+
+    @Option(names = "--pooling", defaultValue = "mean", paramLabel = "mean|cls", description = "How the token states "
+            + "become one vector: their mean over the sentence's tokens, or the first ([CLS]) token's state "
+            + "(default: ${DEFAULT-VALUE}).")
+    String pooling;
+
+    @Option(names = "--no-normalize", description = "Keep the pooled vectors as they are instead of scaling them to unit length.")
+    boolean noNormalize;
 
     @Option(names = "--similarity", description = "Print the cosine similarity of every pair of sentences instead of the vectors.")
     boolean similarity;
@@ -84,6 +91,10 @@ final class EmbedCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         CliFiles.requireFile(cl, "--model", model);
+        if (tokenizer == null) {
+            tokenizer = Embedder.tokenizerBeside(model).orElseThrow(() -> new ParameterException(cl, "no tokenizer for " + model
+                    + ": give --tokenizer FILE (none of STEM-tokenizer.json, STEM.tokenizer.json, tokenizer.json lies beside it)"));
+        }
         CliFiles.requireFile(cl, "--tokenizer", tokenizer);
         if (input != null) {
             CliFiles.requireFile(cl, "--input", input);
@@ -91,7 +102,14 @@ final class EmbedCommand implements Callable<Integer> {
         if (out != null) {
             CliFiles.requireParentFolder(cl, "--out", out);
         }
-        CliNumbers.range(cl, "--batch-size", batchSize, 1, 4096, "sentences per forward pass");
+        CliNumbers.range(cl, "--batch-size", batchSize, 1, EmbedderOptions.MAX_BATCH, "sentences per forward pass");
+        CliNumbers.range(cl, "--max-tokens", maxTokens, 2, Integer.MAX_VALUE, "tokens per sentence");
+        Pooling pool;
+        try {
+            pool = Pooling.parse(pooling);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, "--pooling: " + e.getMessage());
+        }
         List<String> sentences = new ArrayList<>(texts);
         if (input != null) {
             readLines(sentences);
@@ -100,39 +118,10 @@ final class EmbedCommand implements Callable<Integer> {
             throw new ParameterException(cl, "no sentences: give them as arguments or with --input FILE");
         }
         parent.selectBackend(cl);
-        HfTokenizer tok;
-        try {
-            tok = HfTokenizers.load(tokenizer);
-        } catch (IOException e) {
-            throw new CommandFailedException("cannot read " + tokenizer + ": " + e.getMessage(), e);
-        }
+        EmbedderOptions options = new EmbedderOptions(pool, !noNormalize, maxTokens, batchSize);
         float[][] vectors;
-        try (TransformerEncoder encoder = load()) {
-            int positions = encoder.config().maxPositions();
-            CliNumbers.range(cl, "--max-tokens", maxTokens, 2, positions, "tokens per sentence (the model has " + positions
-                    + " positions)");
-            tok = tok.withTruncation(Truncation.of(maxTokens)).withPadding(null);
-            vectors = new float[sentences.size()][];
-            for (int from = 0; from < sentences.size(); from += batchSize) {
-                int n = Math.min(batchSize, sentences.size() - from);
-                int[][] ids = new int[n][];
-                int[][] mask = new int[n][];
-                int[][] types = new int[n][];
-                for (int i = 0; i < n; i++) {
-                    Encoding e = tok.encode(sentences.get(from + i));
-                    ids[i] = e.ids();
-                    mask[i] = e.attentionMask();
-                    types[i] = e.typeIds();
-                }
-                float[][] v;
-                try {
-                    v = encoder.embed(ids, mask, types);
-                } catch (IllegalArgumentException e) {
-                    throw new CommandFailedException("the tokenizer " + tokenizer + " does not fit the model " + model + ": "
-                            + e.getMessage() + ". Give the model's own tokenizer.json", e);
-                }
-                System.arraycopy(v, 0, vectors, from, n);
-            }
+        try (Embedder embedder = load(cl, options)) {
+            vectors = embedder.embed(sentences);
         }
         if (out == null) {
             PrintWriter w = cl.getOut();
@@ -150,11 +139,18 @@ final class EmbedCommand implements Callable<Integer> {
         return 0;
     }
 
-    private TransformerEncoder load() throws CommandFailedException {
+    private Embedder load(CommandLine cl, EmbedderOptions options) throws CommandFailedException {
         try {
-            return OnnxImport.encoder(model);
-        } catch (IOException e) {
+            return Embedder.load(model, tokenizer, options);
+        } catch (OnnxImportException e) {
             throw new CommandFailedException("cannot import " + model + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CommandFailedException("cannot read " + tokenizer + " or " + model + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith("maxTokens")) {
+                throw new ParameterException(cl, "--max-tokens: " + e.getMessage());
+            }
+            throw new CommandFailedException(e.getMessage(), e);
         }
     }
 
@@ -174,29 +170,31 @@ final class EmbedCommand implements Callable<Integer> {
         }
     }
 
-    /** The vectors as {@code sentence,e0,...} rows, or the cosine matrix as {@code sentence,s1,...}. */
+    /** The vectors as lines of space-separated values, or the cosine matrix as CSV rows {@code sentence,s1,...}. */
     private void write(Writer w, float[][] v) throws IOException {
         int n = v.length;
-        StringBuilder b = new StringBuilder("sentence");
-        int columns = similarity ? n : v[0].length;
-        for (int j = 0; j < columns; j++) {
-            b.append(similarity ? ",s" + (j + 1) : ",e" + j);
+        StringBuilder b = new StringBuilder();
+        if (!similarity) {
+            for (float[] row : v) {
+                b.setLength(0);
+                for (int j = 0; j < row.length; j++) {
+                    b.append(j == 0 ? "" : " ").append(row[j]);
+                }
+                w.write(b.append('\n').toString());
+            }
+            return;
+        }
+        b.append("sentence");
+        for (int j = 0; j < n; j++) {
+            b.append(",s").append(j + 1);
         }
         w.write(b.append('\n').toString());
         for (int i = 0; i < n; i++) {
             b.setLength(0);
             b.append(i + 1);
-            for (int j = 0; j < columns; j++) {
-                b.append(',');
-                if (similarity) {
-                    double dot = 0;
-                    for (int c = 0; c < v[i].length; c++) {
-                        dot += (double) v[i][c] * v[j][c];
-                    }
-                    b.append(String.format(Locale.ROOT, "%.4f", dot)); // unit vectors: the dot product is the cosine
-                } else {
-                    b.append(v[i][j]);
-                }
+            for (int j = 0; j < n; j++) {
+                double cos = Embedder.dot(v[i], v[j]) / Math.sqrt(Math.max(Embedder.dot(v[i], v[i]) * Embedder.dot(v[j], v[j]), 1e-300));
+                b.append(',').append(String.format(Locale.ROOT, "%.4f", cos));
             }
             w.write(b.append('\n').toString());
         }

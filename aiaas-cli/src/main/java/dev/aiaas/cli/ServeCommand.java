@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = {"Serves models over HTTP in TF Serving's REST shape until stopped (Ctrl-C or SIGTERM, which finish the "
                 + "requests being handled): POST /v1/models/NAME:predict with {\"instances\": [[...], ...]} answers "
                 + "{\"predictions\": [[...], ...]}; :score and :generate serve language models (an ARPA file or an 'lm train' "
-                + "model); GET /v1/models/NAME, /v1/models/NAME/metadata, /healthz, /readyz and /metrics (Prometheus).",
+                + "model); :embed serves a sentence encoder (FILE.onnx with its tokenizer.json beside it); GET /v1/models/NAME, /v1/models/NAME/metadata, /healthz, /readyz and /metrics (Prometheus).",
                 "Secure by default: it listens on 127.0.0.1 only, and every request but /healthz and /readyz needs "
                         + "'Authorization: Bearer TOKEN' with a token of --token-file (one per line, a file not readable by "
                         + "others); --no-auth turns that off explicitly. --threads sets the request threads as well as the "
@@ -46,7 +46,8 @@ final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "NAME=FILE", description = "A model to serve under NAME (in the "
-            + "URLs: /v1/models/NAME): a network or table classifier saved by 'aiaas train', an LSTM language model of 'aiaas lm train', or an "
+            + "URLs: /v1/models/NAME): a network or table classifier saved by 'aiaas train', a language model of 'aiaas lm train', an ONNX "
+            + "sentence encoder (FILE.onnx, its tokenizer beside it as STEM-tokenizer.json or tokenizer.json), or an "
             + "ARPA file; or a folder of numbered versions (DIR/1/model.aiaas, DIR/2/...): the highest is served, and a new one "
             + "is picked up within 2 s without dropping requests. Repeat for more models.")
     List<String> models;

@@ -49,24 +49,49 @@ class EmbedCliTest {
     }
 
     @Test
-    void vectorsFromAFileAreUnitLengthRowsOf384Values() throws Exception {
+    void vectorsFromAFileAreOneLineOf384SpaceSeparatedValuesPerSentence() throws Exception {
         Path in = dir.resolve("sentences.txt");
-        Files.writeString(in, "Call me Ishmael.\nThe whale breached.\n");
-        Path out = dir.resolve("emb.csv");
-        CliTest.Result r = CliTest.run("embed", "--model", model.toString(), "--tokenizer", tokenizer.toString(), "--input",
-                in.toString(), "--out", out.toString(), "--batch-size", "1");
+        Files.writeString(in, "Call me Ishmael.\nThe whale   breached.\n");
+        Path out = dir.resolve("emb.txt");
+        // no --tokenizer: all-minilm-l6-v2-tokenizer.json lies beside the model
+        CliTest.Result r = CliTest.run("embed", "--model", model.toString(), "--input", in.toString(), "--out", out.toString(),
+                "--batch-size", "1");
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out);
-        assertEquals(3, lines.size());
-        for (String line : lines.subList(1, 3)) {
-            String[] cells = line.split(",");
-            assertEquals(385, cells.length);
-            double norm = 0;
-            for (int c = 1; c < cells.length; c++) {
-                norm += Math.pow(Double.parseDouble(cells[c]), 2);
-            }
-            assertEquals(1.0, norm, 1e-4);
+        assertEquals(2, lines.size());
+        double[][] v = new double[2][];
+        for (int i = 0; i < 2; i++) {
+            v[i] = java.util.Arrays.stream(lines.get(i).split(" ", -1)).mapToDouble(Double::parseDouble).toArray();
+            assertEquals(384, v[i].length);
+            assertEquals(1.0, dot(v[i], v[i]), 1e-4);
         }
+        // the same sentence given as an argument: the same vector (white space normalised by the tokenizer)
+        CliTest.Result again = CliTest.run("embed", "--model", model.toString(), "The whale breached.");
+        assertEquals(0, again.code(), again.err());
+        double[] w = java.util.Arrays.stream(again.out().strip().split(" ")).mapToDouble(Double::parseDouble).toArray();
+        assertEquals(1.0, dot(v[1], w), 1e-5);
+    }
+
+    @Test
+    void clsPoolingWithoutNormalisationGivesOtherLongerVectors() {
+        CliTest.Result mean = CliTest.run("embed", "--model", model.toString(), "Call me Ishmael.");
+        CliTest.Result cls = CliTest.run("embed", "--model", model.toString(), "--pooling", "cls", "--no-normalize",
+                "Call me Ishmael.");
+        assertEquals(0, cls.code(), cls.err());
+        double[] m = java.util.Arrays.stream(mean.out().strip().split(" ")).mapToDouble(Double::parseDouble).toArray();
+        double[] c = java.util.Arrays.stream(cls.out().strip().split(" ")).mapToDouble(Double::parseDouble).toArray();
+        assertEquals(384, c.length);
+        double norm = Math.sqrt(dot(c, c));
+        assertTrue(Math.abs(norm - 1) > 0.1, "an unnormalised [CLS] state: norm " + norm);
+        assertTrue(dot(m, c) / norm < 0.999, "[CLS] differs from the mean");
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
     }
 
     @Test
@@ -82,5 +107,10 @@ class EmbedCliTest {
         Files.writeString(badJson, "{\"model\": ");
         TableCliTest.failure(CliTest.run("embed", "--model", model.toString(), "--tokenizer", badJson.toString(), "hi"),
                 "cannot read");
+        TableCliTest.usageError(CliTest.run("embed", "--model", model.toString(), "--pooling", "max", "hi"), "--pooling");
+        Path alone = dir.resolve("alone");
+        Files.createDirectories(alone);
+        Path lonely = Files.copy(model, alone.resolve("lonely.onnx"));
+        TableCliTest.usageError(CliTest.run("embed", "--model", lonely.toString(), "hi"), "no tokenizer");
     }
 }

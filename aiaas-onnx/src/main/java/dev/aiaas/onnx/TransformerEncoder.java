@@ -273,6 +273,24 @@ public final class TransformerEncoder implements AutoCloseable {
      * @return [B][D] unit vectors
      */
     public float[][] embed(int[][] ids, int[][] attentionMask, int[][] tokenTypeIds) {
+        return embed(ids, attentionMask, tokenTypeIds, Pooling.MEAN, true);
+    }
+
+    /**
+     * Sentence embeddings with a chosen pooling: {@link Pooling#MEAN} averages the hidden states
+     * over the positions whose mask is 1 (sentence-transformers' default), {@link Pooling#CLS}
+     * takes the state at position 0 (the {@code [CLS]} token); then, when {@code normalize},
+     * each vector is divided by its L2 norm (max(‖v‖, 1e-12)).
+     *
+     * @param ids           as for {@link #hiddenStates}
+     * @param attentionMask as for {@link #hiddenStates} (null: all ones)
+     * @param tokenTypeIds  as for {@link #hiddenStates} (null: all zeros)
+     * @param pooling       how a sequence's states become one vector
+     * @param normalize     whether to scale each vector to unit length
+     * @return [B][D]
+     */
+    public float[][] embed(int[][] ids, int[][] attentionMask, int[][] tokenTypeIds, Pooling pooling, boolean normalize) {
+        java.util.Objects.requireNonNull(pooling, "pooling");
         Batch b = batch(ids, attentionMask, tokenTypeIds);
         float[] h = run(b);
         int d = config.dim();
@@ -282,22 +300,33 @@ public final class TransformerEncoder implements AutoCloseable {
         double[] sum = new double[d];
         for (int e = 0; e < n; e++) {
             java.util.Arrays.fill(sum, 0);
-            double count = 0;
-            for (int s = 0; s < t; s++) {
-                if (!b.valid[e * t + s]) {
-                    continue;
-                }
-                count++;
+            if (pooling == Pooling.CLS) {
                 for (int c = 0; c < d; c++) {
-                    sum[c] += h[e + n * (s + t * c)];
+                    sum[c] = h[e + n * t * c];
+                }
+            } else {
+                double count = 0;
+                for (int s = 0; s < t; s++) {
+                    if (!b.valid[e * t + s]) {
+                        continue;
+                    }
+                    count++;
+                    for (int c = 0; c < d; c++) {
+                        sum[c] += h[e + n * (s + t * c)];
+                    }
+                }
+                for (int c = 0; c < d; c++) {
+                    sum[c] /= count;
                 }
             }
-            double norm = 0;
-            for (int c = 0; c < d; c++) {
-                sum[c] /= count;
-                norm += sum[c] * sum[c];
+            double norm = 1;
+            if (normalize) {
+                double sq = 0;
+                for (int c = 0; c < d; c++) {
+                    sq += sum[c] * sum[c];
+                }
+                norm = Math.max(Math.sqrt(sq), 1e-12);
             }
-            norm = Math.max(Math.sqrt(norm), 1e-12);
             for (int c = 0; c < d; c++) {
                 out[e][c] = (float) (sum[c] / norm);
             }

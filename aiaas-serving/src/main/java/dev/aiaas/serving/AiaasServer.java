@@ -12,6 +12,8 @@ import dev.aiaas.core.tabular.TabularModel;
 import dev.aiaas.nlp.lm.LstmLanguageModel;
 import dev.aiaas.nlp.lm.TransformerLanguageModel;
 import dev.aiaas.nlp.lm.NgramModel;
+import dev.aiaas.onnx.Embedder;
+import dev.aiaas.onnx.EmbedderOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +57,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /v1/models/NAME:predict} {@code {"instances": [[...], ...]}} →
  *       {@code {"predictions": [[...], ...]}} (a network: {@link NetworkModel}; a table
  *       classifier takes objects of column values: {@link TableModel});
- *       {@code :score} and {@code :generate} for a language model ({@link LanguageModelEndpoint});</li>
+ *       {@code :score} and {@code :generate} for a language model ({@link LanguageModelEndpoint});
+ *       {@code :embed} {@code {"sentences": [...]}} → {@code {"embeddings": [[...], ...]}} for a
+ *       sentence encoder given as {@code NAME=FILE.onnx} with its {@code tokenizer.json} beside it
+ *       ({@link EncoderModel});</li>
  *   <li>{@code GET /v1/models/NAME}: the version's status, as TF Serving gives it;
  *       {@code GET /v1/models/NAME/metadata}: kind, inputs, outputs, provenance;</li>
  *   <li>{@code GET /healthz} (the process answers), {@code GET /readyz} (models loaded, not
@@ -257,8 +262,26 @@ public final class AiaasServer implements AutoCloseable {
                 return new NetworkModel(name, file, version, m, provenance, config);
             }
         }
+        if (file.getFileName().toString().endsWith(".onnx")) {
+            Path tokenizer = Embedder.tokenizerBeside(file).orElseThrow(() -> new java.nio.file.NoSuchFileException(file.toString(),
+                    null, "model " + name + ": an ONNX encoder needs its tokenizer.json beside it, named " + stem(file)
+                    + "-tokenizer.json or tokenizer.json"));
+            Embedder e;
+            try {
+                e = Embedder.load(file, tokenizer, EmbedderOptions.defaults());
+            } catch (IllegalArgumentException x) {
+                throw new IOException("model " + name + ": " + x.getMessage(), x);
+            }
+            return new EncoderModel(name, file, version, e, Map.of("format", "onnx", "tokenizer", tokenizer.getFileName().toString()),
+                    config);
+        }
         NgramModel ngram = NgramModel.readArpa(file);
         return new LanguageModelEndpoint(name, file, version, ngram, "ngram", Map.of("order", Integer.toString(ngram.order())), config);
+    }
+
+    private static String stem(Path file) {
+        String n = file.getFileName().toString();
+        return n.substring(0, n.length() - ".onnx".length());
     }
 
     /**
@@ -367,7 +390,10 @@ public final class AiaasServer implements AutoCloseable {
                 return path.endsWith("/metadata") ? "metadata" : "status";
             }
             String verb = path.substring(colon + 1);
-            return verb.equals("predict") || verb.equals("score") || verb.equals("generate") ? verb : "other";
+            return switch (verb) {
+                case "predict", "score", "generate", "embed" -> verb;
+                default -> "other";
+            };
         }
         return switch (path) {
             case "/healthz", "/readyz" -> "health";
@@ -425,7 +451,7 @@ public final class AiaasServer implements AutoCloseable {
             return sendBytes(ex, 200, metrics.scrape());
         }
         if (!path.startsWith(PREFIX)) {
-            throw new HttpError(404, "no route " + Json.excerpt(path) + "; the routes are /v1/models/NAME[:predict|:score|:generate], "
+            throw new HttpError(404, "no route " + Json.excerpt(path) + "; the routes are /v1/models/NAME[:predict|:score|:generate|:embed], "
                     + "/v1/models/NAME/metadata, /healthz, /readyz and /metrics");
         }
         String rest = path.substring(PREFIX.length());

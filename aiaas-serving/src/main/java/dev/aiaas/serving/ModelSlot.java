@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A name given as a folder is versioned: the folder holds numbered sub-folders
  * ({@code DIR/1/}, {@code DIR/2/}, ...), each with one model file (files whose names start with
- * a dot, such as the temporary files of an atomic save, are ignored), and the highest numbered
+ * a dot, such as the temporary files of an atomic save, are ignored, and so is an ONNX encoder's
+ * {@code tokenizer.json} beside it), and the highest numbered
  * one with a file is served ({@link #latest(Path)}).
  */
 final class ModelSlot {
@@ -116,7 +117,8 @@ final class ModelSlot {
             List<Path> files = new ArrayList<>();
             try (DirectoryStream<Path> s = Files.newDirectoryStream(folder)) {
                 for (Path p : s) {
-                    if (!p.getFileName().toString().startsWith(".") && Files.isRegularFile(p)) {
+                    String n = p.getFileName().toString();
+                    if (!n.startsWith(".") && !n.endsWith("tokenizer.json") && Files.isRegularFile(p)) {
                         files.add(p);
                     }
                 }
