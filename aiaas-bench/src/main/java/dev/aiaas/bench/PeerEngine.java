@@ -83,6 +83,26 @@ public interface PeerEngine {
     }
 
     /**
+     * Whether this engine runs the GPT-style decoder's task (the same network, exported). The default: no.
+     *
+     * @param task the task
+     * @return false unless the engine runs it
+     */
+    default boolean supports(DecoderTask task) {
+        return false;
+    }
+
+    /**
+     * The workload of a decoder task; only called when {@link #supports(DecoderTask)} is true.
+     *
+     * @param task the task
+     * @return the workload, not yet set up
+     */
+    default Workload workload(DecoderTask task) {
+        throw new IllegalArgumentException(engine() + " does not run " + task.benchmark() + "; check supports(task) first");
+    }
+
+    /**
      * The CNN task's workload in this engine; nothing is allocated before {@link Workload#setup()}.
      * The default refuses every task.
      *

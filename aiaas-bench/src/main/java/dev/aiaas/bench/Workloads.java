@@ -51,6 +51,10 @@ public final class Workloads {
             all.add(new AiaasEncoder(t));
             all.addAll(peers.workloads(t));
         }
+        for (DecoderTask t : DecoderTask.tasks()) {
+            all.add(new AiaasDecoder(t));
+            all.addAll(peers.workloads(t));
+        }
         all.add(NgramWorkload.build());
         all.add(NgramWorkload.query());
         return all;
@@ -78,6 +82,7 @@ public final class Workloads {
         tasks(quick).forEach(t -> names.add(t.benchmark()));
         cnnTasks().forEach(t -> names.add(t.benchmark()));
         EncoderTask.tasks().forEach(t -> names.add(t.benchmark()));
+        DecoderTask.tasks().forEach(t -> names.add(t.benchmark()));
         return names;
     }
 

@@ -46,7 +46,8 @@ class WorkloadsTest {
         }
         assertTrue(names.containsAll(List.of("mlp-784-256-10-b128/aiaas", "mlp-784-256-10-b128/dl4j",
                 "mlp-784-256-10-b128/samediff", "mlp-784-2048-2048-10-b512/dl4j", "infer-784-256-10-b1/samediff",
-                "ngram-query-moby-o3/aiaas", "ngram-build-moby-o3/aiaas")), names.toString());
+                "ngram-query-moby-o3/aiaas", "ngram-build-moby-o3/aiaas", "gpt-decode-t48/aiaas", "gpt-prompt-t48/aiaas",
+                "gpt-train-b32-t48/aiaas")), names.toString());
     }
 
     /** Every CNN task in every ND4J engine, at batch 2 (the real batches take seconds per step in DL4J). */

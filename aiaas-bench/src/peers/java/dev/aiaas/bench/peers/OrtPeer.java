@@ -3,6 +3,7 @@ package dev.aiaas.bench.peers;
 import ai.onnxruntime.OrtEnvironment;
 import dev.aiaas.bench.CnnNet;
 import dev.aiaas.bench.CnnTask;
+import dev.aiaas.bench.DecoderTask;
 import dev.aiaas.bench.EncoderTask;
 import dev.aiaas.bench.MlpTask;
 import dev.aiaas.bench.PeerEngine;
@@ -58,6 +59,20 @@ public final class OrtPeer implements PeerEngine {
     @Override
     public boolean supports(CnnTask task) {
         return !task.train() && task.net() == CnnNet.CNN;
+    }
+
+    /** The GPT-style decoder's inference tasks, on the network exported by aiaas. */
+    @Override
+    public boolean supports(DecoderTask task) {
+        return task.kind() != DecoderTask.Kind.TRAIN;
+    }
+
+    @Override
+    public Workload workload(DecoderTask task) {
+        if (!supports(task)) {
+            throw new IllegalArgumentException(ENGINE + " only infers; it does not run " + task.benchmark());
+        }
+        return new OrtDecoder(task);
     }
 
     /** The MiniLM encoder's tasks, on the same ONNX file aiaas imports. */

@@ -4,6 +4,7 @@ import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.io.ModelIO;
 import dev.aiaas.core.math.MathOps;
 import dev.aiaas.core.nn.LayerNorm;
+import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.train.Callback;
 import dev.aiaas.core.train.History;
 import dev.aiaas.core.train.Trainer;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A GPT-style decoder language model (Radford et al. 2018/2019): p(wᵗ | w₀ .. wᵗ⁻¹) =
@@ -268,6 +271,44 @@ public final class TransformerLanguageModel implements LanguageModel {
       Iterable<? extends List<String>> validation,
       Callback... callbacks) {
     return TransformerLmTrainer.train(sentences, options, validation, callbacks);
+  }
+
+  /**
+   * A model with the network's initial, untrained parameters (seeded by {@code options.seed()}) over
+   * the vocabulary {@link #train} would build from {@code sentences}: for speed measurements and
+   * for tests of the machinery (its probabilities are those of random weights).
+   *
+   * @param sentences the sentences the vocabulary is built from (words seen at least
+   *     {@code options.minCount()} times)
+   * @param options the network's size; the training settings are kept but not used
+   * @return the model
+   * @throws IllegalArgumentException when the corpus has no token
+   */
+  public static TransformerLanguageModel initialised(
+      Iterable<? extends List<String>> sentences, TransformerLmOptions options) {
+    Vocabulary vocabulary = LstmLmTrainer.vocabulary(sentences, options.minCount());
+    try (Model network = TransformerLmTrainer.network(vocabulary.size(), options)) {
+      return fromOwnedParameters(vocabulary, options, network.parameters().toFloatVector());
+    }
+  }
+
+  /**
+   * The float32 network this model scores with, as a new {@link Model} holding a copy of its
+   * parameters: input [B, T] word ids (T = {@code context}, as floats), output [B, T, V] logits of
+   * the next word at every position (causal: position t reads positions 0..t). For batch forward
+   * passes, training on, and export ({@code OnnxExport}); the caller closes it.
+   *
+   * @return a new network
+   */
+  public Model network() {
+    Model network = TransformerLmTrainer.network(vocab, options);
+    try (INDArray values = Nd4j.createFromArray(theta)) {
+      network.parameters().assign(values);
+    } catch (RuntimeException e) {
+      network.close();
+      throw e;
+    }
+    return network;
   }
 
   // ------------------------------------------------------------------ files

@@ -130,6 +130,48 @@ class TransformerLanguageModelTest {
     }
   }
 
+  /**
+   * {@code network()} is the float32 network of the model's θ: its logits give the scores of the
+   * cached path (to float32's precision); {@code initialised} is the untrained network of the
+   * seed, over the vocabulary training would build.
+   */
+  @Test
+  void thePublicNetworkScoresAsTheModelAndInitialisedIsTheSeedsUntrainedNetwork() {
+    TransformerLmOptions o = tiny();
+    List<String> sentence = List.of("the", "cat", "sat", "on");
+    int[] ids = model.vocabulary().ids(sentence);
+    float[] x = new float[o.context()];
+    x[0] = Vocabulary.BOS;
+    for (int i = 0; i < ids.length; i++) {
+      x[i + 1] = ids[i];
+    }
+    List<TokenScore> scores = model.scoreTokens(sentence);
+    try (Model network = model.network()) {
+      INDArray logits = network.predict(Nd4j.create(x, new long[] {1, o.context()}, 'c'));
+      int v = model.vocabulary().size();
+      for (int t = 0; t < ids.length; t++) {
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        for (int c = 0; c < v; c++) {
+          max = c == Vocabulary.BOS ? max : Math.max(max, logits.getDouble(0, t, c));
+        }
+        for (int c = 0; c < v; c++) {
+          sum += c == Vocabulary.BOS ? 0 : Math.exp(logits.getDouble(0, t, c) - max);
+        }
+        double log10 = (logits.getDouble(0, t, ids[t]) - max - Math.log(sum)) / LanguageModel.LN_10;
+        assertEquals(scores.get(t).log10Prob(), log10, 1e-4, "position " + t);
+      }
+    }
+    TransformerLanguageModel fresh = TransformerLanguageModel.initialised(corpus(), o);
+    assertEquals(model.vocabulary().size(), fresh.vocabulary().size());
+    try (Model network = TransformerLmTrainer.network(fresh.vocabulary().size(), o)) {
+      assertArrayEquals(network.parameters().toFloatVector(), fresh.theta());
+    }
+    double trained = model.scoreTokens(sentence).stream().mapToDouble(TokenScore::log10Prob).sum();
+    double untrained = fresh.scoreTokens(sentence).stream().mapToDouble(TokenScore::log10Prob).sum();
+    assertTrue(trained > untrained + 1, "trained " + trained + " against untrained " + untrained);
+  }
+
   @Test
   void everyContextIsNormalisedSlidWindowsIncluded() {
     List<LmState> contexts = new ArrayList<>();
