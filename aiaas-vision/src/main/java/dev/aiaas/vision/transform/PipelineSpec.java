@@ -81,6 +81,16 @@ public final class PipelineSpec {
                 (a, r) -> Transforms.randAugment(a.length == 2 ? whole(a[0], r[0]) : 2, a.length == 2 ? whole(a[1], r[1]) : 9));
         add("trivialaugment", "trivialaugment", 0, 0, "TrivialAugment Wide: one operation at a random magnitude",
                 (a, r) -> Transforms.trivialAugment());
+        add("shadow", "shadow[:STRENGTH[:SOFTNESS[:P]]]", 0, 3,
+                "a cast shadow of a random ellipse blocking STRENGTH of the light (default 0.6), penumbra SOFTNESS pixels "
+                        + "(default 4), with probability P (default 0.5)",
+                (a, r) -> Transforms.castShadow(a.length >= 1 ? a[0] : 0.6, a.length >= 2 ? a[1] : 4, a.length == 3 ? a[2] : 0.5));
+        add("highlight", "highlight[:INTENSITY[:P]]", 0, 2,
+                "a specular highlight (a white Gaussian lobe) adding up to INTENSITY (default 0.5), with probability P (default 0.5)",
+                (a, r) -> Transforms.highlight(a.length >= 1 ? a[0] : 0.5, a.length == 2 ? a[1] : 0.5));
+        add("noise", "noise[:ISO[:P]]", 0, 2,
+                "a camera sensor's Poisson-Gaussian noise at ISO (50..409600, default 1600), with probability P (default 0.5)",
+                (a, r) -> Transforms.sensorNoise(a.length >= 1 ? a[0] : 1600, a.length == 2 ? a[1] : 0.5));
         add("normalize", "normalize[:MEAN:STD]", 0, 2, "(x - MEAN) / STD on every channel; default ImageNet's per-channel mean and std",
                 (a, r) -> a.length == 2 ? Transforms.normalize(new float[] {(float) a[0]}, new float[] {(float) a[1]})
                         : Transforms.normalize(Transforms.IMAGENET_MEAN, Transforms.IMAGENET_STD));

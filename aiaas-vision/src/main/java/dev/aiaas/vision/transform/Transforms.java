@@ -1,5 +1,8 @@
 package dev.aiaas.vision.transform;
 
+import dev.aiaas.vision.formation.PhysicalAugment;
+import dev.aiaas.vision.formation.SensorNoise;
+
 import dev.aiaas.vision.image.Image;
 import java.util.Arrays;
 import java.util.List;
@@ -394,6 +397,59 @@ public final class Transforms {
         float[] s = std.clone();
         ImageOps.normalize(Image.filled(Math.max(m.length, s.length) == 1 ? 1 : Math.max(m.length, s.length), 1, 1, 0f), m, s);
         return new Pointwise("normalize", 1.0, im -> ImageOps.normalize(im, m, s));
+    }
+
+    // ---------------------------------------------------------------- the image-formation model
+
+    /**
+     * A cast shadow with probability {@code p}: an ellipse drawn from the call's seed (centre in
+     * the image, radii 10 to 40% of the smaller side, any angle) blocks the fraction
+     * {@code strength} of the light, with a penumbra {@code softness} pixels wide
+     * ({@link dev.aiaas.vision.formation.PhysicalAugment#castShadow}). Values are taken as
+     * linear intensities in [0, 1]; boxes and mask are kept.
+     *
+     * @param strength the fraction of light blocked, in [0, 1] (0.6 is a clear outdoor shadow)
+     * @param softness the penumbra's width in pixels, finite and ≥ 0
+     * @param p        probability in [0, 1]
+     * @return the transform
+     */
+    public static Transform castShadow(double strength, double softness, double p) {
+        if (!(strength >= 0 && strength <= 1)) {
+            throw new IllegalArgumentException("shadow strength=" + strength + ": expected the fraction of light blocked, in [0, 1]");
+        }
+        if (!(softness >= 0) || !Double.isFinite(softness)) {
+            throw new IllegalArgumentException("shadow softness=" + softness + ": expected a penumbra width in pixels, finite and >= 0");
+        }
+        return new Physical("shadow", p, (hwc, w, h, c, seed) -> PhysicalAugment.castShadow(hwc, w, h, c, strength, softness, seed));
+    }
+
+    /**
+     * A specular highlight with probability {@code p}: a white Gaussian lobe whose centre and
+     * spread (3 to 10% of the smaller side) are drawn from the call's seed, adding up to
+     * {@code intensity} and saturating at 1 ({@link dev.aiaas.vision.formation.PhysicalAugment#addHighlight}).
+     *
+     * @param intensity the peak added, finite and ≥ 0 (0.5 is a strong gloss)
+     * @param p         probability in [0, 1]
+     * @return the transform
+     */
+    public static Transform highlight(double intensity, double p) {
+        if (!(intensity >= 0) || !Double.isFinite(intensity)) {
+            throw new IllegalArgumentException("highlight intensity=" + intensity + ": expected a finite value >= 0, for example 0.5");
+        }
+        return new Physical("highlight", p, (hwc, w, h, c, seed) -> PhysicalAugment.addHighlight(hwc, w, h, c, intensity, seed));
+    }
+
+    /**
+     * A camera sensor's Poisson-Gaussian noise at an ISO setting, with probability {@code p}
+     * ({@link dev.aiaas.vision.formation.SensorNoise#atIso}), clamped to [0, 1].
+     *
+     * @param iso the sensitivity, 50 to 409,600 (higher is noisier: 100 is a bright day, 6400 a dim room)
+     * @param p   probability in [0, 1]
+     * @return the transform
+     */
+    public static Transform sensorNoise(double iso, double p) {
+        SensorNoise.atIso(iso); // refuses an ISO out of range, naming it
+        return new Physical("noise", p, (hwc, w, h, c, seed) -> PhysicalAugment.sensorNoise(hwc, w, h, c, iso, seed));
     }
 
     // ---------------------------------------------------------------- policies
@@ -799,6 +855,49 @@ public final class Transforms {
     }
 
     /** An image-only operation applied with probability {@code p}. */
+    /** A {@link PhysicalAugment} operation on HWC floats, seeded per call. */
+    private interface PhysicalOp {
+        float[] apply(float[] hwc, int width, int height, int channels, long seed);
+    }
+
+    private record Physical(String name, double p, PhysicalOp op) implements Transform {
+        Physical {
+            probability(name + " p", p);
+        }
+
+        @Override
+        public Sample apply(Sample s, long seed) {
+            SplittableRandom r = new SplittableRandom(seed);
+            if (!(r.nextDouble() < p)) {
+                return s;
+            }
+            Image im = s.image();
+            int c = im.channels();
+            int h = im.height();
+            int w = im.width();
+            float[] chw = im.toChw();
+            float[] hwc = new float[chw.length];
+            int plane = h * w;
+            for (int k = 0; k < c; k++) {
+                for (int i = 0; i < plane; i++) {
+                    hwc[i * c + k] = chw[k * plane + i];
+                }
+            }
+            float[] out = op.apply(hwc, w, h, c, r.nextLong());
+            for (int k = 0; k < c; k++) {
+                for (int i = 0; i < plane; i++) {
+                    chw[k * plane + i] = out[i * c + k];
+                }
+            }
+            return new Sample(Image.of(c, h, w, chw), s.boxes(), s.mask());
+        }
+
+        @Override
+        public String toString() {
+            return name + "(p=" + p + ")";
+        }
+    }
+
     private record Pointwise(String name, double p, java.util.function.UnaryOperator<Image> op) implements Transform {
         Pointwise {
             probability(name + " p", p);

@@ -89,6 +89,9 @@ class TransformConformanceTest {
         c.add(spec("equalize:1", "equalize:0", SAME, true, false, false, 0));
         c.add(spec("invert:1", "invert:0", SAME, true, false, false, 0));
         c.add(spec("erase:1", "erase:0", SAME, true, false, true, 0));
+        c.add(spec("shadow:0.7:3:1", "shadow:0.7:3:0", SAME, true, false, true, 0));
+        c.add(spec("highlight:0.6:1", "highlight:0:1", SAME, true, false, true, 0));
+        c.add(spec("noise:3200:1", "noise:3200:0", SAME, true, false, true, 0));
         // the policies' colour steps may wipe the picture out (solarize turns black and white into black):
         // their boxes are checked against the mask alone (boxSlack < 0)
         c.add(spec("randaugment:2:9", null, SAME, true, true, true, -2.5));
