@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The pytorch-py peer of `aiaas bench`: the MLP workloads in PyTorch (Debian's python3-torch).
+"""The pytorch-py peer of `aiaas bench`: the MLP workloads and the GPT training step in PyTorch (Debian's python3-torch).
 
 Runs the same work as the JVM engines (docs/benchmarks.md): a training step of an MLP (forward,
 softmax cross-entropy, backward, Adam with lr 1e-3, betas 0.9/0.999, eps 1e-8) or one inference
@@ -100,15 +100,72 @@ def labels(rows, classes):
 
 # --- the workloads -----------------------------------------------------------------------------
 
-def parse_benchmark(name):
-    """mlp-784-256-10-b128 -> (True, (784, 256, 10), 128, False); infer-... -> (False, ...);
-    mlp-bn-gelu-... -> (True, ..., True): hidden layers as Linear, BatchNorm1d, GELU (tanh form), Dropout(0.2)."""
+def parse_benchmark(name, vocab=None):
+    """mlp-784-256-10-b128 -> ("mlp", True, (784, 256, 10), 128, False); infer-... -> ("mlp", False, ...);
+    mlp-bn-gelu-... -> ("mlp", True, ..., True): hidden layers as Linear, BatchNorm1d, GELU (tanh form), Dropout(0.2);
+    gpt-train-b32-t48 -> ("gpt", 32, 48, vocab): a training step of the CLI's default transformer LM."""
+    g = re.fullmatch(r"gpt-train-b(\d+)-t(\d+)", name)
+    if g:
+        if not vocab or vocab < 4:
+            raise SystemExit(f"pytorch_mlp.py: error: {name} needs --vocab V (the vocabulary size, at least 4). Received: {vocab}")
+        return ("gpt", int(g.group(1)), int(g.group(2)), vocab)
     m = re.fullmatch(r"(mlp|mlp-bn-gelu|infer)-((?:\d+-)+\d+)-b(\d+)", name)
     if not m:
         raise SystemExit(f"pytorch_mlp.py: error: benchmark '{name}' is not of the form mlp-784-256-10-b128, "
-                         f"mlp-bn-gelu-784-256-10-b128 or infer-784-256-10-b1; the benchmarks are {', '.join(FULL)}")
+                         f"mlp-bn-gelu-784-256-10-b128, infer-784-256-10-b1 or gpt-train-b32-t48; the benchmarks are {', '.join(FULL)}")
     widths = tuple(int(w) for w in m.group(2).split("-"))
-    return m.group(1) != "infer", widths, int(m.group(3)), m.group(1) == "mlp-bn-gelu"
+    return ("mlp", m.group(1) != "infer", widths, int(m.group(3)), m.group(1) == "mlp-bn-gelu")
+
+
+# The CLI's default transformer LM (TransformerLmOptions.defaults()): N blocks, H heads, width D, MLP F, dropout P.
+GPT_N, GPT_H, GPT_D, GPT_F, GPT_P = 2, 4, 128, 512, 0.15
+
+
+def gpt_flops(batch, tokens, vocab):
+    """DecoderTask.flops: three times the forward pass, 2N(4D^2 + 2DF) + 2DV per position."""
+    per_position = 2.0 * GPT_N * (4 * GPT_D * GPT_D + 2 * GPT_D * GPT_F) + 2.0 * GPT_D * vocab
+    return 3 * per_position * tokens * batch
+
+
+def make_gpt_step(torch, batch, tokens, vocab):
+    """A training step of a pre-LN GPT of the same sizes as aiaas's (token and learned position
+    embeddings, dropout, N x nn.TransformerEncoderLayer(norm_first, GELU, causal mask), LayerNorm,
+    Linear(D, V)); mean cross-entropy over the B*T positions; Adam(1e-3). Ids are seeded random
+    words in [3, V): speed, not the values, is compared."""
+    nn = torch.nn
+
+    class Gpt(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tok = nn.Embedding(vocab, GPT_D)
+            self.pos = nn.Parameter(torch.randn(tokens, GPT_D) * 0.02)
+            self.drop = nn.Dropout(GPT_P)
+            self.blocks = nn.ModuleList([nn.TransformerEncoderLayer(GPT_D, GPT_H, GPT_F, GPT_P, activation="gelu",
+                                                                    batch_first=True, norm_first=True) for _ in range(GPT_N)])
+            self.norm = nn.LayerNorm(GPT_D)
+            self.out = nn.Linear(GPT_D, vocab)
+            self.register_buffer("mask", torch.triu(torch.full((tokens, tokens), float("-inf")), diagonal=1))
+
+        def forward(self, x):
+            h = self.drop(self.tok(x) + self.pos)
+            for b in self.blocks:
+                h = b(h, src_mask=self.mask)
+            return self.out(self.norm(h))
+
+    torch.manual_seed(SEED)
+    model = Gpt()
+    model.train()
+    rng = np.random.default_rng(SEED)
+    x = torch.from_numpy(rng.integers(3, vocab, size=(batch, tokens), dtype=np.int64))
+    y = torch.from_numpy(rng.integers(3, vocab, size=(batch * tokens,), dtype=np.int64))
+    opt = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=(0.9, 0.999), eps=1e-8)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = torch.nn.functional.cross_entropy(model(x).reshape(batch * tokens, vocab), y)
+        loss.backward()
+        opt.step()
+    return step
 
 
 def flops(train, widths, batch):
@@ -229,6 +286,7 @@ def main(argv=None):
     ap.add_argument("--header", action="store_true", help="print the CSV header first")
     ap.add_argument("--check", action="store_true", help="print the first seeded values and exit (needs NumPy only)")
     ap.add_argument("--probe", action="store_true", help="print the Python and torch versions and torch's BLAS, and exit")
+    ap.add_argument("--vocab", type=int, help="the vocabulary size V of gpt-train-* benchmarks")
     a = ap.parse_args(argv)
 
     if a.check:
@@ -251,7 +309,7 @@ def main(argv=None):
     if any(t < 1 for t in threads):
         ap.error(f"--threads must be comma-separated positive integers. Received: {a.threads}")
     names = a.benchmark or (QUICK if a.quick else FULL)
-    tasks = [(n,) + parse_benchmark(n) for n in names] if not a.probe else []
+    tasks = [(n, parse_benchmark(n, a.vocab)) for n in names] if not a.probe else []
 
     import torch  # only now: --check and usage errors need NumPy only
 
@@ -262,17 +320,23 @@ def main(argv=None):
 
     if a.header:
         print("benchmark,engine,metric,value,unit", flush=True)
-    for name, train, widths, batch, norm in tasks:
+    for name, spec in tasks:
         for t in threads:
             torch.set_num_threads(t)
             set_blas_threads(t)
-            times = measure(make_step(torch, train, widths, batch, norm), warmup, repeats, repeat_seconds, a.min_steps)
+            if spec[0] == "gpt":
+                _, batch, tokens, vocab = spec
+                step, floor = make_gpt_step(torch, batch, tokens, vocab), gpt_flops(batch, tokens, vocab)
+            else:
+                _, train, widths, batch, norm = spec
+                step, floor = make_step(torch, train, widths, batch, norm), flops(train, widths, batch)
+            times = measure(step, warmup, repeats, repeat_seconds, a.min_steps)
             median = percentile(times, 0.5) / 1e6
             rows = [("step_ms_t%d" % t, median, "ms"),
                     ("step_ms_p10_t%d" % t, percentile(times, 0.1) / 1e6, "ms"),
                     ("step_ms_p90_t%d" % t, percentile(times, 0.9) / 1e6, "ms"),
                     ("steps_t%d" % t, len(times), "steps"),
-                    ("gflops_t%d" % t, flops(train, widths, batch) / (median * 1e6), "GFLOP/s")]
+                    ("gflops_t%d" % t, floor / (median * 1e6), "GFLOP/s")]
             for metric, value, unit in rows:
                 print(f"{name},{ENGINE},{metric},{num(value)},{unit}", flush=True)
             print(f"{name} {ENGINE} t={t}: {num(median)} ms ({len(times)} steps; torch {torch.__version__}, "

@@ -51,7 +51,9 @@ public final class CpuTimeCompare {
         peers.statuses().forEach(s -> System.out.println("peer " + s.line()));
         List<Workload> ws = new ArrayList<>();
         for (Workload w : Workloads.all(true, peers)) {
-            if (o.selects(w)) {
+            if (o.selects(w) && w instanceof ExternalWorkload) {
+                System.out.println("skipped " + w.benchmark() + "/" + w.engine() + ": it runs in its own process (aiaas bench times it)");
+            } else if (o.selects(w)) {
                 ws.add(w);
             }
         }

@@ -132,6 +132,20 @@ public final class PythonPeer implements PeerEngine {
         return new Mlp(task);
     }
 
+    /** The decoder's training step (the same sizes in PyTorch's own layers); PyTorch in Python does not run the inference rows. */
+    @Override
+    public boolean supports(DecoderTask task) {
+        return task.kind() == DecoderTask.Kind.TRAIN;
+    }
+
+    @Override
+    public Workload workload(DecoderTask task) {
+        if (!supports(task)) {
+            throw new IllegalArgumentException(ENGINE + " runs only the decoder's training step, not " + task.benchmark());
+        }
+        return new Gpt(task);
+    }
+
     /** The script's source, from this jar. */
     static String script() {
         try (InputStream in = PythonPeer.class.getResourceAsStream(SCRIPT_RESOURCE)) {
@@ -167,6 +181,49 @@ public final class PythonPeer implements PeerEngine {
                     "--min-steps", Integer.toString(BenchOptions.MIN_STEPS));
             // start-up, warm-up, the repeats (each may overrun by a step), and room for a slow large step
             long timeout = (long) (PROBE_TIMEOUT_S + options.warmupSeconds() + 3 * options.repeats() * options.repeatSeconds() + 120);
+            Result r = run(cmd, script(), timeout);
+            if (r.code() != 0) {
+                throw new IllegalStateException(ENGINE + " failed on " + task.benchmark() + " (exit code " + r.code() + "): "
+                        + lastLine(r.err()));
+            }
+            return parse(r.out(), task.benchmark(), threads);
+        }
+    }
+
+    /** The decoder's training step, measured by one run of the script per thread setting. */
+    final class Gpt implements ExternalWorkload {
+
+        private final DecoderTask task;
+
+        Gpt(DecoderTask task) {
+            this.task = task;
+        }
+
+        @Override
+        public String benchmark() {
+            return task.benchmark();
+        }
+
+        @Override
+        public String engine() {
+            return ENGINE;
+        }
+
+        @Override
+        public double flopsPerStep() {
+            return task.flops();
+        }
+
+        @Override
+        public Stats measure(BenchOptions options, int threads) {
+            List<String> cmd = List.of(python.toString(), "-", "--benchmark", task.benchmark(),
+                    "--vocab", Integer.toString(DecoderTask.model().vocabulary().size()),
+                    "--threads", Integer.toString(threads),
+                    "--warmup", Double.toString(options.warmupSeconds()),
+                    "--repeats", Integer.toString(options.repeats()),
+                    "--repeat-seconds", Double.toString(options.repeatSeconds()),
+                    "--min-steps", Integer.toString(BenchOptions.MIN_STEPS));
+            long timeout = (long) (PROBE_TIMEOUT_S + options.warmupSeconds() + 3 * options.repeats() * options.repeatSeconds() + 300);
             Result r = run(cmd, script(), timeout);
             if (r.code() != 0) {
                 throw new IllegalStateException(ENGINE + " failed on " + task.benchmark() + " (exit code " + r.code() + "): "

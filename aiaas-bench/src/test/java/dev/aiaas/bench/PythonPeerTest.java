@@ -87,6 +87,21 @@ class PythonPeerTest {
     }
 
     @Test
+    void theDecodersTrainingStepPassesTheVocabularyAndOnlyTrainingIsRun(@TempDir Path dir) throws IOException {
+        DecoderTask train = DecoderTask.tasks().get(2);
+        PythonPeer p = new PythonPeer(fakePython(dir, "3.11.2 1.13.0a0", 0, rows(train.benchmark(), 1)));
+        assertTrue(p.supports(train));
+        assertTrue(DecoderTask.tasks().subList(0, 2).stream().noneMatch(p::supports), "decode and prompt are not run in Python");
+        assertThrows(IllegalArgumentException.class, () -> p.workload(DecoderTask.tasks().get(0)));
+        ExternalWorkload w = (ExternalWorkload) p.workload(train);
+        assertEquals(train.flops(), w.flopsPerStep());
+        assertEquals(new Stats(1.5, 1.25, 2.5, 42), w.measure(BenchOptions.quickRun().withWarmupSeconds(1).withRepeats(2, 0.5), 1));
+        List<String> args = Files.readAllLines(dir.resolve("args.txt"));
+        assertEquals("- --benchmark gpt-train-b32-t48 --vocab " + DecoderTask.model().vocabulary().size()
+                + " --threads 1 --warmup 1.0 --repeats 2 --repeat-seconds 0.5 --min-steps 3", args.get(args.size() - 1));
+    }
+
+    @Test
     void rowsForAnotherSettingAreAClearError(@TempDir Path dir) throws IOException {
         MlpTask task = MlpTask.inference(Workloads.SMALL, 1);
         PythonPeer p = new PythonPeer(fakePython(dir, "3.11.2 1.13.0a0", 0, rows(task.benchmark(), 1)));
