@@ -48,8 +48,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * nothing: C_h's row is 0.
  *
  * <p>The instance computes a training step ({@code forward(x, true)}, then {@code backward}) in
- * float64 Java loops over arrays it keeps between steps (grown only when the batch grows), so a
- * training step at a fixed batch size allocates nothing. Inference ({@code forward(x, false)})
+ * float64: the projections and their gradients (x W, dY Wᵀ, xᵀ dY: 12 products of [B·T, D] by
+ * [D, D] per step) as BLAS dgemm calls ({@link Gemm}) on native float64 copies, the scores,
+ * softmax and weighted sums in Java loops; over arrays it keeps between steps (grown only when
+ * the batch grows), so a training step at a fixed batch size allocates no native memory. Inference ({@code forward(x, false)})
  * computes the four projections and the per-head scores and weighted sums as BLAS products in
  * the model's data type (as {@link Dense} does), and the masked softmax in float64 on the heap
  * with the fast exponential ({@link MathOps#expFast}, 1e-12 relative): the same formulas, to the
@@ -164,6 +166,8 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         private final boolean causal;
         private final double scale;
         private final Workspace ws;
+        /** Native float64 operands of the training path's BLAS products (dgemm). */
+        private final Workspace dws = new Workspace(DataType.DOUBLE);
         private final int wq;
         private final int wk;
         private final int wv;
@@ -296,9 +300,13 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             rows = n;
             Buf.of(params).get(0, w, ftmp, count);
             Buf.of(xa).get(0, x, big, n * d);
-            project(x, n, w, wq, bq, q);
-            project(x, n, w, wk, bq + d, k);
-            project(x, n, w, wv, bq + 2 * d, v);
+            INDArray nw = dws.vector("w", b, count);
+            INDArray nx = dws.vector("in", b, (long) n * d);
+            Buf.of(nw).write(0, w, count);
+            Buf.of(nx).write(0, x, n * d);
+            project(nx, n, nw, wq, bq, q, b);
+            project(nx, n, nw, wk, bq + d, k, b);
+            project(nx, n, nw, wv, bq + 2 * d, v, b);
             Arrays.fill(c, 0, n * d, 0.0);
             for (int bi = 0; bi < b; bi++) {
                 for (int h = 0; h < heads; h++) {
@@ -337,7 +345,8 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                     }
                 }
             }
-            project(c, n, w, wo, bo, dq); // dq as scratch for y
+            Buf.of(nx).write(0, c, n * d);
+            project(nx, n, nw, wo, bo, dq, b); // dq as scratch for y
             shape[0] = b;
             INDArray y = ws.array("y", shape);
             Buf.of(y).put(0, dq, big, n * d);
@@ -494,22 +503,30 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         }
 
         /** out[r, o] = b[o] + Σ_i in[r, i] W[i, o], all column-major with n rows. */
-        private void project(double[] in, int n, double[] w, int wAt, int bAt, double[] out) {
+        /**
+         * out[r, o] = Σ_i in[r, i] W[i, o] + b[o] for the n rows: one dgemm (n x D by D x D) on the
+         * native float64 copies {@code in} ('f' [n, D]) and {@code nw} (θ), the bias added on the heap.
+         */
+        private void project(INDArray in, int n, INDArray nw, int wAt, int bAt, double[] out, int b) {
+            INDArray t = dws.vector("out", b, (long) n * d);
+            Gemm.gemm(false, false, n, d, d, 1.0, in, 0, n, nw, wAt, d, 0.0, t, 0, n);
+            Buf.of(t).read(0, out, n * d);
             for (int o = 0; o < d; o++) {
+                double bias = w[bAt + o];
                 int oc = n * o;
-                Arrays.fill(out, oc, oc + n, w[bAt + o]);
-                for (int i = 0; i < d; i++) {
-                    double wv = w[wAt + i + d * o];
-                    int ic = n * i;
-                    for (int r = 0; r < n; r++) {
-                        out[oc + r] += wv * in[ic + r];
-                    }
+                for (int r = 0; r < n; r++) {
+                    out[oc + r] += bias;
                 }
             }
         }
 
-        /** ∂W[i, o] = Σ_r in[r, i] dOut[r, o]; ∂b[o] = Σ_r dOut[r, o]. */
-        private void projectGrads(double[] in, double[] dOut, int n, int wAt, int bAt) {
+        /**
+         * ∂W[i, o] = Σ_r in[r, i] dOut[r, o] (one dgemm, inᵀ dOut, into {@code ng} at W's offset);
+         * ∂b[o] = Σ_r dOut[r, o] on the heap into g; then, when {@code dIn} is given,
+         * dIn (+)= dOut Wᵀ (one dgemm; added when {@code add}).
+         */
+        private void projectGrads(INDArray in, double[] dOut, int n, INDArray nw, INDArray ng, int wAt, int bAt, INDArray dIn,
+                boolean add, int b) {
             for (int o = 0; o < d; o++) {
                 int oc = n * o;
                 double sb = 0;
@@ -517,31 +534,12 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                     sb += dOut[oc + r];
                 }
                 g[bAt + o] = sb;
-                for (int i = 0; i < d; i++) {
-                    int ic = n * i;
-                    double s = 0;
-                    for (int r = 0; r < n; r++) {
-                        s += in[ic + r] * dOut[oc + r];
-                    }
-                    g[wAt + i + d * o] = s;
-                }
             }
-        }
-
-        /** dIn[r, i] (+)= Σ_o dOut[r, o] W[i, o]. */
-        private void projectInput(double[] dOut, int n, int wAt, double[] dIn, boolean add) {
-            if (!add) {
-                Arrays.fill(dIn, 0, n * d, 0.0);
-            }
-            for (int i = 0; i < d; i++) {
-                int ic = n * i;
-                for (int o = 0; o < d; o++) {
-                    double wv = w[wAt + i + d * o];
-                    int oc = n * o;
-                    for (int r = 0; r < n; r++) {
-                        dIn[ic + r] += wv * dOut[oc + r];
-                    }
-                }
+            INDArray nd = dws.vector("out", b, (long) n * d);
+            Buf.of(nd).write(0, dOut, n * d);
+            Gemm.gemm(true, false, d, d, n, 1.0, in, 0, n, nd, 0, n, 0.0, ng, wAt, d);
+            if (dIn != null) {
+                Gemm.gemm(false, true, n, d, d, 1.0, nd, 0, n, nw, wAt, d, add ? 1.0 : 0.0, dIn, 0, n);
             }
         }
 
@@ -559,8 +557,14 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             }
             double[] dy = dq; // dq is free until the attention part below: ∂L/∂y first
             Buf.of(dya).get(0, dy, big, n * d);
-            projectGrads(c, dy, n, wo, bo);
-            projectInput(dy, n, wo, dc, false);
+            INDArray nw = dws.vector("w", b, count);
+            INDArray ng = dws.vector("g", b, count);
+            INDArray nin = dws.vector("in", b, (long) n * d);
+            INDArray ndx = dws.vector("dx", b, (long) n * d);
+            Buf.of(nw).write(0, w, count); // θ as the forward pass read it
+            Buf.of(nin).write(0, c, n * d);
+            projectGrads(nin, dy, n, nw, ng, wo, bo, ndx, false, b);
+            Buf.of(ndx).read(0, dc, n * d);
             Arrays.fill(dq, 0, n * d, 0.0);
             Arrays.fill(dk2, 0, n * d, 0.0);
             Arrays.fill(dv, 0, n * d, 0.0);
@@ -595,16 +599,19 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                     }
                 }
             }
-            projectGrads(x, dq, n, wq, bq);
-            projectGrads(x, dk2, n, wk, bq + d);
-            projectGrads(x, dv, n, wv, bq + 2 * d);
+            Buf.of(nin).write(0, x, n * d);
+            INDArray dIn = needInput ? ndx : null;
+            projectGrads(nin, dq, n, nw, ng, wq, bq, dIn, false, b);
+            projectGrads(nin, dk2, n, nw, ng, wk, bq + d, dIn, true, b);
+            projectGrads(nin, dv, n, nw, ng, wv, bq + 2 * d, dIn, true, b);
+            Buf gb = Buf.of(ng); // the kernels' gradients from BLAS; the biases' are already in g
+            gb.get(wq, g, wq, ftmp, 3 * d * d);
+            gb.get(wo, g, wo, ftmp, d * d);
             Buf.of(grads).put(0, g, ftmp, count);
             if (!needInput) {
                 return null;
             }
-            projectInput(dq, n, wq, dc, false); // dc is free now: ∂L/∂x
-            projectInput(dk2, n, wk, dc, true);
-            projectInput(dv, n, wv, dc, true);
+            Buf.of(ndx).read(0, dc, n * d); // ∂L/∂x
             shape[0] = b;
             INDArray dx = ws.array("dx", shape);
             Buf.of(dx).put(0, dc, big, n * d);
@@ -614,6 +621,7 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         @Override
         public void close() {
             ws.close();
+            dws.close();
             close(headArrays);
             headArrays = null;
             for (int i = 0; i < transposedArrays.length; i++) {
