@@ -202,6 +202,14 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         private double[] dk2;
         private double[] dv;
         private double[] dc;
+        /** Training: Q, K, V, C (then ∂C) and ∂Q, ∂K, ∂V head-major, [B][H][T][d_k], so the score and weighted-sum loops read contiguous rows. */
+        private double[] qh;
+        private double[] kh;
+        private double[] vh;
+        private double[] ch;
+        private double[] dqh;
+        private double[] dkh;
+        private double[] dvh;
         private float[] big;
         private boolean[] valid;
         /** Inference: Q, K, V [B·H, T, d_k], the scores [B·H, T, T] and the context [B·H, T, d_k], 'c' order, for the last B. */
@@ -271,6 +279,13 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                 dk2 = new double[len];
                 dv = new double[len];
                 dc = new double[len];
+                qh = new double[len];
+                kh = new double[len];
+                vh = new double[len];
+                ch = new double[len];
+                dqh = new double[len];
+                dkh = new double[len];
+                dvh = new double[len];
             }
             if (training && w == null) {
                 w = new double[count];
@@ -307,12 +322,16 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             project(nx, n, nw, wq, bq, q, b);
             project(nx, n, nw, wk, bq + d, k, b);
             project(nx, n, nw, wv, bq + 2 * d, v, b);
-            Arrays.fill(c, 0, n * d, 0.0);
+            gather(q, qh, b);
+            gather(k, kh, b);
+            gather(v, vh, b);
+            Arrays.fill(ch, 0, n * d, 0.0);
             for (int bi = 0; bi < b; bi++) {
                 for (int h = 0; h < heads; h++) {
-                    int c0 = h * dk;
+                    int base = (bi * heads + h) * steps * dk;
                     for (int ti = 0; ti < steps; ti++) {
                         int rt = bi + b * ti;
+                        int qo = base + ti * dk;
                         int len = causal ? ti + 1 : steps;
                         boolean any = false;
                         for (int u = 0; u < len; u++) {
@@ -321,12 +340,12 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                                 continue;
                             }
                             any = true;
-                            int ru = bi + b * u;
-                            double s = 0;
-                            for (int j = c0; j < c0 + dk; j++) {
-                                s += q[rt + n * j] * k[ru + n * j];
+                            int ko = base + u * dk;
+                            double sc = 0;
+                            for (int j = 0; j < dk; j++) {
+                                sc += qh[qo + j] * kh[ko + j];
                             }
-                            row[u] = s * scale;
+                            row[u] = sc * scale;
                         }
                         if (any) {
                             MathOps.softmax(row, len);
@@ -336,15 +355,16 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
                         int at = (rt * heads + h) * steps;
                         System.arraycopy(row, 0, p, at, len);
                         for (int u = 0; u < len; u++) {
-                            int ru = bi + b * u;
+                            int vo = base + u * dk;
                             double a = row[u];
-                            for (int j = c0; j < c0 + dk; j++) {
-                                c[rt + n * j] += a * v[ru + n * j];
+                            for (int j = 0; j < dk; j++) {
+                                ch[qo + j] += a * vh[vo + j];
                             }
                         }
                     }
                 }
             }
+            scatter(ch, c, b);
             Buf.of(nx).write(0, c, n * d);
             project(nx, n, nw, wo, bo, dq, b); // dq as scratch for y
             shape[0] = b;
@@ -503,6 +523,38 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
         }
 
         /** out[r, o] = b[o] + Σ_i in[r, i] W[i, o], all column-major with n rows. */
+        /** Column-major [B·T, D] (row b + B·t) to head-major [B][H][T][d_k]. */
+        private void gather(double[] src, double[] dst, int b) {
+            int n = b * steps;
+            for (int col = 0; col < d; col++) {
+                int h = col / dk;
+                int j = col - h * dk;
+                int sc = n * col;
+                for (int bi = 0; bi < b; bi++) {
+                    int o = (bi * heads + h) * steps * dk + j;
+                    for (int ti = 0; ti < steps; ti++) {
+                        dst[o + ti * dk] = src[sc + bi + b * ti];
+                    }
+                }
+            }
+        }
+
+        /** The inverse of {@link #gather}. */
+        private void scatter(double[] src, double[] dst, int b) {
+            int n = b * steps;
+            for (int col = 0; col < d; col++) {
+                int h = col / dk;
+                int j = col - h * dk;
+                int sc = n * col;
+                for (int bi = 0; bi < b; bi++) {
+                    int o = (bi * heads + h) * steps * dk + j;
+                    for (int ti = 0; ti < steps; ti++) {
+                        dst[sc + bi + b * ti] = src[o + ti * dk];
+                    }
+                }
+            }
+        }
+
         /**
          * out[r, o] = Σ_i in[r, i] W[i, o] + b[o] for the n rows: one dgemm (n x D by D x D) on the
          * native float64 copies {@code in} ('f' [n, D]) and {@code nw} (θ), the bias added on the heap.
@@ -565,40 +617,45 @@ public record MultiHeadAttention(int heads, boolean causal) implements Layer {
             Buf.of(nin).write(0, c, n * d);
             projectGrads(nin, dy, n, nw, ng, wo, bo, ndx, false, b);
             Buf.of(ndx).read(0, dc, n * d);
-            Arrays.fill(dq, 0, n * d, 0.0);
-            Arrays.fill(dk2, 0, n * d, 0.0);
-            Arrays.fill(dv, 0, n * d, 0.0);
+            gather(dc, ch, b); // ch is free after the forward pass: ∂C head-major
+            Arrays.fill(dqh, 0, n * d, 0.0);
+            Arrays.fill(dkh, 0, n * d, 0.0);
+            Arrays.fill(dvh, 0, n * d, 0.0);
             for (int bi = 0; bi < b; bi++) {
                 for (int h = 0; h < heads; h++) {
-                    int c0 = h * dk;
+                    int base = (bi * heads + h) * steps * dk;
                     for (int ti = 0; ti < steps; ti++) {
                         int rt = bi + b * ti;
+                        int co = base + ti * dk;
                         int len = causal ? ti + 1 : steps;
                         int at = (rt * heads + h) * steps;
                         double dot = 0;
                         for (int u = 0; u < len; u++) {
-                            int ru = bi + b * u;
+                            int vo = base + u * dk;
                             double a = p[at + u];
-                            double s = 0;
-                            for (int j = c0; j < c0 + dk; j++) {
-                                double gc = dc[rt + n * j];
-                                s += gc * v[ru + n * j];
-                                dv[ru + n * j] += a * gc;
+                            double sc = 0;
+                            for (int j = 0; j < dk; j++) {
+                                double gc = ch[co + j];
+                                sc += gc * vh[vo + j];
+                                dvh[vo + j] += a * gc;
                             }
-                            drow[u] = s;
-                            dot += a * s;
+                            drow[u] = sc;
+                            dot += a * sc;
                         }
                         for (int u = 0; u < len; u++) {
-                            int ru = bi + b * u;
+                            int ko = base + u * dk;
                             double ds = p[at + u] * (drow[u] - dot) * scale;
-                            for (int j = c0; j < c0 + dk; j++) {
-                                dq[rt + n * j] += ds * k[ru + n * j];
-                                dk2[ru + n * j] += ds * q[rt + n * j];
+                            for (int j = 0; j < dk; j++) {
+                                dqh[co + j] += ds * kh[ko + j];
+                                dkh[ko + j] += ds * qh[co + j];
                             }
                         }
                     }
                 }
             }
+            scatter(dqh, dq, b);
+            scatter(dkh, dk2, b);
+            scatter(dvh, dv, b);
             Buf.of(nin).write(0, x, n * d);
             INDArray dIn = needInput ? ndx : null;
             projectGrads(nin, dq, n, nw, ng, wq, bq, dIn, false, b);
