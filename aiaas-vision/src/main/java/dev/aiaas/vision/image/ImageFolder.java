@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * in the sorted order of its path. Only the file list is held; images are read when used (see
  * {@code dev.aiaas.vision.transform.ImageLoader}).
  */
-public final class ImageFolder {
+public final class ImageFolder implements ImageSource {
 
     /** The deepest a file may be below its class folder. */
     public static final int MAX_DEPTH = 16;
@@ -88,11 +88,13 @@ public final class ImageFolder {
     }
 
     /** @return the class names, numbered by their position */
+    @Override
     public List<String> classes() {
         return classes;
     }
 
     /** @return the examples */
+    @Override
     public int size() {
         return files.size();
     }
@@ -113,9 +115,21 @@ public final class ImageFolder {
      * @param i the example, 0 to {@code size() - 1}
      * @return its class number
      */
+    @Override
     public int label(int i) {
         Objects.checkIndex(i, labels.length);
         return labels[i];
+    }
+
+    /** Reads the example's file with {@link ImageFiles#read(Path, ImageLimits)}. */
+    @Override
+    public Image read(int i, ImageLimits limits) throws IOException {
+        return ImageFiles.read(file(i), limits);
+    }
+
+    @Override
+    public String describe(int i) {
+        return file(i).toString();
     }
 
     /**

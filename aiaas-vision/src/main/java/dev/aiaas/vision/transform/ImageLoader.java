@@ -2,9 +2,8 @@ package dev.aiaas.vision.transform;
 
 import dev.aiaas.core.data.Shuffle;
 import dev.aiaas.vision.image.Image;
-import dev.aiaas.vision.image.ImageFiles;
-import dev.aiaas.vision.image.ImageFolder;
 import dev.aiaas.vision.image.ImageLimits;
+import dev.aiaas.vision.image.ImageSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
@@ -20,7 +19,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Streams an {@link ImageFolder} in batches, decoding and transforming on worker threads. At most
+ * Streams an {@link ImageSource} (an {@link dev.aiaas.vision.image.ImageFolder} of files, or
+ * {@link dev.aiaas.vision.image.IdxImages}) in batches, decoding and transforming on worker threads. At most
  * {@code prefetchBatches * batchSize} images are decoded ahead of the consumer (a bounded queue), and
  * the output does not depend on the number of workers or their timing: epoch {@code e} visits the
  * examples in the order of {@code Shuffle.shuffle} with {@code Shuffle.epochSeed(seed, e)} (the
@@ -31,13 +31,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A file that cannot be read stops the epoch: {@code next()} throws an {@link UncheckedIOException}
  * whose cause is the {@link dev.aiaas.vision.image.ImageFormatException} naming the file.
  *
- * @param folder          the data set
+ * @param folder          the data set: an image folder, IDX images ({@link dev.aiaas.vision.image.IdxImages}) or any {@link ImageSource}
  * @param transform       applied to each decoded image; it must give every image one shape
  * @param options         batch size, workers, prefetch, shuffling
  * @param limits          the decoder's limits
  * @param seed            the run's seed
  */
-public record ImageLoader(ImageFolder folder, Transform transform, Options options, ImageLimits limits, long seed) {
+public record ImageLoader(ImageSource folder, Transform transform, Options options, ImageLimits limits, long seed) {
 
     /**
      * How the loader batches.
@@ -142,7 +142,7 @@ public record ImageLoader(ImageFolder folder, Transform transform, Options optio
             while (submitted < total && submitted - delivered < window) {
                 int i = order[submitted++];
                 ahead.add(pool.submit(() -> {
-                    Image im = ImageFiles.read(folder.file(i), limits);
+                    Image im = folder.read(i, limits);
                     return transform.apply(im, Seeds.mix(epochSeed, i));
                 }));
             }
@@ -175,11 +175,11 @@ public record ImageLoader(ImageFolder folder, Transform transform, Options optio
                     if (c instanceof RuntimeException re) {
                         throw re;
                     }
-                    throw new IllegalStateException("loading " + folder.file(i) + " failed: " + c, c);
+                    throw new IllegalStateException("loading " + folder.describe(i) + " failed: " + c, c);
                 } catch (InterruptedException e) {
                     close();
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while loading " + folder.file(i), e);
+                    throw new IllegalStateException("interrupted while loading " + folder.describe(i), e);
                 }
                 labels[k] = folder.label(i);
                 delivered++;
