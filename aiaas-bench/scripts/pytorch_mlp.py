@@ -117,22 +117,25 @@ def parse_benchmark(name, vocab=None):
     return ("mlp", m.group(1) != "infer", widths, int(m.group(3)), m.group(1) == "mlp-bn-gelu")
 
 
-# The CLI's default transformer LM (TransformerLmOptions.defaults()): N blocks, H heads, width D, MLP F, dropout P.
-GPT_N, GPT_H, GPT_D, GPT_F, GPT_P = 2, 4, 128, 512, 0.15
+# The network's size (--gpt N,H,D,F,P; aiaas passes TransformerLmOptions.defaults()): N blocks, H heads, width D,
+# MLP width F, dropout P.
+GPT_SIZE = (2, 4, 128, 512, 0.15)
 
 
-def gpt_flops(batch, tokens, vocab):
+def gpt_flops(batch, tokens, vocab, size=GPT_SIZE):
     """DecoderTask.flops: three times the forward pass, 2N(4D^2 + 2DF) + 2DV per position."""
-    per_position = 2.0 * GPT_N * (4 * GPT_D * GPT_D + 2 * GPT_D * GPT_F) + 2.0 * GPT_D * vocab
+    n, _, d, f, _ = size
+    per_position = 2.0 * n * (4 * d * d + 2 * d * f) + 2.0 * d * vocab
     return 3 * per_position * tokens * batch
 
 
-def make_gpt_step(torch, batch, tokens, vocab):
+def make_gpt_step(torch, batch, tokens, vocab, size=GPT_SIZE):
     """A training step of a pre-LN GPT of the same sizes as aiaas's (token and learned position
     embeddings, dropout, N x nn.TransformerEncoderLayer(norm_first, GELU, causal mask), LayerNorm,
     Linear(D, V)); mean cross-entropy over the B*T positions; Adam(1e-3). Ids are seeded random
     words in [3, V): speed, not the values, is compared."""
     nn = torch.nn
+    GPT_N, GPT_H, GPT_D, GPT_F, GPT_P = size
 
     class Gpt(nn.Module):
         def __init__(self):
@@ -287,6 +290,7 @@ def main(argv=None):
     ap.add_argument("--check", action="store_true", help="print the first seeded values and exit (needs NumPy only)")
     ap.add_argument("--probe", action="store_true", help="print the Python and torch versions and torch's BLAS, and exit")
     ap.add_argument("--vocab", type=int, help="the vocabulary size V of gpt-train-* benchmarks")
+    ap.add_argument("--gpt", default="2,4,128,512,0.15", help="the GPT's blocks, heads, width, MLP width, dropout (default 2,4,128,512,0.15)")
     a = ap.parse_args(argv)
 
     if a.check:
@@ -309,6 +313,14 @@ def main(argv=None):
     if any(t < 1 for t in threads):
         ap.error(f"--threads must be comma-separated positive integers. Received: {a.threads}")
     names = a.benchmark or (QUICK if a.quick else FULL)
+    try:
+        g = a.gpt.split(",")
+        gpt_size = (int(g[0]), int(g[1]), int(g[2]), int(g[3]), float(g[4]))
+        if len(g) != 5 or min(gpt_size[:4]) < 1 or gpt_size[2] % gpt_size[1] or not 0 <= gpt_size[4] < 1:
+            raise ValueError
+    except (ValueError, IndexError):
+        ap.error(f"--gpt must be N,H,D,F,P: positive blocks, heads, width (a multiple of heads), MLP width, and dropout in [0, 1). "
+                 f"Received: {a.gpt}")
     tasks = [(n, parse_benchmark(n, a.vocab)) for n in names] if not a.probe else []
 
     import torch  # only now: --check and usage errors need NumPy only
@@ -326,7 +338,7 @@ def main(argv=None):
             set_blas_threads(t)
             if spec[0] == "gpt":
                 _, batch, tokens, vocab = spec
-                step, floor = make_gpt_step(torch, batch, tokens, vocab), gpt_flops(batch, tokens, vocab)
+                step, floor = make_gpt_step(torch, batch, tokens, vocab, gpt_size), gpt_flops(batch, tokens, vocab, gpt_size)
             else:
                 _, train, widths, batch, norm = spec
                 step, floor = make_step(torch, train, widths, batch, norm), flops(train, widths, batch)

@@ -190,6 +190,11 @@ public final class PythonPeer implements PeerEngine {
         }
     }
 
+    /** {@code N,H,D,F,P} of the options, as the script's {@code --gpt} reads them. */
+    static String gptSize(dev.aiaas.nlp.lm.TransformerLmOptions o) {
+        return o.layers() + "," + o.heads() + "," + o.dim() + "," + o.ffnWidth() + "," + o.dropout();
+    }
+
     /** The decoder's training step, measured by one run of the script per thread setting. */
     final class Gpt implements ExternalWorkload {
 
@@ -218,6 +223,7 @@ public final class PythonPeer implements PeerEngine {
         public Stats measure(BenchOptions options, int threads) {
             List<String> cmd = List.of(python.toString(), "-", "--benchmark", task.benchmark(),
                     "--vocab", Integer.toString(DecoderTask.model().vocabulary().size()),
+                    "--gpt", gptSize(DecoderTask.options()),
                     "--threads", Integer.toString(threads),
                     "--warmup", Double.toString(options.warmupSeconds()),
                     "--repeats", Integer.toString(options.repeats()),

@@ -98,6 +98,7 @@ class PythonPeerTest {
         assertEquals(new Stats(1.5, 1.25, 2.5, 42), w.measure(BenchOptions.quickRun().withWarmupSeconds(1).withRepeats(2, 0.5), 1));
         List<String> args = Files.readAllLines(dir.resolve("args.txt"));
         assertEquals("- --benchmark gpt-train-b32-t48 --vocab " + DecoderTask.model().vocabulary().size()
+                + " --gpt " + PythonPeer.gptSize(DecoderTask.options())
                 + " --threads 1 --warmup 1.0 --repeats 2 --repeat-seconds 0.5 --min-steps 3", args.get(args.size() - 1));
     }
 
