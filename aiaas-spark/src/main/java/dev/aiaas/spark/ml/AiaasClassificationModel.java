@@ -75,67 +75,165 @@ public class AiaasClassificationModel extends org.apache.spark.ml.Model<AiaasCla
 
   // The params are the estimator's (same names, so copyValues and the saved metadata carry them).
 
-  /** @return the features column param */
+  /**
+
+   * The features column param.
+
+   *
+
+   * @return the features column param
+
+   */
   public Param<String> featuresCol() {
     return params.featuresCol();
   }
 
-  /** @return the prediction column param */
+  /**
+
+   * The prediction column param.
+
+   *
+
+   * @return the prediction column param
+
+   */
   public Param<String> predictionCol() {
     return params.predictionCol();
   }
 
-  /** @return the probability column param */
+  /**
+
+   * The probability column param.
+
+   *
+
+   * @return the probability column param
+
+   */
   public Param<String> probabilityCol() {
     return params.probabilityCol();
   }
 
-  /** @return the label column param (unused by transform) */
+  /**
+
+   * The label column param (unused by transform).
+
+   *
+
+   * @return the label column param (unused by transform)
+
+   */
   public Param<String> labelCol() {
     return params.labelCol();
   }
 
-  /** @return the hidden layers param, as trained */
+  /**
+
+   * The hidden layers param, as trained.
+
+   *
+
+   * @return the hidden layers param, as trained
+
+   */
   public org.apache.spark.ml.param.IntArrayParam hiddenLayers() {
     return params.hiddenLayers();
   }
 
-  /** @return the activation param, as trained */
+  /**
+
+   * The activation param, as trained.
+
+   *
+
+   * @return the activation param, as trained
+
+   */
   public Param<String> activation() {
     return params.activation();
   }
 
-  /** @return the loss param, as trained */
+  /**
+
+   * The loss param, as trained.
+
+   *
+
+   * @return the loss param, as trained
+
+   */
   public Param<String> loss() {
     return params.loss();
   }
 
-  /** @return the optimizer param, as trained */
+  /**
+
+   * The optimizer param, as trained.
+
+   *
+
+   * @return the optimizer param, as trained
+
+   */
   public Param<String> optimizer() {
     return params.optimizer();
   }
 
-  /** @return the learning rate param, as trained */
+  /**
+
+   * The learning rate param, as trained.
+
+   *
+
+   * @return the learning rate param, as trained
+
+   */
   public org.apache.spark.ml.param.DoubleParam learningRate() {
     return params.learningRate();
   }
 
-  /** @return the epochs param, as trained */
+  /**
+
+   * The epochs param, as trained.
+
+   *
+
+   * @return the epochs param, as trained
+
+   */
   public org.apache.spark.ml.param.IntParam epochs() {
     return params.epochs();
   }
 
-  /** @return the batch size param, as trained */
+  /**
+
+   * The batch size param, as trained.
+
+   *
+
+   * @return the batch size param, as trained
+
+   */
   public org.apache.spark.ml.param.IntParam batchSize() {
     return params.batchSize();
   }
 
-  /** @return the seed param, as trained */
+  /**
+
+   * The seed param, as trained.
+
+   *
+
+   * @return the seed param, as trained
+
+   */
   public org.apache.spark.ml.param.LongParam seed() {
     return params.seed();
   }
 
   /**
+   * Sets the features column.
+   *
    * @param v the features column
    * @return this
    */
@@ -145,6 +243,8 @@ public class AiaasClassificationModel extends org.apache.spark.ml.Model<AiaasCla
   }
 
   /**
+   * Sets the prediction column.
+   *
    * @param v the prediction column
    * @return this
    */
@@ -154,6 +254,8 @@ public class AiaasClassificationModel extends org.apache.spark.ml.Model<AiaasCla
   }
 
   /**
+   * Sets the probability column.
+   *
    * @param v the probability column
    * @return this
    */

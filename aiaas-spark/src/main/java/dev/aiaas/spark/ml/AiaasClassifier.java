@@ -109,67 +109,165 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
     return uid;
   }
 
-  /** @return the features column param */
+  /**
+
+   * The features column param.
+
+   *
+
+   * @return the features column param
+
+   */
   public Param<String> featuresCol() {
     return featuresCol;
   }
 
-  /** @return the label column param */
+  /**
+
+   * The label column param.
+
+   *
+
+   * @return the label column param
+
+   */
   public Param<String> labelCol() {
     return labelCol;
   }
 
-  /** @return the prediction column param */
+  /**
+
+   * The prediction column param.
+
+   *
+
+   * @return the prediction column param
+
+   */
   public Param<String> predictionCol() {
     return predictionCol;
   }
 
-  /** @return the probability column param */
+  /**
+
+   * The probability column param.
+
+   *
+
+   * @return the probability column param
+
+   */
   public Param<String> probabilityCol() {
     return probabilityCol;
   }
 
-  /** @return the hidden layers param */
+  /**
+
+   * The hidden layers param.
+
+   *
+
+   * @return the hidden layers param
+
+   */
   public IntArrayParam hiddenLayers() {
     return hiddenLayers;
   }
 
-  /** @return the activation param */
+  /**
+
+   * The activation param.
+
+   *
+
+   * @return the activation param
+
+   */
   public Param<String> activation() {
     return activation;
   }
 
-  /** @return the loss param */
+  /**
+
+   * The loss param.
+
+   *
+
+   * @return the loss param
+
+   */
   public Param<String> loss() {
     return loss;
   }
 
-  /** @return the optimizer param */
+  /**
+
+   * The optimizer param.
+
+   *
+
+   * @return the optimizer param
+
+   */
   public Param<String> optimizer() {
     return optimizer;
   }
 
-  /** @return the learning rate param */
+  /**
+
+   * The learning rate param.
+
+   *
+
+   * @return the learning rate param
+
+   */
   public DoubleParam learningRate() {
     return learningRate;
   }
 
-  /** @return the epochs param */
+  /**
+
+   * The epochs param.
+
+   *
+
+   * @return the epochs param
+
+   */
   public IntParam epochs() {
     return epochs;
   }
 
-  /** @return the batch size param */
+  /**
+
+   * The batch size param.
+
+   *
+
+   * @return the batch size param
+
+   */
   public IntParam batchSize() {
     return batchSize;
   }
 
-  /** @return the seed param */
+  /**
+
+   * The seed param.
+
+   *
+
+   * @return the seed param
+
+   */
   public LongParam seed() {
     return seed;
   }
 
   /**
+   * Sets the features column.
+   *
    * @param v the features column
    * @return this
    */
@@ -179,6 +277,8 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
   }
 
   /**
+   * Sets the label column.
+   *
    * @param v the label column
    * @return this
    */
@@ -188,6 +288,8 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
   }
 
   /**
+   * Sets the prediction column.
+   *
    * @param v the prediction column
    * @return this
    */
@@ -197,6 +299,8 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
   }
 
   /**
+   * Sets the probability column.
+   *
    * @param v the probability column
    * @return this
    */
@@ -206,6 +310,8 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
   }
 
   /**
+   * Sets the hidden layer widths, each at least 1 (empty: a linear model).
+   *
    * @param v the hidden layer widths, each at least 1 (empty: a linear model)
    * @return this
    * @throws IllegalArgumentException when a width is below 1
@@ -222,6 +328,8 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
   }
 
   /**
+   * Sets the activation, e.g. "relu".
+   *
    * @param v the activation, e.g. "relu"
    * @return this
    */
@@ -231,6 +339,8 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
   }
 
   /**
+   * Sets the loss.
+   *
    * @param v the loss
    * @return this
    */
@@ -240,6 +350,8 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
   }
 
   /**
+   * Sets the optimiser, e.g. "adam".
+   *
    * @param v the optimiser, e.g. "adam"
    * @return this
    */
@@ -249,6 +361,8 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
   }
 
   /**
+   * Sets the learning rate, positive.
+   *
    * @param v the learning rate, positive
    * @return this
    */
@@ -258,6 +372,8 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
   }
 
   /**
+   * Sets the epochs, at least 1.
+   *
    * @param v the epochs, at least 1
    * @return this
    */
@@ -267,6 +383,8 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
   }
 
   /**
+   * Sets the batch size, at least 1.
+   *
    * @param v the batch size, at least 1
    * @return this
    */
@@ -276,6 +394,8 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
   }
 
   /**
+   * Sets the seed.
+   *
    * @param v the seed
    * @return this
    */

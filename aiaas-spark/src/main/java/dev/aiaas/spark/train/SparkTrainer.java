@@ -194,7 +194,10 @@ public final class SparkTrainer {
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.context());
     JavaRDD<Shard> shards = data.zipWithIndex().mapPartitions(Shard::pack);
+    // cached, and cut from its lineage once computed: a step's tasks then name the cached blocks
+    // instead of carrying the source's partitions (a parallelised collection's data, say)
     shards.persist(StorageLevel.MEMORY_AND_DISK());
+    shards.rdd().localCheckpoint();
     try {
       long n = shards.map(s -> (long) s.rows).fold(0L, Long::sum);
       if (n == 0) {
