@@ -49,7 +49,9 @@ public class AiaasClassificationModel extends org.apache.spark.ml.Model<AiaasCla
   /** Rows predicted per call of the predictor. */
   static final int BATCH = 256;
 
+  /** The params, held by an estimator of the same uid (so their names and defaults are its). */
   private final AiaasClassifier params;
+  /** The aiaas model file. */
   private final byte[] modelFile;
 
   AiaasClassificationModel(String uid, byte[] modelFile) {

@@ -51,18 +51,31 @@ public class AiaasClassifier extends Estimator<AiaasClassificationModel> impleme
 
   private static final long serialVersionUID = 1L;
 
+  /** The uid. */
   private final String uid;
+  /** The features column. */
   private final Param<String> featuresCol;
+  /** The label column. */
   private final Param<String> labelCol;
+  /** The prediction column. */
   private final Param<String> predictionCol;
+  /** The probability column. */
   private final Param<String> probabilityCol;
+  /** The hidden layer widths. */
   private final IntArrayParam hiddenLayers;
+  /** The activation. */
   private final Param<String> activation;
+  /** The loss. */
   private final Param<String> loss;
+  /** The optimiser. */
   private final Param<String> optimizer;
+  /** The learning rate. */
   private final DoubleParam learningRate;
+  /** The epochs. */
   private final IntParam epochs;
+  /** The global batch size. */
   private final IntParam batchSize;
+  /** The seed. */
   private final LongParam seed;
 
   /** A classifier with a random uid and the defaults. */

@@ -4,25 +4,29 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * One training example as Spark ships it.
- *
- * @param features the flattened features, the model's input width
- * @param target the target values: one class index for a classification loss with class-index
- *     targets (e.g. {@code sparse_softmax_cross_entropy}), else the loss's target width
+ * One training example as Spark ships it: the flattened features (the model's input width) and
+ * the target values (one class index for a class-index loss such as {@code
+ * sparse_softmax_cross_entropy}, else the loss's target width). Immutable once made: the arrays
+ * are not copied, and must not be changed after.
  */
-public record Example(float[] features, float[] target) implements Serializable {
+public final class Example implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
+  /** The flattened features. */
+  private final float[] features;
+  /** The target values. */
+  private final float[] target;
+
   /**
-   * Checks that both arrays are present.
+   * An example.
    *
    * @param features the features, not null
    * @param target the targets, not null
    */
-  public Example {
-    Objects.requireNonNull(features, "features");
-    Objects.requireNonNull(target, "target");
+  public Example(float[] features, float[] target) {
+    this.features = Objects.requireNonNull(features, "features");
+    this.target = Objects.requireNonNull(target, "target");
   }
 
   /**
@@ -34,5 +38,23 @@ public record Example(float[] features, float[] target) implements Serializable 
    */
   public static Example ofLabel(float[] features, int label) {
     return new Example(features, new float[] {label});
+  }
+
+  /**
+   * The features.
+   *
+   * @return the flattened features, not a copy
+   */
+  public float[] features() {
+    return features;
+  }
+
+  /**
+   * The targets.
+   *
+   * @return the target values, not a copy
+   */
+  public float[] target() {
+    return target;
   }
 }

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,9 +43,10 @@ class MainTest {
 
   @Test
   void lmBuildWritesNgramModelsArpa() throws IOException {
-    Path corpus = dir.resolve("moby-test.txt.gz");
-    try (InputStream in = EmbeddedDatasets.open(EmbeddedDatasets.MOBY_DICK + "moby-test.txt.gz")) {
-      Files.copy(in, corpus);
+    Path corpus = dir.resolve("moby-part.txt");
+    try (InputStream in = new GZIPInputStream(EmbeddedDatasets.open(EmbeddedDatasets.MOBY_DICK + "moby-test.txt.gz"))) {
+      List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().limit(400).toList();
+      Files.write(corpus, lines);
     }
     Path arpa = dir.resolve("lm.arpa");
     String[] r = run("lm", "build", "--order", "3", "--input", corpus.toString(), "--arpa", arpa.toString(),
