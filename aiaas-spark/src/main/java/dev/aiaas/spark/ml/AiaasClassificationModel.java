@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -30,6 +31,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.TaskCompletionListener;
 import scala.Option;
 
 /**
@@ -341,6 +343,10 @@ public class AiaasClassificationModel extends org.apache.spark.ml.Model<AiaasCla
       this.in = in;
       this.file = file;
       this.fi = fi;
+      TaskContext task = TaskContext.get();
+      if (task != null) { // a task stopped early (a limit, a failure) closes the predictor too
+        task.addTaskCompletionListener((TaskCompletionListener) t -> close());
+      }
     }
 
     @Override

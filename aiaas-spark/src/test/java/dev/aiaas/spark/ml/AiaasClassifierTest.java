@@ -77,8 +77,8 @@ class AiaasClassifierTest {
     VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"pixels"}).setOutputCol("assembled");
     StandardScaler scaler = new StandardScaler().setInputCol("assembled").setOutputCol("features")
         .setWithMean(true).setWithStd(true);
-    AiaasClassifier clf = new AiaasClassifier().setHiddenLayers(new int[] {64}).setEpochs(3).setBatchSize(100)
-        .setLearningRate(1e-3).setSeed(3);
+    AiaasClassifier clf = new AiaasClassifier().setHiddenLayers(new int[] {64}).setEpochs(2).setBatchSize(100)
+        .setLearningRate(3e-3).setSeed(3);
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {assembler, scaler, clf});
     PipelineModel fitted = pipeline.fit(train);
     List<Row> predicted = fitted.transform(test).select("id", "label", "prediction", "probability")
@@ -103,7 +103,8 @@ class AiaasClassifierTest {
     fitted.write().overwrite().save(path);
     PipelineModel loaded = PipelineModel.load(path);
     AiaasClassificationModel m = (AiaasClassificationModel) loaded.stages()[2];
-    assertEquals(3, (Integer) m.getOrDefault(m.epochs()));
+    assertEquals(2, (Integer) m.getOrDefault(m.epochs()));
+    assertEquals(3e-3, (Double) m.getOrDefault(m.learningRate()));
     assertArrayEquals(new int[] {64}, m.getOrDefault(m.hiddenLayers()));
     List<Row> again = loaded.transform(test).select("id", "label", "prediction", "probability")
         .orderBy("id").collectAsList();
