@@ -27,13 +27,16 @@ import org.apache.spark.rdd.RDD;
  */
 public final class DistributedNgramModel implements AutoCloseable {
 
-  private final JavaSparkContext sc;
   private final String[] vocabulary;
   private final JavaPairRDD<String, double[]>[] tables;
   private final List<Discounts> discounts;
   private final Smoothing smoothing;
   private final String description;
   private final List<RDD<?>> persisted;
+  /** The estimation's broadcasts and the vocabulary's, destroyed by {@link #close()}. */
+  private final List<Broadcast<?>> broadcasts;
+  private final Broadcast<String[]> vocab;
+  private boolean closed;
 
   DistributedNgramModel(
       JavaSparkContext sc,
@@ -42,14 +45,17 @@ public final class DistributedNgramModel implements AutoCloseable {
       List<Discounts> discounts,
       Smoothing smoothing,
       String description,
-      List<RDD<?>> persisted) {
-    this.sc = sc;
+      List<RDD<?>> persisted,
+      List<Broadcast<?>> broadcasts) {
     this.vocabulary = vocabulary;
     this.tables = tables;
     this.discounts = List.copyOf(discounts);
     this.smoothing = smoothing;
     this.description = description;
     this.persisted = persisted;
+    this.vocab = sc.broadcast(vocabulary);
+    this.broadcasts = new java.util.ArrayList<>(broadcasts);
+    this.broadcasts.add(vocab);
   }
 
   /**
@@ -127,10 +133,14 @@ public final class DistributedNgramModel implements AutoCloseable {
    * @param n an order in {@code 1..order()}
    * @return the lines, a Spark RDD
    * @throws IllegalArgumentException if {@code n} is out of range
+   * @throws IllegalStateException after {@link #close()}
    */
   public org.apache.spark.api.java.JavaRDD<String> arpaLines(int n) {
     checkOrder(n);
-    Broadcast<String[]> vocab = sc.broadcast(vocabulary);
+    if (closed) {
+      throw new IllegalStateException("the model is closed (its Spark data released); write it before close()");
+    }
+    Broadcast<String[]> vocab = this.vocab;
     final boolean backoff = n < order();
     return tables[n].sortByKey().map(t -> {
       String g = t._1();
@@ -159,9 +169,13 @@ public final class DistributedNgramModel implements AutoCloseable {
    *
    * @param file the destination, in an existing folder
    * @throws IOException on a write failure
+   * @throws IllegalStateException after {@link #close()}
    */
   public void writeArpa(Path file) throws IOException {
     Objects.requireNonNull(file, "file");
+    if (closed) {
+      throw new IllegalStateException("the model is closed (its Spark data released); write it before close()");
+    }
     long[] counts = new long[order() + 1];
     for (int n = 1; n <= order(); n++) {
       counts[n] = ngramCount(n);
@@ -198,9 +212,16 @@ public final class DistributedNgramModel implements AutoCloseable {
     return Float.toString(f);
   }
 
-  /** Unpersists the data cached while estimating; the model cannot be written afterwards. */
+  /** Unpersists the data cached while estimating and destroys the broadcasts; the model cannot be written afterwards. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     SparkNgramEstimator.release(persisted);
+    for (Broadcast<?> b : broadcasts) {
+      b.destroy();
+    }
   }
 }

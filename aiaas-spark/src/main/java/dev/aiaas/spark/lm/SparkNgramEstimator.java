@@ -138,6 +138,7 @@ public final class SparkNgramEstimator {
     }
     final int v1 = vocab.length;
     Broadcast<HashMap<String, Integer>> idsB = sc.broadcast(ids);
+    List<Broadcast<?>> broadcasts = new ArrayList<>(List.of(idsB));
 
     // 2. Maximal windows.
     JavaPairRDD<String, Long> maximal =
@@ -209,6 +210,7 @@ public final class SparkNgramEstimator {
           discounts.add(discounts(n, nk, sm, options));
         } catch (RuntimeException e) {
           release(persisted);
+          idsB.destroy();
           throw e;
         }
       }
@@ -275,7 +277,7 @@ public final class SparkNgramEstimator {
     tables[order].persist(StorageLevel.MEMORY_AND_DISK());
     persisted.add(tables[order].rdd());
     String description = sm.id() + " order " + order + " (Spark)";
-    return new DistributedNgramModel(sc, vocab, tables, discounts, sm, description, persisted);
+    return new DistributedNgramModel(sc, vocab, tables, discounts, sm, description, persisted, broadcasts);
   }
 
   /** gamma(h) from {c(h), N1+(h.), N1(h.), N2(h.), N3+(h.)}, as NgramModel's estimator. */

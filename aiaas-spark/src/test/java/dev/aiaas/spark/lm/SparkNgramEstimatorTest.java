@@ -170,9 +170,14 @@ class SparkNgramEstimatorTest {
     Path single = dir.resolve("tiny-single.arpa");
     NgramModel.build(corpus, new WhitespaceTokenizer(), fallback).writeArpa(single);
     Path spark = dir.resolve("tiny-spark.arpa");
+    DistributedNgramModel closed;
     try (DistributedNgramModel m = SparkNgramEstimator.build(lines, fallback)) {
       m.writeArpa(spark);
+      closed = m;
     }
+    IllegalStateException e2 = assertThrows(IllegalStateException.class,
+        () -> closed.writeArpa(dir.resolve("after-close.arpa")));
+    assertTrue(e2.getMessage().contains("write it before close()"), e2.getMessage());
     assertEquals(read(single).keySet(), read(spark).keySet());
     for (Map.Entry<String, double[]> x : read(single).entrySet()) {
       double[] y = read(spark).get(x.getKey());
