@@ -27,7 +27,7 @@ class JarsIT {
     private static final String VERSION = System.getProperty("aiaas.version");
 
     @ParameterizedTest
-    @ValueSource(strings = {"aiaas-datasets", "aiaas-core", "aiaas-nlp", "aiaas-vision", "aiaas-onnx", "aiaas-bench", "aiaas-serving", "aiaas-cli"})
+    @ValueSource(strings = {"aiaas-datasets", "aiaas-core", "aiaas-nlp", "aiaas-vision", "aiaas-onnx", "aiaas-bench", "aiaas-serving", "aiaas-cli", "aiaas-spark"})
     void eachJarHasItsModuleNameLicenceNoticeSourcesAndJavadoc(String module) throws IOException {
         try (JarFile jar = new JarFile(artifact(module, "").toFile())) {
             assertEquals("dev.aiaas." + module.substring("aiaas-".length()),
