@@ -186,4 +186,20 @@ public final class Peers {
         }
         return out;
     }
+
+    /**
+     * The image-pipeline task in every available peer that supports it.
+     *
+     * @param task the task
+     * @return one workload per peer that does it, in detection order
+     */
+    public List<Workload> workloads(ImageTask task) {
+        List<Workload> out = new ArrayList<>();
+        for (PeerEngine e : available) {
+            if (e.supports(task)) {
+                out.add(e.workload(task));
+            }
+        }
+        return out;
+    }
 }
