@@ -179,6 +179,69 @@ public final class ImageFiles {
         }
     }
 
+    /**
+     * Reads an 8-bit image file as interleaved bytes, the decoder's own output, for a resize that
+     * reads bytes ({@code ImageOps.resize(HwcBytes, ...)}, the fast decode + resize path): the same
+     * samples as {@link #read(Path, ImageLimits, ImageDecoders.Decoder)} gives, as bytes.
+     *
+     * @param file    a PNG, JPEG or BMP file of 8 bits per sample (plain, or gzip-compressed)
+     * @param limits  the most bytes and pixels accepted
+     * @param decoder the decoder
+     * @return the pixels
+     * @throws ImageFormatException  if the file is not a readable image, exceeds the limits, or is a 16-bit PNG
+     * @throws IOException           if the file cannot be opened
+     * @throws IllegalStateException if the decoder is OpenCV and OpenCV does not load
+     */
+    public static HwcBytes readHwc(Path file, ImageLimits limits, ImageDecoders.Decoder decoder) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(limits, "limits");
+        byte[] bytes;
+        try (InputStream in = Inputs.open(file, limits.maxBytes(), FIX_BYTES)) {
+            bytes = in.readAllBytes();
+        } catch (InputLimitException e) {
+            throw new ImageLimitException(file.toString(), "the file has more than " + limits.maxBytes()
+                    + " bytes (ImageLimits.maxBytes); " + FIX_BYTES, e);
+        } catch (CorruptInputException e) {
+            throw new ImageFormatException(file.toString(), "damaged gzip compression: " + e.getMessage(), e);
+        }
+        return decodeHwc(bytes, file.toString(), limits, decoder);
+    }
+
+    /**
+     * Decodes an 8-bit encoded image held in memory as interleaved bytes; see {@link #readHwc}.
+     *
+     * @param encoded the PNG, JPEG or BMP bytes
+     * @param source  the name of the file or stream, for messages
+     * @param limits  the most bytes and pixels accepted
+     * @param decoder the decoder
+     * @return the pixels
+     * @throws ImageFormatException  if the bytes are not a readable image, exceed the limits, or are a 16-bit PNG
+     * @throws IllegalStateException if the decoder is OpenCV and OpenCV does not load
+     */
+    public static HwcBytes decodeHwc(byte[] encoded, String source, ImageLimits limits, ImageDecoders.Decoder decoder)
+            throws ImageFormatException {
+        Objects.requireNonNull(encoded, "encoded");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(decoder, "decoder");
+        ImageDecoders.require(decoder);
+        ImageHeaders.Header header = ImageHeaders.read(encoded);
+        if (header != null && header.bits() == 16) {
+            throw new ImageFormatException(source, "a 16-bit " + header.format() + ": bytes would lose its precision; "
+                    + "read it with ImageFiles.read, which keeps 16 bits", null);
+        }
+        if (decoder == ImageDecoders.Decoder.OPENCV && header != null && header.openCv()) {
+            if (encoded.length > limits.maxBytes()) {
+                throw new ImageLimitException(source, encoded.length + " bytes, more than ImageLimits.maxBytes = "
+                        + limits.maxBytes() + "; " + FIX_BYTES, null);
+            }
+            checkSize(source, header.width(), header.height(), limits);
+            return OpenCvDecoder.decodeHwc(encoded, source, header);
+        }
+        Image im = decode(encoded, source, limits, ImageDecoders.Decoder.IMAGEIO);
+        return new HwcBytes(im.toHwcBytes(), im.height(), im.width(), im.channels());
+    }
+
     /** The header's size: both at least 1, the pixels within the limits. */
     private static void checkSize(String source, int width, int height, ImageLimits limits) throws ImageFormatException {
         if (width < 1 || height < 1) {

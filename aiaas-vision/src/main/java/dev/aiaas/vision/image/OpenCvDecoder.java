@@ -74,17 +74,61 @@ final class OpenCvDecoder {
         try (BytePointer bytes = new BytePointer(encoded);
              Mat buffer = new Mat(1, encoded.length, opencv_core.CV_8UC1, bytes);
              Mat m = opencv_imgcodecs.imdecode(buffer, opencv_imgcodecs.IMREAD_UNCHANGED)) {
-            if (m == null || m.empty()) {
-                throw new ImageFormatException(source, "cannot decode the " + header.format() + " image (OpenCV: the data is "
-                        + "damaged or truncated); the file is damaged or of an unsupported kind", null);
-            }
-            int depth = header.bits() == 16 ? opencv_core.CV_16U : opencv_core.CV_8U;
-            if (m.rows() != header.height() || m.cols() != header.width() || m.channels() != header.channels() || m.depth() != depth) {
-                throw new ImageFormatException(source, "the header gives " + header.width() + "x" + header.height() + " pixels of "
-                        + header.channels() + " channels, " + header.bits() + " bits, but OpenCV decoded " + m.cols() + "x" + m.rows()
-                        + " of " + m.channels() + " channels, depth " + m.depth() + " (a damaged file?)", null);
-            }
+            check(m, source, header);
             return header.bits() == 16 ? planes16(m, header) : planes8(m, header);
+        }
+    }
+
+    /**
+     * Decodes an 8-bit PNG or JPEG whose header was checked into interleaved RGB(A) bytes.
+     *
+     * @param encoded the bytes
+     * @param source  the name, for messages
+     * @param header  the header read from the bytes (8 bits)
+     * @return the pixels
+     * @throws ImageFormatException if OpenCV cannot decode the bytes or gives another shape than the header's
+     */
+    static HwcBytes decodeHwc(byte[] encoded, String source, ImageHeaders.Header header) throws ImageFormatException {
+        try (BytePointer bytes = new BytePointer(encoded);
+             Mat buffer = new Mat(1, encoded.length, opencv_core.CV_8UC1, bytes);
+             Mat m = opencv_imgcodecs.imdecode(buffer, opencv_imgcodecs.IMREAD_UNCHANGED)) {
+            check(m, source, header);
+            int h = header.height();
+            int w = header.width();
+            int c = header.channels();
+            int rowBytes = w * c;
+            byte[] out = new byte[h * rowBytes];
+            BytePointer data = m.data();
+            long step = m.step();
+            if (step == rowBytes) {
+                data.position(0).get(out, 0, out.length);
+            } else {
+                for (int y = 0; y < h; y++) {
+                    data.position(y * step).get(out, y * rowBytes, rowBytes);
+                }
+            }
+            data.position(0);
+            if (c >= 3) {
+                for (int i = 0; i < out.length; i += c) {
+                    byte b = out[i];
+                    out[i] = out[i + 2];
+                    out[i + 2] = b;
+                }
+            }
+            return new HwcBytes(out, h, w, c);
+        }
+    }
+
+    private static void check(Mat m, String source, ImageHeaders.Header header) throws ImageFormatException {
+        if (m == null || m.empty()) {
+            throw new ImageFormatException(source, "cannot decode the " + header.format() + " image (OpenCV: the data is "
+                    + "damaged or truncated); the file is damaged or of an unsupported kind", null);
+        }
+        int depth = header.bits() == 16 ? opencv_core.CV_16U : opencv_core.CV_8U;
+        if (m.rows() != header.height() || m.cols() != header.width() || m.channels() != header.channels() || m.depth() != depth) {
+            throw new ImageFormatException(source, "the header gives " + header.width() + "x" + header.height() + " pixels of "
+                    + header.channels() + " channels, " + header.bits() + " bits, but OpenCV decoded " + m.cols() + "x" + m.rows()
+                    + " of " + m.channels() + " channels, depth " + m.depth() + " (a damaged file?)", null);
         }
     }
 
