@@ -6,6 +6,7 @@ import dev.aiaas.vision.image.ImageDecoders.Decoder;
 import dev.aiaas.vision.image.ImageFiles;
 import dev.aiaas.vision.image.ImageLimits;
 import dev.aiaas.vision.image.ImageTensors;
+import dev.aiaas.vision.transform.ImageOps;
 import dev.aiaas.vision.transform.Interpolation;
 import dev.aiaas.vision.transform.Transform;
 import dev.aiaas.vision.transform.Transforms;
@@ -18,8 +19,10 @@ import java.util.List;
 
 /**
  * aiaas-vision on an {@link ImageTask}, on the calling thread: engine {@code aiaas} decodes with
- * the decoder {@link ImageDecoders#active()} chooses (OpenCV when it is on the class path),
- * {@code aiaas-imageio} with ImageIO forced. The augmentation task decodes in setup, so it has the
+ * the decoder {@link ImageDecoders#active()} chooses (OpenCV when it is on the class path) through
+ * the fast path ({@code ImageFiles.readHwc}, then {@code ImageOps.resize} of the bytes, then
+ * normalise; the same tensor as the float path), {@code aiaas-imageio} with ImageIO forced through
+ * the float path ({@code ImageFiles.read}, resize, normalise). The augmentation task decodes in setup, so it has the
  * {@code aiaas} engine only.
  */
 public final class AiaasImage implements Workload {
@@ -98,7 +101,8 @@ public final class AiaasImage implements Workload {
                 decoded.add(read(files.get(i % files.size())));
             }
         } else {
-            transform = Transforms.compose(Transforms.resize(ImageTask.SIZE, ImageTask.SIZE, Interpolation.BILINEAR_ANTIALIAS), normalise);
+            transform = forceImageIo ? Transforms.compose(Transforms.resize(ImageTask.SIZE, ImageTask.SIZE, Interpolation.BILINEAR_ANTIALIAS),
+                    normalise) : normalise;
         }
         step = 0;
     }
@@ -111,12 +115,29 @@ public final class AiaasImage implements Workload {
         }
     }
 
+    /** The fast path: the decoder's bytes, resized without a full-size float image (ImageOps.resize(HwcBytes, ...)). */
+    private Image resizeFromBytes(Path f) {
+        try {
+            return ImageOps.resize(ImageFiles.readHwc(f, ImageLimits.defaults(), decoder), ImageTask.SIZE, ImageTask.SIZE,
+                    Interpolation.BILINEAR_ANTIALIAS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void step() {
         List<Image> out = new ArrayList<>(task.batch());
         for (int i = 0; i < task.batch(); i++) {
             long k = step++;
-            Image im = task.augment() ? decoded.get(i) : read(files.get((int) (k % files.size())));
+            Image im;
+            if (task.augment()) {
+                im = decoded.get(i);
+            } else if (forceImageIo) {
+                im = read(files.get((int) (k % files.size())));
+            } else {
+                im = resizeFromBytes(files.get((int) (k % files.size())));
+            }
             out.add(transform.apply(im, k));
         }
         float[] nchw = ImageTensors.nchw(out);

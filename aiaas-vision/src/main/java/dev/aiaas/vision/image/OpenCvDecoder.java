@@ -89,9 +89,13 @@ final class OpenCvDecoder {
      * @throws ImageFormatException if OpenCV cannot decode the bytes or gives another shape than the header's
      */
     static HwcBytes decodeHwc(byte[] encoded, String source, ImageHeaders.Header header) throws ImageFormatException {
+        // a colour JPEG straight into RGB (libjpeg-turbo's own output order: no swap afterwards), the
+        // EXIF orientation ignored as IMREAD_UNCHANGED ignores it
+        boolean rgbJpeg = header.format().equals("JPEG") && header.channels() == 3;
+        int flags = rgbJpeg ? opencv_imgcodecs.IMREAD_COLOR_RGB | opencv_imgcodecs.IMREAD_IGNORE_ORIENTATION : opencv_imgcodecs.IMREAD_UNCHANGED;
         try (BytePointer bytes = new BytePointer(encoded);
              Mat buffer = new Mat(1, encoded.length, opencv_core.CV_8UC1, bytes);
-             Mat m = opencv_imgcodecs.imdecode(buffer, opencv_imgcodecs.IMREAD_UNCHANGED)) {
+             Mat m = opencv_imgcodecs.imdecode(buffer, flags)) {
             check(m, source, header);
             int h = header.height();
             int w = header.width();
@@ -108,7 +112,7 @@ final class OpenCvDecoder {
                 }
             }
             data.position(0);
-            if (c >= 3) {
+            if (c >= 3 && !rgbJpeg) {
                 for (int i = 0; i < out.length; i += c) {
                     byte b = out[i];
                     out[i] = out[i + 2];

@@ -188,6 +188,10 @@ class ImageDecodersTest {
         assertEquals(b.toString(), a.toString());
         assertEquals(320, a.width());
         assertArrayEquals(ImageFiles.decode(jpg, "plain.jpg", LIMITS, Decoder.OPENCV).samples(), a.samples());
+        // the byte path (colour JPEGs decoded straight into RGB) ignores it as well
+        HwcBytes px = ImageFiles.decodeHwc(rotated, "exif.jpg", LIMITS, Decoder.OPENCV);
+        assertEquals(320, px.width());
+        assertArrayEquals(a.toHwcBytes(), px.data());
     }
 
     @Test
