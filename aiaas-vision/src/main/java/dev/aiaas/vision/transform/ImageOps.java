@@ -183,8 +183,31 @@ public final class ImageOps {
         }
         byte[] src = pixels.data();
         float[] mid = new float[c * ih * width];
+        int plane = ih * width;
         for (int row = 0; row < ih; row++) {
             int rowBase = row * iw * c;
+            if (c == 3) {
+                // RGB, the common case: the three channels of a tap read together (each channel's sum
+                // in the same order as below, so the same floats)
+                int dBase = row * width;
+                for (int i = 0; i < width; i++) {
+                    int a = rowBase + sx.start()[i] * 3;
+                    int w = sx.offset()[i];
+                    float r = 0f;
+                    float g = 0f;
+                    float b = 0f;
+                    for (int k = 0, m = sx.length()[i]; k < m; k++, a += 3) {
+                        float wk = sx.weight()[w + k];
+                        r += wk * BYTE_LEVELS[src[a] & 0xff];
+                        g += wk * BYTE_LEVELS[src[a + 1] & 0xff];
+                        b += wk * BYTE_LEVELS[src[a + 2] & 0xff];
+                    }
+                    mid[dBase + i] = r;
+                    mid[plane + dBase + i] = g;
+                    mid[2 * plane + dBase + i] = b;
+                }
+                continue;
+            }
             for (int ch = 0; ch < c; ch++) {
                 int dBase = (ch * ih + row) * width;
                 int sBase = rowBase + ch;
