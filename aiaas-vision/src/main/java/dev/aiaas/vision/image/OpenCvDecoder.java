@@ -71,6 +71,20 @@ final class OpenCvDecoder {
      * @throws ImageFormatException if OpenCV cannot decode the bytes or gives another shape than the header's
      */
     static Image decode(byte[] encoded, String source, ImageHeaders.Header header) throws ImageFormatException {
+        try {
+            return decodeChw(encoded, source, header);
+        } catch (RuntimeException e) {
+            throw nativeFailure(source, header, e);
+        }
+    }
+
+    /** A {@code cv::Exception} (JavaCPP gives it as a RuntimeException) as the typed error. */
+    private static ImageFormatException nativeFailure(String source, ImageHeaders.Header header, RuntimeException e) {
+        return new ImageFormatException(source, "cannot decode the " + header.format() + " image (OpenCV: " + e.getMessage()
+                + "); the file is damaged or of an unsupported kind", e);
+    }
+
+    private static Image decodeChw(byte[] encoded, String source, ImageHeaders.Header header) throws ImageFormatException {
         try (BytePointer bytes = new BytePointer(encoded);
              Mat buffer = new Mat(1, encoded.length, opencv_core.CV_8UC1, bytes);
              Mat m = opencv_imgcodecs.imdecode(buffer, opencv_imgcodecs.IMREAD_UNCHANGED)) {
@@ -89,6 +103,14 @@ final class OpenCvDecoder {
      * @throws ImageFormatException if OpenCV cannot decode the bytes or gives another shape than the header's
      */
     static HwcBytes decodeHwc(byte[] encoded, String source, ImageHeaders.Header header) throws ImageFormatException {
+        try {
+            return decodeInterleaved(encoded, source, header);
+        } catch (RuntimeException e) {
+            throw nativeFailure(source, header, e);
+        }
+    }
+
+    private static HwcBytes decodeInterleaved(byte[] encoded, String source, ImageHeaders.Header header) throws ImageFormatException {
         // a colour JPEG straight into RGB (libjpeg-turbo's own output order: no swap afterwards), the
         // EXIF orientation ignored as IMREAD_UNCHANGED ignores it
         boolean rgbJpeg = header.format().equals("JPEG") && header.channels() == 3;
