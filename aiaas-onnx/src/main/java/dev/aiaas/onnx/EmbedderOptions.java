@@ -19,6 +19,10 @@ public record EmbedderOptions(Pooling pooling, boolean normalize, int maxTokens,
     /**
      * Validates the options.
      *
+     * @param pooling   how the hidden states become one vector
+     * @param normalize whether vectors are scaled to unit L2 norm
+     * @param maxTokens tokens kept per sentence, at least 2
+     * @param batchSize sentences per forward pass, 1 to {@value #MAX_BATCH}
      * @throws IllegalArgumentException naming the bad value, the range and the fix
      */
     public EmbedderOptions {
