@@ -124,7 +124,8 @@ public record BenchReport(BenchOptions options, Map<Integer, Double> gemmGflops,
         }
         sb.append('\n');
         int nameWidth = Math.max(25, measurements.stream().mapToInt(m -> m.benchmark().length()).max().orElse(0));
-        String fmt = "%-" + nameWidth + "s %-11s %3s  %10s  %19s  %8s  %7s  %7s  %8s%n";
+        int engineWidth = Math.max(11, measurements.stream().mapToInt(m -> m.engine().length()).max().orElse(0));
+        String fmt = "%-" + nameWidth + "s %-" + engineWidth + "s %3s  %10s  %19s  %8s  %7s  %7s  %8s%n";
         sb.append(String.format(Locale.ROOT, fmt, "benchmark", "engine", "thr", "median ms", "p10..p90 ms", "GFLOP/s", "% floor", "% local",
                 "vs aiaas"));
         Map<String, Map<String, List<Measurement>>> g = grouped();

@@ -113,4 +113,24 @@ public interface PeerEngine {
     default Workload workload(CnnTask task) {
         throw new IllegalArgumentException(engine() + " does not run " + task.benchmark() + "; check supports(task) first");
     }
+
+    /**
+     * Whether this engine runs the image-pipeline task. The default: no.
+     *
+     * @param task the task
+     * @return false unless the engine runs it
+     */
+    default boolean supports(ImageTask task) {
+        return false;
+    }
+
+    /**
+     * The workload of an image-pipeline task; only called when {@link #supports(ImageTask)} is true.
+     *
+     * @param task the task
+     * @return the workload, not yet set up
+     */
+    default Workload workload(ImageTask task) {
+        throw new IllegalArgumentException(engine() + " does not run " + task.benchmark() + "; check supports(task) first");
+    }
 }

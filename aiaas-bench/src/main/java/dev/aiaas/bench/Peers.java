@@ -188,6 +188,22 @@ public final class Peers {
     }
 
     /**
+     * The image-pipeline task in every available peer that supports it.
+     *
+     * @param task the task
+     * @return one workload per peer that does it, in detection order
+     */
+    public List<Workload> workloads(ImageTask task) {
+        List<Workload> out = new ArrayList<>();
+        for (PeerEngine e : available) {
+            if (e.supports(task)) {
+                out.add(e.workload(task));
+            }
+        }
+        return out;
+    }
+
+    /**
      * The decoder task in every available peer that supports it.
      *
      * @param task the task

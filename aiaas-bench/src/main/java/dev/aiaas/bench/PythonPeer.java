@@ -38,11 +38,15 @@ public final class PythonPeer implements PeerEngine {
     public static final Path DEFAULT_PYTHON = Path.of("/usr/bin/python3");
     /** The script inside this jar. */
     static final String SCRIPT_RESOURCE = "/dev/aiaas/bench/scripts/pytorch_mlp.py";
+    /** The image rows' script (torchvision) inside this jar. */
+    static final String IMAGE_SCRIPT_RESOURCE = "/dev/aiaas/bench/scripts/torchvision_image.py";
     /** How long importing torch may take before the probe gives up. */
     private static final long PROBE_TIMEOUT_S = 120;
 
     private final Path python;
     private String version;
+    /** torchvision's probe: null before it ran, else empty (torchvision imports) or why not. */
+    private Optional<String> torchvision;
 
     /**
      * The peer on the given interpreter; nothing is started before {@link #unavailableReason()}.
@@ -146,11 +150,42 @@ public final class PythonPeer implements PeerEngine {
         return new Gpt(task);
     }
 
+    /**
+     * Whether the interpreter has torchvision (and PIL), probed once on the first image task:
+     * Debian's {@code python3-torchvision}.
+     *
+     * @param task the task
+     * @return whether torchvision imports
+     */
+    @Override
+    public synchronized boolean supports(ImageTask task) {
+        if (torchvision == null) {
+            Result r;
+            try {
+                r = run(List.of(python.toString(), "-", "--probe"), script(IMAGE_SCRIPT_RESOURCE), PROBE_TIMEOUT_S);
+                torchvision = r.code() == 0 ? Optional.empty() : Optional.of(lastLine(r.err()));
+            } catch (IllegalStateException e) {
+                torchvision = Optional.of(e.getMessage());
+            }
+        }
+        return torchvision.isEmpty();
+    }
+
+    @Override
+    public Workload workload(ImageTask task) {
+        return new ImageRows(task);
+    }
+
     /** The script's source, from this jar. */
     static String script() {
-        try (InputStream in = PythonPeer.class.getResourceAsStream(SCRIPT_RESOURCE)) {
+        return script(SCRIPT_RESOURCE);
+    }
+
+    /** A script's source, from this jar. */
+    static String script(String resource) {
+        try (InputStream in = PythonPeer.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(SCRIPT_RESOURCE + " is missing from the class path: this aiaas-bench jar "
+                throw new IllegalStateException(resource + " is missing from the class path: this aiaas-bench jar "
                         + "was not built by its Maven build; rebuild with mvn -B -pl aiaas-cli -am package -DskipTests");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -236,6 +271,71 @@ public final class PythonPeer implements PeerEngine {
                         + lastLine(r.err()));
             }
             return parse(r.out(), task.benchmark(), threads);
+        }
+    }
+
+    /** An image task, measured by one run of the torchvision script, on one thread. */
+    final class ImageRows implements ExternalWorkload {
+
+        private final ImageTask task;
+
+        ImageRows(ImageTask task) {
+            this.task = task;
+        }
+
+        @Override
+        public String benchmark() {
+            return task.benchmark();
+        }
+
+        @Override
+        public String engine() {
+            return ENGINE;
+        }
+
+        @Override
+        public double flopsPerStep() {
+            return 0;
+        }
+
+        @Override
+        public boolean usesComputeThreads() {
+            return false;
+        }
+
+        @Override
+        public Stats measure(BenchOptions options, int threads) {
+            Path scratch;
+            try {
+                scratch = Files.createTempDirectory("aiaas-bench-photos");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                Path folder = ImageTask.photos(scratch).get(0).getParent();
+                List<String> cmd = List.of(python.toString(), "-", "--benchmark", task.benchmark(), "--photos", folder.toString(),
+                        "--threads", Integer.toString(threads),
+                        "--warmup", Double.toString(options.warmupSeconds()),
+                        "--repeats", Integer.toString(options.repeats()),
+                        "--repeat-seconds", Double.toString(options.repeatSeconds()),
+                        "--min-steps", Integer.toString(BenchOptions.MIN_STEPS));
+                long timeout = (long) (PROBE_TIMEOUT_S + options.warmupSeconds() + 3 * options.repeats() * options.repeatSeconds() + 120);
+                Result r = run(cmd, script(IMAGE_SCRIPT_RESOURCE), timeout);
+                if (r.code() != 0) {
+                    throw new IllegalStateException(ENGINE + " failed on " + task.benchmark() + " (exit code " + r.code() + "): "
+                            + lastLine(r.err()));
+                }
+                return parse(r.out(), task.benchmark(), threads);
+            } finally {
+                try (var s = Files.list(scratch)) {
+                    for (Path p : s.toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                    Files.deleteIfExists(scratch);
+                } catch (IOException e) {
+                    // a temporary folder left behind is not worth failing the run
+                }
+            }
         }
     }
 

@@ -30,8 +30,9 @@ public final class Workloads {
 
     /**
      * Every workload, in run order: for each MLP task the ND4J engines (aiaas, DL4J, SameDiff),
-     * then the available peers that do it; the same for each CNN task; then the n-gram workloads
-     * (aiaas only).
+     * then the available peers that do it; the same for each CNN task; the encoder tasks; the image
+     * tasks ({@link AiaasImage}: aiaas's automatic decoder and forced ImageIO, and the peers); then
+     * the n-gram workloads (aiaas only).
      *
      * @param quick see {@link #all(boolean)}
      * @param peers the peer engines of this run
@@ -55,6 +56,10 @@ public final class Workloads {
             all.add(new AiaasDecoder(t));
             all.addAll(peers.workloads(t));
         }
+        for (ImageTask t : ImageTask.tasks()) {
+            all.addAll(AiaasImage.of(t));
+            all.addAll(peers.workloads(t));
+        }
         all.add(NgramWorkload.build());
         all.add(NgramWorkload.query());
         return all;
@@ -71,7 +76,7 @@ public final class Workloads {
             "infer-cnn-b128", "lenet5-b64");
 
     /**
-     * The name of every benchmark of a run (MLP and CNN tasks; the n-gram workloads have no peers),
+     * The name of every benchmark of a run (MLP, CNN, encoder and image tasks; the n-gram workloads have no peers),
      * for choosing which peers to probe.
      *
      * @param quick whether for {@code --quick}
@@ -83,6 +88,7 @@ public final class Workloads {
         cnnTasks().forEach(t -> names.add(t.benchmark()));
         EncoderTask.tasks().forEach(t -> names.add(t.benchmark()));
         DecoderTask.tasks().forEach(t -> names.add(t.benchmark()));
+        ImageTask.tasks().forEach(t -> names.add(t.benchmark()));
         return names;
     }
 

@@ -126,7 +126,7 @@ class PythonPeerTest {
         assertTrue(e.getMessage().contains("'fast' as step_ms_t1"), e.getMessage());
     }
 
-    private static boolean pythonHas(String modules) {
+    static boolean pythonHas(String modules) {
         Path py = PythonPeer.DEFAULT_PYTHON;
         if (!Files.isExecutable(py)) {
             return false;

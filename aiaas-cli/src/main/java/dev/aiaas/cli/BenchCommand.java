@@ -154,6 +154,9 @@ final class BenchCommand implements Callable<Integer> {
         out.print(backend.report().toText());
         out.printf(Locale.ROOT, "machine: %s, %d cores, Java %s%n", cpuModel(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
+        if (workloads.stream().anyMatch(w -> w instanceof dev.aiaas.bench.AiaasImage)) {
+            out.println("image decoder: " + dev.aiaas.vision.image.ImageDecoders.report());
+        }
         out.flush();
         if (steadyState != null) {
             return steadyState(cl, out, workloads);

@@ -80,6 +80,8 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("backend:") && r.out().contains("cpu"), r.out());
         assertTrue(r.out().contains("native build:") && r.out().contains("blas:"), r.out());
+        // OpenCV is on the CLI's class path (runtime dependency): the decoder is reported
+        assertTrue(r.out().contains("image decoder: OpenCV 4.13.0 (libjpeg-turbo "), r.out());
     }
 
     @Test

@@ -53,6 +53,8 @@ class JarIT {
         assertTrue(r.out().contains("backend:       cpu (requested: auto"), r.out());
         assertTrue(r.out().contains("native build:") && r.out().contains("cpu supports:"), r.out());
         assertTrue(r.out().contains("blas:          OPENBLAS"), r.out());
+        // the shaded jar's OpenCV (three of its native libraries) loads and decodes
+        assertTrue(r.out().contains("image decoder: OpenCV 4.13.0 (libjpeg-turbo "), r.out());
         assertEquals("", r.err(), "no log noise by default");
     }
 

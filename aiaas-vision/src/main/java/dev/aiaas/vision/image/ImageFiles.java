@@ -32,7 +32,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * Reading and writing images: PNG, JPEG and BMP (grey, grey + alpha, RGB, RGBA; 8 and 16 bits per
  * sample) through the JDK's ImageIO, with the TwelveMonkeys JPEG plugin on the class path (CMYK
- * and YCCK JPEGs, damaged markers). Writing is PNG, 8 or 16 bits.
+ * and YCCK JPEGs, damaged markers), or through OpenCV when it is on the class path (see
+ * {@link ImageDecoders}: which decoder, how it is chosen and reported). Writing is PNG, 8 or 16 bits.
  *
  * <p>Reading is bounded ({@link ImageLimits}): the encoded bytes while they are read, then the
  * pixels from the header, before any pixel is decoded. Every failure is an
@@ -81,6 +82,21 @@ public final class ImageFiles {
      * @throws IOException          if the file cannot be opened
      */
     public static Image read(Path file, ImageLimits limits) throws IOException {
+        return read(file, limits, ImageDecoders.active());
+    }
+
+    /**
+     * Reads an image file with a given decoder (rather than {@link ImageDecoders#active()}).
+     *
+     * @param file    a PNG, JPEG or BMP file (plain, or gzip-compressed)
+     * @param limits  the most bytes and pixels accepted
+     * @param decoder the decoder; with OpenCV, the layouts it does not decode as ImageIO does still go to ImageIO
+     * @return the image
+     * @throws ImageFormatException  if the file is not a readable image or exceeds the limits
+     * @throws IOException           if the file cannot be opened
+     * @throws IllegalStateException if the decoder is OpenCV and OpenCV does not load
+     */
+    public static Image read(Path file, ImageLimits limits, ImageDecoders.Decoder decoder) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(limits, "limits");
         byte[] bytes;
@@ -92,7 +108,7 @@ public final class ImageFiles {
         } catch (CorruptInputException e) {
             throw new ImageFormatException(file.toString(), "damaged gzip compression: " + e.getMessage(), e);
         }
-        return decode(bytes, file.toString(), limits);
+        return decode(bytes, file.toString(), limits, decoder);
     }
 
     /**
@@ -105,12 +121,40 @@ public final class ImageFiles {
      * @throws ImageFormatException if the bytes are not a readable image or exceed the limits
      */
     public static Image decode(byte[] encoded, String source, ImageLimits limits) throws ImageFormatException {
+        return decode(encoded, source, limits, ImageDecoders.active());
+    }
+
+    /**
+     * Decodes an encoded image held in memory with a given decoder. With OpenCV, the width and
+     * height are read from the PNG or JPEG header in Java and checked against the limits before
+     * OpenCV sees the bytes; the layouts OpenCV does not decode as ImageIO does (see
+     * {@link ImageDecoders}) go to ImageIO.
+     *
+     * @param encoded the PNG, JPEG or BMP bytes
+     * @param source  the name of the file or stream, for messages
+     * @param limits  the most bytes and pixels accepted
+     * @param decoder the decoder
+     * @return the image
+     * @throws ImageFormatException  if the bytes are not a readable image or exceed the limits
+     * @throws IllegalStateException if the decoder is OpenCV and OpenCV does not load
+     */
+    public static Image decode(byte[] encoded, String source, ImageLimits limits, ImageDecoders.Decoder decoder)
+            throws ImageFormatException {
         Objects.requireNonNull(encoded, "encoded");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(decoder, "decoder");
+        ImageDecoders.require(decoder);
         if (encoded.length > limits.maxBytes()) {
             throw new ImageLimitException(source, encoded.length + " bytes, more than ImageLimits.maxBytes = "
                     + limits.maxBytes() + "; " + FIX_BYTES, null);
+        }
+        if (decoder == ImageDecoders.Decoder.OPENCV) {
+            ImageHeaders.Header header = ImageHeaders.read(encoded);
+            if (header != null && header.openCv()) {
+                checkSize(source, header.width(), header.height(), limits);
+                return OpenCvDecoder.decode(encoded, source, header);
+            }
         }
         try (ImageInputStream iis = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
@@ -121,18 +165,7 @@ public final class ImageFiles {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(iis, true, true);
-                int width = reader.getWidth(0);
-                int height = reader.getHeight(0);
-                if (width < 1 || height < 1) {
-                    throw new ImageFormatException(source, "the header gives " + width + "x" + height
-                            + " pixels: expected both at least 1 (a damaged file?)", null);
-                }
-                long pixels = (long) width * height;
-                if (pixels > limits.maxPixels()) {
-                    throw new ImageLimitException(source, width + "x" + height + " = " + pixels
-                            + " pixels, more than ImageLimits.maxPixels = " + limits.maxPixels()
-                            + "; raise the limit or downscale the image", null);
-                }
+                checkSize(source, reader.getWidth(0), reader.getHeight(0), limits);
                 BufferedImage decoded = reader.read(0);
                 return fromBufferedImage(decoded);
             } finally {
@@ -143,6 +176,83 @@ public final class ImageFiles {
         } catch (IOException | RuntimeException e) {
             throw new ImageFormatException(source, "cannot decode the image (" + e.getClass().getSimpleName()
                     + ": " + e.getMessage() + "); the file is damaged or of an unsupported kind", e);
+        }
+    }
+
+    /**
+     * Reads an 8-bit image file as interleaved bytes, the decoder's own output, for a resize that
+     * reads bytes ({@code ImageOps.resize(HwcBytes, ...)}, the fast decode + resize path): the same
+     * samples as {@link #read(Path, ImageLimits, ImageDecoders.Decoder)} gives, as bytes.
+     *
+     * @param file    a PNG, JPEG or BMP file of 8 bits per sample (plain, or gzip-compressed)
+     * @param limits  the most bytes and pixels accepted
+     * @param decoder the decoder
+     * @return the pixels
+     * @throws ImageFormatException  if the file is not a readable image, exceeds the limits, or is a 16-bit PNG
+     * @throws IOException           if the file cannot be opened
+     * @throws IllegalStateException if the decoder is OpenCV and OpenCV does not load
+     */
+    public static HwcBytes readHwc(Path file, ImageLimits limits, ImageDecoders.Decoder decoder) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(limits, "limits");
+        byte[] bytes;
+        try (InputStream in = Inputs.open(file, limits.maxBytes(), FIX_BYTES)) {
+            bytes = in.readAllBytes();
+        } catch (InputLimitException e) {
+            throw new ImageLimitException(file.toString(), "the file has more than " + limits.maxBytes()
+                    + " bytes (ImageLimits.maxBytes); " + FIX_BYTES, e);
+        } catch (CorruptInputException e) {
+            throw new ImageFormatException(file.toString(), "damaged gzip compression: " + e.getMessage(), e);
+        }
+        return decodeHwc(bytes, file.toString(), limits, decoder);
+    }
+
+    /**
+     * Decodes an 8-bit encoded image held in memory as interleaved bytes; see {@link #readHwc}.
+     *
+     * @param encoded the PNG, JPEG or BMP bytes
+     * @param source  the name of the file or stream, for messages
+     * @param limits  the most bytes and pixels accepted
+     * @param decoder the decoder
+     * @return the pixels
+     * @throws ImageFormatException  if the bytes are not a readable image, exceed the limits, or are a 16-bit PNG
+     * @throws IllegalStateException if the decoder is OpenCV and OpenCV does not load
+     */
+    public static HwcBytes decodeHwc(byte[] encoded, String source, ImageLimits limits, ImageDecoders.Decoder decoder)
+            throws ImageFormatException {
+        Objects.requireNonNull(encoded, "encoded");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(decoder, "decoder");
+        ImageDecoders.require(decoder);
+        ImageHeaders.Header header = ImageHeaders.read(encoded);
+        if (header != null && header.bits() == 16) {
+            throw new ImageFormatException(source, "a 16-bit " + header.format() + ": bytes would lose its precision; "
+                    + "read it with ImageFiles.read, which keeps 16 bits", null);
+        }
+        if (decoder == ImageDecoders.Decoder.OPENCV && header != null && header.openCv()) {
+            if (encoded.length > limits.maxBytes()) {
+                throw new ImageLimitException(source, encoded.length + " bytes, more than ImageLimits.maxBytes = "
+                        + limits.maxBytes() + "; " + FIX_BYTES, null);
+            }
+            checkSize(source, header.width(), header.height(), limits);
+            return OpenCvDecoder.decodeHwc(encoded, source, header);
+        }
+        Image im = decode(encoded, source, limits, ImageDecoders.Decoder.IMAGEIO);
+        return new HwcBytes(im.toHwcBytes(), im.height(), im.width(), im.channels());
+    }
+
+    /** The header's size: both at least 1, the pixels within the limits. */
+    private static void checkSize(String source, int width, int height, ImageLimits limits) throws ImageFormatException {
+        if (width < 1 || height < 1) {
+            throw new ImageFormatException(source, "the header gives " + width + "x" + height
+                    + " pixels: expected both at least 1 (a damaged file?)", null);
+        }
+        long pixels = (long) width * height;
+        if (pixels > limits.maxPixels()) {
+            throw new ImageLimitException(source, width + "x" + height + " = " + pixels
+                    + " pixels, more than ImageLimits.maxPixels = " + limits.maxPixels()
+                    + "; raise the limit or downscale the image", null);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.aiaas.vision.transform;
 
+import dev.aiaas.vision.image.HwcBytes;
 import dev.aiaas.vision.image.Image;
 import dev.aiaas.vision.image.ImageBuffer;
 import java.util.Objects;
@@ -46,13 +47,23 @@ public final class ImageOps {
         Taps ty = Taps.of(ih, height, interpolation);
         // horizontal pass: c x ih x width, each output the weighted sum of its taps
         float[] mid = new float[c * ih * width];
+        Span sx = Span.of(tx);
         for (int row = 0; row < c * ih; row++) {
             int sBase = row * iw;
             int dBase = row * width;
+            if (sx != null) {
+                sx.apply(src, sBase, mid, dBase);
+                continue;
+            }
             for (int x = 0; x < width; x++) {
                 mid[dBase + x] = tx.apply(src, sBase, x);
             }
         }
+        return verticalPass(mid, c, ih, height, width, ty);
+    }
+
+    /** The second pass of {@link #resize}: {@code mid} is {@code c x ih x width}. */
+    private static Image verticalPass(float[] mid, int c, int ih, int height, int width, Taps ty) {
         // vertical pass, a row at a time: output row y accumulates its taps' rows (in tap order, as
         // the horizontal pass sums, so the result is that of the per-sample sum)
         ImageBuffer out = new ImageBuffer(c, height, width);
@@ -75,6 +86,143 @@ public final class ImageOps {
             }
         }
         return out.toImage();
+    }
+
+    /**
+     * The taps of a 1-D resampling whose non-zero weights lie on consecutive input indices, as runs
+     * (first input index, first weight, length), without the zero weights at either end: the same
+     * sums as {@link Taps#apply} (which skips zero weights) in the same order, so the same floats,
+     * without an index array or a branch per tap. Null where the taps are not of that form (clamped
+     * bilinear and bicubic taps repeat an index; a zero weight inside a run).
+     */
+    private record Span(int[] start, int[] offset, int[] length, float[] weight) {
+
+        static Span of(Taps t) {
+            int out = t.index().length / t.n();
+            int[] start = new int[out];
+            int[] offset = new int[out];
+            int[] length = new int[out];
+            for (int i = 0; i < out; i++) {
+                int k0 = i * t.n();
+                int first = -1;
+                int last = -1;
+                for (int k = 0; k < t.n(); k++) {
+                    if (t.weight()[k0 + k] != 0f) {
+                        if (first < 0) {
+                            first = k;
+                        }
+                        last = k;
+                    }
+                }
+                if (first < 0) {
+                    start[i] = 0;
+                    offset[i] = k0;
+                    length[i] = 0;
+                    continue;
+                }
+                for (int k = first; k <= last; k++) {
+                    if (t.weight()[k0 + k] == 0f || t.index()[k0 + k] != t.index()[k0 + first] + (k - first)) {
+                        return null;
+                    }
+                }
+                start[i] = t.index()[k0 + first];
+                offset[i] = k0 + first;
+                length[i] = last - first + 1;
+            }
+            return new Span(start, offset, length, t.weight());
+        }
+
+        /** {@code dst[dBase + i] = sum over the run of i of weight * src[sBase + index]}, for every output i. */
+        void apply(float[] src, int sBase, float[] dst, int dBase) {
+            for (int i = 0; i < start.length; i++) {
+                int a = sBase + start[i];
+                int w = offset[i];
+                float s = 0f;
+                for (int k = 0, m = length[i]; k < m; k++) {
+                    s += weight[w + k] * src[a + k];
+                }
+                dst[dBase + i] = s;
+            }
+        }
+    }
+
+    /** {@code v / 255f} for every byte value: the samples the decoders give. */
+    private static final float[] BYTE_LEVELS = new float[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            BYTE_LEVELS[v] = v / 255f;
+        }
+    }
+
+    /**
+     * Resizes decoded 8-bit pixels: the same floats as {@code resize(pixels.toImage(), height,
+     * width, interpolation)}, bit for bit, but for downscaling with {@link Interpolation#BILINEAR_ANTIALIAS}
+     * (and the other modes whose taps are runs of consecutive pixels) the first pass reads the
+     * bytes directly, without the full-size float image: the fast path of decode + resize
+     * ({@code ImageFiles.readHwc}, then this).
+     *
+     * @param pixels        the decoded pixels
+     * @param height        output rows, at least 1
+     * @param width         output columns, at least 1
+     * @param interpolation how output samples are computed
+     * @return the resized image, samples as from the float path
+     */
+    public static Image resize(HwcBytes pixels, int height, int width, Interpolation interpolation) {
+        Objects.requireNonNull(pixels, "pixels");
+        Objects.requireNonNull(interpolation, "interpolation");
+        positive("height", height);
+        positive("width", width);
+        int c = pixels.channels();
+        int ih = pixels.height();
+        int iw = pixels.width();
+        Taps tx = Taps.of(iw, width, interpolation);
+        Span sx = Span.of(tx);
+        if (sx == null) {
+            return resize(pixels.toImage(), height, width, interpolation);
+        }
+        byte[] src = pixels.data();
+        float[] mid = new float[c * ih * width];
+        int plane = ih * width;
+        for (int row = 0; row < ih; row++) {
+            int rowBase = row * iw * c;
+            if (c == 3) {
+                // RGB, the common case: the three channels of a tap read together (each channel's sum
+                // in the same order as below, so the same floats)
+                int dBase = row * width;
+                for (int i = 0; i < width; i++) {
+                    int a = rowBase + sx.start()[i] * 3;
+                    int w = sx.offset()[i];
+                    float r = 0f;
+                    float g = 0f;
+                    float b = 0f;
+                    for (int k = 0, m = sx.length()[i]; k < m; k++, a += 3) {
+                        float wk = sx.weight()[w + k];
+                        r += wk * BYTE_LEVELS[src[a] & 0xff];
+                        g += wk * BYTE_LEVELS[src[a + 1] & 0xff];
+                        b += wk * BYTE_LEVELS[src[a + 2] & 0xff];
+                    }
+                    mid[dBase + i] = r;
+                    mid[plane + dBase + i] = g;
+                    mid[2 * plane + dBase + i] = b;
+                }
+                continue;
+            }
+            for (int ch = 0; ch < c; ch++) {
+                int dBase = (ch * ih + row) * width;
+                int sBase = rowBase + ch;
+                for (int i = 0; i < width; i++) {
+                    int a = sBase + sx.start()[i] * c;
+                    int w = sx.offset()[i];
+                    float s = 0f;
+                    for (int k = 0, m = sx.length()[i]; k < m; k++) {
+                        s += sx.weight()[w + k] * BYTE_LEVELS[src[a + k * c] & 0xff];
+                    }
+                    mid[dBase + i] = s;
+                }
+            }
+        }
+        return verticalPass(mid, c, ih, height, width, Taps.of(ih, height, interpolation));
     }
 
     /** Per-output-index taps of a 1-D resampling: indices into the input and weights. */
