@@ -284,9 +284,11 @@ public final class Parallel {
             }
             int m = 0;
             Worker[] pool = pool(Math.max(want, threads() - 1));
+            Thread me = Thread.currentThread();
             for (int i = 0; i < pool.length && m < want; i++) {
                 Worker w = pool[i];
-                if (w.state.get() == Worker.IDLE && w.state.compareAndSet(Worker.IDLE, Worker.CLAIMED)) {
+                if (w.thread != me // a worker running a job from its after: not itself
+                        && w.state.get() == Worker.IDLE && w.state.compareAndSet(Worker.IDLE, Worker.CLAIMED)) {
                     w.lane = m + 1;
                     w.spinNanos = spinNanos;
                     w.slot.set(this);
@@ -352,7 +354,11 @@ public final class Parallel {
         static final int CLAIMED = 1;
 
         final Thread thread;
-        /** {@link #IDLE}, or {@link #CLAIMED} from a caller's claim until this thread is done with the job. */
+        /**
+         * {@link #IDLE}, or {@link #CLAIMED} from a caller's claim until this thread has done the
+         * job's chunks (it may still run the job's after while idle: a job handed over meanwhile
+         * waits in the slot, and its caller takes the chunks itself until this thread comes).
+         */
         final AtomicInteger state = new AtomicInteger(IDLE);
         /** The job handed over, until this thread takes it (or the caller withdraws it). */
         final AtomicReference<Job> slot = new AtomicReference<>();
@@ -379,9 +385,9 @@ public final class Parallel {
                     Runnable after = j.after; // read before letting go: the job may be reused at once
                     j.work(myLane);
                     boolean runAfter = after != null && j.afterTaken.compareAndSet(false, true);
-                    if (!runAfter) {
-                        state.set(IDLE); // claimable at once: what follows uses locals only
-                    }
+                    // claimable at once, during the after too (as the one worker was before: a
+                    // caller's next job waits in the slot and this thread joins it when done)
+                    state.set(IDLE);
                     j.left.incrementAndGet(); // let go of the job
                     if (runAfter) {
                         try {
@@ -389,7 +395,6 @@ public final class Parallel {
                         } catch (Throwable t) {
                             // dropped, as documented: the caller has gone on
                         }
-                        state.set(IDLE);
                     }
                     Thread.interrupted(); // a chunk's or an interrupter's: not the next job's business
                     spinUntil = spin > 0 ? System.nanoTime() + spin : 0;
