@@ -41,9 +41,37 @@ public final class AiaasCommand implements Runnable {
             description = "Backend to run on; overrides -Daiaas.backend and AIAAS_BACKEND (default: auto).")
     String backend;
 
-    @Option(names = "--threads", scope = ScopeType.INHERIT, paramLabel = "N",
-            description = "OpenMP and BLAS threads, 1 to 1024; overrides AIAAS_THREADS and AIAAS_BLAS_THREADS (default: one per core).")
-    Integer threads;
+    @Option(names = "--threads", scope = ScopeType.INHERIT, paramLabel = "N", split = ",",
+            description = "Compute threads (aiaas's own, OpenMP and BLAS), 1 to 1024; overrides AIAAS_THREADS and "
+                    + "AIAAS_BLAS_THREADS (default: one per core). 'aiaas bench' takes a list, for example 1,2,4, "
+                    + "and prints a row per count.")
+    java.util.List<Integer> threadCounts;
+
+    /** The command that takes a list of thread counts. */
+    static final String LIST_COMMAND = "bench";
+
+    /**
+     * The one {@code --threads} count, or null when not given.
+     *
+     * @param cl the command line, for a usage error
+     * @return the count
+     * @throws ParameterException for a list (only {@code aiaas bench} takes one)
+     */
+    Integer threads(CommandLine cl) {
+        if (threadCounts == null || threadCounts.isEmpty()) {
+            return null;
+        }
+        if (threadCounts.size() > 1) {
+            throw new ParameterException(cl, "--threads=" + listText() + ": a list of thread counts is for 'aiaas "
+                    + LIST_COMMAND + "' only; give one count, for example " + Runtime.getRuntime().availableProcessors());
+        }
+        return threadCounts.get(0);
+    }
+
+    /** The {@code --threads} list as given, for messages. */
+    String listText() {
+        return threadCounts.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+    }
 
     @Override
     public void run() {
@@ -60,11 +88,16 @@ public final class AiaasCommand implements Runnable {
             if (backend != null) {
                 o = new BackendOptions(BackendKind.parse(backend, "option --backend"), o.threads(), o.blasThreads());
             }
+            // aiaas bench runs each count of a list in turn (BenchRunner); it starts at the last one
+            Integer threads = threadCounts != null && threadCounts.size() > 1 && LIST_COMMAND.equals(cl.getCommandName())
+                    ? threadCounts.get(threadCounts.size() - 1) : threads(cl);
             if (threads != null) {
-                if (threads < 1 || threads > CliNumbers.MAX_THREADS) {
-                    throw new ParameterException(cl, "--threads=" + threads + ": expected an integer from 1 to "
-                            + CliNumbers.MAX_THREADS + " (OpenMP and BLAS threads), for example "
-                            + Runtime.getRuntime().availableProcessors() + " (one per core)");
+                for (int t : threadCounts) {
+                    if (t < 1 || t > CliNumbers.MAX_THREADS) {
+                        throw new ParameterException(cl, "--threads=" + t + ": expected an integer from 1 to "
+                                + CliNumbers.MAX_THREADS + " (compute threads), for example "
+                                + Runtime.getRuntime().availableProcessors() + " (one per core)");
+                    }
                 }
                 o = o.withThreads(threads, threads);
             }

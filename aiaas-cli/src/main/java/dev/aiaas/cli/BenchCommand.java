@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Times aiaas, DL4J and SameDiff on identical work (MLP training steps, inference at batch 1 "
-                + "and 128, n-gram queries) with 1 and 2 compute threads, measures the machine's GEMM rate in the same "
+                + "and 128, n-gram queries) with 1 and 2 compute threads (--threads 1,2,4: each count given, one row "
+                + "per count), measures the machine's GEMM rate in the same "
                 + "run, and prints each result as GFLOP/s, share of that limit and ratio to aiaas (each engine at its "
                 + "best thread setting in the headline).",
                 "Peers: PyTorch 2.7 through DJL (pytorch-djl) and ONNX Runtime (onnxruntime) when the jar was built "
@@ -49,6 +50,7 @@ import picocli.CommandLine.Spec;
         footer = {"  aiaas bench --quick",
                 "  aiaas bench --quick --out bench.csv --plot bench.png",
                 "  aiaas bench --only b128 --threads 1",
+                "  aiaas bench --only 'b128/aiaas$' --threads 1,2,4",
                 "  aiaas bench --steady-state 10000 --only /aiaas$"})
 final class BenchCommand implements Callable<Integer> {
 
@@ -224,8 +226,8 @@ final class BenchCommand implements Callable<Integer> {
             if (warmup != null) {
                 o = o.withWarmupSeconds(warmup);
             }
-            if (parent.threads != null) {
-                o = o.withThreadCounts(List.of(parent.threads));
+            if (parent.threadCounts != null && !parent.threadCounts.isEmpty()) {
+                o = o.withThreadCounts(parent.threadCounts.stream().distinct().toList());
             }
             if (only != null) {
                 o = o.withOnly(Pattern.compile(only));

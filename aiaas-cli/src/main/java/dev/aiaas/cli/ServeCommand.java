@@ -206,8 +206,9 @@ final class ServeCommand implements Callable<Integer> {
             }
             b.host(host).port(port).queueCapacity(queue).requestTimeout(Duration.ofMillis(timeoutMs)).maxBodyBytes(maxBodyBytes)
                     .maxInstances(maxInstances).batching(maxBatch, Duration.ofMillis(maxDelayMs));
-            if (parent.threads != null) {
-                b.threads(parent.threads);
+            Integer threads = parent.threads(cl);
+            if (threads != null) {
+                b.threads(threads);
             }
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -127,6 +127,37 @@ class BenchCliTest {
         assertTrue(r.err().contains("threadCounts=[0]"), r.err());
     }
 
+    /** {@code --threads 1,3}: one row per count, in the table and the CSV (3 threads on any machine). */
+    @Test
+    void aListOfThreadCountsPrintsARowPerCount(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("threads.csv");
+        CliTest.Result r = CliTest.run("--threads", "1,3", "bench", "--quick", "--warmup", "0", "--only",
+                "^infer-784-256-10-b1/aiaas$", "--out", csv.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> table = r.out().lines().filter(l -> l.startsWith("infer-784-256-10-b1 ")).toList();
+        assertEquals(2, table.size(), r.out());
+        assertTrue(table.get(0).matches("infer-784-256-10-b1 +aiaas +1\\*? .*"), table.get(0));
+        assertTrue(table.get(1).matches("infer-784-256-10-b1 +aiaas +3\\*? .*"), table.get(1));
+        List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        assertTrue(rows.stream().anyMatch(s -> s.startsWith("infer-784-256-10-b1,aiaas,step_ms_t1,")), rows.toString());
+        assertTrue(rows.stream().anyMatch(s -> s.startsWith("infer-784-256-10-b1,aiaas,step_ms_t3,")), rows.toString());
+        assertTrue(rows.stream().anyMatch(s -> s.startsWith("gemm-f-n1024,nd4j,gflops_t3,")), rows.toString());
+    }
+
+    @Test
+    void aBadCountInTheListIsBadUsage() {
+        CliTest.Result r = CliTest.run("--threads", "1,0", "bench", "--quick", "--only", "infer-784-256-10-b1/aiaas");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("threadCounts=[1, 0]"), r.err());
+    }
+
+    @Test
+    void aListOfThreadCountsIsForTheBenchOnly() {
+        CliTest.Result r = CliTest.run("info", "--threads", "1,2");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--threads=1,2: a list of thread counts is for 'aiaas bench' only; give one count"), r.err());
+    }
+
     @Test
     void oneTinyWorkloadPrintsTheTableAndWritesTheCsvAndThePlot(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("bench.csv");

@@ -18,7 +18,9 @@ import java.util.function.UnaryOperator;
  * </table>
  *
  * @param backend     the backend to run on
- * @param threads     OpenMP threads for ND4J's own kernels, or 0 to keep ND4J's default
+ * @param threads     OpenMP threads for ND4J's own kernels and the threads of aiaas's own parallel
+ *                    work ({@link Backends#computeThreads()}), or 0 to keep ND4J's default (one
+ *                    per core)
  * @param blasThreads BLAS (OpenBLAS) threads, or 0 to keep ND4J's default
  */
 public record BackendOptions(BackendKind backend, int threads, int blasThreads) {

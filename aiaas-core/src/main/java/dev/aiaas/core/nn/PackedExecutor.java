@@ -23,26 +23,31 @@ import org.nd4j.linalg.factory.Nd4j;
  * The {@link Predictor}'s packed path: runs a {@link PackedPlan}'s steps with the Vector API
  * kernels of a {@link DenseKernel}. A batch is cut into chunks of {@value #CHUNK} rows, each
  * taken through every step while it is in cache, the chunks shared between the calling thread
- * and one worker ({@link Parallel}); a batch of one chunk shares its first dense step's column
- * panels instead. The plan (packed weights) is read-only and shared by every call; what a call
- * writes is its {@link Scratch}, lent to it alone by a {@link ScratchPool}: per lane (0: the
- * caller, 1: the worker) heap buffers for a copy of x's rows, two activation buffers a dense step
- * writes between, the output staging and one saved-rows buffer per residual nesting level. So
- * calls from several threads run side by side, each on its own scratch (one of them, at a time,
- * with the worker). No native call but the copy of x in and y out, and nothing allocated per
- * call by {@link #predict(INDArray, INDArray)} or the {@code float[]} call.
+ * and up to {@link Parallel#threads()} {@code - 1} workers ({@link Parallel}); a batch of one
+ * chunk shares its first dense step's column panels instead. The plan (packed weights) is
+ * read-only and shared by every call; what a call writes is its {@link Scratch}, lent to it alone
+ * by a {@link ScratchPool}: per lane (0: the caller, 1..: the workers) heap buffers for a copy of
+ * x's rows, two activation buffers a dense step writes between, the output staging and one
+ * saved-rows buffer per residual nesting level. So calls from several threads run side by side,
+ * each on its own scratch, each with the pool's workers it finds idle. Every row's (and every
+ * panel's) outputs are computed by one thread in the same order whatever the thread count, so
+ * the outputs do not depend on it. No native call but the copy of x in and y out, and nothing
+ * allocated per call by {@link #predict(INDArray, INDArray)} or the {@code float[]} call.
  */
 final class PackedExecutor implements PredictorExecutor {
-    /** Rows per chunk of a batch: the unit of work the two threads share. */
+    /** Rows per chunk of a batch: the unit of work the threads share (one chunk per lane at least). */
     static final int CHUNK = 16;
-    /** How long the worker stays awake after a prediction for the next one (see {@link Parallel#run(boolean, int, Parallel.Task, long)}). */
+    /** How long the workers stay awake after a prediction for the next one (see {@link Parallel#run(int, int, Parallel.Task, long, Runnable)}). */
     private static final long SPIN_NANOS = 200_000;
     /**
      * A batch of one chunk shares its first layer's panels between the threads when that layer
      * has at least this many weights: a batch-1 call of the MLP 784-256-10 took 12.6 to 15.1 us
-     * minimum on one thread and 9.1 to 10.1 shared ({@code InferenceLatency 1}, README).
+     * minimum on one thread and 9.1 to 10.1 shared ({@code InferenceLatency 1}, README). Each
+     * further thread takes another {@link #LANE_WEIGHTS}.
      */
     static final int SPLIT_WEIGHTS = 64 * 1024;
+    /** The weights per lane of a shared first layer of a one-chunk batch: half of {@link #SPLIT_WEIGHTS}. */
+    static final int LANE_WEIGHTS = SPLIT_WEIGHTS / 2;
     /**
      * The most output values (256 KB) that {@link #predict(INDArray)} stages on the heap and
      * returns in an array made by the worker; a larger output is computed straight into a new
@@ -66,7 +71,8 @@ final class PackedExecutor implements PredictorExecutor {
      * width (and each dense step's padded width for its output).
      */
     private final int xld;
-    private final boolean share;
+    /** The threads a call may use ({@link Parallel#threads()} when made): the lanes of each scratch. */
+    private final int threads;
     /** The plan's sizes for a scratch's buffers. */
     private final int depths;
     private final int savedCols;
@@ -89,11 +95,11 @@ final class PackedExecutor implements PredictorExecutor {
         this.steps = plan.steps;
         this.copyInput = plan.copyInput;
         this.xld = plan.xld;
-        this.share = Parallel.twoThreads();
+        this.threads = Parallel.threads();
         this.depths = plan.depths;
         this.savedCols = plan.savedCols;
         this.maxLd = plan.maxLd;
-        this.name = "packed, " + kernel.describe() + ", " + (share ? "2 threads" : "1 thread");
+        this.name = "packed, " + kernel.describe() + ", " + (threads > 1 ? threads + " threads" : "1 thread");
         this.pool = new ScratchPool<>(maxCalls, Scratch::new, () -> { }, Predictor.CLOSED);
         pool.give(pool.take()); // the first call's scratch, made now
     }
@@ -171,13 +177,13 @@ final class PackedExecutor implements PredictorExecutor {
     }
 
     /**
-     * One call's working state, used by one call at a time (its thread and the worker): per lane
-     * (0: the caller, 1: the worker) a copy of x's rows, two activation buffers a dense step
+     * One call's working state, used by one call at a time (its thread and the workers): per lane
+     * (0: the caller, 1..: the workers) a copy of x's rows, two activation buffers a dense step
      * writes between, the output staging and one saved-rows buffer per residual nesting level;
      * the spare output arrays of {@link #predict(INDArray)}; and the call in progress.
      */
     private final class Scratch implements AutoCloseable {
-        /** Per lane (0: the caller, 1: the worker): x rows, two activation buffers, the output staging. */
+        /** Per lane (0: the caller, 1..: the workers): x rows, two activation buffers, the output staging. */
         private final float[][] xs;
         private final float[][] ping;
         private final float[][] pong;
@@ -212,7 +218,7 @@ final class PackedExecutor implements PredictorExecutor {
         private int smallLd;
 
         Scratch() {
-            int lanes = share ? 2 : 1;
+            int lanes = threads;
             saved = new float[lanes][depths][CHUNK * savedCols];
             xs = new float[lanes][CHUNK * xld];
             ping = new float[lanes][CHUNK * maxLd];
@@ -332,7 +338,7 @@ final class PackedExecutor implements PredictorExecutor {
                 if (chunks == 1 && splitsPanels()) {
                     smallBatch(after);
                 } else {
-                    Parallel.run(share, chunks, chunkTask, SPIN_NANOS, after);
+                    Parallel.run(threads, chunks, chunkTask, SPIN_NANOS, after);
                 }
             } finally {
                 this.xIn = null;
@@ -385,12 +391,13 @@ final class PackedExecutor implements PredictorExecutor {
 
         /** Whether a batch of one chunk shares its first layer's panels between the threads ({@link #smallBatch}). */
         private boolean splitsPanels() {
-            return share && steps.length > 0 && steps[0] instanceof DenseStep d && d.w().length >= SPLIT_WEIGHTS;
+            return threads > 1 && steps.length > 0 && steps[0] instanceof DenseStep d && d.w().length >= SPLIT_WEIGHTS;
         }
 
         /**
          * A batch of at most one chunk (serving a request or a few): the first layer's panels are
-         * shared between the threads, into lane 0's buffer; the later layers (small, in a classifier)
+         * shared among the threads (one per {@link #LANE_WEIGHTS} weights, at most {@link #threads}),
+         * into lane 0's buffer; the later layers (small, in a classifier)
          * run on the calling thread.
          */
         private void smallBatch(Runnable after) {
@@ -403,7 +410,8 @@ final class PackedExecutor implements PredictorExecutor {
                 smallLd = xld;
             }
             DenseStep s = (DenseStep) steps[0];
-            Parallel.run(true, DenseKernels.panels(s.units(), kernel.panel()), panelTask, SPIN_NANOS, after);
+            int lanes = (int) Math.min(threads, Math.max(2, s.w().length / LANE_WEIGHTS));
+            Parallel.run(lanes, DenseKernels.panels(s.units(), kernel.panel()), panelTask, SPIN_NANOS, after);
             layers(0, rows, 0, ping[0], 0, s.ld(), 1);
         }
 

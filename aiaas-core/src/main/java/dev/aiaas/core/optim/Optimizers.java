@@ -150,12 +150,12 @@ public final class Optimizers {
         /** State array k's elements [c·CHUNK, c·CHUNK + CHUNK) are {@code af[k][c]} (the last chunk is shorter). */
         final float[][][] af;
         final double[][][] ad;
-        /** Scratch chunks for θ and ∇θ: lane 0 for the calling thread, lane 1 for the worker. */
-        final Lane[] lanes = new Lane[2];
+        /** Scratch chunks for θ and ∇θ, one per lane: lane 0 for the calling thread, 1.. for the workers. */
+        final Lane[] lanes;
         private final int size;
         private final int chunks;
-        /** Whether steps share their chunks with the worker thread: decided once, when the state is made. */
-        private final boolean shared;
+        /** How many threads steps share their chunks among: decided once, when the state is made. */
+        private final int threads;
 
         /** One thread's scratch chunks for θ and ∇θ (one type is used). */
         static final class Lane {
@@ -175,7 +175,7 @@ public final class Optimizers {
         HeapState(int n, int size, boolean f32) {
             this.size = size;
             this.chunks = (size + CHUNK - 1) / CHUNK;
-            this.shared = shareable(size);
+            this.threads = threadsFor(size);
             af = f32 ? new float[n][chunks][] : null;
             ad = f32 ? null : new double[n][chunks][];
             for (int k = 0; k < n; k++) {
@@ -188,8 +188,10 @@ public final class Optimizers {
                     }
                 }
             }
-            lanes[0] = new Lane(f32);
-            lanes[1] = shared ? new Lane(f32) : null;
+            lanes = new Lane[threads];
+            for (int l = 0; l < threads; l++) {
+                lanes[l] = new Lane(f32);
+            }
         }
 
         private int chunkLength(int c) {
@@ -246,21 +248,28 @@ public final class Optimizers {
         }
 
         /**
-         * Whether a state of {@code size} elements shares its steps with the worker thread
-         * ({@link Parallel}): {@link Parallel#twoThreads()} (read once per optimiser state), at least
-         * {@link #MIN_SPLIT} elements, and not {@code -Daiaas.optimizer.singleThread=true}. Each
-         * element's update is independent of the others, so the result is the same bit for bit
+         * How many threads a state of {@code size} elements shares its steps among
+         * ({@link Parallel}): one per {@link #MIN_LANE} elements, at most {@link Parallel#threads()}
+         * (read once per optimiser state); 1 with {@code -Daiaas.optimizer.singleThread=true}. So a
+         * state shares at all from {@link #MIN_SPLIT} elements, as it did with two threads. Each
+         * element's update is independent of the others and the chunks are fixed
+         * ({@value #CHUNK} elements), so the result is the same bit for bit for any thread count
          * however the chunks fall between the threads.
          *
          * <p>Measured ({@code StepPhases}, Adam's phase of the MLP 784-256-10 step, 203,530 floats,
          * minimum of 1,000 on the 2-core machine): 0.21 ms on one thread, 0.13-0.14 ms shared.
          */
-        static boolean shareable(int size) {
-            return SHARE && size >= MIN_SPLIT && Parallel.twoThreads();
+        static int threadsFor(int size) {
+            return SHARE ? Parallel.lanes(size, MIN_LANE) : 1;
         }
 
-        /** Below this many elements one thread does it all (the handoff costs a few microseconds). */
-        static final int MIN_SPLIT = 32 * CHUNK;
+        /**
+         * The least elements worth another thread: 16 chunks, about 65 us of Adam on one core
+         * (1 ns per element, above), beside a handoff of a few microseconds.
+         */
+        static final int MIN_LANE = 16 * CHUNK;
+        /** Below this many elements one thread does it all. */
+        static final int MIN_SPLIT = 2 * MIN_LANE;
         private static final boolean SHARE = !Boolean.getBoolean("aiaas.optimizer.singleThread");
 
         private Buf params;
@@ -283,13 +292,13 @@ public final class Optimizers {
         /**
          * One step of an element-wise update rule: a chunk at a time, θ and ∇θ are copied into the
          * lane's scratch, {@code kernel} runs over it and the chunk's state, and θ is copied back,
-         * on one or two threads ({@link Parallel}); then a sixteenth of the state is flushed of
+         * on {@link #threads()} threads ({@link Parallel}); then a sixteenth of the state is flushed of
          * subnormals.
          */
         void update(long t, Kernel kernel) {
             this.kernel = kernel;
             try {
-                Parallel.run(shared, chunks, chunked);
+                Parallel.run(threads, chunks, chunked);
             } finally {
                 this.kernel = null;
             }
@@ -301,7 +310,7 @@ public final class Optimizers {
         private Kernel kernel;
         /** Loads, updates and stores one chunk of θ (made once: a step allocates nothing). */
         private final Parallel.Task chunked = (c, lane) -> {
-            Lane l = lanes[lane];
+            Lane l = lane(lane);
             int from = c * CHUNK;
             int len = chunkLength(c);
             if (l.pf != null) {
@@ -345,8 +354,14 @@ public final class Optimizers {
             return size;
         }
 
-        boolean shared() {
-            return shared;
+        /** Lane {@code i}'s scratch (a method: {@link #chunked} is made before the constructor makes the lanes). */
+        private Lane lane(int i) {
+            return lanes[i];
+        }
+
+        /** {@return how many threads steps share their chunks among} */
+        int threads() {
+            return threads;
         }
 
         /**

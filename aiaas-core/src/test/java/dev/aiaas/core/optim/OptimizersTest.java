@@ -187,8 +187,8 @@ class OptimizersTest {
         float[] v = new float[n];
         float[] expected = p0.clone();
         try (Optimizer.State s = adam.newState(n, DataType.FLOAT)) {
-            if (Runtime.getRuntime().availableProcessors() > 1 && Nd4j.getEnvironment().maxThreads() > 1) {
-                assertTrue(((Optimizers.HeapState) s).shared(), "θ this large should be updated on two threads here");
+            if (dev.aiaas.core.internal.Parallel.threads() > 1) {
+                assertTrue(((Optimizers.HeapState) s).threads() > 1, "θ this large should be updated on several threads here");
             }
             for (long t = 1; t <= 3; t++) {
                 adam.step(p, gr, s, 1e-3, t);
@@ -205,6 +205,70 @@ class OptimizersTest {
         float[] got = p.toFloatVector();
         for (int i = 0; i < n; i++) {
             assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(got[i]), "θ[" + i + "]: " + expected[i] + " vs " + got[i]);
+        }
+    }
+    /**
+     * Every optimiser's update is the same bit for bit at 1, 2, 3, 4 and 8 threads (more threads
+     * than this machine's cores: the chunks are fixed, only who runs them changes), in float32
+     * and float64, over θ large enough to be shared among eight lanes and not a whole number of
+     * chunks; and a state at k threads really has k lanes.
+     */
+    @Test
+    void updatesAreBitIdenticalAtAnyThreadCount() {
+        int n = 8 * Optimizers.HeapState.MIN_LANE + 1234;
+        Optimizer[] all = {Optimizers.sgd(0.05), Optimizers.momentum(0.05, 0.9), Optimizers.nesterov(0.05, 0.9),
+            Optimizers.adam(1e-3), Optimizers.adamW(1e-3, 0.01), Optimizers.rmsProp(1e-3), Optimizers.adaGrad(1e-2)};
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (Optimizer o : all) {
+                long[] reference = null;
+                for (int threads : new int[] {1, 2, 3, 4, 8}) {
+                    long[] got = dev.aiaas.core.internal.Parallel.withThreads(threads, () -> fiveSteps(o, n, type, threads));
+                    if (reference == null) {
+                        reference = got;
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            if (reference[i] != got[i]) {
+                                throw new AssertionError(o.name() + " " + type + " at " + threads + " threads: θ[" + i
+                                        + "] differs from 1 thread's in its bits");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Five steps of {@code o} from a fixed θ and gradients; θ's bits. */
+    private static long[] fiveSteps(Optimizer o, int n, DataType type, int threads) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        double[] p0 = new double[n];
+        double[][] g = new double[5][n];
+        for (int i = 0; i < n; i++) {
+            p0[i] = r.nextDouble(-1, 1);
+            for (int t = 0; t < 5; t++) {
+                g[t][i] = r.nextDouble(-0.1, 0.1);
+            }
+        }
+        try (INDArray p = Nd4j.createFromArray(p0).castTo(type); Optimizer.State s = o.newState(n, type)) {
+            assertEquals(threads, ((Optimizers.HeapState) s).threads(), o.name() + ": the state's lanes");
+            for (int t = 0; t < 5; t++) {
+                try (INDArray gr = Nd4j.createFromArray(g[t]).castTo(type)) {
+                    o.step(p, gr, s, o.learningRate(), t + 1);
+                }
+            }
+            long[] bits = new long[n];
+            if (type == DataType.FLOAT) {
+                float[] f = p.toFloatVector();
+                for (int i = 0; i < n; i++) {
+                    bits[i] = Float.floatToRawIntBits(f[i]);
+                }
+            } else {
+                double[] d = p.toDoubleVector();
+                for (int i = 0; i < n; i++) {
+                    bits[i] = Double.doubleToRawLongBits(d[i]);
+                }
+            }
+            return bits;
         }
     }
 }
