@@ -62,6 +62,8 @@ class TrainEvalCliTest {
         assertEquals(0, eval.code(), eval.err());
         assertEquals(trained, accuracy(eval.out()));
         assertEquals(trained, predictedAccuracy(model, dir, 200));
+        String header = new String(Files.readAllBytes(model), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(header.contains("augment=shift "), header.substring(0, 400)); // the cnn's default augmentation
     }
 
     /**
@@ -87,9 +89,9 @@ class TrainEvalCliTest {
         assertEquals(0, eval.code(), eval.err());
         assertEquals(trained, accuracy(eval.out()));
         assertEquals(trained, predictedAccuracy(model, dir, 64));
-        // the provenance in the file's text header: the convolutional networks' default schedule and augmentation
+        // the provenance in the file's text header: the convolutional networks' default schedule, the ResNet's augmentation
         String header = new String(Files.readAllBytes(model), java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertTrue(header.contains("schedule=cosine") && header.contains("augment=shift "), header.substring(0, 400));
+        assertTrue(header.contains("schedule=cosine") && header.contains("augment=none "), header.substring(0, 400));
     }
 
     /**
@@ -116,7 +118,7 @@ class TrainEvalCliTest {
         assertTrue(e.getMessage().contains("30 features") && e.getMessage().contains("--augment none"), e.getMessage());
         assertEquals(null, TrainCommand.augmentation("none", 30));
         assertEquals("shift", TrainCommand.defaultAugment("cnn", false));
-        assertEquals("shift", TrainCommand.defaultAugment("resnet", false));
+        assertEquals("none", TrainCommand.defaultAugment("resnet", false));
         assertEquals("none", TrainCommand.defaultAugment("lenet", false));
         assertEquals("none", TrainCommand.defaultAugment("mlp", false));
         assertEquals("none", TrainCommand.defaultAugment("cnn", true));
