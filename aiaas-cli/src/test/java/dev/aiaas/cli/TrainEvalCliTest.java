@@ -63,7 +63,7 @@ class TrainEvalCliTest {
         assertEquals(trained, accuracy(eval.out()));
         assertEquals(trained, predictedAccuracy(model, dir, 200));
         String header = new String(Files.readAllBytes(model), java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertTrue(header.contains("augment=shift "), header.substring(0, 400)); // the cnn's default augmentation
+        assertTrue(header.contains("augment=none "), header.substring(0, 400)); // the default: no augmentation
     }
 
     /**
@@ -89,7 +89,7 @@ class TrainEvalCliTest {
         assertEquals(0, eval.code(), eval.err());
         assertEquals(trained, accuracy(eval.out()));
         assertEquals(trained, predictedAccuracy(model, dir, 64));
-        // the provenance in the file's text header: the convolutional networks' default schedule, the ResNet's augmentation
+        // the provenance in the file's text header: the convolutional networks' default schedule, no augmentation
         String header = new String(Files.readAllBytes(model), java.nio.charset.StandardCharsets.ISO_8859_1);
         assertTrue(header.contains("schedule=cosine") && header.contains("augment=none "), header.substring(0, 400));
     }
@@ -117,11 +117,6 @@ class TrainEvalCliTest {
                 () -> TrainCommand.augmentation("shift", 30));
         assertTrue(e.getMessage().contains("30 features") && e.getMessage().contains("--augment none"), e.getMessage());
         assertEquals(null, TrainCommand.augmentation("none", 30));
-        assertEquals("shift", TrainCommand.defaultAugment("cnn", false));
-        assertEquals("none", TrainCommand.defaultAugment("resnet", false));
-        assertEquals("none", TrainCommand.defaultAugment("lenet", false));
-        assertEquals("none", TrainCommand.defaultAugment("mlp", false));
-        assertEquals("none", TrainCommand.defaultAugment("cnn", true));
     }
 
     /** {@code aiaas predict} on the folder's t10k images: the share of its classes that match the labels, as 0.xxxx. */
