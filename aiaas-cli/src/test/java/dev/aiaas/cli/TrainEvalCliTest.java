@@ -62,6 +62,8 @@ class TrainEvalCliTest {
         assertEquals(0, eval.code(), eval.err());
         assertEquals(trained, accuracy(eval.out()));
         assertEquals(trained, predictedAccuracy(model, dir, 200));
+        String header = new String(Files.readAllBytes(model), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(header.contains("augment=none "), header.substring(0, 400)); // the default: no augmentation
     }
 
     /**
@@ -87,8 +89,34 @@ class TrainEvalCliTest {
         assertEquals(0, eval.code(), eval.err());
         assertEquals(trained, accuracy(eval.out()));
         assertEquals(trained, predictedAccuracy(model, dir, 64));
-        // the provenance in the file's text header: the convolutional networks' default schedule
-        assertTrue(new String(Files.readAllBytes(model), java.nio.charset.StandardCharsets.ISO_8859_1).contains("schedule=cosine"));
+        // the provenance in the file's text header: the convolutional networks' default schedule, no augmentation
+        String header = new String(Files.readAllBytes(model), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(header.contains("schedule=cosine") && header.contains("augment=none "), header.substring(0, 400));
+    }
+
+    /**
+     * {@code --augment} moves (and mirrors) the training images, so the run differs from one
+     * without; a bad name, a table, or examples that are not square images are refused.
+     */
+    @Test
+    void augmentChangesTrainingAndIsRefusedWhereItCannotApply(@TempDir Path dir) throws Exception {
+        CliTest.Result flipped = CliTest.run("train", "--epochs", "2", "--hidden", "16", "--seed", "5", "--augment", "shift-flip");
+        assertEquals(0, flipped.code(), flipped.err());
+        assertTrue(Double.parseDouble(accuracy(flipped.out())) > 0.4, flipped.out()); // chance: 0.1; without: 0.6-0.7
+        CliTest.Result plain = CliTest.run("train", "--epochs", "2", "--hidden", "16", "--seed", "5");
+        assertTrue(!lastLoss(flipped.out()).equals(lastLoss(plain.out())), flipped.out() + plain.out());
+        CliTest.Result bad = CliTest.run("train", "--augment", "rotate");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--augment: unknown augmentation 'rotate'; expected one of none, shift, shift-flip"), bad.err());
+        Path csv = dir.resolve("t.csv");
+        Files.writeString(csv, "a,y\n1,0\n2,1\n3,0\n4,1\n");
+        CliTest.Result table = CliTest.run("train", "--csv", csv.toString(), "--label", "y", "--augment", "shift");
+        assertEquals(2, table.code());
+        assertTrue(table.err().contains("--augment shift changes images, but --csv gives a table"), table.err());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainCommand.augmentation("shift", 30));
+        assertTrue(e.getMessage().contains("30 features") && e.getMessage().contains("--augment none"), e.getMessage());
+        assertEquals(null, TrainCommand.augmentation("none", 30));
     }
 
     /** {@code aiaas predict} on the folder's t10k images: the share of its classes that match the labels, as 0.xxxx. */

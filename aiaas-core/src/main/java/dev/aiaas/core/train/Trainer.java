@@ -70,6 +70,7 @@ public final class Trainer {
     private final List<Metric> metrics;
     /** Applied in this order before the step (after it, in reverse): conveniences, the user's, then the frozen state. */
     private final List<GradientTransform> transforms;
+    private final Augmentation augmentation;
 
     private Trainer(Builder b) {
         this.loss = b.loss;
@@ -97,6 +98,7 @@ public final class Trainer {
         t.addAll(b.transforms);
         t.add(GradientTransforms.frozenState());
         this.transforms = List.copyOf(t);
+        this.augmentation = b.augmentation;
     }
 
     /**
@@ -128,6 +130,7 @@ public final class Trainer {
         private Regularizer regularizer;
         private List<Metric> metrics;
         private final List<GradientTransform> transforms = new ArrayList<>();
+        private Augmentation augmentation;
 
         private Builder(Loss loss) {
             if (loss == null) {
@@ -312,6 +315,23 @@ public final class Trainer {
                 }
                 this.transforms.add(t);
             }
+            return this;
+        }
+
+        /**
+         * Changes every training batch before its forward pass (data augmentation, such as images
+         * shifted at random); validation and {@link Trainer#evaluate} batches are left as they are.
+         * The seed of step t's changes is derived from this trainer's seed and t
+         * ({@link Trainer#augmentationSeed(long, long)}). Default: none.
+         *
+         * @param augmentation the augmentation
+         * @return this builder
+         */
+        public Builder augmentation(Augmentation augmentation) {
+            if (augmentation == null) {
+                throw new NullPointerException("augmentation must not be null; leave it unset for none");
+            }
+            this.augmentation = augmentation;
             return this;
         }
 
@@ -660,6 +680,7 @@ public final class Trainer {
         History history = new History();
         Metric.Accumulator[] acc = accumulators();
         GradientTransform.Bound[] bound = bind(model);
+        Augmentation.Bound augment = augmentation == null ? null : augmentation.bind(model);
         Callback[] cbs = callbacks.toArray(new Callback[0]);
         INDArray params = model.parameters();
         INDArray grads = model.gradients();
@@ -687,6 +708,9 @@ public final class Trainer {
                         int b = train.size();
                         INDArray y = train.targets();
                         INDArray grad = gradBuffers.get(b);
+                        if (augment != null) {
+                            augment.apply(train.features(), augmentationSeed(seed, t + 1));
+                        }
                         INDArray out = model.forward(train.features(), true);
                         double l = loss.compute(out, y, grad);
                         for (Metric.Accumulator a : acc) {
@@ -768,6 +792,22 @@ public final class Trainer {
             m.put(prefix + metrics.get(i).name(), acc[i].result());
         }
         return m;
+    }
+
+    /**
+     * The seed of step {@code step}'s augmentation in a run seeded with {@code seed}: SplitMix64's
+     * finaliser of {@code seed ⊕ salt + γ·step} (as {@link Shuffle#epochSeed}, with a salt so that
+     * the draws are unrelated to the epochs' shuffles).
+     *
+     * @param seed the trainer's seed
+     * @param step the step, from 1
+     * @return the seed passed to {@link Augmentation.Bound#apply}
+     */
+    public static long augmentationSeed(long seed, long step) {
+        long z = (seed ^ 0x5DEECE66DA3B9F1CL) + 0x9E3779B97F4A7C15L * step;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** The index of θ's first value that is not finite, or -1: one pass over its host memory. */
