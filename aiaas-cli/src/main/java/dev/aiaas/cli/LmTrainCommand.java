@@ -113,6 +113,11 @@ final class LmTrainCommand implements Callable<Integer> {
             description = "Transformer: AdamW's decoupled weight decay, 0 for plain Adam (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
+    @Option(names = "--tie-embeddings", negatable = true, paramLabel = "TIE",
+            description = "Transformer: the output layer's kernel is the word-vector table transposed (weight tying); "
+                    + "--no-tie-embeddings learns two tables (default: tied).")
+    Boolean tieEmbeddings;
+
     @Option(names = "--embedding", defaultValue = "64", paramLabel = "E",
             description = "Word vector width, 1.." + MAX_WIDTH + " (default: ${DEFAULT-VALUE}).")
     int embedding;
@@ -192,8 +197,13 @@ final class LmTrainCommand implements Callable<Integer> {
                         parse.hasMatchedOption("--epochs") ? epochs : d.epochs(), batch,
                         parse.hasMatchedOption("--lr") ? learningRate : d.learningRate(), warmup, weightDecay,
                         parse.hasMatchedOption("--clip-norm") ? clipNorm : d.clipNorm(),
-                        parse.hasMatchedOption("--dropout") ? dropout : d.dropout(), seed);
+                        parse.hasMatchedOption("--dropout") ? dropout : d.dropout(), seed,
+                        tieEmbeddings != null ? tieEmbeddings : d.tieEmbeddings());
             } else {
+                if (tieEmbeddings != null) {
+                    throw new ParameterException(cl, "--tie-embeddings and --no-tie-embeddings are for --model transformer;"
+                            + " the LSTM's output layer (H wide) cannot share its table (E wide)");
+                }
                 options = new LstmLmOptions(embedding, hidden, minCount, sequenceLength, overlap, epochs, batch, learningRate,
                         clipNorm, seed, dropout);
             }
