@@ -41,8 +41,8 @@ import picocli.CommandLine.Spec;
                 "      --batch-size 64 --dropout 0.2 --out lstm.aiaas",
                 "  aiaas lm train --model transformer --input train.txt --out gpt.aiaas",
                 "  aiaas lm train --model transformer --layers 2 --heads 4 --dim 128 \\",
-                "      --context 48 --epochs 10 --lr 0.002 --dropout 0.15 \\",
-                "      --input train.txt --out gpt.aiaas"})
+                "      --context 48 --epochs 4 --lr 0.002 --dropout 0.1 \\",
+                "      --no-tie-embeddings --input train.txt --out gpt.aiaas"})
 final class LmTrainCommand implements Callable<Integer> {
 
     @Spec
@@ -77,7 +77,7 @@ final class LmTrainCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--epochs", defaultValue = "4", paramLabel = "N",
-            description = "Passes over the data, 1.." + MAX_EPOCHS + " (default: ${DEFAULT-VALUE}; transformer: 10).")
+            description = "Passes over the data, 1.." + MAX_EPOCHS + " (default: ${DEFAULT-VALUE}; transformer: 4).")
     int epochs;
 
     /** The most {@code --layers}. */
@@ -109,9 +109,15 @@ final class LmTrainCommand implements Callable<Integer> {
             description = "Transformer: fraction of all steps of linear warm-up before the cosine decay (default: ${DEFAULT-VALUE}).")
     double warmup;
 
-    @Option(names = "--weight-decay", defaultValue = "0.05", paramLabel = "L",
-            description = "Transformer: AdamW's decoupled weight decay, 0 for plain Adam (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", defaultValue = "0.1", paramLabel = "L",
+            description = "Transformer: AdamW's decoupled weight decay on the kernels (not on embeddings, norms or biases "
+                    + "unless tied), 0 for none (default: ${DEFAULT-VALUE}).")
     double weightDecay;
+
+    @Option(names = "--tie-embeddings", negatable = true, paramLabel = "TIE",
+            description = "Transformer: the output layer's kernel is the word-vector table transposed (weight tying); "
+                    + "--no-tie-embeddings learns two tables (default: tied).")
+    Boolean tieEmbeddings;
 
     @Option(names = "--embedding", defaultValue = "64", paramLabel = "E",
             description = "Word vector width, 1.." + MAX_WIDTH + " (default: ${DEFAULT-VALUE}).")
@@ -155,7 +161,7 @@ final class LmTrainCommand implements Callable<Integer> {
 
     @Option(names = "--dropout", defaultValue = "0", paramLabel = "P",
             description = "Dropout rate in training, 0 for none: on the word vectors and the LSTM outputs; for the transformer "
-                    + "also after the attention and the MLP (default: ${DEFAULT-VALUE}; transformer: 0.15).")
+                    + "also after the attention and the MLP (default: ${DEFAULT-VALUE}; transformer: 0.1).")
     double dropout;
 
     @Mixin
@@ -192,8 +198,13 @@ final class LmTrainCommand implements Callable<Integer> {
                         parse.hasMatchedOption("--epochs") ? epochs : d.epochs(), batch,
                         parse.hasMatchedOption("--lr") ? learningRate : d.learningRate(), warmup, weightDecay,
                         parse.hasMatchedOption("--clip-norm") ? clipNorm : d.clipNorm(),
-                        parse.hasMatchedOption("--dropout") ? dropout : d.dropout(), seed);
+                        parse.hasMatchedOption("--dropout") ? dropout : d.dropout(), seed,
+                        tieEmbeddings != null ? tieEmbeddings : d.tieEmbeddings());
             } else {
+                if (tieEmbeddings != null) {
+                    throw new ParameterException(cl, "--tie-embeddings and --no-tie-embeddings are for --model transformer;"
+                            + " the LSTM's output layer (H wide) cannot share its table (E wide)");
+                }
                 options = new LstmLmOptions(embedding, hidden, minCount, sequenceLength, overlap, epochs, batch, learningRate,
                         clipNorm, seed, dropout);
             }

@@ -50,8 +50,9 @@ class TransformerLmCliTest {
         assertEquals(List.of(1, 2, 16, 12, 4), List.of(o.layers(), o.heads(), o.dim(), o.context(), o.contextOverlap()),
                 "the sizes given; the overlap of the default 16 cut to context/3");
         TransformerLmOptions d = TransformerLmOptions.defaults();
-        assertEquals(List.of(d.learningRate(), d.dropout(), d.clipNorm(), d.weightDecay()),
-                List.of(o.learningRate(), o.dropout(), o.clipNorm(), o.weightDecay()), "the transformer's own defaults");
+        assertEquals(List.of(d.learningRate(), d.dropout(), d.clipNorm(), d.weightDecay(), d.tieEmbeddings()),
+                List.of(o.learningRate(), o.dropout(), o.clipNorm(), o.weightDecay(), o.tieEmbeddings()),
+                "the transformer's own defaults");
         assertEquals(2, o.epochs());
 
         Perplexity p = Perplexity.evaluate(lm, files[1], new WhitespaceTokenizer());
@@ -82,6 +83,21 @@ class TransformerLmCliTest {
         assertEquals(a.out(), CliTest.run(sample).out(), "same seed, same sentences");
     }
 
+    /** --tie-embeddings and --no-tie-embeddings set the option either way; a tied file's output kernel is Eᵀ. */
+    @Test
+    void tyingIsChosenEitherWay(@TempDir Path dir) throws IOException {
+        Path[] files = slice(dir);
+        for (String flag : List.of("--tie-embeddings", "--no-tie-embeddings")) {
+            Path model = dir.resolve(flag.substring(2) + ".aiaas");
+            Result t = CliTest.run("lm", "train", "--model", "transformer", "--input", files[0].toString(), "--out",
+                    model.toString(), "--layers", "1", "--heads", "2", "--dim", "8", "--context", "12", "--epochs", "1",
+                    flag);
+            assertEquals(0, t.code(), t.err());
+            assertEquals(flag.equals("--tie-embeddings"), TransformerLanguageModel.load(model).options().tieEmbeddings(),
+                    flag);
+        }
+    }
+
     @Test
     void badTransformerOptionsAreBadUsageNamingTheValue(@TempDir Path dir) throws IOException {
         Path[] files = slice(dir);
@@ -92,8 +108,12 @@ class TransformerLmCliTest {
         bad.add(new String[] {"--model", "transformer", "--layers", "0"});
         bad.add(new String[] {"--model", "transformer", "--context", "1"});
         bad.add(new String[] {"--model", "transformer", "--warmup", "1.5"});
+        bad.add(new String[] {"--tie-embeddings"});
+        bad.add(new String[] {"--model", "lstm", "--no-tie-embeddings"});
         String[] named = {"--model must be lstm or transformer, got 'gru'", "dim must be a multiple of heads",
-            "--layers must be in 1..256, got 0", "--context must be in 2..8192, got 1", "warmup must be in [0, 1)"};
+            "--layers must be in 1..256, got 0", "--context must be in 2..8192, got 1", "warmup must be in [0, 1)",
+            "--tie-embeddings and --no-tie-embeddings are for --model transformer",
+            "--tie-embeddings and --no-tie-embeddings are for --model transformer"};
         for (int i = 0; i < bad.size(); i++) {
             List<String> args = new ArrayList<>(List.of("lm", "train", "--input", files[0].toString(), "--out", out.toString()));
             args.addAll(List.of(bad.get(i)));

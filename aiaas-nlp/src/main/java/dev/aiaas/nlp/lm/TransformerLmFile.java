@@ -25,13 +25,16 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <tr><td>{@code lm.layers}, {@code lm.heads}, {@code lm.dim}, {@code lm.context},
  *       {@code lm.ffn_multiplier}, {@code lm.min_count}, {@code lm.context_overlap},
  *       {@code lm.epochs}, {@code lm.batch_size}, {@code lm.learning_rate}, {@code lm.warmup},
- *       {@code lm.weight_decay}, {@code lm.clip_norm}, {@code lm.dropout}, {@code lm.seed}</td>
- *       <td>the {@link TransformerLmOptions}</td></tr>
+ *       {@code lm.weight_decay}, {@code lm.clip_norm}, {@code lm.dropout}, {@code lm.seed},
+ *       {@code lm.tie_embeddings}</td>
+ *       <td>the {@link TransformerLmOptions}; a file without {@code lm.tie_embeddings} (written before
+ *       it existed) reads as untied</td></tr>
  *   <tr><td>{@code lm.vocabulary}</td><td>the tokens after the reserved three, as in the LSTM's file</td></tr>
  * </table>
  *
  * Reading checks that the network is the float32 network the entries describe, layer by layer
- * through the layer contract (types, output shapes, parameter counts). Every failure is a
+ * through the layer contract (types, output shapes, parameter counts), and that a tied model's
+ * output kernel is its word-vector table transposed, bit for bit. Every failure is a
  * {@link ModelFormatException} naming the file and what is wrong.
  */
 final class TransformerLmFile {
@@ -64,6 +67,7 @@ final class TransformerLmFile {
     p.put("lm.clip_norm", Double.toString(o.clipNorm()));
     p.put("lm.dropout", Double.toString(o.dropout()));
     p.put("lm.seed", Long.toString(o.seed()));
+    p.put("lm.tie_embeddings", Boolean.toString(o.tieEmbeddings()));
     p.put("lm.vocabulary", LstmLmFile.encodeVocabulary(lm.vocabulary()));
     try (Model network = TransformerLmTrainer.network(lm.vocabulary().size(), o);
         INDArray values = Nd4j.createFromArray(lm.theta())) {
@@ -108,7 +112,8 @@ final class TransformerLmFile {
           Double.parseDouble(LstmLmFile.need(p, "lm.weight_decay", file)),
           Double.parseDouble(LstmLmFile.need(p, "lm.clip_norm", file)),
           Double.parseDouble(LstmLmFile.need(p, "lm.dropout", file)),
-          Long.parseLong(LstmLmFile.need(p, "lm.seed", file)));
+          Long.parseLong(LstmLmFile.need(p, "lm.seed", file)),
+          tied(p.get("lm.tie_embeddings")));
       vocabulary = LstmLmFile.decodeVocabulary(LstmLmFile.need(p, "lm.vocabulary", file));
     } catch (IllegalArgumentException e) { // NumberFormatException included
       throw new ModelFormatException(file, "has inconsistent language-model entries: " + LstmLmFile.brief(e.getMessage()), e);
@@ -129,12 +134,30 @@ final class TransformerLmFile {
             + " (" + network.dataType() + "), not the float32 transformer of " + o.layers() + " blocks, D=" + o.dim()
             + ", H=" + o.heads() + ", T=" + o.context() + ", V=" + vocabulary.size() + " its entries describe");
       }
+      float[] theta = network.parameters().data().asFloat();
+      if (o.tieEmbeddings() && !TransformerLmTrainer.TiedTables.tied(theta, vocabulary.size(), o.dim())) {
+        throw new ModelFormatException(file, "has lm.tie_embeddings=true but its output kernel is not its word-vector"
+            + " table transposed; the file was altered or written by other code: train it again");
+      }
       try {
-        return TransformerLanguageModel.fromOwnedParameters(vocabulary, o, network.parameters().data().asFloat());
+        return TransformerLanguageModel.fromOwnedParameters(vocabulary, o, theta);
       } catch (IllegalArgumentException e) {
         throw new ModelFormatException(file, "its network does not fit its language-model entries: "
             + LstmLmFile.brief(e.getMessage()), e);
       }
     }
+  }
+
+  /** {@code lm.tie_embeddings}: absent (older files) is false; otherwise exactly true or false. */
+  private static boolean tied(String value) {
+    if (value == null) {
+      return false;
+    }
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("lm.tie_embeddings must be true or false. Received: "
+          + LstmLmFile.brief(value));
+    };
   }
 }

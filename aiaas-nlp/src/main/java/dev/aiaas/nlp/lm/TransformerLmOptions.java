@@ -37,6 +37,11 @@ package dev.aiaas.nlp.lm;
  *     training, in [0, 1) (0.1 to 0.2 for a small corpus)
  * @param seed the seed of the initial weights, the dropout masks and the shuffling: the same seed
  *     and data give the same model
+ * @param tieEmbeddings whether the output layer's kernel W [D, V] is the word-vector table E
+ *     [V, D] transposed (weight tying, Press and Wolf 2017): one V·D table learned from both ends,
+ *     W = Eᵀ at every step. θ still holds both copies (so files and scorers keep one layout); the
+ *     trainer starts W as Eᵀ and gives both the same gradient ∂L/∂E + (∂L/∂W)ᵀ, so AdamW's
+ *     element-wise update keeps them equal bit for bit
  */
 public record TransformerLmOptions(
     int layers,
@@ -53,10 +58,39 @@ public record TransformerLmOptions(
     double weightDecay,
     double clipNorm,
     double dropout,
-    long seed) {
+    long seed,
+    boolean tieEmbeddings) {
 
   /** The factor on η at the end of the cosine schedule. */
   public static final double MIN_LR_FACTOR = 0.05;
+
+  /**
+   * The options without weight tying, as before {@code tieEmbeddings} existed (files written then
+   * read as untied).
+   *
+   * @param layers N
+   * @param heads H
+   * @param dim D
+   * @param context T
+   * @param ffnMultiplier the MLP width over D
+   * @param minCount the vocabulary cut-off
+   * @param contextOverlap context positions of a continuation row
+   * @param epochs passes over the rows
+   * @param batchSize rows per step
+   * @param learningRate peak η
+   * @param warmup warm-up fraction
+   * @param weightDecay λ
+   * @param clipNorm the gradient norm limit, 0 for none
+   * @param dropout p
+   * @param seed any value
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public TransformerLmOptions(int layers, int heads, int dim, int context, int ffnMultiplier, long minCount,
+      int contextOverlap, int epochs, int batchSize, double learningRate, double warmup, double weightDecay,
+      double clipNorm, double dropout, long seed) {
+    this(layers, heads, dim, context, ffnMultiplier, minCount, contextOverlap, epochs, batchSize, learningRate, warmup,
+        weightDecay, clipNorm, dropout, seed, false);
+  }
 
   /**
    * Checks every value (see the class comment for what each means).
@@ -76,6 +110,7 @@ public record TransformerLmOptions(
    * @param clipNorm the gradient norm limit, at least 0 and finite; 0 for none
    * @param dropout p, in [0, 1)
    * @param seed any value
+   * @param tieEmbeddings whether W = Eᵀ
    * @throws IllegalArgumentException naming the first value out of range, the range and a usual
    *     value
    */
@@ -137,13 +172,14 @@ public record TransformerLmOptions(
 
   /**
    * The defaults: 2 blocks of 4 heads, D = 128, T = 48 with 16 of overlap, MLP 4·D, minCount 2,
-   * 10 epochs of batch 32, AdamW with peak η = 2e-3, 5% warm-up, λ = 0.05, gradient norm clipped
-   * at 1, dropout 0.15, seed 42.
+   * tied input and output embeddings, 4 epochs of batch 32, AdamW with peak η = 2e-3, 5% warm-up,
+   * λ = 0.1 on the kernels, gradient norm clipped at 1, dropout 0.1, seed 42 (chosen for
+   * Moby-Dick's 224k training words on a 2-core machine: docs/benchmarks.md).
    *
    * @return the default options
    */
   public static TransformerLmOptions defaults() {
-    return new TransformerLmOptions(2, 4, 128, 48, 4, 2, 16, 10, 32, 2e-3, 0.05, 0.05, 1.0, 0.15, 42);
+    return new TransformerLmOptions(2, 4, 128, 48, 4, 2, 16, 4, 32, 2e-3, 0.05, 0.1, 1.0, 0.1, 42, true);
   }
 
   /**
@@ -157,7 +193,7 @@ public record TransformerLmOptions(
    */
   public TransformerLmOptions withSize(int n, int h, int d, int t) {
     return new TransformerLmOptions(n, h, d, t, ffnMultiplier, minCount, Math.min(contextOverlap, Math.max(0, t - 2)),
-        epochs, batchSize, learningRate, warmup, weightDecay, clipNorm, dropout, seed);
+        epochs, batchSize, learningRate, warmup, weightDecay, clipNorm, dropout, seed, tieEmbeddings);
   }
 
   /**
@@ -170,7 +206,7 @@ public record TransformerLmOptions(
    */
   public TransformerLmOptions withTraining(int n, int batch, double rate) {
     return new TransformerLmOptions(layers, heads, dim, context, ffnMultiplier, minCount, contextOverlap, n, batch,
-        rate, warmup, weightDecay, clipNorm, dropout, seed);
+        rate, warmup, weightDecay, clipNorm, dropout, seed, tieEmbeddings);
   }
 
   /**
@@ -181,7 +217,7 @@ public record TransformerLmOptions(
    */
   public TransformerLmOptions withDropout(double p) {
     return new TransformerLmOptions(layers, heads, dim, context, ffnMultiplier, minCount, contextOverlap, epochs,
-        batchSize, learningRate, warmup, weightDecay, clipNorm, p, seed);
+        batchSize, learningRate, warmup, weightDecay, clipNorm, p, seed, tieEmbeddings);
   }
 
   /**
@@ -192,7 +228,7 @@ public record TransformerLmOptions(
    */
   public TransformerLmOptions withSeed(long s) {
     return new TransformerLmOptions(layers, heads, dim, context, ffnMultiplier, minCount, contextOverlap, epochs,
-        batchSize, learningRate, warmup, weightDecay, clipNorm, dropout, s);
+        batchSize, learningRate, warmup, weightDecay, clipNorm, dropout, s, tieEmbeddings);
   }
 
   /**
@@ -203,7 +239,7 @@ public record TransformerLmOptions(
    */
   public TransformerLmOptions withMinCount(long min) {
     return new TransformerLmOptions(layers, heads, dim, context, ffnMultiplier, min, contextOverlap, epochs,
-        batchSize, learningRate, warmup, weightDecay, clipNorm, dropout, seed);
+        batchSize, learningRate, warmup, weightDecay, clipNorm, dropout, seed, tieEmbeddings);
   }
 
   /**
@@ -214,7 +250,7 @@ public record TransformerLmOptions(
    */
   public TransformerLmOptions withOverlap(int overlap) {
     return new TransformerLmOptions(layers, heads, dim, context, ffnMultiplier, minCount, overlap, epochs,
-        batchSize, learningRate, warmup, weightDecay, clipNorm, dropout, seed);
+        batchSize, learningRate, warmup, weightDecay, clipNorm, dropout, seed, tieEmbeddings);
   }
 
   /**
@@ -227,7 +263,18 @@ public record TransformerLmOptions(
    */
   public TransformerLmOptions withOptimiser(double warm, double decay, double clip) {
     return new TransformerLmOptions(layers, heads, dim, context, ffnMultiplier, minCount, contextOverlap, epochs,
-        batchSize, learningRate, warm, decay, clip, dropout, seed);
+        batchSize, learningRate, warm, decay, clip, dropout, seed, tieEmbeddings);
+  }
+
+  /**
+   * These options with or without weight tying.
+   *
+   * @param tie whether the output kernel is the word-vector table transposed
+   * @return the new options
+   */
+  public TransformerLmOptions withTiedEmbeddings(boolean tie) {
+    return new TransformerLmOptions(layers, heads, dim, context, ffnMultiplier, minCount, contextOverlap, epochs,
+        batchSize, learningRate, warmup, weightDecay, clipNorm, dropout, seed, tie);
   }
 
   /**
