@@ -288,6 +288,9 @@ public final class TransformerLanguageModel implements LanguageModel {
       Iterable<? extends List<String>> sentences, TransformerLmOptions options) {
     Vocabulary vocabulary = LstmLmTrainer.vocabulary(sentences, options.minCount());
     try (Model network = TransformerLmTrainer.network(vocabulary.size(), options)) {
+      if (options.tieEmbeddings()) { // the output kernel starts as the word table transposed, as in training
+        TransformerLmTrainer.TiedTables.tie(network.parameters(), vocabulary.size(), options.dim());
+      }
       return fromOwnedParameters(vocabulary, options, network.parameters().toFloatVector());
     }
   }

@@ -165,8 +165,14 @@ class TransformerLanguageModelTest {
     TransformerLanguageModel fresh = TransformerLanguageModel.initialised(corpus(), o);
     assertEquals(model.vocabulary().size(), fresh.vocabulary().size());
     try (Model network = TransformerLmTrainer.network(fresh.vocabulary().size(), o)) {
+      if (o.tieEmbeddings()) {
+        TransformerLmTrainer.TiedTables.tie(network.parameters(), fresh.vocabulary().size(), o.dim());
+      }
       assertArrayEquals(network.parameters().toFloatVector(), fresh.theta());
     }
+    TransformerLanguageModel tied = TransformerLanguageModel.initialised(corpus(), o.withTiedEmbeddings(true));
+    assertTrue(TransformerLmTrainer.TiedTables.tied(tied.theta(), tied.vocabulary().size(), o.dim()),
+        "an initialised tied model has equal tables, as a file of it must");
     double trained = model.scoreTokens(sentence).stream().mapToDouble(TokenScore::log10Prob).sum();
     double untrained = fresh.scoreTokens(sentence).stream().mapToDouble(TokenScore::log10Prob).sum();
     assertTrue(trained > untrained + 1, "trained " + trained + " against untrained " + untrained);
