@@ -62,7 +62,7 @@ final class EmbedCommand implements Callable<Integer> {
             + "instead of or after the TEXT arguments.")
     Path input;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "The file to write (default: standard output).")
+    @Option(names = {"--out", "--output"}, paramLabel = "FILE", description = "The file to write (default: standard output).")
     Path out;
 
     @Option(names = "--pooling", defaultValue = "mean", paramLabel = "mean|cls", description = "How the token states "

@@ -54,7 +54,7 @@ class EmbedCliTest {
         Files.writeString(in, "Call me Ishmael.\nThe whale   breached.\n");
         Path out = dir.resolve("emb.txt");
         // no --tokenizer: all-minilm-l6-v2-tokenizer.json lies beside the model
-        CliTest.Result r = CliTest.run("embed", "--model", model.toString(), "--input", in.toString(), "--out", out.toString(),
+        CliTest.Result r = CliTest.run("embed", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
                 "--batch-size", "1");
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out);
