@@ -208,21 +208,30 @@ public final class PythonPeer implements PeerEngine {
 
         @Override
         public Stats measure(BenchOptions options, int threads) {
-            List<String> cmd = List.of(python.toString(), "-", "--benchmark", task.benchmark(),
-                    "--threads", Integer.toString(threads),
-                    "--warmup", Double.toString(options.warmupSeconds()),
-                    "--repeats", Integer.toString(options.repeats()),
-                    "--repeat-seconds", Double.toString(options.repeatSeconds()),
-                    "--min-steps", Integer.toString(BenchOptions.MIN_STEPS));
-            // start-up, warm-up, the repeats (each may overrun by a step), and room for a slow large step
-            long timeout = (long) (PROBE_TIMEOUT_S + options.warmupSeconds() + 3 * options.repeats() * options.repeatSeconds() + 120);
-            Result r = run(cmd, script(), timeout);
-            if (r.code() != 0) {
-                throw new IllegalStateException(ENGINE + " failed on " + task.benchmark() + " (exit code " + r.code() + "): "
-                        + lastLine(r.err()));
-            }
-            return parse(r.out(), task.benchmark(), threads);
+            return rows(script(), task.benchmark(), List.of(), options, threads, 120);
         }
+    }
+
+    /**
+     * Runs a script for one benchmark at one thread setting and reads its rows: the arguments
+     * {@code --benchmark B [extra...] --threads --warmup --repeats --repeat-seconds --min-steps}, a
+     * timeout of start-up, warm-up, the repeats (each may overrun by a step) and {@code slackS}
+     * seconds for a slow large step.
+     */
+    private Stats rows(String source, String benchmark, List<String> extra, BenchOptions options, int threads, long slackS) {
+        List<String> cmd = new ArrayList<>(List.of(python.toString(), "-", "--benchmark", benchmark));
+        cmd.addAll(extra);
+        cmd.addAll(List.of("--threads", Integer.toString(threads),
+                "--warmup", Double.toString(options.warmupSeconds()),
+                "--repeats", Integer.toString(options.repeats()),
+                "--repeat-seconds", Double.toString(options.repeatSeconds()),
+                "--min-steps", Integer.toString(BenchOptions.MIN_STEPS)));
+        long timeout = (long) (PROBE_TIMEOUT_S + options.warmupSeconds() + 3 * options.repeats() * options.repeatSeconds() + slackS);
+        Result r = run(cmd, source, timeout);
+        if (r.code() != 0) {
+            throw new IllegalStateException(ENGINE + " failed on " + benchmark + " (exit code " + r.code() + "): " + lastLine(r.err()));
+        }
+        return parse(r.out(), benchmark, threads);
     }
 
     /** {@code N,H,D,F,P} of the options, as the script's {@code --gpt} reads them. */
@@ -256,21 +265,8 @@ public final class PythonPeer implements PeerEngine {
 
         @Override
         public Stats measure(BenchOptions options, int threads) {
-            List<String> cmd = List.of(python.toString(), "-", "--benchmark", task.benchmark(),
-                    "--vocab", Integer.toString(DecoderTask.model().vocabulary().size()),
-                    "--gpt", gptSize(DecoderTask.options()),
-                    "--threads", Integer.toString(threads),
-                    "--warmup", Double.toString(options.warmupSeconds()),
-                    "--repeats", Integer.toString(options.repeats()),
-                    "--repeat-seconds", Double.toString(options.repeatSeconds()),
-                    "--min-steps", Integer.toString(BenchOptions.MIN_STEPS));
-            long timeout = (long) (PROBE_TIMEOUT_S + options.warmupSeconds() + 3 * options.repeats() * options.repeatSeconds() + 300);
-            Result r = run(cmd, script(), timeout);
-            if (r.code() != 0) {
-                throw new IllegalStateException(ENGINE + " failed on " + task.benchmark() + " (exit code " + r.code() + "): "
-                        + lastLine(r.err()));
-            }
-            return parse(r.out(), task.benchmark(), threads);
+            return rows(script(), task.benchmark(), List.of("--vocab", Integer.toString(DecoderTask.model().vocabulary().size()),
+                    "--gpt", gptSize(DecoderTask.options())), options, threads, 300);
         }
     }
 
@@ -313,19 +309,7 @@ public final class PythonPeer implements PeerEngine {
             }
             try {
                 Path folder = ImageTask.photos(scratch).get(0).getParent();
-                List<String> cmd = List.of(python.toString(), "-", "--benchmark", task.benchmark(), "--photos", folder.toString(),
-                        "--threads", Integer.toString(threads),
-                        "--warmup", Double.toString(options.warmupSeconds()),
-                        "--repeats", Integer.toString(options.repeats()),
-                        "--repeat-seconds", Double.toString(options.repeatSeconds()),
-                        "--min-steps", Integer.toString(BenchOptions.MIN_STEPS));
-                long timeout = (long) (PROBE_TIMEOUT_S + options.warmupSeconds() + 3 * options.repeats() * options.repeatSeconds() + 120);
-                Result r = run(cmd, script(IMAGE_SCRIPT_RESOURCE), timeout);
-                if (r.code() != 0) {
-                    throw new IllegalStateException(ENGINE + " failed on " + task.benchmark() + " (exit code " + r.code() + "): "
-                            + lastLine(r.err()));
-                }
-                return parse(r.out(), task.benchmark(), threads);
+                return rows(script(IMAGE_SCRIPT_RESOURCE), task.benchmark(), List.of("--photos", folder.toString()), options, threads, 120);
             } finally {
                 try (var s = Files.list(scratch)) {
                     for (Path p : s.toList()) {
