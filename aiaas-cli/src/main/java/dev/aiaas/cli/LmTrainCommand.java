@@ -77,7 +77,7 @@ final class LmTrainCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--epochs", defaultValue = "4", paramLabel = "N",
-            description = "Passes over the data, 1.." + MAX_EPOCHS + " (default: ${DEFAULT-VALUE}; transformer: 4).")
+            description = "Passes over the data, 1.." + MAX_EPOCHS + " (default: ${DEFAULT-VALUE}; transformer: 6).")
     int epochs;
 
     /** The most {@code --layers}. */
