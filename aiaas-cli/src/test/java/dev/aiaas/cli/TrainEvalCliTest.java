@@ -107,7 +107,7 @@ class TrainEvalCliTest {
         assertTrue(!lastLoss(flipped.out()).equals(lastLoss(plain.out())), flipped.out() + plain.out());
         CliTest.Result bad = CliTest.run("train", "--augment", "rotate");
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("--augment: unknown augmentation 'rotate'; expected one of none, shift, shift-flip"), bad.err());
+        assertTrue(bad.err().contains("--augment: unknown augmentation 'rotate'; expected one of none, shift, flip, shift-flip"), bad.err());
         Path csv = dir.resolve("t.csv");
         Files.writeString(csv, "a,y\n1,0\n2,1\n3,0\n4,1\n");
         CliTest.Result table = CliTest.run("train", "--csv", csv.toString(), "--label", "y", "--augment", "shift");
@@ -117,6 +117,9 @@ class TrainEvalCliTest {
                 () -> TrainCommand.augmentation("shift", 30));
         assertTrue(e.getMessage().contains("30 features") && e.getMessage().contains("--augment none"), e.getMessage());
         assertEquals(null, TrainCommand.augmentation("none", 30));
+        assertEquals(new dev.aiaas.vision.transform.RandomShift(1, 28, 28, 0, true), TrainCommand.augmentation("flip", 784));
+        assertEquals(new dev.aiaas.vision.transform.RandomShift(1, 28, 28, 2, true), TrainCommand.augmentation("shift-flip", 784));
+        assertEquals(new dev.aiaas.vision.transform.RandomShift(1, 28, 28, 2, false), TrainCommand.augmentation("shift", 784));
     }
 
     /** {@code aiaas predict} on the folder's t10k images: the share of its classes that match the labels, as 0.xxxx. */

@@ -1,7 +1,6 @@
 package dev.aiaas.bench.peers;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.aiaas.bench.CnnTask;
@@ -19,9 +18,7 @@ import java.util.Map;
 public final class OrtCnn extends CnnWorkload {
 
     private int threads = 1;
-    private OrtSession.SessionOptions options;
-    private OrtSession session;
-    private OnnxTensor input;
+    private OrtSessions ort;
     private Map<String, OnnxTensor> feed;
 
     /** The workload for {@code task} (inference of the cnn); nothing is allocated before {@link #setup()}. */
@@ -37,35 +34,25 @@ public final class OrtCnn extends CnnWorkload {
     /** ONNX Runtime's intra-op threads, applied when {@link #setup()} creates the session. */
     @Override
     public void useThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be a positive integer. Received: threads=" + threads);
-        }
-        this.threads = threads;
+        this.threads = OrtSessions.checkThreads(threads);
     }
 
     @Override
     public void setup() {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        ort = OrtSessions.open(CnnOnnx.cnn(), threads, "the cnn model");
         try {
-            options = new OrtSession.SessionOptions();
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(CnnOnnx.cnn(), options);
             int inputs = task.net().inputs();
-            input = OnnxTensor.createTensor(env, FloatBuffer.wrap(Inputs.featureValues(task.batch(), inputs)),
-                    new long[] {task.batch(), inputs});
-            feed = Map.of("input", input);
+            feed = Map.of("input", ort.own(OnnxTensor.createTensor(OrtSessions.environment(),
+                    FloatBuffer.wrap(Inputs.featureValues(task.batch(), inputs)), new long[] {task.batch(), inputs})));
         } catch (OrtException e) {
             close();
-            throw new IllegalStateException("ONNX Runtime could not load the cnn model: " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime could not make the cnn's input: " + e.getMessage(), e);
         }
     }
 
     @Override
     public void step() {
-        try (OrtSession.Result r = session.run(feed)) {
+        try (OrtSession.Result r = ort.session().run(feed)) {
             if (r.size() != 1) {
                 throw new IllegalStateException("expected one output (logits), got " + r.size());
             }
@@ -76,7 +63,7 @@ public final class OrtCnn extends CnnWorkload {
 
     /** The logits on the benchmark batch, row-major (for the cross-checks). */
     float[] logits() {
-        try (OrtSession.Result r = session.run(feed)) {
+        try (OrtSession.Result r = ort.session().run(feed)) {
             FloatBuffer b = ((OnnxTensor) r.get(0)).getFloatBuffer();
             float[] v = new float[b.remaining()];
             b.get(v);
@@ -89,21 +76,11 @@ public final class OrtCnn extends CnnWorkload {
     @Override
     public void close() {
         try {
-            if (input != null) {
-                input.close();
+            if (ort != null) {
+                ort.close();
             }
-            if (session != null) {
-                session.close();
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to close its session: " + e.getMessage(), e);
         } finally {
-            if (options != null) {
-                options.close();
-            }
-            input = null;
-            session = null;
-            options = null;
+            ort = null;
             feed = null;
         }
     }

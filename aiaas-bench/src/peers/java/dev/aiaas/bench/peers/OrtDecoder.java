@@ -1,7 +1,6 @@
 package dev.aiaas.bench.peers;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.aiaas.bench.DecoderTask;
@@ -24,8 +23,7 @@ final class OrtDecoder implements Workload {
 
     private final DecoderTask task;
     private int threads = 1;
-    private OrtSession.SessionOptions options;
-    private OrtSession session;
+    private OrtSessions ort;
     private OnnxTensor[] inputs;
     private int vocab;
 
@@ -53,28 +51,19 @@ final class OrtDecoder implements Workload {
 
     @Override
     public void useThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be a positive integer. Received: threads=" + threads);
-        }
-        this.threads = threads;
+        this.threads = OrtSessions.checkThreads(threads);
     }
 
     @Override
     public void setup() {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
         int t = task.tokens();
         vocab = DecoderTask.model().vocabulary().size();
         byte[] onnx;
         try (Model network = DecoderTask.model().network()) {
             onnx = OnnxExport.toBytes(network);
         }
+        ort = OrtSessions.open(onnx, threads, "the exported decoder");
         try {
-            options = new OrtSession.SessionOptions();
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(onnx, options);
             int[] ids = task.ids(1);
             int runs = task.kind() == DecoderTask.Kind.DECODE ? t : 1;
             inputs = new OnnxTensor[runs];
@@ -85,11 +74,11 @@ final class OrtDecoder implements Workload {
                 for (int p = 1; p < known; p++) {
                     x[p] = ids[p - 1];
                 }
-                inputs[r] = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, t});
+                inputs[r] = ort.own(OnnxTensor.createTensor(OrtSessions.environment(), FloatBuffer.wrap(x), new long[] {1, t}));
             }
         } catch (OrtException e) {
             close();
-            throw new IllegalStateException("ONNX Runtime could not load the exported decoder: " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime could not make the decoder's inputs: " + e.getMessage(), e);
         }
     }
 
@@ -98,7 +87,7 @@ final class OrtDecoder implements Workload {
         try {
             double total = 0;
             for (int r = 0; r < inputs.length; r++) {
-                try (OrtSession.Result out = session.run(Map.of(OnnxExport.INPUT, inputs[r]))) {
+                try (OrtSession.Result out = ort.session().run(Map.of(OnnxExport.INPUT, inputs[r]))) {
                     FloatBuffer logits = ((OnnxTensor) out.get(0)).getFloatBuffer();
                     if (inputs.length == 1) {
                         for (int p = 0; p < task.tokens(); p++) {
@@ -133,25 +122,12 @@ final class OrtDecoder implements Workload {
     @Override
     public void close() {
         try {
-            if (inputs != null) {
-                for (OnnxTensor x : inputs) {
-                    if (x != null) {
-                        x.close();
-                    }
-                }
+            if (ort != null) {
+                ort.close();
             }
-            if (session != null) {
-                session.close();
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to close its session: " + e.getMessage(), e);
         } finally {
-            if (options != null) {
-                options.close();
-            }
+            ort = null;
             inputs = null;
-            session = null;
-            options = null;
         }
     }
 }

@@ -18,9 +18,7 @@ final class OrtEncoder implements Workload {
 
     private final EncoderTask task;
     private int threads = 1;
-    private OrtSession.SessionOptions options;
-    private OrtSession session;
-    private OnnxTensor[] inputs;
+    private OrtSessions ort;
     private Map<String, OnnxTensor> feed;
 
     OrtEncoder(EncoderTask task) {
@@ -44,22 +42,14 @@ final class OrtEncoder implements Workload {
 
     @Override
     public void useThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be a positive integer. Received: threads=" + threads);
-        }
-        this.threads = threads;
+        this.threads = OrtSessions.checkThreads(threads);
     }
 
     @Override
     public void setup() {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        ort = OrtSessions.open(EncoderTask.model().orElseThrow(), threads, "the MiniLM model");
+        OrtEnvironment env = OrtSessions.environment();
         try {
-            options = new OrtSession.SessionOptions();
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(EncoderTask.model().orElseThrow(), options);
             int[][] ids = task.ids();
             long[][] x = new long[task.batch()][task.tokens()];
             long[][] m = new long[task.batch()][task.tokens()];
@@ -70,17 +60,17 @@ final class OrtEncoder implements Workload {
                     m[b][t] = 1;
                 }
             }
-            inputs = new OnnxTensor[] {OnnxTensor.createTensor(env, x), OnnxTensor.createTensor(env, m), OnnxTensor.createTensor(env, y)};
-            feed = Map.of("input_ids", inputs[0], "attention_mask", inputs[1], "token_type_ids", inputs[2]);
+            feed = Map.of("input_ids", ort.own(OnnxTensor.createTensor(env, x)), "attention_mask", ort.own(OnnxTensor.createTensor(env, m)),
+                    "token_type_ids", ort.own(OnnxTensor.createTensor(env, y)));
         } catch (OrtException e) {
             close();
-            throw new IllegalStateException("ONNX Runtime could not load the MiniLM model: " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime could not make the MiniLM model's inputs: " + e.getMessage(), e);
         }
     }
 
     @Override
     public void step() {
-        try (OrtSession.Result r = session.run(feed)) {
+        try (OrtSession.Result r = ort.session().run(feed)) {
             if (!(r.get(0).getValue() instanceof float[][][])) {
                 throw new IllegalStateException("expected the last hidden state float[B][T][D] as the first output");
             }
@@ -92,25 +82,11 @@ final class OrtEncoder implements Workload {
     @Override
     public void close() {
         try {
-            if (inputs != null) {
-                for (OnnxTensor t : inputs) {
-                    if (t != null) {
-                        t.close();
-                    }
-                }
+            if (ort != null) {
+                ort.close();
             }
-            if (session != null) {
-                session.close();
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to close its session: " + e.getMessage(), e);
         } finally {
-            if (options != null) {
-                options.close();
-            }
-            inputs = null;
-            session = null;
-            options = null;
+            ort = null;
             feed = null;
         }
     }

@@ -29,9 +29,7 @@ public final class OrtMlp extends MlpWorkload {
     static final String MODEL_RESOURCE = "/dev/aiaas/bench/peers/mlp-784-256-10.onnx";
 
     private int threads = 1;
-    private OrtSession.SessionOptions options;
-    private OrtSession session;
-    private OnnxTensor input;
+    private OrtSessions ort;
     private Map<String, OnnxTensor> feed;
     private OnnxTensor output;
     private Map<String, OnnxTensor> pinned;
@@ -49,10 +47,7 @@ public final class OrtMlp extends MlpWorkload {
     /** ONNX Runtime's intra-op threads, applied when {@link #setup()} creates the session. */
     @Override
     public void useThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be a positive integer. Received: threads=" + threads);
-        }
-        this.threads = threads;
+        this.threads = OrtSessions.checkThreads(threads);
     }
 
     @Override
@@ -66,33 +61,27 @@ public final class OrtMlp extends MlpWorkload {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        ort = OrtSessions.open(model, threads, MODEL_RESOURCE);
+        OrtEnvironment env = OrtSessions.environment();
         try {
-            options = new OrtSession.SessionOptions();
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(model, options);
             int inputs = task.shape().inputs();
-            input = OnnxTensor.createTensor(env, FloatBuffer.wrap(Inputs.featureValues(task.batch(), inputs)),
-                    new long[] {task.batch(), inputs});
-            feed = Map.of("input", input);
+            feed = Map.of("input", ort.own(OnnxTensor.createTensor(env, FloatBuffer.wrap(Inputs.featureValues(task.batch(), inputs)),
+                    new long[] {task.batch(), inputs})));
             if (task.intoBuffer()) {
                 int classes = task.shape().classes();
                 FloatBuffer direct = ByteBuffer.allocateDirect(4 * task.batch() * classes).order(ByteOrder.nativeOrder()).asFloatBuffer();
-                output = OnnxTensor.createTensor(env, direct, new long[] {task.batch(), classes});
+                output = ort.own(OnnxTensor.createTensor(env, direct, new long[] {task.batch(), classes}));
                 pinned = Map.of("logits", output);
             }
         } catch (OrtException e) {
             close();
-            throw new IllegalStateException("ONNX Runtime could not load " + MODEL_RESOURCE + ": " + e.getMessage(), e);
+            throw new IllegalStateException("ONNX Runtime could not make the tensors of " + MODEL_RESOURCE + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public void step() {
-        try (OrtSession.Result r = pinned == null ? session.run(feed) : session.run(feed, pinned)) {
+        try (OrtSession.Result r = pinned == null ? ort.session().run(feed) : ort.session().run(feed, pinned)) {
             if (r.size() != 1) {
                 throw new IllegalStateException("expected one output (logits), got " + r.size());
             }
@@ -103,7 +92,7 @@ public final class OrtMlp extends MlpWorkload {
 
     /** The logits on the benchmark batch, row-major (for the cross-checks). */
     float[] logits() {
-        try (OrtSession.Result r = session.run(feed)) {
+        try (OrtSession.Result r = ort.session().run(feed)) {
             OnnxTensor out = (OnnxTensor) r.get(0);
             FloatBuffer b = out.getFloatBuffer();
             float[] v = new float[b.remaining()];
@@ -128,26 +117,13 @@ public final class OrtMlp extends MlpWorkload {
     @Override
     public void close() {
         try {
-            if (input != null) {
-                input.close();
+            if (ort != null) {
+                ort.close();
             }
-            if (output != null) {
-                output.close();
-            }
-            if (session != null) {
-                session.close();
-            }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to close its session: " + e.getMessage(), e);
         } finally {
-            if (options != null) {
-                options.close();
-            }
-            input = null;
+            ort = null;
             output = null;
             pinned = null;
-            session = null;
-            options = null;
             feed = null;
         }
     }

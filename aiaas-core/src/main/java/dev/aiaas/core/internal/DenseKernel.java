@@ -149,4 +149,20 @@ public interface DenseKernel {
      * @param shift the per-feature offset, {@code cols} values (β − μ · scale)
      */
     void scaleShift(float[] y, int yOff, int rows, int cols, int ldy, float[] scale, float[] shift);
+
+    /**
+     * {@code y[yOff + i] = max(y[yOff + i], x[xOff + i])} for i in {@code [0, len)}, a NaN in
+     * either giving NaN ({@link Math#max(float, float)}): max pooling's step over one tap.
+     *
+     * @param x    the values compared
+     * @param xOff index in {@code x} of the first
+     * @param y    the running maxima, overwritten
+     * @param yOff index in {@code y} of the first
+     * @param len  how many
+     */
+    default void maxInto(float[] x, int xOff, float[] y, int yOff, int len) {
+        for (int i = 0; i < len; i++) {
+            y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
+        }
+    }
 }

@@ -25,4 +25,9 @@ abstract class VectorKernel implements DenseKernel {
     public void scaleShift(float[] y, int yOff, int rows, int cols, int ldy, float[] scale, float[] shift) {
         VectorRowOps.scaleShift(y, yOff, rows, cols, ldy, scale, shift);
     }
+
+    @Override
+    public void maxInto(float[] x, int xOff, float[] y, int yOff, int len) {
+        VectorRowOps.maxInto(x, xOff, y, yOff, len);
+    }
 }

@@ -187,4 +187,15 @@ final class VectorRowOps {
             }
         }
     }
+
+    /** {@link DenseKernel#maxInto}: whole vectors, then the rest one by one (lanewise MAX is {@link Math#max(float, float)}). */
+    static void maxInto(float[] x, int xOff, float[] y, int yOff, int len) {
+        int whole = len - len % L;
+        for (int i = 0; i < whole; i += L) {
+            FloatVector.fromArray(S, y, yOff + i).max(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (int i = whole; i < len; i++) {
+            y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
+        }
+    }
 }

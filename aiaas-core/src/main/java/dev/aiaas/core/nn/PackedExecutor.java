@@ -8,6 +8,9 @@ import dev.aiaas.core.internal.Parallel;
 import dev.aiaas.core.nn.PackedPlan.ActStep;
 import dev.aiaas.core.nn.PackedPlan.AddStep;
 import dev.aiaas.core.nn.PackedPlan.DenseStep;
+import dev.aiaas.core.nn.PackedPlan.GatherStep;
+import dev.aiaas.core.nn.PackedPlan.PatchStep;
+import dev.aiaas.core.nn.PackedPlan.WindowStep;
 import dev.aiaas.core.nn.PackedPlan.NormStep;
 import dev.aiaas.core.nn.PackedPlan.SaveStep;
 import dev.aiaas.core.nn.PackedPlan.ScaleStep;
@@ -77,6 +80,7 @@ final class PackedExecutor implements PredictorExecutor {
     private final int depths;
     private final int savedCols;
     private final int maxLd;
+    private final int patchValues;
     /** The calls' scratches, lent to one call at a time. */
     private final ScratchPool<Scratch> pool;
 
@@ -99,6 +103,7 @@ final class PackedExecutor implements PredictorExecutor {
         this.depths = plan.depths;
         this.savedCols = plan.savedCols;
         this.maxLd = plan.maxLd;
+        this.patchValues = plan.patchValues;
         this.name = "packed, " + kernel.describe() + ", " + (threads > 1 ? threads + " threads" : "1 thread");
         this.pool = new ScratchPool<>(maxCalls, Scratch::new, () -> { }, Predictor.CLOSED);
         pool.give(pool.take()); // the first call's scratch, made now
@@ -188,6 +193,8 @@ final class PackedExecutor implements PredictorExecutor {
         private final float[][] ping;
         private final float[][] pong;
         private final float[][] staged;
+        /** Per lane: a patch step's patch matrix for one row (empty without patch steps). */
+        private final float[][] patches;
         /** Per lane and residual nesting level: a block's input, kept for the add at its end. */
         private final float[][][] saved;
         private final Parallel.Task chunkTask = this::chunk;
@@ -224,6 +231,7 @@ final class PackedExecutor implements PredictorExecutor {
             ping = new float[lanes][CHUNK * maxLd];
             pong = new float[lanes][CHUNK * maxLd];
             staged = new float[lanes][CHUNK * outSize];
+            patches = new float[lanes][patchValues];
         }
 
         INDArray predict(INDArray x) {
@@ -438,6 +446,41 @@ final class PackedExecutor implements PredictorExecutor {
                     cur = dst;
                     curOff = 0;
                     ld = s.ld();
+                } else if (step instanceof PatchStep s) {
+                    float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
+                    float[] pm = patches[lane];
+                    int[] runs = s.runs();
+                    int[] starts = s.starts();
+                    for (int r = 0; r < n; r++) {
+                        int x0 = curOff + r * ld;
+                        for (int p0 = 0; p0 < s.positions(); p0 += s.block()) {
+                            int p1 = Math.min(s.positions(), p0 + s.block());
+                            for (int p = p0; p < p1; p++) {
+                                gather(runs, starts[p], starts[p + 1], cur, x0, pm, (p - p0) * s.patchLd());
+                            }
+                            kernel.forward(pm, 0, s.patchLd(), p1 - p0, s.k(), s.w(), s.bias(), s.units(), s.relu(), dst,
+                                    r * s.ld() + p0 * s.unitLd(), s.unitLd());
+                        }
+                    }
+                    cur = dst;
+                    curOff = 0;
+                    ld = s.ld();
+                } else if (step instanceof WindowStep s) {
+                    float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
+                    for (int r = 0; r < n; r++) {
+                        windowMax(kernel, s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
+                    }
+                    cur = dst;
+                    curOff = 0;
+                    ld = s.ld();
+                } else if (step instanceof GatherStep s) {
+                    float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
+                    for (int r = 0; r < n; r++) {
+                        gatherInto(s.runs(), cur, curOff + r * ld, dst, r * s.ld());
+                    }
+                    cur = dst;
+                    curOff = 0;
+                    ld = s.ld();
                 } else if (step instanceof ActStep a) {
                     kernel.activate(a.fn(), a.alpha(), cur, curOff, n, a.cols(), ld);
                 } else if (step instanceof SoftmaxStep sm) {
@@ -481,6 +524,54 @@ final class PackedExecutor implements PredictorExecutor {
                     }
                     yOut.write(j * rows + r0, st, j * n, n);
                 }
+            }
+        }
+
+        /** {@code y[yOff + dst + i] = x[xOff + src + i]} per run (src, dst, length), zeros where src is −1. */
+        private static void gatherInto(int[] runs, float[] x, int xOff, float[] y, int yOff) {
+            gather(runs, 0, runs.length, x, xOff, y, yOff);
+        }
+
+        /** As {@link #gatherInto} for the runs at {@code [from, to)} of {@code runs}. */
+        private static void gather(int[] runs, int from, int to, float[] x, int xOff, float[] y, int yOff) {
+            for (int i = from; i < to; i += 3) {
+                int src = runs[i];
+                int dst = yOff + runs[i + 1];
+                int len = runs[i + 2];
+                if (src < 0) {
+                    Arrays.fill(y, dst, dst + len, 0f);
+                } else if (len < 8) {
+                    int s = xOff + src;
+                    for (int j = 0; j < len; j++) {
+                        y[dst + j] = x[s + j];
+                    }
+                } else {
+                    System.arraycopy(x, xOff + src, y, dst, len);
+                }
+            }
+        }
+
+        /** Max pooling of one row: per run (dst, length, the taps' sources), {@code y[dst + i] = max_t x[src_t + i]}. */
+        private static void windowMax(DenseKernel kernel, int window, int[] runs, float[] x, int xOff, float[] y, int yOff) {
+            int i = 0;
+            while (i < runs.length) {
+                int dst = yOff + runs[i];
+                int len = runs[i + 1];
+                boolean first = true;
+                for (int t = 0; t < window; t++) {
+                    int src = runs[i + 2 + t];
+                    if (src < 0) {
+                        continue;
+                    }
+                    int s = xOff + src;
+                    if (first) {
+                        System.arraycopy(x, s, y, dst, len);
+                        first = false;
+                    } else {
+                        kernel.maxInto(x, s, y, dst, len);
+                    }
+                }
+                i += 2 + window;
             }
         }
 

@@ -2,9 +2,10 @@ package dev.aiaas.core.nn;
 
 /**
  * The optional hook through which a layer runs on the {@link Predictor}'s packed path: at
- * inference, float32, on flat examples {@code [features]}, it says what it computes as a few
- * kinds of step ({@link PackedSteps}: a dense product, a per-feature scale and shift, an
- * activation, a layer normalisation, a residual block of other layers), and the predictor runs
+ * inference, float32, on examples {@code [features]} or images {@code [C, H, W]}, it says what it
+ * computes as a few kinds of step ({@link PackedSteps}: a dense product, a per-feature scale and
+ * shift, an activation, a layer normalisation, a residual block of other layers, a dense product
+ * over patches (a convolution), a maximum over windows (max pooling)), and the predictor runs
  * those steps with its Vector API kernels. A model with a layer that is not a {@code PackedLayer}
  * is served by the predictor's copy path instead (the model's own forward pass on ND4J and BLAS),
  * and {@link Predictor#kernel()} names that layer.
@@ -33,7 +34,9 @@ public interface PackedLayer extends Layer {
      * predictor, for a float32 model, with the parameters as they are then (the predictor is a
      * snapshot).
      *
-     * @param inputShape one input example's shape, {@code [features]}
+     * @param inputShape one input example's shape: {@code [features]}, or {@code [C, H, W]} for an
+     *                   image layer (its rows hold the C·H·W values in row-major order; the dense,
+     *                   softmax, layer-normalisation and residual steps take flat inputs only)
      * @param params     the layer's slice of θ, {@code parameterCount(inputShape)} float32 values
      *                   in θ's order: a copy the layer may hand on to {@code steps}
      * @param steps      the plan, which takes the steps

@@ -22,7 +22,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       {@code b'_c = b_c·s_c + t_c}), and anywhere else is a step of its own;</li>
  *   <li>a residual block is a save of the rows, its layers' steps and an add; nothing fuses or
  *       folds across its ends;</li>
- *   <li>no step is the identity (dropout at inference, an identity activation).</li>
+ *   <li>no step is the identity (dropout at inference, an identity activation, a reshape);</li>
+ *   <li>a patch step (a convolution) gathers each row's patches by runs of contiguous copies into
+ *       a per-lane patch matrix and multiplies it by its packed W with the dense kernel; its
+ *       outputs lie channels last ({@code [P, units]} per row, each position's units padded to
+ *       whole vectors), a per-channel scale and shift and a ReLU after it fold and fuse into it,
+ *       and K is reordered so that its gathers from channels-last rows are runs of C values;</li>
+ *   <li>a window step (max pooling) keeps the order of its input (channels last stays so) and
+ *       takes the maximum over runs of outputs whose taps are runs too;</li>
+ *   <li>a dense product reads such a layout through W's rows put where the features are; softmax,
+ *       layer normalisation, a residual block's ends and the model's output first put the
+ *       features back in order (a gather step).</li>
  * </ul>
  * A model is planned when it is float32 on flat examples and every layer, nested ones included,
  * is a {@link PackedLayer}; else {@link #why()} says what stops it.
@@ -30,7 +40,38 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class PackedPlan {
 
     /** One step of the packed path, on a chunk's row-major block of {@code cols} features per row. */
-    sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep, SaveStep, AddStep {
+    sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep, SaveStep, AddStep, PatchStep, WindowStep,
+            GatherStep {
+    }
+
+    /**
+     * A dense product over patches (a convolution): per row, {@code block} positions at a time,
+     * their patches gathered into the rows of a patch matrix {@code patchLd} apart (patch p by the
+     * runs from {@code starts[p]} to {@code starts[p + 1]}: triples src, offset in the patch,
+     * length; src −1: zeros), then multiplied by W packed for k and units, with ReLU or no
+     * activation fused, each position's outputs {@code unitLd} apart:
+     * [n, ·] -> [n, positions·unitLd] (row stride ld).
+     */
+    record PatchStep(int positions, int k, int[] runs, int[] starts, int block, int patchLd, int units, int unitLd, int ld,
+                     float[] w, float[] bias, boolean relu) implements Step {
+    }
+
+    /**
+     * The patch matrix's values per lane (per block of positions): 64 K floats (256 KB, in L2), so
+     * that a large image's convolution needs no buffer of its size.
+     */
+    static final int PATCH_BLOCK_VALUES = 64 * 1024;
+
+    /**
+     * A maximum over windows (max pooling): per run (dst, length, then {@code window} source
+     * offsets, −1 for a padded tap), {@code y[dst + i] = max_t x[src_t + i]} for i below the
+     * length: [n, ·] -> [n, ld].
+     */
+    record WindowStep(int window, int[] runs, int ld) implements Step {
+    }
+
+    /** A permutation of the row's values (triples src, dst, length), back to the layers' own order: [n, ·] -> [n, ld]. */
+    record GatherStep(int[] runs, int ld) implements Step {
     }
 
     /** A dense layer, its W packed, with ReLU or no activation fused: [n, in] (stride ld of the input) -> [n, units] (stride ld). */
@@ -77,23 +118,34 @@ final class PackedPlan {
     /** The residual nesting depth (the number of saved-rows buffers per lane) and the widest block. */
     final int depths;
     final int savedCols;
+    /** The largest patch matrix of a {@link PatchStep} (values per lane's patch buffer), 0 without one. */
+    final int patchValues;
 
     private PackedPlan(String why) {
         this.why = why;
         this.steps = null;
         this.copyInput = false;
-        this.maxLd = this.xld = this.depths = this.savedCols = 0;
+        this.maxLd = this.xld = this.depths = this.savedCols = this.patchValues = 0;
     }
 
     private PackedPlan(Step[] planned, int inSize) {
         this.why = null;
-        this.copyInput = planned.length == 0 || !(planned[0] instanceof DenseStep);
+        this.copyInput = planned.length == 0 || !(planned[0] instanceof DenseStep || planned[0] instanceof PatchStep
+                || planned[0] instanceof WindowStep || planned[0] instanceof GatherStep);
         int ld = inSize;
         int depth = 0;
         int cols = 0;
+        int patchValues = 0;
         for (Step st : planned) {
             if (st instanceof DenseStep d) {
                 ld = Math.max(ld, d.ld);
+            } else if (st instanceof PatchStep p) {
+                ld = Math.max(ld, p.ld);
+                patchValues = Math.max(patchValues, p.block * p.patchLd);
+            } else if (st instanceof WindowStep w) {
+                ld = Math.max(ld, w.ld);
+            } else if (st instanceof GatherStep g) {
+                ld = Math.max(ld, g.ld);
             } else if (st instanceof SaveStep sv) {
                 depth = Math.max(depth, sv.depth + 1);
                 cols = Math.max(cols, sv.cols);
@@ -112,6 +164,7 @@ final class PackedPlan {
         this.xld = ld == DenseKernel.ROW_STRIDE ? ld : inSize;
         this.depths = depth;
         this.savedCols = cols;
+        this.patchValues = patchValues;
     }
 
     /** Why the packed path cannot take the model, or null when it can. */
@@ -136,9 +189,14 @@ final class PackedPlan {
             return new PackedPlan("the packed kernel takes examples of one dimension of features; this model's are "
                     + Arrays.toString(model.inputShape()));
         }
-        Builder b = new Builder(model.parameters());
+        if (model.outputShape().length != 1) {
+            return new PackedPlan("the packed kernel gives each example's outputs as one row; this model's outputs are "
+                    + Arrays.toString(model.outputShape()));
+        }
+        Builder b = new Builder(model.parameters(), kernel.lanes(), Math.toIntExact(model.inputShape()[0]));
         try {
             b.layers(model.layers(), model.inputShape(), 0, "");
+            b.identityLayout();
         } catch (Unpackable e) {
             return new PackedPlan(e.getMessage());
         }
@@ -148,6 +206,13 @@ final class PackedPlan {
                 int ld = DenseKernels.padded(d.units, kernel.lanes());
                 out[i] = new DenseStep(d.in, d.units, ld, DenseKernels.pack(d.w, d.in, d.units, kernel.panel(), kernel.lanes()),
                         Arrays.copyOf(d.bias, ld), d.relu);
+            } else if (b.raw.get(i) instanceof RawPatch p) {
+                // rows K apart: ROW_STRIDE apart (the dense layers' fastest) measured slower here, the rows' spread costing more
+                int patchLd = p.k;
+                int block = Math.max(1, Math.min(p.positions, PATCH_BLOCK_VALUES / patchLd));
+                out[i] = new PatchStep(p.positions, p.k, p.runs, p.starts, block, patchLd, p.units, p.unitLd,
+                        Math.multiplyExact(p.positions, p.unitLd), DenseKernels.pack(p.w, p.k, p.units, kernel.panel(), kernel.lanes()),
+                        Arrays.copyOf(p.bias, p.unitLd), p.relu);
             } else {
                 out[i] = (Step) b.raw.get(i);
             }
@@ -157,6 +222,13 @@ final class PackedPlan {
 
     /** A dense layer before packing, W column-major [in, units] (θ's layout), so that a scale and shift can fold into it. */
     private record RawDense(int in, int units, float[] w, float[] bias, boolean relu) {
+    }
+
+    /**
+     * A dense product over patches before packing: W column-major [k, units] with k in the order
+     * of the runs' gathers, so that a per-channel scale and shift can fold into it.
+     */
+    private record RawPatch(int positions, int k, int[] runs, int[] starts, int units, int unitLd, float[] w, float[] bias, boolean relu) {
     }
 
     /** A layer the packed path cannot run: the message says which and why. */
@@ -172,10 +244,19 @@ final class PackedPlan {
     private static final class Builder implements PackedSteps {
         /** θ, read a layer's slice at a time. */
         private final Buf theta;
-        /** RawDense or Step, in order. */
+        /** The kernel's vector lanes: a patch step's outputs per position are padded to them. */
+        private final int lanes;
+        /** RawDense, RawPatch or Step, in order. */
         final List<Object> raw = new ArrayList<>();
-        /** The current row width. */
+        /** The current row width, in the layers' own order of the features. */
         private int width;
+        /**
+         * Where the rows hold the features after the last step: feature i at {@code layout[i]},
+         * {@link #phys} values per row in all; null when they are in the layers' own order
+         * ({@code phys == width}). Patch and window steps lay their outputs out channels last.
+         */
+        private int[] layout;
+        private int phys;
         /** The residual nesting level of the steps being added. */
         private int depth;
         /**
@@ -188,8 +269,11 @@ final class PackedPlan {
         private long end;
         private String where;
 
-        Builder(INDArray theta) {
+        Builder(INDArray theta, int lanes, int inputs) {
             this.theta = Buf.of(theta);
+            this.lanes = lanes;
+            this.width = inputs;
+            this.phys = inputs;
         }
 
         /**
@@ -201,13 +285,10 @@ final class PackedPlan {
                 Layer layer = layers.get(i);
                 if (!(layer instanceof PackedLayer packed)) {
                     throw new Unpackable("the packed kernel takes layers with a packed form (PackedLayer: dense, activation, dropout, "
-                            + "batch_norm, layer_norm, residual, or one of your own); " + where + "layer " + i + " is " + layer.type());
+                            + "batch_norm, layer_norm, residual, conv2d, max_pool2d, batch_norm2d, flatten, or one of your own); "
+                            + where + "layer " + i + " is " + layer.type());
                 }
                 long[] out = layer.outputShape(shape);
-                if (out.length != 1) {
-                    throw new Unpackable("the packed kernel takes layers with flat outputs; " + where + "layer " + i + " ("
-                            + layer.type() + ") gives " + Arrays.toString(out));
-                }
                 int count = Math.toIntExact(layer.parameterCount(shape));
                 float[] params = new float[count];
                 theta.read(Math.toIntExact(offset), params, count);
@@ -215,21 +296,37 @@ final class PackedPlan {
                 this.cursor = offset;
                 this.end = offset + count;
                 this.where = where + "layer " + i + " (" + layer.type() + "), ";
-                this.width = Math.toIntExact(shape[0]);
+                if (features(shape) != width) {
+                    throw new IllegalStateException("the plan's width " + width + " is not " + this.where + "input " + features(shape));
+                }
                 packed.pack(shape.clone(), params, this);
-                if (width != out[0]) {
+                if (width != features(out)) {
                     throw new IllegalArgumentException("layer " + layer.type() + "'s packed steps give rows of " + width
-                            + " features, its outputShape " + out[0] + "; fix its pack(...)");
+                            + " features, its outputShape " + features(out) + "; fix its pack(...)");
                 }
                 offset += count;
                 shape = out;
             }
         }
 
+        private static int features(long[] shape) {
+            long n = 1;
+            for (long d : shape) {
+                n = Math.multiplyExact(n, d);
+            }
+            return Math.toIntExact(n);
+        }
+
         /** The last step so far when it is a dense product without activation, else null. */
         private RawDense plainDense() {
             Object last = raw.isEmpty() ? null : raw.get(raw.size() - 1);
             return last instanceof RawDense d && !d.relu ? d : null;
+        }
+
+        /** The last step so far when it is a patch product without activation, else null. */
+        private RawPatch plainPatch() {
+            Object last = raw.isEmpty() ? null : raw.get(raw.size() - 1);
+            return last instanceof RawPatch p && !p.relu ? p : null;
         }
 
         private void checkLength(String what, int length, long expected) {
@@ -239,15 +336,63 @@ final class PackedPlan {
             }
         }
 
+        /**
+         * Refuses a step that works on rows of features (a dense product, softmax, layer
+         * normalisation, a residual block) for a layer whose input has more than one dimension:
+         * what such a layer means by it (per position? over the last axis?) is its own business,
+         * and the copy path runs it.
+         */
+        private void flatOnly(String what) {
+            if (shape.length != 1) {
+                throw new Unpackable("the packed kernel takes a " + what + " step only on flat rows; " + where + "has input "
+                        + Arrays.toString(shape));
+            }
+        }
+
+        /** Where feature i of the current row is. */
+        private int at(int i) {
+            return layout == null ? i : layout[i];
+        }
+
+        /**
+         * Puts the rows back into the layers' own order of the features when a step has laid them
+         * out otherwise (before a step that needs it: softmax, layer normalisation, a residual
+         * block's ends, the model's output).
+         */
+        void identityLayout() {
+            if (layout == null) {
+                return;
+            }
+            int[] src = new int[width];
+            for (int i = 0; i < width; i++) {
+                src[i] = layout[i];
+            }
+            raw.add(new GatherStep(copyRuns(src), width));
+            layout = null;
+            phys = width;
+        }
+
         @Override
         public void dense(int units, float[] w, float[] bias, Activation f) {
             if (units < 1 || f == null) {
                 throw new IllegalArgumentException("a dense step needs units >= 1 and an activation. Received: units=" + units + ", f=" + f);
             }
+            flatOnly("dense");
             checkLength("W", w.length, (long) width * units);
             checkLength("b", bias.length, units);
-            raw.add(new RawDense(width, units, w, bias, f.equals(Activation.RELU)));
+            float[] wp = w;
+            if (layout != null) { // W's rows where the features are (zero rows at the padding)
+                wp = new float[Math.multiplyExact(phys, units)];
+                for (int j = 0; j < units; j++) {
+                    for (int k = 0; k < width; k++) {
+                        wp[layout[k] + j * phys] = w[k + j * width];
+                    }
+                }
+            }
+            raw.add(new RawDense(phys, units, wp, bias, f.equals(Activation.RELU)));
             width = units;
+            phys = units;
+            layout = null;
             if (!f.equals(Activation.RELU) && !f.equals(Activation.IDENTITY)) {
                 raw.add(activationStep(f, units));
             }
@@ -256,18 +401,30 @@ final class PackedPlan {
         @Override
         public void activation(Activation f) {
             RawDense plain = plainDense();
+            RawPatch patch = plainPatch();
             if (f.equals(Activation.RELU) && plain != null) {
                 raw.set(raw.size() - 1, new RawDense(plain.in, plain.units, plain.w, plain.bias, true));
+            } else if (f.equals(Activation.RELU) && patch != null) {
+                raw.set(raw.size() - 1, new RawPatch(patch.positions, patch.k, patch.runs, patch.starts, patch.units, patch.unitLd,
+                        patch.w, patch.bias, true));
             } else if (!f.equals(Activation.IDENTITY)) {
-                raw.add(activationStep(f, width));
+                if (f.name().equals("softmax")) {
+                    flatOnly("softmax");
+                    identityLayout();
+                }
+                raw.add(activationStep(f, phys));
             }
         }
 
         @Override
         public void scaleShift(double[] scale, double[] shift) {
+            if (shape.length != 1 && (scale.length != width || shift.length != width)) {
+                flatOnly("scale and shift of " + scale.length + " values");
+            }
             checkLength("scale", scale.length, width);
             checkLength("shift", shift.length, width);
             RawDense plain = plainDense();
+            RawPatch patch = plainPatch();
             if (plain != null) {
                 float[] w = plain.w.clone();
                 float[] b = plain.bias.clone();
@@ -278,22 +435,210 @@ final class PackedPlan {
                     b[c] = (float) (b[c] * scale[c] + shift[c]);
                 }
                 raw.set(raw.size() - 1, new RawDense(plain.in, plain.units, w, b, false));
-            } else {
-                float[] sc = new float[width];
-                float[] sh = new float[width];
-                for (int c = 0; c < width; c++) {
-                    sc[c] = (float) scale[c];
-                    sh[c] = (float) shift[c];
+            } else if (patch != null && perChannel(scale, shift, patch.units, patch.positions)) {
+                int p = patch.positions;
+                float[] w = patch.w.clone();
+                float[] b = patch.bias.clone();
+                for (int u = 0; u < patch.units; u++) {
+                    for (int k = 0; k < patch.k; k++) {
+                        w[u * patch.k + k] = (float) (w[u * patch.k + k] * scale[u * p]);
+                    }
+                    b[u] = (float) (b[u] * scale[u * p] + shift[u * p]);
                 }
-                raw.add(new ScaleStep(width, sc, sh));
+                raw.set(raw.size() - 1, new RawPatch(p, patch.k, patch.runs, patch.starts, patch.units, patch.unitLd, w, b, false));
+            } else {
+                float[] sc = new float[phys];
+                float[] sh = new float[phys];
+                for (int c = 0; c < width; c++) {
+                    sc[at(c)] = (float) scale[c];
+                    sh[at(c)] = (float) shift[c];
+                }
+                raw.add(new ScaleStep(phys, sc, sh));
             }
+        }
+
+        /** Whether a scale and shift over a patch step's outputs (u·P + p) is the same for every position of each unit. */
+        private static boolean perChannel(double[] scale, double[] shift, int units, int positions) {
+            for (int u = 0; u < units; u++) {
+                for (int p = 1; p < positions; p++) {
+                    if (scale[u * positions + p] != scale[u * positions] || shift[u * positions + p] != shift[u * positions]) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         @Override
         public void layerNorm(float[] gamma, float[] beta, double epsilon) {
+            flatOnly("layer normalisation");
             checkLength("gamma", gamma.length, width);
             checkLength("beta", beta.length, width);
+            identityLayout();
             raw.add(new NormStep(width, gamma, beta, (float) epsilon));
+        }
+
+        @Override
+        public void patches(int positions, int[] index, int units, float[] w, float[] bias, Activation f) {
+            if (positions < 1 || units < 1 || f == null || index == null || index.length % positions != 0 || index.length == 0) {
+                throw new IllegalArgumentException("a patch step needs positions >= 1, units >= 1, an activation and positions·K indices. "
+                        + "Received: positions=" + positions + ", units=" + units + ", f=" + f + ", indices="
+                        + (index == null ? null : index.length) + " (" + where + "fix its pack(...))");
+            }
+            int k = index.length / positions;
+            if ((long) k * units != w.length || bias.length != units) {
+                throw new IllegalArgumentException("a patch step of K=" + k + " and " + units + " units needs W of " + (long) k * units
+                        + " values and b of " + units + "; got " + w.length + " and " + bias.length + " (" + where + "fix its pack(...))");
+            }
+            int[] src = physical(index);
+            // K in the order of the features' places in the most complete patch, so that the gathers are runs
+            int best = 0;
+            int bestValid = -1;
+            for (int p = 0; p < positions && bestValid < k; p++) {
+                int valid = 0;
+                for (int j = 0; j < k; j++) {
+                    valid += src[p * k + j] >= 0 ? 1 : 0;
+                }
+                if (valid > bestValid) {
+                    bestValid = valid;
+                    best = p;
+                }
+            }
+            int b0 = best * k;
+            Integer[] order = new Integer[k];
+            for (int j = 0; j < k; j++) {
+                order[j] = j;
+            }
+            Arrays.sort(order, (a, c) -> Integer.compare(src[b0 + a] < 0 ? Integer.MAX_VALUE : src[b0 + a],
+                    src[b0 + c] < 0 ? Integer.MAX_VALUE : src[b0 + c]));
+            int[] gather = new int[index.length];
+            for (int p = 0; p < positions; p++) {
+                for (int j = 0; j < k; j++) {
+                    gather[p * k + j] = src[p * k + order[j]];
+                }
+            }
+            float[] wk = new float[w.length];
+            for (int u = 0; u < units; u++) {
+                for (int j = 0; j < k; j++) {
+                    wk[u * k + j] = w[u * k + order[j]];
+                }
+            }
+            int unitLd = DenseKernels.padded(units, lanes);
+            int[] starts = new int[positions + 1];
+            List<Integer> runs = new ArrayList<>();
+            for (int p = 0; p < positions; p++) { // runs within each patch (the executor gathers blocks of patches)
+                starts[p] = runs.size();
+                for (int r : copyRuns(Arrays.copyOfRange(gather, p * k, (p + 1) * k))) {
+                    runs.add(r);
+                }
+            }
+            starts[positions] = runs.size();
+            raw.add(new RawPatch(positions, k, runs.stream().mapToInt(Integer::intValue).toArray(), starts, units, unitLd, wk,
+                    bias.clone(), f.equals(Activation.RELU)));
+            width = Math.multiplyExact(units, positions);
+            phys = Math.multiplyExact(unitLd, positions);
+            layout = new int[width];
+            for (int u = 0; u < units; u++) {
+                for (int p = 0; p < positions; p++) {
+                    layout[u * positions + p] = p * unitLd + u;
+                }
+            }
+            if (!f.equals(Activation.RELU) && !f.equals(Activation.IDENTITY)) {
+                activation(f);
+            }
+        }
+
+        @Override
+        public void windowMax(int outputs, int[] index) {
+            if (outputs < 1 || index == null || index.length == 0 || index.length % outputs != 0) {
+                throw new IllegalArgumentException("a window step needs outputs >= 1 and outputs·S indices. Received: outputs=" + outputs
+                        + ", indices=" + (index == null ? null : index.length) + " (" + where + "fix its pack(...))");
+            }
+            int s = index.length / outputs;
+            int[] src = physical(index);
+            int[] first = new int[outputs];
+            for (int o = 0; o < outputs; o++) {
+                first[o] = -1;
+                for (int t = 0; t < s && first[o] < 0; t++) {
+                    first[o] = src[o * s + t];
+                }
+                if (first[o] < 0) {
+                    throw new IllegalArgumentException("window " + o + " of a window step has only padding (" + where
+                            + "fix its pack(...))");
+                }
+            }
+            // outputs in the order of their first taps' places: channels last stays channels last
+            Integer[] order = new Integer[outputs];
+            for (int o = 0; o < outputs; o++) {
+                order[o] = o;
+            }
+            Arrays.sort(order, (a, c) -> Integer.compare(first[a], first[c]));
+            int[] place = new int[outputs];
+            List<Integer> runs = new ArrayList<>();
+            int q = 0;
+            while (q < outputs) {
+                int o = order[q];
+                int len = 1;
+                while (q + len < outputs && follows(src, s, order[q + len - 1], order[q + len])) {
+                    len++;
+                }
+                runs.add(q);
+                runs.add(len);
+                for (int t = 0; t < s; t++) {
+                    runs.add(src[o * s + t]);
+                }
+                for (int i = 0; i < len; i++) {
+                    place[order[q + i]] = q + i;
+                }
+                q += len;
+            }
+            raw.add(new WindowStep(s, runs.stream().mapToInt(Integer::intValue).toArray(), outputs));
+            width = outputs;
+            phys = outputs;
+            layout = place;
+        }
+
+        /** Whether window b's taps are each one place after window a's (or both padding): the two join one run. */
+        private static boolean follows(int[] src, int s, int a, int b) {
+            for (int t = 0; t < s; t++) {
+                int x = src[a * s + t];
+                int y = src[b * s + t];
+                if (x < 0 ? y >= 0 : y != x + 1) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The places of the features {@code index} names (−1 stays −1), checked against the width. */
+        private int[] physical(int[] index) {
+            int[] src = new int[index.length];
+            for (int i = 0; i < index.length; i++) {
+                int f = index[i];
+                if (f < -1 || f >= width) {
+                    throw new IllegalArgumentException("index " + i + " is " + f + "; features are in [0, " + width + ") and -1 is padding ("
+                            + where + "fix its pack(...))");
+                }
+                src[i] = f < 0 ? -1 : at(f);
+            }
+            return src;
+        }
+
+        /** Copies into positions 0, 1, … from {@code src} (−1: a zero) as runs: triples src, dst, length. */
+        private static int[] copyRuns(int[] src) {
+            List<Integer> runs = new ArrayList<>();
+            int i = 0;
+            while (i < src.length) {
+                int len = 1;
+                while (i + len < src.length && (src[i] < 0 ? src[i + len] < 0 : src[i + len] == src[i] + len)) {
+                    len++;
+                }
+                runs.add(src[i] < 0 ? -1 : src[i]);
+                runs.add(i);
+                runs.add(len);
+                i += len;
+            }
+            return runs.stream().mapToInt(Integer::intValue).toArray();
         }
 
         @Override
@@ -301,6 +646,8 @@ final class PackedPlan {
             if (layers == null || layers.isEmpty()) {
                 throw new IllegalArgumentException("a residual step needs at least one layer (" + where + "fix its pack(...))");
             }
+            flatOnly("residual");
+            identityLayout();
             long[] blockShape = shape;
             long blockStart = cursor;
             long layerEnd = end;
@@ -325,6 +672,7 @@ final class PackedPlan {
                 throw new IllegalArgumentException("a residual block's layers must keep the width " + cols + "; they give " + width
                         + " (" + blockWhere + ")");
             }
+            identityLayout();
             raw.add(new AddStep(level, cols));
             shape = blockShape; // the layer that called may describe more steps
             cursor = blockStart + blockCount;

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The steps a {@link PackedLayer} can describe itself with, on a batch of rows of the current
- * width d (the layer's input features; a dense step changes it to its units). The plan that
+ * width d (the layer's input features, an example of shape {@code [C, H, W]} as its C·H·W values
+ * in row-major order; a dense step changes d to its units). The plan that
  * implements this decides how to run them: it may fuse or fold a step into the one before it
  * (a ReLU into a dense product without activation; a scale and shift into a dense product
  * without activation, {@code W'[:, c] = W[:, c]·s_c}, {@code b'_c = b_c·s_c + t_c}), but never
@@ -61,4 +62,34 @@ public interface PackedSteps {
      * @param layers g's layers, at least one
      */
     void residual(List<Layer> layers);
+
+    /**
+     * A dense product shared over patches of the row (a convolution in im2col form): the row's
+     * features are gathered into P patches of K values each, patch p's k-th value being feature
+     * {@code index[p·K + k]} (0 where it is −1: padding), and each patch gives {@code units}
+     * outputs {@code f(patch · W + b)}. Output feature (u, p) is at {@code u·P + p}, so a
+     * convolution's output keeps the {@code [F, H', W']} order: {@code [d] -> [units·P]}. The plan
+     * may lay the rows out otherwise inside (channels last, K reordered so that the gathers are
+     * contiguous copies) and folds a following per-channel scale and shift and ReLU into it.
+     *
+     * @param positions P, at least 1
+     * @param index     {@code P·K} feature indices in {@code [-1, d)}
+     * @param units     the outputs per patch (a convolution's filters), at least 1
+     * @param w         W {@code [K, units]} column-major (W[k, u] at {@code w[k + u·K]}, which is a
+     *                  convolution's {@code [F, C, kH, kW]} weight in row-major order when k runs
+     *                  over (c, i, j))
+     * @param bias      b {@code [units]}
+     * @param f         the activation applied after it
+     */
+    void patches(int positions, int[] index, int units, float[] w, float[] bias, Activation f);
+
+    /**
+     * The maximum over windows of features (max pooling): output o is the largest of features
+     * {@code index[o·S + t]}, t in {@code [0, S)}, S = {@code index.length / outputs}, those at −1
+     * (padding) left out: {@code [d] -> [outputs]}. A NaN in a window gives NaN.
+     *
+     * @param outputs the output width, at least 1
+     * @param index   {@code outputs·S} feature indices in {@code [-1, d)}, each window with at least one that is not −1
+     */
+    void windowMax(int outputs, int[] index);
 }

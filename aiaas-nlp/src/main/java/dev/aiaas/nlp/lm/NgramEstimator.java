@@ -310,7 +310,7 @@ final class NgramEstimator {
     return new NgramModel(vocab, lv, sm.isNormalised(), discounts, description);
   }
 
-  /** Discounts of order {@code n} from counts of counts, as KenLM's StatCollector (in float). */
+  /** Discounts of order {@code n} from its counts, as KenLM's StatCollector (in float): {@link Discounts#estimate}. */
   static Discounts discounts(int n, long[] c, Smoothing sm, NgramOptions opt) {
     long[] nk = new long[5];
     for (long x : c) {
@@ -318,46 +318,6 @@ final class NgramEstimator {
         nk[(int) x]++;
       }
     }
-    int needed = sm == Smoothing.MKN ? 3 : 1;
-    String kind = sm == Smoothing.ABSOLUTE ? "absolute" : "Kneser-Ney";
-    String countKind = sm == Smoothing.ABSOLUTE ? "count" : "adjusted count";
-    for (int j = 1; j <= needed; j++) {
-      if (nk[j] == 0) {
-        String reason =
-            "Could not calculate " + kind + " discounts for " + n + "-grams with " + countKind + " "
-                + (j + 1) + " because we didn't observe any " + n + "-grams with " + countKind + " "
-                + j + "; Is this small or artificial data? Try deduplicating the corpus or a lower"
-                + " order";
-        return fallback(n, reason, opt, sm);
-      }
-    }
-    float y = (float) nk[1] / (float) (nk[1] + 2.0 * nk[2]);
-    if (sm != Smoothing.MKN) {
-      return new Discounts(y, Math.min(2, y), Math.min(3, y));
-    }
-    float[] amount = new float[4];
-    for (int j = 1; j <= 3; j++) {
-      amount[j] = (float) j - (float) (j + 1) * y * (float) nk[j + 1] / (float) nk[j];
-      if (amount[j] < 0 || amount[j] > j) {
-        String reason =
-            n + "-gram discount out of range for adjusted count " + j + ": " + amount[j]
-                + " (expected 0.." + j + "); the counts of counts are " + Arrays.toString(nk);
-        return fallback(n, reason, opt, sm);
-      }
-    }
-    return new Discounts(amount[1], amount[2], amount[3]);
-  }
-
-  private static Discounts fallback(int n, String reason, NgramOptions opt, Smoothing sm) {
-    if (opt.discountFallback().isPresent()) {
-      Discounts f = opt.discountFallback().get();
-      // single-discount methods use D1 for every count
-      return sm == Smoothing.MKN ? f : new Discounts(f.d1(), f.d1(), f.d1());
-    }
-    throw new BadDiscountException(
-        n,
-        reason,
-        "rerun with discount fallback: NgramOptions.withDiscountFallback(Discounts.KENLM_FALLBACK)"
-            + " (lmplz --discount_fallback, D1=0.5 D2=1 D3+=1.5)");
+    return Discounts.estimate(n, nk, sm, opt);
   }
 }

@@ -6,6 +6,8 @@ import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.PackedLayer;
+import dev.aiaas.core.nn.PackedSteps;
 import dev.aiaas.core.nn.ParameterSlice;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +42,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param momentum m, in [0, 1)
  * @param epsilon  ε &gt; 0, added to the variance
  */
-public record BatchNorm2d(double momentum, double epsilon) implements Layer {
+public record BatchNorm2d(double momentum, double epsilon) implements PackedLayer {
 
     /** The type name. */
     public static final String TYPE = "batch_norm2d";
@@ -96,6 +98,27 @@ public record BatchNorm2d(double momentum, double epsilon) implements Layer {
     public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
         int[] chw = Images.chw(TYPE, inputShape);
         return new Instance(chw[0], chw[1] * chw[2], inputShape.clone(), dataType);
+    }
+
+    /**
+     * On the packed path, the running statistics' affine map per channel, each over its H·W
+     * values: {@code scale_c = γ_c / √(var_c + ε)}, {@code shift_c = β_c − mean_c·scale_c}
+     * (folded into a convolution before it).
+     */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
+        int[] chw = Images.chw(TYPE, inputShape);
+        int c = chw[0];
+        int area = chw[1] * chw[2];
+        double[] scale = new double[c * area];
+        double[] shift = new double[c * area];
+        for (int ch = 0; ch < c; ch++) {
+            double s = params[ch] / Math.sqrt((double) params[3 * c + ch] + epsilon);
+            double t = params[c + ch] - params[2 * c + ch] * s;
+            java.util.Arrays.fill(scale, ch * area, (ch + 1) * area, s);
+            java.util.Arrays.fill(shift, ch * area, (ch + 1) * area, t);
+        }
+        steps.scaleShift(scale, shift);
     }
 
     private final class Instance implements Layer.Instance {

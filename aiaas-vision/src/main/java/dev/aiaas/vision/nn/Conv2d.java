@@ -7,7 +7,10 @@ import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.nn.Initializer;
+import dev.aiaas.core.nn.Activation;
 import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.PackedLayer;
+import dev.aiaas.core.nn.PackedSteps;
 import dev.aiaas.core.nn.ParameterSlice;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +60,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, Padding padding,
                      int dilationHeight, int dilationWidth, int groups, boolean useBias, Initializer kernelInitializer,
-                     Initializer biasInitializer) implements Layer {
+                     Initializer biasInitializer) implements PackedLayer {
 
     /** The type name. */
     public static final String TYPE = "conv2d";
@@ -271,6 +274,54 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
     /** {@link #instantiate(long[], DataType)} with chunks of about {@code chunkValues} values (tests use tiny ones). */
     Layer.Instance instantiate(long[] inputShape, DataType dataType, int chunkValues) {
         return new Instance(geometry(inputShape), dataType, chunkValues);
+    }
+
+    /**
+     * On the packed path, a dense product over patches ({@link PackedSteps#patches}): patch
+     * p = i·W' + j holds, for k = (c·kH + u)·kW + v, the input value (c, i·s_h − pad + u·d_h,
+     * j·s_w − pad + v·d_w) (−1, padding, outside the image), and W is θ's {@code [F, C, kH, kW]}
+     * as {@code [K, F]} column-major; with groups, each filter's column is zero outside its
+     * group's channels (a dense product over all C·kH·kW values).
+     */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
+        Geometry g = geometry(inputShape);
+        Axis ah = g.h();
+        Axis aw = g.w();
+        int c = g.channels();
+        int kk = g.kernelSize();
+        int k = c * kk;
+        int positions = ah.out() * aw.out();
+        int[] index = new int[Math.multiplyExact(positions, k)];
+        for (int i = 0; i < ah.out(); i++) {
+            for (int j = 0; j < aw.out(); j++) {
+                int base = (i * aw.out() + j) * k;
+                for (int ch = 0; ch < c; ch++) {
+                    for (int u = 0; u < ah.kernel(); u++) {
+                        int y = ah.at(i, u);
+                        for (int v = 0; v < aw.kernel(); v++) {
+                            int x = aw.at(j, v);
+                            boolean inside = y >= 0 && y < ah.in() && x >= 0 && x < aw.in();
+                            index[base + (ch * ah.kernel() + u) * aw.kernel() + v] = inside ? (ch * ah.in() + y) * aw.in() + x : -1;
+                        }
+                    }
+                }
+            }
+        }
+        int cg = c / groups;
+        int fg = filters / groups;
+        float[] w;
+        if (groups == 1) {
+            w = java.util.Arrays.copyOf(params, filters * k);
+        } else {
+            w = new float[filters * k];
+            for (int o = 0; o < filters; o++) {
+                int first = (o / fg) * cg; // the group's first input channel
+                System.arraycopy(params, o * cg * kk, w, o * k + first * kk, cg * kk);
+            }
+        }
+        float[] b = useBias ? java.util.Arrays.copyOfRange(params, filters * cg * kk, filters * cg * kk + filters) : new float[filters];
+        steps.patches(positions, index, filters, w, b, Activation.IDENTITY);
     }
 
     /** Reads a {@code conv2d} back from a model file. */

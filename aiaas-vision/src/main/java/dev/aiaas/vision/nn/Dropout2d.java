@@ -6,6 +6,8 @@ import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.PackedLayer;
+import dev.aiaas.core.nn.PackedSteps;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -34,7 +36,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * @param rate p, the fraction of channels zeroed in training, in [0, 1)
  */
-public record Dropout2d(double rate) implements Layer {
+public record Dropout2d(double rate) implements PackedLayer {
 
     /** The type name. */
     public static final String TYPE = "dropout2d";
@@ -168,6 +170,11 @@ public record Dropout2d(double rate) implements Layer {
         public void close() {
             buffers.close();
         }
+    }
+
+    /** The identity on the packed path: dropout is the identity at inference. */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
     }
 
     /** Reads a {@code dropout2d} back from a model file. */

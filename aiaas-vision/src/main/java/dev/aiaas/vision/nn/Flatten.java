@@ -3,6 +3,8 @@ package dev.aiaas.vision.nn;
 import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.PackedLayer;
+import dev.aiaas.core.nn.PackedSteps;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -18,7 +20,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * library's memory layout. The copy moves runs of B values (one pass over a small tensor after
  * pooling). No parameters.
  */
-public record Flatten() implements Layer {
+public record Flatten() implements PackedLayer {
 
     /** The type name. */
     public static final String TYPE = "flatten";
@@ -62,6 +64,11 @@ public record Flatten() implements Layer {
             }
         }
         return to;
+    }
+
+    /** The identity on the packed path: a row holds an image's values in row-major order already. */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
     }
 
     /** Reads a {@code flatten} back from a model file. */

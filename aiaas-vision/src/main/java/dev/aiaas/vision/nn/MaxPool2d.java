@@ -4,6 +4,8 @@ import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.PackedLayer;
+import dev.aiaas.core.nn.PackedSteps;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -29,7 +31,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param paddingWidth  p_w, columns of padding left and right, in [0, kW/2]
  */
 public record MaxPool2d(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight,
-                        int paddingWidth) implements Layer {
+                        int paddingWidth) implements PackedLayer {
 
     /** The type name. */
     public static final String TYPE = "max_pool2d";
@@ -83,6 +85,35 @@ public record MaxPool2d(int kernelHeight, int kernelWidth, int strideHeight, int
     public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
         Axis[] a = window().axes(TYPE, inputShape);
         return new Pooling(true, (int) inputShape[0], a[0], a[1], dataType);
+    }
+
+    /**
+     * On the packed path, a maximum over windows ({@link PackedSteps#windowMax}): output
+     * (c, i, j) over the input values (c, i·s_h − p_h + u, j·s_w − p_w + v) inside the image.
+     */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
+        Axis[] a = window().axes(TYPE, inputShape);
+        int c = Math.toIntExact(inputShape[0]);
+        int taps = kernelHeight * kernelWidth;
+        int outputs = c * a[0].out() * a[1].out();
+        int[] index = new int[Math.multiplyExact(outputs, taps)];
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < a[0].out(); i++) {
+                for (int j = 0; j < a[1].out(); j++) {
+                    int base = ((ch * a[0].out() + i) * a[1].out() + j) * taps;
+                    for (int u = 0; u < kernelHeight; u++) {
+                        int y = a[0].at(i, u);
+                        for (int v = 0; v < kernelWidth; v++) {
+                            int x = a[1].at(j, v);
+                            boolean inside = y >= 0 && y < a[0].in() && x >= 0 && x < a[1].in();
+                            index[base + u * kernelWidth + v] = inside ? (ch * a[0].in() + y) * a[1].in() + x : -1;
+                        }
+                    }
+                }
+            }
+        }
+        steps.windowMax(outputs, index);
     }
 
     /** Reads a {@code max_pool2d} back from a model file. */

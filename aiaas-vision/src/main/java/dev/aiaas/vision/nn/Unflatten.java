@@ -4,6 +4,8 @@ import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.PackedLayer;
+import dev.aiaas.core.nn.PackedSteps;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,7 +23,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param height   H, at least 1
  * @param width    W, at least 1
  */
-public record Unflatten(int channels, int height, int width) implements Layer {
+public record Unflatten(int channels, int height, int width) implements PackedLayer {
 
     /** The type name. */
     public static final String TYPE = "unflatten";
@@ -86,6 +88,11 @@ public record Unflatten(int channels, int height, int width) implements Layer {
             to[fromChw[f]] = f; // flat index -> 'f' image index
         }
         return new Permutation(TYPE, to, inputShape.clone(), out, dataType);
+    }
+
+    /** The identity on the packed path: a row holds an image's values in row-major order already. */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
     }
 
     /** Reads an {@code unflatten} back from a model file. */

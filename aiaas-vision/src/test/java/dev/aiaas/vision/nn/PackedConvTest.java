@@ -1,0 +1,145 @@
+package dev.aiaas.vision.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.aiaas.core.internal.DenseKernels;
+import dev.aiaas.core.nn.Activation;
+import dev.aiaas.core.nn.Layers;
+import dev.aiaas.core.nn.Model;
+import dev.aiaas.core.nn.Predictor;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The packed path of {@code model.predictor()} for convolutional networks (convolutions as dense
+ * products over patches, batch normalisation folded into them, ReLU fused, max pooling over runs,
+ * channels-last rows inside): its outputs equal the model's own forward pass at inference (the
+ * copy path's arithmetic) within float32 rounding, for every geometry the layers take (stride,
+ * padding, dilation, groups, bias, padded pooling), at batch 1, a few rows and several chunks,
+ * through both the array and the {@code float[]} calls; and the networks of {@link Networks}
+ * that have no residual blocks take it.
+ */
+class PackedConvTest {
+
+    /** θ at random, the batch norms' running variances positive, so that every fold is exercised. */
+    private static void randomise(Model m, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        INDArray p = m.parameters();
+        long n = p.length();
+        float[] v = new float[(int) n];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextDouble() - 0.5);
+        }
+        for (long[] s : m.stateSlices()) { // [mean C, var C]
+            long half = (s[1] - s[0]) / 2;
+            for (long i = s[0] + half; i < s[1]; i++) {
+                v[(int) i] = (float) (0.5 + r.nextDouble());
+            }
+        }
+        p.assign(Nd4j.createFromArray(v).reshape(p.shape()));
+    }
+
+    @BeforeAll
+    static void theVectorKernelsRun() {
+        Assumptions.assumeTrue(DenseKernels.VECTOR.isPresent(), "no packed kernel here: " + DenseKernels.UNAVAILABLE);
+    }
+
+    private static void assertPackedMatchesTheModel(Model m, String what) {
+        randomise(m, 7);
+        int inputs = (int) m.inputShape()[0];
+        SplittableRandom r = new SplittableRandom(3);
+        try (Predictor p = m.predictor()) {
+            assertTrue(p.kernel().contains("packed"), what + ": " + p.kernel());
+            for (int batch : new int[] {1, 3, 37}) {
+                float[] x = new float[batch * inputs];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) r.nextDouble(-1, 1);
+                }
+                INDArray xa = Nd4j.createFromArray(x).reshape(batch, inputs);
+                INDArray want = m.predict(xa);
+                INDArray got = p.predict(xa);
+                float[] flat = p.predict(x);
+                int outs = (int) want.size(1);
+                // float32 sums in another order: the error scales with the outputs' size, not each one's
+                double tol = 2e-5 * (1 + want.amaxNumber().doubleValue());
+                for (int b = 0; b < batch; b++) {
+                    for (int k = 0; k < outs; k++) {
+                        double e = want.getDouble(b, k);
+                        assertEquals(e, got.getDouble(b, k), tol, what + ", batch " + batch + ", row " + b + ", output " + k);
+                        assertEquals(e, flat[b * outs + k], tol, what + " (float[]), batch " + batch + ", row " + b + ", output " + k);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void convolutionsOfEveryGeometryMatchTheModel() {
+        List<Conv2d> convs = List.of(
+                ConvLayers.conv2d(4, 3).withPadding(Padding.same()),
+                ConvLayers.conv2d(5, 3).withStride(2).withPadding(Padding.of(1)),
+                ConvLayers.conv2d(4, 3, 2).withDilation(2, 1),
+                ConvLayers.conv2d(6, 3).withGroups(3).withPadding(Padding.same()).withBias(false),
+                ConvLayers.conv2d(3, 1).withBias(false),
+                ConvLayers.conv2d(8, 5).withStride(2, 1));
+        for (Conv2d c : convs) {
+            try (Model m = Model.builder(3 * 9 * 11).add(ConvLayers.unflatten(3, 9, 11)).add(c).add(ConvLayers.flatten())
+                    .add(Layers.dense(5)).seed(1).build()) {
+                assertPackedMatchesTheModel(m, c.summaryName());
+            }
+            // a convolution last: the rows go back to [F, H', W'] order through a gather
+            try (Model m = Model.builder(3 * 9 * 11).add(ConvLayers.unflatten(3, 9, 11)).add(c).add(ConvLayers.flatten())
+                    .seed(1).build()) {
+                assertPackedMatchesTheModel(m, c.summaryName() + ", last");
+            }
+        }
+    }
+
+    @Test
+    void batchNormReluPoolingAndDropoutStacksMatchTheModel() {
+        try (Model m = Model.builder(2 * 12 * 12).add(ConvLayers.unflatten(2, 12, 12))
+                .add(ConvLayers.conv2d(8, 3).withPadding(Padding.same()).withBias(false)).add(ConvLayers.batchNorm2d())
+                .add(Layers.relu()).add(new MaxPool2d(3, 3, 2, 2, 1, 1)).add(ConvLayers.dropout2d(0.3))
+                .add(ConvLayers.batchNorm2d()) // not after a convolution: a scale step of its own
+                .add(ConvLayers.conv2d(16, 3)).add(Layers.relu()).add(ConvLayers.maxPool2d(2))
+                .add(ConvLayers.flatten()).add(Layers.dense(12, Activation.RELU)).add(Layers.dense(4, Activation.SOFTMAX))
+                .seed(2).build()) {
+            assertPackedMatchesTheModel(m, "conv, bn, relu, padded pool, dropout2d, bn, conv, pool, dense, softmax");
+        }
+        try (Model m = Model.builder(12 * 12).add(ConvLayers.unflatten(1, 12, 12)).add(ConvLayers.conv2d(4, 3))
+                .add(Layers.tanh()).add(ConvLayers.maxPool2d(2)).add(ConvLayers.flatten())
+                .add(Layers.softmax()).seed(3).build()) {
+            assertPackedMatchesTheModel(m, "conv, tanh, pool, softmax over the flat features");
+        }
+    }
+
+    @Test
+    void theNetworksWithoutResidualBlocksArePacked() {
+        try (Model cnn = Networks.cnn(1, 28, 28, 10).seed(1).build()) {
+            assertPackedMatchesTheModel(cnn, "cnn");
+        }
+        try (Model lenet = Networks.lenet5(10).seed(1).build()) {
+            assertPackedMatchesTheModel(lenet, "lenet5");
+        }
+        try (Model rgb = Networks.cnn(3, 32, 32, 10).seed(1).build()) {
+            assertPackedMatchesTheModel(rgb, "cnn 3x32x32");
+        }
+        try (Model resnet = Networks.resnetSmall(1, 28, 28, 10).seed(1).build(); Predictor p = resnet.predictor()) {
+            assertTrue(p.kernel().contains("copy") && p.kernel().contains("residual_block"), p.kernel());
+        }
+    }
+
+    @Test
+    void float64ModelsStayOnTheCopyPath() {
+        try (Model m = Networks.cnn(1, 28, 28, 10).dataType(DataType.DOUBLE).seed(1).build(); Predictor p = m.predictor()) {
+            assertTrue(p.kernel().contains("copy"), p.kernel());
+        }
+    }
+}
