@@ -1,5 +1,7 @@
 package dev.aiaas.onnx;
 
+import dev.aiaas.core.internal.DenseKernel;
+import dev.aiaas.core.internal.DenseKernels;
 import dev.aiaas.core.nn.Activation;
 import dev.aiaas.core.nn.Embedding;
 import dev.aiaas.core.nn.Initializer;
@@ -86,6 +88,8 @@ public final class TransformerEncoder implements AutoCloseable {
 
     private final Config config;
     private final List<String> inputNames;
+    /** The float32 heap path with the packed kernel, or null: then the layers below compute (ND4J). */
+    private final PackedEncoder packed;
     private final INDArray word;
     private final INDArray position;
     private final INDArray type;
@@ -104,8 +108,18 @@ public final class TransformerEncoder implements AutoCloseable {
     private final Layer ff2Layer;
     private final LinkedHashMap<Integer, Stack> stacks = new LinkedHashMap<>(8, 0.75f, true);
     private boolean closed;
+    /** The row stride of the states {@link #run} returned last. */
+    private int outLd;
 
     TransformerEncoder(EncoderWeights w) {
+        this(w, DenseKernels.VECTOR.orElse(null));
+    }
+
+    /**
+     * @param w      the weights
+     * @param kernel the packed kernel of the float32 heap path, or null for the layers on ND4J
+     */
+    TransformerEncoder(EncoderWeights w, DenseKernel kernel) {
         this.config = w.config();
         List<String> names = new ArrayList<>();
         for (String n : w.inputs()) {
@@ -113,16 +127,18 @@ public final class TransformerEncoder implements AutoCloseable {
         }
         this.inputNames = List.copyOf(names);
         Config c = config;
-        word = vector(w.word());
-        position = vector(w.position());
-        type = w.type() == null ? null : vector(w.type());
-        embNorm = vector(w.embNorm());
+        packed = kernel == null ? null : new PackedEncoder(w, kernel);
+        boolean nd4j = packed == null;
+        word = nd4j ? vector(w.word()) : null;
+        position = nd4j ? vector(w.position()) : null;
+        type = w.type() == null || !nd4j ? null : vector(w.type());
+        embNorm = nd4j ? vector(w.embNorm()) : null;
         attention = new INDArray[c.layers()];
         norm1 = new INDArray[c.layers()];
         ff1 = new INDArray[c.layers()];
         ff2 = new INDArray[c.layers()];
         norm2 = new INDArray[c.layers()];
-        for (int l = 0; l < c.layers(); l++) {
+        for (int l = 0; l < c.layers() && nd4j; l++) {
             attention[l] = vector(w.attention().get(l));
             norm1[l] = vector(w.norm1().get(l));
             ff1[l] = vector(w.ff1().get(l));
@@ -251,13 +267,12 @@ public final class TransformerEncoder implements AutoCloseable {
         int d = config.dim();
         int n = b.size;
         int t = b.steps;
+        int ld = outLd;
         float[][][] out = new float[n][][];
         for (int e = 0; e < n; e++) {
             out[e] = new float[ids[e].length][d];
             for (int s = 0; s < ids[e].length; s++) {
-                for (int c = 0; c < d; c++) {
-                    out[e][s][c] = h[e + n * (s + t * c)];
-                }
+                System.arraycopy(h, (e * t + s) * ld, out[e][s], 0, d);
             }
         }
         return out;
@@ -296,13 +311,14 @@ public final class TransformerEncoder implements AutoCloseable {
         int d = config.dim();
         int n = b.size;
         int t = b.steps;
+        int ld = outLd;
         float[][] out = new float[n][d];
         double[] sum = new double[d];
         for (int e = 0; e < n; e++) {
             java.util.Arrays.fill(sum, 0);
             if (pooling == Pooling.CLS) {
                 for (int c = 0; c < d; c++) {
-                    sum[c] = h[e + n * t * c];
+                    sum[c] = h[e * t * ld + c];
                 }
             } else {
                 double count = 0;
@@ -311,8 +327,9 @@ public final class TransformerEncoder implements AutoCloseable {
                         continue;
                     }
                     count++;
+                    int o = (e * t + s) * ld;
                     for (int c = 0; c < d; c++) {
-                        sum[c] += h[e + n * (s + t * c)];
+                        sum[c] += h[o + c];
                     }
                 }
                 for (int c = 0; c < d; c++) {
@@ -418,8 +435,15 @@ public final class TransformerEncoder implements AutoCloseable {
         }
     }
 
-    /** The forward pass; the last hidden states as 'f'-order [B, T, D] values (index b + B·(t + T·c)). */
+    /**
+     * The forward pass; the last hidden states as row-major [B·T, D] rows {@link #outLd} apart
+     * (sequence b's position t at {@code (b·T + t)·outLd}).
+     */
     private float[] run(Batch b) {
+        if (packed != null) {
+            outLd = packed.ld;
+            return packed.run(b.size, b.steps, b.ids, b.types, b.valid);
+        }
         Stack s = stack(b.steps);
         INDArray ids = Nd4j.create(b.ids, new long[] {b.size, b.steps}, 'c');
         INDArray h = s.position.forward(s.word.forward(ids, false), false);
@@ -436,7 +460,8 @@ public final class TransformerEncoder implements AutoCloseable {
             f.addi(h1);
             h = s.norm2[l].forward(f, false);
         }
-        return h.dup('f').data().asFloat();
+        outLd = config.dim();
+        return h.dup('c').data().asFloat(); // [B, T, D] 'c': (b·T + t)·D + c
     }
 
     /** Frees the layers' working buffers (the encoder cannot be used afterwards). */
@@ -447,5 +472,8 @@ public final class TransformerEncoder implements AutoCloseable {
             s.close();
         }
         stacks.clear();
+        if (packed != null) {
+            packed.release();
+        }
     }
 }
