@@ -259,13 +259,12 @@ final class PackedEncoder {
                         kPack[to + i * width] = qkv[from + i];
                     }
                 }
-                // V_h as W [nv, d_k]: W[u, j] = V[key u, j]
+                // V_h as W [nv, d_k]: W[u, j] = V[key u, j], a panel's part of a row contiguous in both
                 for (int u = 0; u < nv; u++) {
                     int from = keys[u] * ldQkv + vCol;
-                    for (int j = 0; j < dk; j++) {
-                        int q = j / panel;
+                    for (int q = 0, j = 0; j < dk; q++, j += panel) {
                         int width = q < vFull ? panel : vLast;
-                        vPack[q * nv * panel + u * width + j % panel] = qkv[from + j];
+                        System.arraycopy(qkv, from + j, vPack, q * nv * panel + u * width, Math.min(panel, dk - j));
                     }
                 }
                 k.forward(qkv, base * ldQkv + hd * dk, ldQkv, t, dk, kPack, zeros, nv, false, scores, 0, ldS);
