@@ -39,6 +39,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * the longest with id 0, type 0 and mask 0; the padded keys get attention weight 0, so each
  * sequence's states are those it has alone.
  *
+ * <p>When the JVM runs the packed Vector API kernel ({@code --add-modules jdk.incubator.vector}
+ * on a CPU with AVX2 or AVX-512), the same formulas are computed instead in float32 on heap rows
+ * with that kernel, the weights packed once at construction and the working rows reused between
+ * calls (about 3x faster for all-MiniLM-L6-v2 at one thread); the layers above are the fallback.
+ * Both agree to float32 rounding.
+ *
  * <p>Inference only. Instances of the layers are made per padded length T (the attention layer
  * is built for a fixed T) and kept for the last few lengths. Not thread-safe: one thread at a
  * time per encoder (make one per thread; they may not share the weights yet).
