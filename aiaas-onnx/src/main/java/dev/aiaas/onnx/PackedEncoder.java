@@ -161,12 +161,21 @@ final class PackedEncoder {
         if (rows <= capacity) {
             return;
         }
+        int widest = Math.max(ld, Math.max(ldQkv, ldF));
+        if (rows > Integer.MAX_VALUE / widest) {
+            throw new IllegalArgumentException("a batch of " + rows + " token rows (sequences × padded length) does not fit the encoder's "
+                    + "working arrays (at most " + Integer.MAX_VALUE / widest + " rows of " + widest + " floats); split it into smaller batches");
+        }
+        int wideSize = rows * ldF;
+        int qkvSize = rows * ldQkv;
+        int size = rows * ld;
+        release();
+        h = new float[size];
+        tmp = new float[size];
+        ctx = new float[size];
+        qkv = new float[qkvSize];
+        wide = new float[wideSize];
         capacity = rows;
-        h = new float[rows * ld];
-        tmp = new float[rows * ld];
-        ctx = new float[rows * ld];
-        qkv = new float[rows * ldQkv];
-        wide = new float[rows * ldF];
     }
 
     /** Frees the working rows. */

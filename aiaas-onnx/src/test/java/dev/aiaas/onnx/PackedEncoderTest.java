@@ -131,6 +131,19 @@ class PackedEncoderTest {
     }
 
     @Test
+    void aBatchTooLargeForTheWorkingArraysIsRefusedBeforeAllocating() {
+        EncoderWeights w = weights(20, 20, 0, 16, 2, 1, 16, 4);
+        try (TransformerEncoder fast = new TransformerEncoder(w, kernel())) {
+            int ld = DenseKernel.ROW_STRIDE; // the widest rows of this encoder
+            int n = Integer.MAX_VALUE / ld / 20 + 1;
+            int[][] ids = new int[n][20];
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> fast.embed(ids));
+            assertTrue(e.getMessage().contains(n * 20 + " token rows") && e.getMessage().contains("smaller batches"), e.getMessage());
+            assertEquals(1, fast.embed(new int[][] {{1, 2, 3}}).length, "the encoder still works after the refusal");
+        }
+    }
+
+    @Test
     void the256BitKernelAgreesToo() {
         Optional<DenseKernel> k = DenseKernels.of(256);
         assumeTrue(k.isPresent(), "no 256-bit vector kernel on this JVM or CPU");
