@@ -10,8 +10,8 @@ package dev.aiaas.bench;
  *   <li>{@link #LENET5}: {@code Networks.lenet5(10)}: conv 6@5×5 (pad 2) → ReLU → max pool 2 →
  *       conv 16@5×5 → ReLU → max pool 2 → dense 120 ReLU → dense 84 ReLU → dense 10.</li>
  *   <li>{@link #CNN}: {@code Networks.cnn(1, 28, 28, 10)}, the CLI's {@code --model cnn}: two blocks
- *       of conv 3×3 (pad 1, no bias), batch norm, ReLU, max pool 2, with 32 and 64 filters, then
- *       dense 128 ReLU → dense 10.</li>
+ *       of two conv 3×3 (pad 1, no bias) → batch norm → ReLU, then max pool 2, with 32 and 64
+ *       filters, then dense 128 ReLU → dense 10.</li>
  *   <li>{@link #RESNET_SMALL}: {@code Networks.resnetSmall(3, 32, 32, 10)}: the ResNet-8 of
  *       PyTorch's BasicBlock form (stem conv 16, stages of 16, 32 and 64 filters, the last two at
  *       stride 2 with 1×1 convolution shortcuts), global average pool, dense 10.</li>
@@ -29,7 +29,8 @@ public enum CnnNet {
             new long[] {6L * 28 * 28 * 1 * 25, 16L * 10 * 10 * 6 * 25, 400L * 120, 120L * 84, 84L * 10}),
     /** The CLI's cnn on 28×28 grey images. */
     CNN("cnn", 1, 28, 28, 10,
-            new long[] {32L * 28 * 28 * 1 * 9, 64L * 14 * 14 * 32 * 9, 3136L * 128, 128L * 10}),
+            new long[] {32L * 28 * 28 * 1 * 9, 32L * 28 * 28 * 32 * 9, 64L * 14 * 14 * 32 * 9, 64L * 14 * 14 * 64 * 9, 3136L * 128,
+                128L * 10}),
     /** The small ResNet on 32×32 colour images. */
     RESNET_SMALL("resnet-small", 3, 32, 32, 10,
             new long[] {16L * 1024 * 3 * 9,                                  // stem

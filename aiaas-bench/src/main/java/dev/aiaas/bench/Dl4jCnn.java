@@ -90,7 +90,9 @@ public final class Dl4jCnn extends CnnWorkload {
                     .layer(new DenseLayer.Builder().nOut(120).activation(Activation.RELU).build())
                     .layer(new DenseLayer.Builder().nOut(84).activation(Activation.RELU).build());
         } else {
-            b.layer(conv(32, 3, 1, ConvolutionMode.Same, false)).layer(bn()).layer(new ActivationLayer(Activation.RELU)).layer(maxPool())
+            b.layer(conv(32, 3, 1, ConvolutionMode.Same, false)).layer(bn()).layer(new ActivationLayer(Activation.RELU))
+                    .layer(conv(32, 3, 1, ConvolutionMode.Same, false)).layer(bn()).layer(new ActivationLayer(Activation.RELU)).layer(maxPool())
+                    .layer(conv(64, 3, 1, ConvolutionMode.Same, false)).layer(bn()).layer(new ActivationLayer(Activation.RELU))
                     .layer(conv(64, 3, 1, ConvolutionMode.Same, false)).layer(bn()).layer(new ActivationLayer(Activation.RELU))
                     .layer(maxPool())
                     .layer(new DenseLayer.Builder().nOut(128).activation(Activation.RELU).build());

@@ -223,8 +223,8 @@ final class QuickstartCommand implements Callable<Integer> {
     static final int CNN_IMAGES = 2000;
 
     /**
-     * Trains the CLI's {@code cnn} ({@code Networks.cnn(1, 28, 28, 10)}: two blocks of 3x3
-     * convolution, batch norm, ReLU and max pooling, then dense 128 and dense 10) for one epoch on
+     * Trains the CLI's {@code cnn} ({@code Networks.cnn(1, 28, 28, 10)}: two blocks of two 3x3
+     * convolutions with batch norm and ReLU, then max pooling; dense 128 and dense 10) for one epoch on
      * the first {@link #CNN_IMAGES} images of the embedded Fashion-MNIST subset (Adam 1e-3, batch
      * 32) and returns its summary line and test accuracy on the subset's 1,000 test images.
      */
@@ -239,7 +239,7 @@ final class QuickstartCommand implements Callable<Integer> {
             History h = trainer.fit(m, train);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double accuracy = trainer.evaluate(m, data.test()).get("accuracy");
-            lines.add(String.format(Locale.ROOT, "CNN conv 32, conv 64 (3x3, batch norm, ReLU, max pool 2), dense 128, dense 10 "
+            lines.add(String.format(Locale.ROOT, "CNN 2x conv 32, 2x conv 64 (3x3, batch norm, ReLU; max pool 2), dense 128, dense 10 "
                     + "(%,d parameters), Adam, batch 32, 1 epoch in %.1f s: loss %.4f, train accuracy %.4f", m.parameterCount(),
                     seconds, h.last("loss"), h.last("accuracy")));
             lines.add(String.format(Locale.ROOT, "cnn test accuracy: %.4f (aiaas train --dataset DIR --model cnn|lenet|resnet "

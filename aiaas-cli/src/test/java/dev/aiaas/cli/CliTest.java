@@ -118,7 +118,7 @@ class CliTest {
         // the CNN step: one epoch on 2,000 images of the subset already classifies well past chance
         java.util.regex.Matcher cnn = java.util.regex.Pattern.compile("cnn test accuracy: (0\\.\\d{4}) ").matcher(r.out());
         assertTrue(cnn.find() && Double.parseDouble(cnn.group(1)) > 0.6, r.out());
-        assertTrue(r.out().contains("(421,930 parameters)"), r.out());
+        assertTrue(r.out().contains("(468,394 parameters)"), r.out());
         // the language-model step: KenLM's figures on the embedded Moby-Dick corpus
         assertTrue(r.out().contains("Perplexity including OOVs: 243.4205"), r.out());
         assertTrue(r.out().contains("Perplexity excluding OOVs: 199.8942"), r.out());

@@ -55,7 +55,7 @@ class TrainEvalCliTest {
                 "--seed", "3", "--out", model.toString());
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("conv2d 3x3") && train.out().contains("[64, 7, 7]"), train.out());
-        assertTrue(train.out().contains("total parameters: 421,930"), train.out());
+        assertTrue(train.out().contains("total parameters: 468,394"), train.out());
         String trained = accuracy(train.out());
         assertTrue(Double.parseDouble(trained) > 0.5, train.out());
         CliTest.Result eval = CliTest.run("eval", "--model", model.toString(), "--dataset", dir.toString());
@@ -63,7 +63,7 @@ class TrainEvalCliTest {
         assertEquals(trained, accuracy(eval.out()));
         assertEquals(trained, predictedAccuracy(model, dir, 200));
         String header = new String(Files.readAllBytes(model), java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertTrue(header.contains("augment=none "), header.substring(0, 400)); // the default: no augmentation
+        assertTrue(header.contains("augment=flip "), header.substring(0, 400)); // the cnn's default: left-right mirroring
     }
 
     /**
@@ -117,6 +117,10 @@ class TrainEvalCliTest {
                 () -> TrainCommand.augmentation("shift", 30));
         assertTrue(e.getMessage().contains("30 features") && e.getMessage().contains("--augment none"), e.getMessage());
         assertEquals(null, TrainCommand.augmentation("none", 30));
+        assertEquals("flip", TrainCommand.defaultAugment("cnn", false));
+        assertEquals("none", TrainCommand.defaultAugment("cnn", true));
+        assertEquals("none", TrainCommand.defaultAugment("lenet", false));
+        assertEquals("none", TrainCommand.defaultAugment("mlp", false));
         assertEquals(new dev.aiaas.vision.transform.RandomShift(1, 28, 28, 0, true), TrainCommand.augmentation("flip", 784));
         assertEquals(new dev.aiaas.vision.transform.RandomShift(1, 28, 28, 2, true), TrainCommand.augmentation("shift-flip", 784));
         assertEquals(new dev.aiaas.vision.transform.RandomShift(1, 28, 28, 2, false), TrainCommand.augmentation("shift", 784));

@@ -16,10 +16,9 @@ import org.nd4j.shade.protobuf.ByteString;
  * β 0, running mean 0 and variance 1; biases 0): so the ONNX Runtime peer needs no exported file
  * and computes with PyTorch's weights (checked by {@code PeersTest}).
  *
- * <p>Graph: input "input" {@code [batch, 784]} → Reshape {@code [-1, 1, 28, 28]} → Conv 32@3×3
- * pad 1 → BatchNormalization (ε 1e-5) → Relu → MaxPool 2×2 → Conv 64@3×3 pad 1 →
- * BatchNormalization → Relu → MaxPool 2×2 → Flatten → Gemm 128 (transB) → Relu → Gemm 10 →
- * output "logits" {@code [batch, 10]}.
+ * <p>Graph: input "input" {@code [batch, 784]} → Reshape {@code [-1, 1, 28, 28]} → two blocks of
+ * (Conv F@3×3 pad 1 → BatchNormalization (ε 1e-5) → Relu) twice → MaxPool 2×2, F = 32 then 64 →
+ * Flatten → Gemm 128 (transB) → Relu → Gemm 10 → output "logits" {@code [batch, 10]}.
  */
 final class CnnOnnx {
 
@@ -32,8 +31,10 @@ final class CnnOnnx {
         int[] k = {0};
         g.addInitializer(tensor("shape", new long[] {4}, null, new long[] {-1, 1, 28, 28}));
         g.addNode(node("Reshape", List.of("input", "shape"), "x4"));
-        String h = block(g, "x4", 1, 32, k, "1");
-        h = block(g, h, 32, 64, k, "2");
+        String h = unit(g, "x4", 1, 32, k, "1a");
+        h = pool(g, unit(g, h, 32, 32, k, "1b"), "1");
+        h = unit(g, h, 32, 64, k, "2a");
+        h = pool(g, unit(g, h, 64, 64, k, "2b"), "2");
         g.addNode(node("Flatten", List.of(h), "flat").toBuilder().addAttribute(intAttr("axis", 1)));
         g.addInitializer(weight("w3", new long[] {128, 3136}, 3136, k[0]++));
         g.addInitializer(filled("b3", 128, 0f));
@@ -51,8 +52,15 @@ final class CnnOnnx {
                 .setGraph(g).build().toByteArray();
     }
 
-    /** Conv (no bias) → BatchNormalization → Relu → MaxPool 2×2; parameters k (W), k + 1 (γ), k + 2 (β). */
-    private static String block(OnnxMl.GraphProto.Builder g, String in, int channels, int filters, int[] k, String id) {
+    /** MaxPool 2×2. */
+    private static String pool(OnnxMl.GraphProto.Builder g, String in, String id) {
+        g.addNode(node("MaxPool", List.of(in), "p" + id).toBuilder()
+                .addAttribute(intsAttr("kernel_shape", 2, 2)).addAttribute(intsAttr("strides", 2, 2)));
+        return "p" + id;
+    }
+
+    /** Conv (no bias) → BatchNormalization → Relu; parameters k (W), k + 1 (γ), k + 2 (β). */
+    private static String unit(OnnxMl.GraphProto.Builder g, String in, int channels, int filters, int[] k, String id) {
         g.addInitializer(weight("w" + id, new long[] {filters, channels, 3, 3}, channels * 9, k[0]++));
         g.addNode(node("Conv", List.of(in, "w" + id), "c" + id).toBuilder()
                 .addAttribute(intsAttr("kernel_shape", 3, 3)).addAttribute(intsAttr("pads", 1, 1, 1, 1)));
@@ -65,9 +73,7 @@ final class CnnOnnx {
                 .toBuilder().addAttribute(OnnxMl.AttributeProto.newBuilder().setName("epsilon")
                         .setType(OnnxMl.AttributeProto.AttributeType.FLOAT).setF(1e-5f)));
         g.addNode(node("Relu", List.of("n" + id), "r" + id));
-        g.addNode(node("MaxPool", List.of("r" + id), "p" + id).toBuilder()
-                .addAttribute(intsAttr("kernel_shape", 2, 2)).addAttribute(intsAttr("strides", 2, 2)));
-        return "p" + id;
+        return "r" + id;
     }
 
     /**

@@ -190,7 +190,9 @@ public final class DjlCnn extends CnnWorkload {
                 h = Activation.relu(dense(h, 84));
             }
             case CNN -> {
+                h = Activation.relu(bn(conv(h, 32, 3, 1, 1, false)));
                 h = maxPool(Activation.relu(bn(conv(h, 32, 3, 1, 1, false))));
+                h = Activation.relu(bn(conv(h, 64, 3, 1, 1, false)));
                 h = maxPool(Activation.relu(bn(conv(h, 64, 3, 1, 1, false))));
                 h = Activation.relu(dense(h.reshape(b, -1), 128));
             }

@@ -50,14 +50,15 @@ class NetworksTest {
     @Test
     void theCnnHasItsShapesAndParameters() {
         try (Model m = Networks.cnn(1, 28, 28, 10).seed(1).build()) {
-            // conv 32·9 (no bias), batch norm 4·32, conv 64·32·9, batch norm 4·64, dense 3136·128 + 128, 128·10 + 10
-            assertEquals(288 + 128 + 18432 + 256 + 401536 + 1290, m.parameterCount());
+            // conv 32·9 (no bias), batch norm 4·32, conv 32·32·9, batch norm 4·32, conv 64·32·9, batch norm 4·64,
+            // conv 64·64·9, batch norm 4·64, dense 3136·128 + 128, 128·10 + 10
+            assertEquals(288 + 128 + 9216 + 128 + 18432 + 256 + 36864 + 256 + 401536 + 1290, m.parameterCount());
             String s = m.summary();
-            assertTrue(s.contains("[32, 28, 28]") && s.contains("[32, 14, 14]") && s.contains("[64, 7, 7]") && s.contains("[3136]")
-                    && s.contains("batch_norm2d") && s.contains("max_pool2d 2x2"), s);
+            assertTrue(s.contains("[32, 28, 28]") && s.contains("[32, 14, 14]") && s.contains("[64, 14, 14]") && s.contains("[64, 7, 7]")
+                    && s.contains("[3136]") && s.contains("batch_norm2d") && s.contains("max_pool2d 2x2"), s);
             // the batch norms' running statistics are state, the convolution and dense weights kernels
-            assertEquals(2, m.stateSlices().size());
-            assertEquals(4, m.kernelSlices().size());
+            assertEquals(4, m.stateSlices().size());
+            assertEquals(6, m.kernelSlices().size());
         }
         try (Model rgb = Networks.cnn(3, 32, 32, 10).seed(1).build()) {
             assertEquals(10, rgb.outputShape()[0]);
