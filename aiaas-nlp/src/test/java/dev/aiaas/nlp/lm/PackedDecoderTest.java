@@ -181,6 +181,9 @@ class PackedDecoderTest {
     Optional<DenseKernel> k = DenseKernels.VECTOR;
     assertEquals(k.isPresent(), f.isFloat32());
     assertFalse(f64.isFloat32());
+    assertSame(f, Sampler.generator(f64), "the sampler generates with the float32 model");
+    SamplingOptions opts = new SamplingOptions(1.0, 0, 1.0, 12);
+    assertEquals(Sampler.sample(f, opts, 9), Sampler.sample(f64, opts, 9));
     if (k.isEmpty()) {
       assertSame(f64, f);
     } else {
