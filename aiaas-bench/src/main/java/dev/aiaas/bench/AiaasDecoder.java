@@ -15,8 +15,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * aiaas on a {@link DecoderTask}: decoding is {@link TransformerLanguageModel#scoreLog10} from
  * state to state (the KV cache: one incremental step per position, the next-word distribution
- * computed once per state), the prompt {@link TransformerLanguageModel#sentenceScoresLog10}, both
- * on the heap in float64; the training step is the float32 network's ({@link
+ * computed once per state), the prompt {@link TransformerLanguageModel#sentenceScoresLog10} (all
+ * positions in one pass), both on the model's {@link TransformerLanguageModel#float32()} path: the
+ * packed float32 Vector API kernel when the JVM runs with {@code --add-modules
+ * jdk.incubator.vector}, else the float64 path ({@code -Daiaas.vector=false} measures that one);
+ * the training step is the float32 network's ({@link
  * TransformerLanguageModel#network()}) {@code forward(x, true)}, sequence cross-entropy,
  * {@code backward} and Adam, as the trainer does per batch.
  */
@@ -63,7 +66,7 @@ public final class AiaasDecoder implements Workload {
 
     @Override
     public void setup() {
-        lm = DecoderTask.model();
+        lm = task.kind() == DecoderTask.Kind.TRAIN ? DecoderTask.model() : DecoderTask.model().float32();
         int tokens = task.tokens();
         switch (task.kind()) {
             case DECODE -> {

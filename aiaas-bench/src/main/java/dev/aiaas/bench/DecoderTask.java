@@ -15,9 +15,11 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>{@link Kind#DECODE} ({@code gpt-decode-t48}): batch 1, the next-word distribution at each
  *       of T positions one after the other, as generation computes it (aiaas: the KV-cached
- *       {@code scoreLog10} from state to state; a runtime without a cache re-runs the prefix);</li>
+ *       {@code scoreLog10} from state to state on the model's {@code float32()} path, as
+ *       {@code lm sample} and serving generate; a runtime without a cache re-runs the prefix);</li>
  *   <li>{@link Kind#PROMPT} ({@code gpt-prompt-t48}): batch 1, the distributions of all T positions
- *       of a given prompt at once (aiaas: {@code sentenceScoresLog10}, the path of {@code lm eval});</li>
+ *       of a given prompt at once (aiaas: {@code sentenceScoresLog10} on the {@code float32()} path: one pass over all
+ *       positions; {@code lm eval} scores the same way on the float64 model);</li>
  *   <li>{@link Kind#TRAIN} ({@code gpt-train-b32-t48}): one training step of the network at the
  *       CLI's batch size 32 (forward, sequence cross-entropy, backward, Adam).</li>
  * </ul>

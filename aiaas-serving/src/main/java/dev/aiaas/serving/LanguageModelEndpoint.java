@@ -262,6 +262,7 @@ final class LanguageModelEndpoint extends ServedModel {
         ex.sendResponseHeaders(200, 0);
         OutputStream out = ex.getResponseBody();
         SplittableRandom random = new SplittableRandom(r.seed());
+        LanguageModel model = Sampler.generator(this.model); // as Sampler.sample: a transformer on its float32 path
         Vocabulary v = model.vocabulary();
         for (int s = 0; s < r.count(); s++) {
             List<String> words = new ArrayList<>();

@@ -30,15 +30,17 @@ public final class Sampler {
   }
 
   /**
-   * Samples one sentence.
+   * Samples one sentence. A {@link TransformerLanguageModel} samples on its {@link
+   * TransformerLanguageModel#float32()} path (the packed float32 kernel, when present).
    *
-   * @param model the model
+   * @param lm the model
    * @param options temperature, truncation, length limit
    * @param random the source of randomness, advanced by one draw per word
    * @return the words, without {@code <s>} and {@code </s>}
    */
   public static List<String> sample(
-      LanguageModel model, SamplingOptions options, SplittableRandom random) {
+      LanguageModel lm, SamplingOptions options, SplittableRandom random) {
+    LanguageModel model = generator(lm);
     Vocabulary v = model.vocabulary();
     List<String> out = new ArrayList<>();
     LmState a = model.beginSentenceState();
@@ -56,6 +58,18 @@ public final class Sampler {
       b = t;
     }
     return out;
+  }
+
+  /**
+   * The model to generate with: a transformer's {@link TransformerLanguageModel#float32()} model
+   * (the packed float32 decoder when a vector kernel is present), any other model itself. Draw
+   * states from the model returned.
+   *
+   * @param model the model
+   * @return the model that generates for it
+   */
+  public static LanguageModel generator(LanguageModel model) {
+    return model instanceof TransformerLanguageModel t ? t.float32() : model;
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.aiaas.nlp.lm;
 
+import dev.aiaas.core.internal.DenseKernel;
+import dev.aiaas.core.internal.DenseKernels;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.io.ModelIO;
 import dev.aiaas.core.math.MathOps;
@@ -92,6 +94,10 @@ public final class TransformerLanguageModel implements LanguageModel {
   private final double[][] outputRows;
   private final double[] outputBias;
   private final ThreadLocal<Work> work;
+  /** The float32 path of {@link #float32()}'s model; null in the float64 model. */
+  private final PackedDecoder packed;
+  /** The float32 sibling, made on first use of {@link #float32()}; this model when there is no vector kernel. */
+  private volatile TransformerLanguageModel float32;
 
   /** One block's parameters; every matrix by rows of its input ([in][out]). */
   private static final class Block {
@@ -192,6 +198,79 @@ public final class TransformerLanguageModel implements LanguageModel {
     at += d * v;
     outputBias = vector(at, v);
     work = ThreadLocal.withInitial(Work::new);
+    packed = null;
+  }
+
+  /** The float32 sibling of {@code base}: its arrays shared, the packed weights made for {@code kernel}. */
+  private TransformerLanguageModel(TransformerLanguageModel base, DenseKernel kernel) {
+    vocabulary = base.vocabulary;
+    options = base.options;
+    theta = base.theta;
+    vocab = base.vocab;
+    dim = base.dim;
+    context = base.context;
+    overlap = base.overlap;
+    heads = base.heads;
+    headDim = base.headDim;
+    ffn = base.ffn;
+    scale = base.scale;
+    tokenRows = base.tokenRows;
+    positionRows = base.positionRows;
+    blocks = base.blocks;
+    finalGamma = base.finalGamma;
+    finalBeta = base.finalBeta;
+    outputRows = base.outputRows;
+    outputBias = base.outputBias;
+    work = base.work;
+    packed = new PackedDecoder(theta, vocab, options, epsilon, kernel);
+    float32 = this;
+  }
+
+  /**
+   * This model scoring in float32 through the packed Vector API kernel ({@code
+   * DenseKernels.VECTOR}, present when the JVM runs with {@code --add-modules
+   * jdk.incubator.vector} on an AVX2 or AVX-512 CPU), or this model itself when there is none.
+   * The float32 model is made on the first call (the weights packed once, about 4 bytes per
+   * parameter more) and then shared; it is thread-safe as this one. Its states are its own
+   * (a state's float32 KV cache is refused by the float64 model and the reverse), a whole
+   * sentence ({@link #sentenceScoresLog10}) or a slid window's restart runs as one pass over all
+   * its positions, and its log-probabilities agree with this model's within float32 rounding
+   * (about 1e-5 nats on a small model; see {@code PackedDecoderTest}). For generation and
+   * prompts; perplexities ({@code lm eval}) are computed on this float64 model.
+   *
+   * @return the float32 model, or this one without a vector kernel
+   */
+  public TransformerLanguageModel float32() {
+    TransformerLanguageModel f = float32;
+    if (f == null) {
+      synchronized (this) {
+        f = float32;
+        if (f == null) {
+          f = DenseKernels.VECTOR.isPresent() ? new TransformerLanguageModel(this, DenseKernels.VECTOR.get()) : this;
+          float32 = f;
+        }
+      }
+    }
+    return f;
+  }
+
+  /**
+   * The float32 model on the given kernel, for tests.
+   *
+   * @param kernel the packed kernel
+   * @return a new float32 model
+   */
+  TransformerLanguageModel float32(DenseKernel kernel) {
+    return new TransformerLanguageModel(this, kernel);
+  }
+
+  /**
+   * Whether this model scores on the packed float32 path.
+   *
+   * @return true for a model returned by {@link #float32()} when a vector kernel is present
+   */
+  public boolean isFloat32() {
+    return packed != null;
   }
 
   private double[] vector(int at, int n) {
@@ -452,6 +531,11 @@ public final class TransformerLanguageModel implements LanguageModel {
       throw new IllegalArgumentException(name + " is not a state of this model (it holds " + s.values.length
           + " word logits, this model " + vocab + "); get states from this model's beginSentenceState() and newState()");
     }
+    if (s.cache != null && s.cache.isFloat32() != (packed != null)) {
+      throw new IllegalArgumentException(name + " holds a " + (s.cache.isFloat32() ? "float32" : "float64")
+          + " KV cache but this model scores in " + (packed != null ? "float32" : "float64")
+          + "; get states from the model that scores them (float32() and its base model have separate states)");
+    }
   }
 
   /**
@@ -462,8 +546,21 @@ public final class TransformerLanguageModel implements LanguageModel {
     if (s.cached) {
       return;
     }
-    Work w = work.get();
     double[] z = s.values;
+    if (packed != null && s.pending >= 0) {
+      PackedDecoder.Scratch ps = packed.scratch();
+      int row = feedPacked(s, s.pending, ps);
+      s.pending = -1;
+      packed.logits(ps, row, 1);
+      float[] zf = ps.logits;
+      for (int c = 0; c < vocab; c++) {
+        z[c] = zf[c];
+      }
+      s.logNormaliser = packed.logNormaliser(ps, 0);
+      s.cached = true;
+      return;
+    }
+    Work w = work.get();
     if (s.pending >= 0) {
       feed(s, s.pending, w);
       s.pending = -1;
@@ -528,6 +625,10 @@ public final class TransformerLanguageModel implements LanguageModel {
             + (vocab - 1) + "]; map tokens with vocabulary().id");
       }
     }
+    if (packed != null) {
+      sentenceScoresPacked(ids, n, out);
+      return;
+    }
     Work w = work.get();
     if (w.chunk == null) {
       w.chunk = new double[CHUNK][dim];
@@ -565,6 +666,74 @@ public final class TransformerLanguageModel implements LanguageModel {
         out[t0 + i] = id == Vocabulary.BOS ? BOS_LOG10 : (z[i][id] - lse) / LN_10;
       }
     }
+  }
+
+  /**
+   * {@link #sentenceScoresLog10} on the float32 path: each window in one pass of all its new
+   * positions (a slid window's first pass re-encodes the k kept inputs with them), then one
+   * product of their final-LN outputs with the output kernel.
+   */
+  private void sentenceScoresPacked(int[] ids, int n, double[] out) {
+    PackedDecoder.Scratch ps = packed.scratch();
+    int[] window = ps.window;
+    Cache c = ps.cache;
+    int filled = 0;
+    for (int t = 0; t < n; ) {
+      int from = filled;
+      if (filled == context) { // slide as feed does: the last k inputs re-encoded at positions 0..k-1
+        System.arraycopy(window, context - overlap, window, 0, overlap);
+        filled = overlap;
+        from = 0;
+      }
+      int m = Math.min(context - filled, n - t);
+      for (int i = 0; i < m; i++) { // the position predicting ids[t] has read <s> ids[0 .. t-1]
+        int u = t + i;
+        window[filled + i] = u == 0 ? Vocabulary.BOS : ids[u - 1];
+      }
+      packed.extend(c, from, window, filled + m - from, ps);
+      packed.logits(ps, filled - from, m);
+      for (int i = 0; i < m; i++) {
+        int id = ids[t + i];
+        float zi = ps.logits[i * packed.ldV + id];
+        double lse = packed.logNormaliser(ps, i);
+        out[t + i] = id == Vocabulary.BOS ? BOS_LOG10 : (zi - lse) / LN_10;
+      }
+      filled += m;
+      t += m;
+    }
+  }
+
+  /**
+   * Feeds {@code token} into the state's float32 window (sliding it first when it is full: the
+   * kept inputs and the token in one pass); returns the row of {@code ps.h} holding the token's
+   * final-LN output.
+   */
+  private int feedPacked(LmState s, int token, PackedDecoder.Scratch ps) {
+    int p = s.filled;
+    Cache c = s.cache;
+    if (p == context) {
+      Cache fresh = packed.newCache();
+      System.arraycopy(c.window, context - overlap, fresh.window, 0, overlap);
+      fresh.window[overlap] = token;
+      fresh.length = overlap + 1;
+      s.cache = fresh;
+      packed.extend(fresh, 0, fresh.window, overlap + 1, ps);
+      s.filled = overlap + 1;
+      return overlap;
+    }
+    if (c == null || !c.claim(p)) {
+      Cache fresh = packed.newCache();
+      if (c != null) {
+        fresh.copyPrefix(c, p);
+      }
+      fresh.length = p + 1;
+      c = fresh;
+      s.cache = fresh;
+    }
+    c.window[p] = token;
+    packed.extend(c, p, c.window, 1, ps);
+    s.filled = p + 1;
+    return 0;
   }
 
   /**
@@ -709,8 +878,12 @@ public final class TransformerLanguageModel implements LanguageModel {
    * ({@link #claim} fails for it).
    */
   static final class Cache {
+    /** The float64 path's keys and values [N][T][D]; null in a float32 cache. */
     final double[] keys;
     final double[] values;
+    /** The float32 path's ({@link PackedDecoder}) keys [N][H][d_k][T] and values [N][T][D]; null in a float64 cache. */
+    final float[] keysF;
+    final float[] valuesF;
     final int[] window;
     private final int stride;
     int length;
@@ -718,8 +891,25 @@ public final class TransformerLanguageModel implements LanguageModel {
     Cache(int layers, int context, int dim) {
       keys = new double[layers * context * dim];
       values = new double[layers * context * dim];
+      keysF = null;
+      valuesF = null;
       window = new int[context];
       stride = context * dim;
+    }
+
+    /** A float32 cache over the given arrays ([N][H][d_k][T] and [N][T][D]). */
+    Cache(float[] keysF, float[] valuesF, int context, int dim) {
+      keys = null;
+      values = null;
+      this.keysF = keysF;
+      this.valuesF = valuesF;
+      window = new int[context];
+      stride = context * dim;
+    }
+
+    /** Whether this is a float32 cache. */
+    boolean isFloat32() {
+      return keysF != null;
     }
 
     /** Claims position {@code p} for the caller when it is the next free one. */
@@ -733,10 +923,21 @@ public final class TransformerLanguageModel implements LanguageModel {
 
     /** Copies the first {@code p} positions of every block and of the window from {@code other}. */
     void copyPrefix(Cache other, int p) {
-      int dim = stride / window.length;
-      for (int l = 0; l * stride < keys.length; l++) {
-        System.arraycopy(other.keys, l * stride, keys, l * stride, p * dim);
-        System.arraycopy(other.values, l * stride, values, l * stride, p * dim);
+      int t = window.length;
+      if (keysF != null) {
+        for (int r = 0; r * t < keysF.length; r++) { // a row of T per (block, head, key feature)
+          System.arraycopy(other.keysF, r * t, keysF, r * t, p);
+        }
+        int dim = stride / t;
+        for (int l = 0; l * stride < valuesF.length; l++) {
+          System.arraycopy(other.valuesF, l * stride, valuesF, l * stride, p * dim);
+        }
+      } else {
+        int dim = stride / t;
+        for (int l = 0; l * stride < keys.length; l++) {
+          System.arraycopy(other.keys, l * stride, keys, l * stride, p * dim);
+          System.arraycopy(other.values, l * stride, values, l * stride, p * dim);
+        }
       }
       System.arraycopy(other.window, 0, window, 0, p);
     }
@@ -755,13 +956,13 @@ public final class TransformerLanguageModel implements LanguageModel {
    */
   @Override
   public long memoryBytes() {
-    return 12L * theta.length;
+    return 12L * theta.length + (packed == null ? 0 : 4L * packed.floats());
   }
 
   /** {@inheritDoc} */
   @Override
   public String toString() {
     return "TransformerLanguageModel[V=" + vocab + ", N=" + blocks.length + ", H=" + heads + ", D=" + dim + ", T="
-        + context + ", F=" + ffn + "]";
+        + context + ", F=" + ffn + (packed == null ? "" : ", float32 " + packed.k.describe()) + "]";
   }
 }
