@@ -1,7 +1,7 @@
 package dev.aiaas.onnx;
 
-import dev.aiaas.core.internal.DenseKernel;
-import dev.aiaas.core.internal.DenseKernels;
+import dev.aiaas.core.kernel.DenseKernel;
+import dev.aiaas.core.kernel.DenseKernels;
 
 /**
  * Internal: the encoder's forward pass in float32 on heap arrays with the packed dense kernel

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aiaas.core.backend.Backends;
-import dev.aiaas.core.internal.DenseKernel;
-import dev.aiaas.core.internal.DenseKernels;
+import dev.aiaas.core.kernel.DenseKernel;
+import dev.aiaas.core.kernel.DenseKernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -100,8 +100,8 @@ public record BackendReport(Backend backend, String aiaasVersion, String nd4jVer
         line(sb, "cpu supports", build.cpuSupports());
         build.advice().ifPresent(a -> line(sb, "advice", a));
         line(sb, "blas", blasVendor + ", " + blasThreads + " threads");
-        line(sb, "predictors", dev.aiaas.core.internal.DenseKernels.VECTOR
-                .map(k -> "packed, " + k.describe()).orElse("BLAS (" + dev.aiaas.core.internal.DenseKernels.UNAVAILABLE + ")"));
+        line(sb, "predictors", dev.aiaas.core.kernel.DenseKernels.VECTOR
+                .map(k -> "packed, " + k.describe()).orElse("BLAS (" + dev.aiaas.core.kernel.DenseKernels.UNAVAILABLE + ")"));
         line(sb, "threads", threads + " OpenMP (wait policy " + ompWaitPolicy() + "), " + masterThreads + " master");
         for (Map.Entry<String, String> e : extra.entrySet()) {
             line(sb, e.getKey(), e.getValue());

@@ -1,5 +1,6 @@
 package dev.aiaas.core.internal;
 
+import dev.aiaas.core.kernel.DenseKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 

@@ -1,5 +1,7 @@
 package dev.aiaas.core.internal;
 
+import dev.aiaas.core.kernel.DenseKernel;
+
 /**
  * Internal, not API; loaded only with the Vector API kernels. What the 512-bit and 256-bit dense
  * kernels share: the in-place row steps, in {@link VectorRowOps} on the CPU's widest vectors.

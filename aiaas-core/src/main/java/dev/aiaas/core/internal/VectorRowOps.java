@@ -1,5 +1,7 @@
 package dev.aiaas.core.internal;
 
+import dev.aiaas.core.kernel.DenseKernel;
+import dev.aiaas.core.kernel.DenseKernels;
 import dev.aiaas.core.math.MathOps;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -25,7 +27,7 @@ final class VectorRowOps {
     private VectorRowOps() {
     }
 
-    /** The width of this CPU's preferred float vectors, in bits; read by {@link DenseKernels}. */
+    /** The width of this CPU's preferred float vectors, in bits; read by {@link DenseKernels} through {@link VectorKernels}. */
     static int preferredBits() {
         return S.vectorBitSize();
     }

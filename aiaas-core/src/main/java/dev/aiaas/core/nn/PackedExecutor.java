@@ -2,8 +2,8 @@ package dev.aiaas.core.nn;
 
 import dev.aiaas.core.backend.NativeMemory;
 import dev.aiaas.core.math.Buf;
-import dev.aiaas.core.internal.DenseKernel;
-import dev.aiaas.core.internal.DenseKernels;
+import dev.aiaas.core.kernel.DenseKernel;
+import dev.aiaas.core.kernel.DenseKernels;
 import dev.aiaas.core.internal.Parallel;
 import dev.aiaas.core.nn.PackedPlan.ActStep;
 import dev.aiaas.core.nn.PackedPlan.AddStep;

@@ -1,8 +1,8 @@
 package dev.aiaas.core.nn;
 
 import dev.aiaas.core.math.Buf;
-import dev.aiaas.core.internal.DenseKernel;
-import dev.aiaas.core.internal.DenseKernels;
+import dev.aiaas.core.kernel.DenseKernel;
+import dev.aiaas.core.kernel.DenseKernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.aiaas.core.nn;
 
-import dev.aiaas.core.internal.DenseKernel;
-import dev.aiaas.core.internal.DenseKernels;
+import dev.aiaas.core.kernel.DenseKernel;
+import dev.aiaas.core.kernel.DenseKernels;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aiaas.core.backend.Backends;
-import dev.aiaas.core.internal.DenseKernel;
+import dev.aiaas.core.kernel.DenseKernel;
 import dev.aiaas.core.nn.PackedPlan.ActStep;
 import dev.aiaas.core.nn.PackedPlan.AddStep;
 import dev.aiaas.core.nn.PackedPlan.DenseStep;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aiaas.core.backend.Backends;
-import dev.aiaas.core.internal.DenseKernels;
+import dev.aiaas.core.kernel.DenseKernels;
 import dev.aiaas.core.io.LayerRegistry;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.io.ModelIO;

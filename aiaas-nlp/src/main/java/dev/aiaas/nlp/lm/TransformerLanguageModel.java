@@ -1,7 +1,7 @@
 package dev.aiaas.nlp.lm;
 
-import dev.aiaas.core.internal.DenseKernel;
-import dev.aiaas.core.internal.DenseKernels;
+import dev.aiaas.core.kernel.DenseKernel;
+import dev.aiaas.core.kernel.DenseKernels;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.io.ModelIO;
 import dev.aiaas.core.math.MathOps;

@@ -1,9 +1,9 @@
-package dev.aiaas.core.internal;
+package dev.aiaas.core.kernel;
 
 import java.util.Optional;
 
 /**
- * Internal, not API. Finds the packed dense kernel of this JVM and CPU, and packs weights for it.
+ * Finds the packed dense kernel of this JVM and CPU, and packs weights for it.
  *
  * <p>The kernels ({@code VectorDenseKernel} for 512-bit vectors, AVX-512; {@code
  * Vector256DenseKernel} for 256-bit ones, AVX2) are written with the Vector API, an incubator
@@ -15,6 +15,8 @@ import java.util.Optional;
  * 256-bit one on an AVX-512 CPU too (to measure it).
  */
 public final class DenseKernels {
+    /** Makes the Vector API kernels; loaded by name so that this class loads without the module. */
+    private static final String FACTORY = "dev.aiaas.core.internal.VectorKernels";
     private static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     /** Why {@link #VECTOR} is empty, or null when it is not. */
@@ -60,9 +62,8 @@ public final class DenseKernels {
     }
 
     private static DenseKernel load(int bits) {
-        String name = bits == 512 ? "dev.aiaas.core.internal.VectorDenseKernel" : "dev.aiaas.core.internal.Vector256DenseKernel";
         try {
-            return (DenseKernel) Class.forName(name).getDeclaredConstructor().newInstance();
+            return (DenseKernel) Class.forName(FACTORY).getMethod("create", int.class).invoke(null, bits);
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw new UnsupportedOperationException(e.getCause().getMessage(), e.getCause());
         } catch (ReflectiveOperationException | LinkageError e) {
@@ -73,7 +74,7 @@ public final class DenseKernels {
     /** The width of the CPU's preferred float vectors, in bits (0 without the Vector API). */
     private static int preferredBits() {
         try {
-            return (Integer) Class.forName("dev.aiaas.core.internal.VectorRowOps").getDeclaredMethod("preferredBits").invoke(null);
+            return (Integer) Class.forName(FACTORY).getMethod("preferredBits").invoke(null);
         } catch (ReflectiveOperationException | LinkageError e) {
             return 0;
         }

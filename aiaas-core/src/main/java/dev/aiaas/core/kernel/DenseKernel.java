@@ -1,7 +1,7 @@
-package dev.aiaas.core.internal;
+package dev.aiaas.core.kernel;
 
 /**
- * Internal, not API. A dense layer's forward pass over heap arrays with the weights packed once:
+ * A dense layer's forward pass over heap arrays with the weights packed once:
  * y = f(x·W + b) with f ReLU or the identity, on row-major float32 blocks.
  *
  * <p>W {@code [in, units]} is packed ({@link DenseKernels#pack}) into column panels of
