@@ -36,7 +36,7 @@ final class NetworkModel extends ServedModel {
 
     NetworkModel(String name, Path file, long version, Model model, Map<String, String> provenance, ServerConfig config) {
         super(name, file, version, provenance);
-        this.predictor = model.predictor();
+        this.predictor = predictor(model, config);
         this.inputShape = model.inputShape();
         this.outputShape = model.outputShape();
         this.dtype = model.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? "float64" : "float32";
@@ -45,6 +45,18 @@ final class NetworkModel extends ServedModel {
         this.maxInstances = config.maxInstances();
         this.batcher = config.batching() ? new Batcher(name, predictor, in, out, config.maxBatch(), config.maxDelay(), config.requestTimeout())
                 : null;
+    }
+
+    /**
+     * The served predictor. Without micro-batching and with more than one request thread, each
+     * call runs on its request thread alone ({@link Model#predictor(int)} with 1): the requests
+     * in flight keep the cores busy, and a call shared with a pool worker leaves that worker
+     * spinning for the next call at the other requests' expense (server CPU per batch-1 request
+     * 65-90 us against 98-162 us, docs/benchmarks.md). A batched run, or a server with a single
+     * request thread, uses the {@code aiaas.threads} setting.
+     */
+    static Predictor predictor(Model model, ServerConfig config) {
+        return config.batching() || config.threads() == 1 ? model.predictor() : model.predictor(1);
     }
 
     /** The predictor, for tests. */

@@ -47,7 +47,10 @@ import java.util.regex.Pattern;
  *                        ASCII characters); non-empty when auth is on, empty when it is off
  * @param threads         the request threads (each parses, predicts and answers one request at a
  *                        time), 1 to 1024; default the processors available; with micro-batching
- *                        the server adds maxBatch more, which mostly wait for their batch
+ *                        the server adds maxBatch more, which mostly wait for their batch. Without
+ *                        micro-batching and with more than one request thread, each prediction
+ *                        runs on its request thread alone; a batched run, or a single request
+ *                        thread, uses the {@code aiaas.threads} setting
  * @param queueCapacity   the requests that may wait for a thread, 0 to 100,000; one more is
  *                        answered 503 with {@code Retry-After}; default {@value #DEFAULT_QUEUE}
  * @param maxBodyBytes    the largest request body, in bytes, 1,024 to 2^30; larger ones are

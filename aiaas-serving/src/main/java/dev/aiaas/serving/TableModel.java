@@ -42,7 +42,7 @@ final class TableModel extends ServedModel {
 
     TableModel(String name, Path file, long version, TabularModel model, Map<String, String> provenance, ServerConfig config) {
         super(name, file, version, provenance);
-        this.predictor = model.model().predictor();
+        this.predictor = NetworkModel.predictor(model.model(), config);
         this.preprocessor = model.preprocessor();
         this.columns = preprocessor.features().stream().map(Feature::name).toList();
         this.in = preprocessor.width();

@@ -50,6 +50,20 @@ class AiaasServerTest {
     }
 
     @Test
+    void eachUnbatchedPredictionRunsOnItsRequestThreadAlone() throws Exception {
+        String kernel = ((NetworkModel) server.model("mlp")).predictor().kernel();
+        assertTrue(kernel.startsWith("copy") || kernel.endsWith(", 1 thread"), kernel);
+        try (dev.aiaas.core.nn.Model m = dev.aiaas.core.io.ModelIO.load(server.model("mlp").file)) {
+            ServerConfig.Builder b = ServerConfig.builder().model("mlp", Path.of("unused")).noAuth().port(0);
+            for (ServerConfig c : new ServerConfig[] {b.threads(1).build(), b.threads(2).batching(8, Duration.ofMillis(1)).build()}) {
+                try (dev.aiaas.core.nn.Predictor p = NetworkModel.predictor(m, c); dev.aiaas.core.nn.Predictor d = m.predictor()) {
+                    assertEquals(d.kernel(), p.kernel(), "a single request thread or a batched run takes the aiaas.threads setting");
+                }
+            }
+        }
+    }
+
+    @Test
     void predictionsEqualThePredictorsBitForBit() throws Exception {
         for (int rows : new int[] {1, 3, 17, 100}) {
             float[] x = Serving.uniform(rows * IN, rows);

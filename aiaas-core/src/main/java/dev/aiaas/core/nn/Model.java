@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.backend.NativeMemory;
 import dev.aiaas.core.math.Buf;
+import dev.aiaas.core.internal.Parallel;
 import dev.aiaas.core.kernel.DenseKernels;
 
 /**
@@ -462,6 +463,28 @@ public final class Model implements AutoCloseable {
         } finally {
             exit();
         }
+    }
+
+    /**
+     * As {@link #predictor()}, with each call on the packed path using at most {@code threads}
+     * threads (the caller's and aiaas's worker pool's), instead of the {@code aiaas.threads}
+     * setting. One thread per call suits a server, whose concurrent requests already keep the
+     * cores busy: a batch-1 call shared between two threads is faster alone, but the idle worker
+     * waits for the next call spinning, which costs the other requests CPU (measured with
+     * {@code aiaas serve}: 65-90 us of server CPU per request with one, 98-162 with two;
+     * docs/benchmarks.md). The copy path runs on the backend's BLAS threads either way.
+     *
+     * @param threads threads per call, 1 to 256
+     * @return a new predictor, which the caller closes
+     * @throws IllegalArgumentException when threads is out of range
+     * @throws IllegalStateException    when the model is closed, or another thread is using or holding it
+     */
+    public Predictor predictor(int threads) {
+        if (threads < 1 || threads > Parallel.MAX_LANES) {
+            throw new IllegalArgumentException("threads must be from 1 to " + Parallel.MAX_LANES + "; got threads=" + threads
+                    + ". Use 1 for a server, or predictor() for the aiaas.threads setting");
+        }
+        return Parallel.withThreads(threads, this::predictor);
     }
 
     /** Heap copies for {@link #predict(INDArray, INDArray)}, made on first use and grown to the largest batch. */

@@ -378,6 +378,31 @@ class PredictorTest {
     }
 
     @Test
+    void predictorWithThreadsSetsTheThreadsPerCallOnlyForThatPredictor() {
+        try (Model m = Model.builder(784).add(Layers.dense(256, Activation.RELU)).add(Layers.dense(10)).seed(5).build()) {
+            float[] x = uniform(3 * 784, 7);
+            int before = dev.aiaas.core.internal.Parallel.threads();
+            float[] want;
+            try (Predictor p = m.predictor()) {
+                want = p.predict(x);
+            }
+            for (int threads : new int[] {1, 3}) {
+                try (Predictor p = m.predictor(threads)) {
+                    if (DenseKernels.VECTOR.isPresent()) {
+                        assertTrue(p.kernel().endsWith(threads == 1 ? ", 1 thread" : ", 3 threads"), p.kernel());
+                    }
+                    assertArrayEquals(want, p.predict(x), "outputs do not depend on the threads");
+                }
+                assertEquals(before, dev.aiaas.core.internal.Parallel.threads(), "the setting is restored after the predictor is made");
+            }
+            for (int bad : new int[] {0, -1, 257}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.predictor(bad));
+                assertTrue(e.getMessage().contains("threads=" + bad) && e.getMessage().contains("1 to 256"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void aPredictorIsASnapshot() {
         for (boolean packed : new boolean[] {true, false}) {
             DenseKernel kernel = packed ? DenseKernels.VECTOR.orElse(null) : null;
