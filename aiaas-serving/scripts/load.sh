@@ -10,24 +10,8 @@ model=$1
 secs=${2:-10}
 shift 2 || shift $#
 here=$(cd "$(dirname "$0")" && pwd)
-jar=${AIAAS_JAR:-$here/../../aiaas-cli/target/aiaas.jar}
-work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/tokens.txt"
-chmod 600 "$work/tokens.txt"
-python3 -c "
-import random; random.seed(1)
-row = [round(random.random(), 3) for _ in range(784)]
-open('$work/one.json', 'w').write('{\"instances\": [[' + ', '.join(map(str, row)) + ']]}')"
-java --add-modules jdk.incubator.vector -Xmx1g -jar "$jar" serve --model "fm=$model" --port 8599 \
-    --token-file "$work/tokens.txt" "$@" > "$work/server.log" 2>&1 &
-server=$!
-for i in $(seq 1 100); do
-  curl -s -o /dev/null http://127.0.0.1:8599/readyz && break
-  sleep 0.2
-done
-export AIAAS_TOKEN=$(cat "$work/tokens.txt") AIAAS_BODY="$work/one.json"
-url=http://127.0.0.1:8599/v1/models/fm:predict
+port=8599
+. "$here/serve-fm.sh"
 echo "serve options: $* ; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 # the server's CPU time (user + system, in clock ticks) and its answered requests, to give its CPU per request
 cpu() { awk '{print $14 + $15}' /proc/$server/stat; }
