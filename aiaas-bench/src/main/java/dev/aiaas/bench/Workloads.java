@@ -117,6 +117,7 @@ public final class Workloads {
             out.add(new AiaasCnn(task));
         }
         out.add(new Dl4jCnn(task));
+        out.add(new SameDiffCnn(task));
         return out;
     }
 

@@ -70,7 +70,38 @@ class WorkloadsTest {
             }
         }
         assertTrue(names.containsAll(List.of("cnn-b128/aiaas", "cnn-b128/dl4j", "lenet5-b64/aiaas", "lenet5-b64/dl4j",
-                "infer-cnn-b1/aiaas", "infer-cnn-b128/dl4j", "resnet-small-b64/aiaas", "resnet-small-b64/dl4j")), names.toString());
+                "infer-cnn-b1/aiaas", "infer-cnn-b128/dl4j", "resnet-small-b64/aiaas", "resnet-small-b64/dl4j", "cnn-b128/samediff",
+                "lenet5-b64/samediff", "infer-cnn-b1/samediff", "resnet-small-b64/samediff")), names.toString());
+    }
+
+    /**
+     * SameDiff's networks have aiaas's layers (its batch norm keeps no running mean and variance:
+     * two values per channel fewer), give one row of finite logits per example, and learn: five
+     * steps on one batch lower its loss.
+     */
+    @Test
+    void sameDiffNetworksHaveTheLayersOfAiaasAndLearn() {
+        Backends.select(BackendOptions.of(BackendKind.CPU));
+        java.util.Map<CnnNet, Long> bnChannels = java.util.Map.of(CnnNet.LENET5, 0L, CnnNet.CNN, 2L * 32 + 2 * 64,
+                CnnNet.RESNET_SMALL, 16L + 2 * 16 + 3 * 32 + 3 * 64);
+        for (CnnNet net : CnnNet.values()) {
+            SameDiffCnn s = new SameDiffCnn(CnnTask.training(net, 4));
+            s.setup();
+            try (dev.aiaas.core.nn.Model m = AiaasCnn.builder(net).seed(1).build()) {
+                assertEquals(m.parameterCount() - 2 * bnChannels.get(net), s.parameterCount(), net.label());
+                org.nd4j.linalg.api.ndarray.INDArray logits = s.logits();
+                assertEquals(List.of(4L, (long) net.classes()), java.util.Arrays.stream(logits.shape()).boxed().toList(), net.label());
+                assertTrue(java.util.Arrays.stream(logits.data().asDouble()).allMatch(Double::isFinite), net.label());
+                double before = s.loss();
+                for (int i = 0; i < 5; i++) {
+                    s.step();
+                }
+                double after = s.loss();
+                assertTrue(after < before, net.label() + ": loss " + before + " -> " + after);
+            } finally {
+                s.close();
+            }
+        }
     }
 
     /** The CNN FLOP floors are the multiply-adds of aiaas's own layers, counted from their shapes. */
