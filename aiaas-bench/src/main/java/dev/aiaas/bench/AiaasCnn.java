@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code [B, C·H·W]} in 'f' order; inference is {@code predict(x)} of the model's
  * {@link Predictor} (made in setup), x in 'c' order, the new array closed at once.
  */
-public final class AiaasCnn extends CnnWorkload {
+public final class AiaasCnn extends TaskWorkload<CnnTask> {
 
     private Model model;
     private Predictor predictor;

@@ -23,9 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * TransformerLanguageModel#network()}) {@code forward(x, true)}, sequence cross-entropy,
  * {@code backward} and Adam, as the trainer does per batch.
  */
-public final class AiaasDecoder implements Workload {
+public final class AiaasDecoder extends TaskWorkload<DecoderTask> {
 
-    private final DecoderTask task;
     private TransformerLanguageModel lm;
     private int[] ids;
     private double[] scores;
@@ -40,22 +39,12 @@ public final class AiaasDecoder implements Workload {
 
     /** @param task the task */
     public AiaasDecoder(DecoderTask task) {
-        this.task = task;
-    }
-
-    @Override
-    public String benchmark() {
-        return task.benchmark();
+        super(task);
     }
 
     @Override
     public String engine() {
         return "aiaas";
-    }
-
-    @Override
-    public double flopsPerStep() {
-        return task.flops();
     }
 
     /** Decoding and prompts run on the calling thread in Java; only the training step uses ND4J's threads. */

@@ -10,9 +10,8 @@ import java.io.UncheckedIOException;
  * ({@link OnnxImport#encoder}, in setup); one step is {@link TransformerEncoder#hiddenStates} of
  * the task's ids.
  */
-public final class AiaasEncoder implements Workload {
+public final class AiaasEncoder extends TaskWorkload<EncoderTask> {
 
-    private final EncoderTask task;
     private final int[][] ids;
     private TransformerEncoder encoder;
 
@@ -20,23 +19,13 @@ public final class AiaasEncoder implements Workload {
      * @param task the task
      */
     public AiaasEncoder(EncoderTask task) {
-        this.task = task;
+        super(task);
         this.ids = task.ids();
-    }
-
-    @Override
-    public String benchmark() {
-        return task.benchmark();
     }
 
     @Override
     public String engine() {
         return "aiaas";
-    }
-
-    @Override
-    public double flopsPerStep() {
-        return task.flops();
     }
 
     @Override

@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * when the JVM runs with {@code --add-modules jdk.incubator.vector}, else a copy of the model on
  * BLAS; {@code bench} prints which ("predictors:" in its header).
  */
-public final class AiaasMlp extends MlpWorkload {
+public final class AiaasMlp extends TaskWorkload<MlpTask> {
 
     private Model model;
     private Predictor predictor;

@@ -9,7 +9,7 @@ package dev.aiaas.bench;
  * @param batch B, at least 1
  * @param train true for a training step, false for an inference call
  */
-public record CnnTask(CnnNet net, int batch, boolean train) {
+public record CnnTask(CnnNet net, int batch, boolean train) implements BenchTask {
 
     /**
      * Validates the settings.
@@ -50,11 +50,13 @@ public record CnnTask(CnnNet net, int batch, boolean train) {
     }
 
     /** {@return {@code cnn-b128} for training, {@code infer-cnn-b1} for inference} */
+    @Override
     public String benchmark() {
         return (train ? "" : "infer-") + net.label() + "-b" + batch;
     }
 
     /** {@return the arithmetic floor of one step (see {@link CnnNet})} */
+    @Override
     public double flops() {
         return train ? net.trainingFlops(batch) : net.inferenceFlops(batch);
     }

@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  *
  * @param kind what one step does
  */
-public record DecoderTask(Kind kind) {
+public record DecoderTask(Kind kind) implements BenchTask {
 
     /** What one step does. */
     public enum Kind {
@@ -61,6 +61,7 @@ public record DecoderTask(Kind kind) {
     }
 
     /** {@return {@code gpt-decode-t48}, {@code gpt-prompt-t48} or {@code gpt-train-b32-t48}} */
+    @Override
     public String benchmark() {
         return switch (kind) {
             case DECODE -> "gpt-decode-t" + tokens();
@@ -89,6 +90,7 @@ public record DecoderTask(Kind kind) {
      *
      * @return FLOP per step
      */
+    @Override
     public double flops() {
         TransformerLmOptions o = options();
         double d = o.dim();

@@ -34,7 +34,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * {@code ElementWiseVertex(Add)} joins and a {@code GlobalPoolingLayer}(avg). A training step is
  * {@code fit(DataSet)} on one-hot labels; inference is {@code output(x)}, closed at once.
  */
-public final class Dl4jCnn extends CnnWorkload {
+public final class Dl4jCnn extends TaskWorkload<CnnTask> {
 
     private MultiLayerNetwork net;
     private ComputationGraph graph;

@@ -24,7 +24,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * build it. A training step is {@code fit(DataSet)} on one-hot labels; inference is
  * {@code output(x)}, whose new array is closed here. x is given in 'c' order, DL4J's layout.
  */
-public final class Dl4jMlp extends MlpWorkload {
+public final class Dl4jMlp extends TaskWorkload<MlpTask> {
 
     private MultiLayerNetwork net;
     private INDArray x;

@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * @param batch  B, at least 1
  * @param tokens T, 2 to 512
  */
-public record EncoderTask(int batch, int tokens) {
+public record EncoderTask(int batch, int tokens) implements BenchTask {
 
     /** The system property naming the model file. */
     public static final String MODEL_PROPERTY = "aiaas.bench.minilm";
@@ -53,6 +53,7 @@ public record EncoderTask(int batch, int tokens) {
     }
 
     /** {@return {@code minilm-b1-t16} and so on} */
+    @Override
     public String benchmark() {
         return "minilm-b" + batch + "-t" + tokens;
     }
@@ -64,6 +65,7 @@ public record EncoderTask(int batch, int tokens) {
      *
      * @return FLOP per step
      */
+    @Override
     public double flops() {
         double perToken = 2.0 * (4.0 * D * D + 2.0 * D * F) + 4.0 * tokens * D;
         return perToken * batch * tokens * L;

@@ -14,7 +14,7 @@ package dev.aiaas.bench;
  *              dropout 0.2 instead of dense with ReLU ({@link #trainingWithNorm}); aiaas, DL4J and
  *              pytorch-py run it
  */
-public record MlpTask(MlpShape shape, int batch, boolean train, boolean intoBuffer, boolean norm) {
+public record MlpTask(MlpShape shape, int batch, boolean train, boolean intoBuffer, boolean norm) implements BenchTask {
 
     /**
      * A task whose inference returns a new array.
@@ -122,11 +122,13 @@ public record MlpTask(MlpShape shape, int batch, boolean train, boolean intoBuff
      *
      * @return the benchmark's name
      */
+    @Override
     public String benchmark() {
         return (train ? (norm ? "mlp-bn-gelu-" : "mlp-") : intoBuffer ? "serve-" : "infer-") + shape.label() + "-b" + batch;
     }
 
     /** {@return the arithmetic floor of one step (see {@link MlpShape})} */
+    @Override
     public double flops() {
         return train ? shape.trainingFlops(batch) : shape.inferenceFlops(batch);
     }

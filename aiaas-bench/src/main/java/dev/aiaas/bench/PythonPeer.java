@@ -195,7 +195,7 @@ public final class PythonPeer implements PeerEngine {
     }
 
     /** One task, measured by one run of the script per thread setting. */
-    final class Mlp extends MlpWorkload implements ExternalWorkload {
+    final class Mlp extends TaskWorkload<MlpTask> implements ExternalWorkload {
 
         Mlp(MlpTask task) {
             super(task);

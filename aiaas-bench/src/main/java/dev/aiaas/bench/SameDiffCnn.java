@@ -1,10 +1,6 @@
 package dev.aiaas.bench;
 
-import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,29 +8,20 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * SameDiff (ND4J 1.0.0-M2.1) with the same layers as {@link CnnNet}, float32, NCHW: libnd4j's
  * {@code conv2d} (weights {@code [kH, kW, C, F]}, He-uniform from {@link Inputs}, padding "same"
- * where aiaas pads), batch norm over the batch's own mean and variance (training-mode
- * statistics, ε 1e-5, γ 1 and β 0 trained; composed of element-wise ops: SameDiff's {@code batchNorm} op cannot be
- * differentiated in M2.1), {@code relu}, {@code maxpool2d} 2×2, global average
- * pooling as a mean over H and W, dense layers as {@code mmul} + bias, and
- * {@code loss().softmaxCrossEntropy} on one-hot labels, Adam(1e-3, 0.9, 0.999, 1e-8). A training
- * step is {@code fit(DataSet)}; inference is {@code output(placeholders, "logits")}, whose new
- * array is closed here, and normalises with the batch's statistics too (SameDiff keeps no
- * running averages unless the graph computes them; a little more work than stored statistics).
+ * where aiaas pads), batch norm over the batch's own mean and variance (ε 1e-5, γ and β
+ * trained; composed of element-wise ops, because SameDiff's {@code batchNorm} op cannot be
+ * differentiated in M2.1), {@code relu}, {@code maxpool2d} 2×2, global average pooling as a mean
+ * over H and W, dense layers as {@code mmul} + bias; loss and training as
+ * {@link SameDiffWorkload} says. Inference normalises with the batch's statistics too (SameDiff
+ * keeps no running averages unless the graph computes them; a little more work than stored ones).
  */
-public final class SameDiffCnn extends CnnWorkload {
+public final class SameDiffCnn extends SameDiffWorkload<CnnTask> {
 
-    private SameDiff sd;
-    private INDArray x;
-    private INDArray y;
-    private DataSet data;
-    private Map<String, INDArray> placeholders;
     private int layer;
 
     /**
@@ -43,31 +30,22 @@ public final class SameDiffCnn extends CnnWorkload {
      * @param task the network, batch and kind of step
      */
     public SameDiffCnn(CnnTask task) {
-        super(task);
+        super(task, task.batch(), task.net().inputs(), task.net().classes(), task.train());
     }
 
     @Override
-    public String engine() {
-        return "samediff";
-    }
-
-    @Override
-    public void setup() {
+    protected SDVariable network(SDVariable input) {
         CnnNet n = task.net();
-        sd = SameDiff.create();
         layer = 0;
-        SDVariable in = sd.placeHolder("input", DataType.FLOAT, -1, n.inputs());
-        SDVariable label = sd.placeHolder("label", DataType.FLOAT, -1, n.classes());
-        SDVariable h = in.reshape(-1, n.channels(), n.height(), n.width());
-        SDVariable logits;
-        switch (n) {
+        SDVariable h = input.reshape(-1, n.channels(), n.height(), n.width());
+        return switch (n) {
             case LENET5 -> {
                 h = maxPool(sd.nn().relu(conv(h, 1, 6, 5, 1, true, true), 0));
                 h = maxPool(sd.nn().relu(conv(h, 6, 16, 5, 1, false, true), 0));
                 h = h.reshape(-1, 16 * 5 * 5);
                 h = sd.nn().relu(dense(h, 400, 120), 0);
                 h = sd.nn().relu(dense(h, 120, 84), 0);
-                logits = dense(h, 84, n.classes());
+                yield dense(h, 84, n.classes());
             }
             case CNN -> {
                 h = convBnRelu(h, 1, 32, 3, 1);
@@ -76,33 +54,16 @@ public final class SameDiffCnn extends CnnWorkload {
                 h = maxPool(convBnRelu(h, 64, 64, 3, 1));
                 h = h.reshape(-1, 64 * 7 * 7);
                 h = sd.nn().relu(dense(h, 3136, 128), 0);
-                logits = dense(h, 128, n.classes());
+                yield dense(h, 128, n.classes());
             }
             case RESNET_SMALL -> {
                 h = convBnRelu(h, 3, 16, 3, 1);
                 h = block(h, 16, 16, 1);
                 h = block(h, 16, 32, 2);
                 h = block(h, 32, 64, 2);
-                h = h.mean(2, 3);
-                logits = dense(h, 64, n.classes());
+                yield dense(h.mean(2, 3), 64, n.classes());
             }
-            default -> throw new IllegalStateException("no SameDiff network for " + n);
-        }
-        logits.rename("logits");
-        sd.loss().softmaxCrossEntropy("loss", label, logits, null);
-        sd.setLossVariables("loss");
-        sd.setTrainingConfig(new TrainingConfig.Builder()
-                .updater(new Adam(MlpTask.LEARNING_RATE, 0.9, 0.999, 1e-8))
-                .dataSetFeatureMapping("input")
-                .dataSetLabelMapping("label")
-                .build());
-        x = Inputs.features(task.batch(), n.inputs(), 'c');
-        if (task.train()) {
-            y = Inputs.oneHot(Inputs.labels(task.batch(), n.classes()), n.classes());
-            data = new DataSet(x, y);
-        } else {
-            placeholders = Map.of("input", x);
-        }
+        };
     }
 
     /** A convolution k×k, stride s, "same" padding or none, with or without bias. */
@@ -150,55 +111,5 @@ public final class SameDiffCnn extends CnnWorkload {
         layer++;
         return h.mmul(sd.var("w" + layer, Inputs.heUniform(in, out, Inputs.SEED + layer)))
                 .add(sd.var("b" + layer, Nd4j.zeros(DataType.FLOAT, 1, out)));
-    }
-
-    @Override
-    public void step() {
-        if (task.train()) {
-            sd.fit(data);
-        } else {
-            sd.output(placeholders, "logits").get("logits").close();
-        }
-    }
-
-    /** {@return the trainable values of the graph as built (for the tests)} */
-    long parameterCount() {
-        long p = 0;
-        for (SDVariable v : sd.variables()) {
-            if (v.getVariableType() == VariableType.VARIABLE) {
-                p += v.getArr().length();
-            }
-        }
-        return p;
-    }
-
-    /** {@return the logits of the batch (for the tests)} */
-    INDArray logits() {
-        return sd.output(Map.of("input", x), "logits").get("logits");
-    }
-
-    /** {@return the mean loss of the training batch (for the tests)} */
-    double loss() {
-        return sd.output(Map.of("input", x, "label", y), "loss").get("loss").getDouble(0);
-    }
-
-    @Override
-    public void close() {
-        Closer.closeAll(null, x, y);
-        if (sd != null) {
-            // SameDiff has no close(): free the weights; its updater state is left to the collector
-            for (SDVariable v : sd.variables()) {
-                if (v.getVariableType() == VariableType.VARIABLE) {
-                    INDArray a = v.getArr();
-                    if (a != null && a.closeable()) {
-                        a.close();
-                    }
-                }
-            }
-        }
-        sd = null;
-        data = null;
-        placeholders = null;
-        x = y = null;
     }
 }

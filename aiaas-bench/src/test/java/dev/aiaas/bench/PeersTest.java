@@ -56,7 +56,7 @@ class PeersTest {
         @Override
         public Workload workload(MlpTask task) {
             AiaasMlp inner = new AiaasMlp(task);
-            return new MlpWorkload(task) {
+            return new TaskWorkload<MlpTask>(task) {
                 @Override
                 public String engine() {
                     return name;
@@ -172,7 +172,7 @@ class PeersTest {
     @Test
     void anExternalWorkloadIsAskedForItsStatisticsAtEachSetting() {
         List<Integer> asked = new ArrayList<>();
-        class External extends MlpWorkload implements ExternalWorkload {
+        class External extends TaskWorkload<MlpTask> implements ExternalWorkload {
             External(MlpTask task) {
                 super(task);
             }

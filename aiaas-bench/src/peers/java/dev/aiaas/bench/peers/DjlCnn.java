@@ -19,7 +19,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.aiaas.bench.CnnNet;
 import dev.aiaas.bench.CnnTask;
-import dev.aiaas.bench.CnnWorkload;
+import dev.aiaas.bench.PeerWorkload;
 import dev.aiaas.bench.Inputs;
 import dev.aiaas.bench.MlpTask;
 import java.util.ArrayList;
@@ -38,12 +38,11 @@ import java.util.List;
  * <p>Weights: He-uniform on the fan-in (C·kH·kW, or the inputs of a dense layer), parameter k
  * (from 1, in network order) from seed {@code SEED + k}; biases 0, batch-norm γ 1 and β 0.
  */
-public final class DjlCnn extends CnnWorkload {
+public final class DjlCnn extends PeerWorkload<CnnTask> {
 
     private static final Shape ONE = new Shape(1, 1);
     private static final Shape ZERO = new Shape(0, 0);
 
-    private int threads = 1;
     private Engine engine;
     private NDManager manager;
     private NDArray x;
@@ -61,21 +60,7 @@ public final class DjlCnn extends CnnWorkload {
      * @param task the network, batch and kind of step
      */
     public DjlCnn(CnnTask task) {
-        super(task);
-    }
-
-    @Override
-    public String engine() {
-        return DjlPeer.ENGINE;
-    }
-
-    /** PyTorch's intra-op threads ({@code at::set_num_threads}), applied in {@link #setup()}. */
-    @Override
-    public void useThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be a positive integer. Received: threads=" + threads);
-        }
-        this.threads = threads;
+        super(task, DjlPeer.ENGINE);
     }
 
     @Override

@@ -17,7 +17,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.aiaas.bench.Inputs;
 import dev.aiaas.bench.MlpShape;
 import dev.aiaas.bench.MlpTask;
-import dev.aiaas.bench.MlpWorkload;
+import dev.aiaas.bench.PeerWorkload;
 
 /**
  * PyTorch 2.7.1 through DJL: the MLP as raw tensors with DJL's operators, the way a DJL user
@@ -37,9 +37,8 @@ import dev.aiaas.bench.MlpWorkload;
  * the step. Adam's moment arrays are created in {@link #setup()}, outside any step's scope, by
  * one update with zero gradients (which leaves the weights unchanged).
  */
-public final class DjlMlp extends MlpWorkload {
+public final class DjlMlp extends PeerWorkload<MlpTask> {
 
-    private int threads = 1;
     private Engine engine;
     private NDManager manager;
     private NDArray x;
@@ -51,21 +50,7 @@ public final class DjlMlp extends MlpWorkload {
 
     /** The workload for {@code task}; nothing is allocated before {@link #setup()}. */
     public DjlMlp(MlpTask task) {
-        super(task);
-    }
-
-    @Override
-    public String engine() {
-        return DjlPeer.ENGINE;
-    }
-
-    /** PyTorch's intra-op threads ({@code at::set_num_threads}), applied in {@link #setup()}. */
-    @Override
-    public void useThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be a positive integer. Received: threads=" + threads);
-        }
-        this.threads = threads;
+        super(task, DjlPeer.ENGINE);
     }
 
     @Override

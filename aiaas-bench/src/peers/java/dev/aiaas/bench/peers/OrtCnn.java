@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.aiaas.bench.CnnTask;
-import dev.aiaas.bench.CnnWorkload;
+import dev.aiaas.bench.PeerWorkload;
 import dev.aiaas.bench.Inputs;
 import java.nio.FloatBuffer;
 import java.util.Map;
@@ -15,26 +15,14 @@ import java.util.Map;
  * threads, one inter-op thread), the benchmark batch x {@code [B, 784]} as an {@link OnnxTensor}
  * made once; one step is {@code session.run}, whose result is closed at once.
  */
-public final class OrtCnn extends CnnWorkload {
+public final class OrtCnn extends PeerWorkload<CnnTask> {
 
-    private int threads = 1;
     private OrtSessions ort;
     private Map<String, OnnxTensor> feed;
 
     /** The workload for {@code task} (inference of the cnn); nothing is allocated before {@link #setup()}. */
     OrtCnn(CnnTask task) {
-        super(task);
-    }
-
-    @Override
-    public String engine() {
-        return OrtPeer.ENGINE;
-    }
-
-    /** ONNX Runtime's intra-op threads, applied when {@link #setup()} creates the session. */
-    @Override
-    public void useThreads(int threads) {
-        this.threads = OrtSessions.checkThreads(threads);
+        super(task, OrtPeer.ENGINE);
     }
 
     @Override

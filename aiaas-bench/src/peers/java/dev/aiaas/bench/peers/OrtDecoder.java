@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.aiaas.bench.DecoderTask;
-import dev.aiaas.bench.Workload;
+import dev.aiaas.bench.PeerWorkload;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.onnx.OnnxExport;
 import java.nio.FloatBuffer;
@@ -19,39 +19,17 @@ import java.util.Map;
  * window padded, which the causal mask keeps from the prefix's positions); the prompt is one run.
  * Each position's next-word distribution is normalised (log-sum-exp over V) as aiaas's step does.
  */
-final class OrtDecoder implements Workload {
+final class OrtDecoder extends PeerWorkload<DecoderTask> {
 
-    private final DecoderTask task;
-    private int threads = 1;
     private OrtSessions ort;
     private OnnxTensor[] inputs;
     private int vocab;
 
     OrtDecoder(DecoderTask task) {
+        super(task, OrtPeer.ENGINE);
         if (task.kind() == DecoderTask.Kind.TRAIN) {
             throw new IllegalArgumentException(OrtPeer.ENGINE + " only infers; it does not run " + task.benchmark());
         }
-        this.task = task;
-    }
-
-    @Override
-    public String benchmark() {
-        return task.benchmark();
-    }
-
-    @Override
-    public String engine() {
-        return OrtPeer.ENGINE;
-    }
-
-    @Override
-    public double flopsPerStep() {
-        return task.flops();
-    }
-
-    @Override
-    public void useThreads(int threads) {
-        this.threads = OrtSessions.checkThreads(threads);
     }
 
     @Override

@@ -5,7 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.aiaas.bench.EncoderTask;
-import dev.aiaas.bench.Workload;
+import dev.aiaas.bench.PeerWorkload;
 import java.util.Map;
 
 /**
@@ -14,35 +14,13 @@ import java.util.Map;
  * thread), the ids, mask and token types made once as tensors; one step is {@code session.run}
  * with the last hidden state copied out as {@code float[B][T][D]} (as aiaas's step returns it).
  */
-final class OrtEncoder implements Workload {
+final class OrtEncoder extends PeerWorkload<EncoderTask> {
 
-    private final EncoderTask task;
-    private int threads = 1;
     private OrtSessions ort;
     private Map<String, OnnxTensor> feed;
 
     OrtEncoder(EncoderTask task) {
-        this.task = task;
-    }
-
-    @Override
-    public String benchmark() {
-        return task.benchmark();
-    }
-
-    @Override
-    public String engine() {
-        return OrtPeer.ENGINE;
-    }
-
-    @Override
-    public double flopsPerStep() {
-        return task.flops();
-    }
-
-    @Override
-    public void useThreads(int threads) {
-        this.threads = OrtSessions.checkThreads(threads);
+        super(task, OrtPeer.ENGINE);
     }
 
     @Override

@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.aiaas.bench.Inputs;
 import dev.aiaas.bench.MlpTask;
-import dev.aiaas.bench.MlpWorkload;
+import dev.aiaas.bench.PeerWorkload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,12 +23,11 @@ import java.util.Map;
  * run writes into a pinned output tensor over a direct buffer made once. {@link #close()} closes the input tensor, the session
  * and its options; the environment is ONNX Runtime's process-wide singleton.
  */
-public final class OrtMlp extends MlpWorkload {
+public final class OrtMlp extends PeerWorkload<MlpTask> {
 
     /** The network, exported by {@code aiaas-bench/scripts/export_onnx.py}: input "input" [B, 784], output "logits" [B, 10]. */
     static final String MODEL_RESOURCE = "/dev/aiaas/bench/peers/mlp-784-256-10.onnx";
 
-    private int threads = 1;
     private OrtSessions ort;
     private Map<String, OnnxTensor> feed;
     private OnnxTensor output;
@@ -36,18 +35,7 @@ public final class OrtMlp extends MlpWorkload {
 
     /** The workload for {@code task} (inference of 784-256-10); nothing is allocated before {@link #setup()}. */
     OrtMlp(MlpTask task) {
-        super(task);
-    }
-
-    @Override
-    public String engine() {
-        return OrtPeer.ENGINE;
-    }
-
-    /** ONNX Runtime's intra-op threads, applied when {@link #setup()} creates the session. */
-    @Override
-    public void useThreads(int threads) {
-        this.threads = OrtSessions.checkThreads(threads);
+        super(task, OrtPeer.ENGINE);
     }
 
     @Override
