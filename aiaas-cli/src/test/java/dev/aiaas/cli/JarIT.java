@@ -38,8 +38,7 @@ class JarIT {
         try {
             pb.redirectOutput(out.toFile()).redirectError(err.toFile());
             Process p = pb.start();
-            // a guard against a hang, not a speed check: quickstart takes 30-60 s on a quiet 2-core machine and
-            // over 120 s on a loaded one
+            // a guard against a hang, not a speed check: quickstart took over 120 s on a loaded 2-core machine
             if (!p.waitFor(600, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("aiaas " + String.join(" ", args) + " did not finish in 10 minutes");
