@@ -451,12 +451,17 @@ final class PackedExecutor implements PredictorExecutor {
                     float[] pm = patches[lane];
                     int[] runs = s.runs();
                     int[] starts = s.starts();
+                    int[] elements = s.elements();
                     for (int r = 0; r < n; r++) {
                         int x0 = curOff + r * ld;
                         for (int p0 = 0; p0 < s.positions(); p0 += s.block()) {
                             int p1 = Math.min(s.positions(), p0 + s.block());
-                            for (int p = p0; p < p1; p++) {
-                                gather(runs, starts[p], starts[p + 1], cur, x0, pm, (p - p0) * s.patchLd());
+                            if (elements != null) {
+                                gatherElements(elements, p0, p1, s.k(), cur, x0, pm, s.patchLd());
+                            } else {
+                                for (int p = p0; p < p1; p++) {
+                                    gather(runs, starts[p], starts[p + 1], cur, x0, pm, (p - p0) * s.patchLd());
+                                }
                             }
                             kernel.forward(pm, 0, s.patchLd(), p1 - p0, s.k(), s.w(), s.bias(), s.units(), s.relu(), dst,
                                     r * s.ld() + p0 * s.unitLd(), s.unitLd());
@@ -547,6 +552,21 @@ final class PackedExecutor implements PredictorExecutor {
                     }
                 } else {
                     System.arraycopy(x, xOff + src, y, dst, len);
+                }
+            }
+        }
+
+        /**
+         * Patches {@code [p0, p1)} value by value: {@code y[(p − p0)·ldy + j] = x[xOff + index[p·k + j]]}
+         * for j below k, 0 where the index is −1.
+         */
+        private static void gatherElements(int[] index, int p0, int p1, int k, float[] x, int xOff, float[] y, int ldy) {
+            for (int p = p0; p < p1; p++) {
+                int e = p * k;
+                int d = (p - p0) * ldy;
+                for (int j = 0; j < k; j++) {
+                    int src = index[e + j];
+                    y[d + j] = src < 0 ? 0f : x[xOff + src];
                 }
             }
         }

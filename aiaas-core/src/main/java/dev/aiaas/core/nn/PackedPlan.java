@@ -48,12 +48,13 @@ final class PackedPlan {
      * A dense product over patches (a convolution): per row, {@code block} positions at a time,
      * their patches gathered into the rows of a patch matrix {@code patchLd} apart (patch p by the
      * runs from {@code starts[p]} to {@code starts[p + 1]}: triples src, offset in the patch,
-     * length; src −1: zeros), then multiplied by W packed for k and units, with ReLU or no
-     * activation fused, each position's outputs {@code unitLd} apart:
+     * length; src −1: zeros), or value by value when {@code elements} is not null (patch p's
+     * j-th value from {@code elements[p·k + j]}, −1: zero), then multiplied by W packed for k and
+     * units, with ReLU or no activation fused, each position's outputs {@code unitLd} apart:
      * [n, ·] -> [n, positions·unitLd] (row stride ld).
      */
-    record PatchStep(int positions, int k, int[] runs, int[] starts, int block, int patchLd, int units, int unitLd, int ld,
-                     float[] w, float[] bias, boolean relu) implements Step {
+    record PatchStep(int positions, int k, int[] runs, int[] starts, int[] elements, int block, int patchLd, int units, int unitLd,
+                     int ld, float[] w, float[] bias, boolean relu) implements Step {
     }
 
     /**
@@ -61,6 +62,19 @@ final class PackedPlan {
      * that a large image's convolution needs no buffer of its size.
      */
     static final int PATCH_BLOCK_VALUES = 64 * 1024;
+
+    /**
+     * The most floats of a lane's patch buffer, its rows {@link DenseKernel#ROW_STRIDE} apart
+     * (1 MB: 248 rows; only the first K floats of each are written and read).
+     */
+    static final int PATCH_BUFFER_VALUES = 256 * 1024;
+
+    /**
+     * A patch step whose gathers average fewer values per run than this copies its patches value
+     * by value ({@link PatchStep#elements}): a first convolution's runs, of one channel, are a
+     * kernel row of 3 or 5 values, and a run's bookkeeping costs more than its copy.
+     */
+    static final int SHORT_RUNS = 8;
 
     /**
      * A maximum over windows (max pooling): per run (dst, length, then {@code window} source
@@ -207,10 +221,16 @@ final class PackedPlan {
                 out[i] = new DenseStep(d.in, d.units, ld, DenseKernels.pack(d.w, d.in, d.units, kernel.panel(), kernel.lanes()),
                         Arrays.copyOf(d.bias, ld), d.relu);
             } else if (b.raw.get(i) instanceof RawPatch p) {
-                // rows K apart: ROW_STRIDE apart (the dense layers' fastest) measured slower here, the rows' spread costing more
-                int patchLd = p.k;
-                int block = Math.max(1, Math.min(p.positions, PATCH_BLOCK_VALUES / patchLd));
-                out[i] = new PatchStep(p.positions, p.k, p.runs, p.starts, block, patchLd, p.units, p.unitLd,
+                // rows ROW_STRIDE apart, the stride the kernels read fastest (ldx = K measured 20 % slower on
+                // the cnn's 32-filter convolution: its strided 8x2 blocks), in blocks of whole 8-row tiles
+                int patchLd = p.k <= DenseKernel.ROW_STRIDE ? DenseKernel.ROW_STRIDE : p.k;
+                int block = Math.min(p.positions, Math.max(1, Math.min(PATCH_BLOCK_VALUES / p.k, PATCH_BUFFER_VALUES / patchLd)));
+                if (block < p.positions && block >= 8) {
+                    block -= block % 8;
+                }
+                // runs of a few values (a first convolution's, of one channel) are copied value by value
+                int[] elements = (long) p.positions * p.k < (long) SHORT_RUNS * (p.runs.length / 3) ? p.gather : null;
+                out[i] = new PatchStep(p.positions, p.k, p.runs, p.starts, elements, block, patchLd, p.units, p.unitLd,
                         Math.multiplyExact(p.positions, p.unitLd), DenseKernels.pack(p.w, p.k, p.units, kernel.panel(), kernel.lanes()),
                         Arrays.copyOf(p.bias, p.unitLd), p.relu);
             } else {
@@ -226,9 +246,11 @@ final class PackedPlan {
 
     /**
      * A dense product over patches before packing: W column-major [k, units] with k in the order
-     * of the runs' gathers, so that a per-channel scale and shift can fold into it.
+     * of the runs' gathers ({@code gather}: patch p's j-th value's place in the row at
+     * {@code p·k + j}, −1: zero), so that a per-channel scale and shift can fold into it.
      */
-    private record RawPatch(int positions, int k, int[] runs, int[] starts, int units, int unitLd, float[] w, float[] bias, boolean relu) {
+    private record RawPatch(int positions, int k, int[] gather, int[] runs, int[] starts, int units, int unitLd, float[] w, float[] bias,
+                            boolean relu) {
     }
 
     /** A layer the packed path cannot run: the message says which and why. */
@@ -405,7 +427,7 @@ final class PackedPlan {
             if (f.equals(Activation.RELU) && plain != null) {
                 raw.set(raw.size() - 1, new RawDense(plain.in, plain.units, plain.w, plain.bias, true));
             } else if (f.equals(Activation.RELU) && patch != null) {
-                raw.set(raw.size() - 1, new RawPatch(patch.positions, patch.k, patch.runs, patch.starts, patch.units, patch.unitLd,
+                raw.set(raw.size() - 1, new RawPatch(patch.positions, patch.k, patch.gather, patch.runs, patch.starts, patch.units, patch.unitLd,
                         patch.w, patch.bias, true));
             } else if (!f.equals(Activation.IDENTITY)) {
                 if (f.name().equals("softmax")) {
@@ -445,7 +467,7 @@ final class PackedPlan {
                     }
                     b[u] = (float) (b[u] * scale[u * p] + shift[u * p]);
                 }
-                raw.set(raw.size() - 1, new RawPatch(p, patch.k, patch.runs, patch.starts, patch.units, patch.unitLd, w, b, false));
+                raw.set(raw.size() - 1, new RawPatch(p, patch.k, patch.gather, patch.runs, patch.starts, patch.units, patch.unitLd, w, b, false));
             } else {
                 float[] sc = new float[phys];
                 float[] sh = new float[phys];
@@ -533,7 +555,7 @@ final class PackedPlan {
                 }
             }
             starts[positions] = runs.size();
-            raw.add(new RawPatch(positions, k, runs.stream().mapToInt(Integer::intValue).toArray(), starts, units, unitLd, wk,
+            raw.add(new RawPatch(positions, k, gather, runs.stream().mapToInt(Integer::intValue).toArray(), starts, units, unitLd, wk,
                     bias.clone(), f.equals(Activation.RELU)));
             width = Math.multiplyExact(units, positions);
             phys = Math.multiplyExact(unitLd, positions);

@@ -1,6 +1,7 @@
 package dev.aiaas.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import dev.aiaas.core.nn.PackedPlan.ActStep;
 import dev.aiaas.core.nn.PackedPlan.AddStep;
 import dev.aiaas.core.nn.PackedPlan.DenseStep;
 import dev.aiaas.core.nn.PackedPlan.NormStep;
+import dev.aiaas.core.nn.PackedPlan.PatchStep;
 import dev.aiaas.core.nn.PackedPlan.SaveStep;
 import dev.aiaas.core.nn.PackedPlan.ScaleStep;
 import dev.aiaas.core.nn.PackedPlan.SoftmaxStep;
@@ -150,6 +152,49 @@ class PackedPlanTest {
             assertEquals(List.of(2f, 1f, 6f, 2f), List.of(d.w()[0], d.w()[1], d.w()[8], d.w()[9])); // W[:, 0]·2, W[:, 1]·0.5
             assertEquals(List.of(0f, -1.5f), List.of(d.bias()[0], d.bias()[1])); // (1·2 − 2, −1·0.5 − 1)
         }
+    }
+
+    /**
+     * A patch step of {@code positions} windows of {@code k} consecutive features (window p from
+     * feature p·stride), planned for {@link #SHAPES}.
+     */
+    private static PatchStep windows(int features, int positions, int k, int stride) {
+        int[] index = new int[positions * k];
+        for (int p = 0; p < positions; p++) {
+            for (int j = 0; j < k; j++) {
+                int f = p * stride + j - 1; // one feature of padding on the left
+                index[p * k + j] = f < features ? f : -1;
+            }
+        }
+        try (Model m = Model.builder(features).add(new Described((params, s) -> s.patches(positions, index, 2, new float[2 * k],
+                new float[2], Activation.IDENTITY), new long[] {2L * positions}, 0)).build()) {
+            Step[] steps = PackedPlan.of(m, SHAPES).steps;
+            return (PatchStep) steps[0];
+        }
+    }
+
+    @Test
+    void aPatchStepCopiesShortRunsValueByValueAndBlocksWholeTiles() {
+        // windows of 3 (a first convolution's kernel row): runs of 3 values, copied value by value, the −1 at the left
+        // edge kept as a zero's place
+        PatchStep small = windows(400, 300, 3, 1);
+        assertNotNull(small.elements());
+        assertEquals(-1, small.elements()[0]);
+        assertEquals(List.of(0, 1, 2), List.of(small.elements()[3], small.elements()[4], small.elements()[5]));
+        // windows of 16 (a convolution over 16 channels last): runs that System.arraycopy takes
+        PatchStep wide = windows(4000, 300, 16, 8);
+        assertNull(wide.elements());
+        for (PatchStep s : List.of(small, wide)) {
+            // rows ROW_STRIDE apart, blocks of whole 8-row tiles within the buffer's 256 K floats
+            assertEquals(DenseKernel.ROW_STRIDE, s.patchLd());
+            assertEquals(248, s.block());
+        }
+        // all positions in one block when they fit
+        assertEquals(20, windows(400, 20, 3, 1).block());
+        // a patch wider than ROW_STRIDE: its rows K apart
+        PatchStep huge = windows(4000, 20, 1100, 1);
+        assertEquals(1100, huge.patchLd());
+        assertEquals(20, huge.block());
     }
 
     @Test
