@@ -9,6 +9,7 @@ import dev.aiaas.core.nn.PackedPlan.ActStep;
 import dev.aiaas.core.nn.PackedPlan.AddStep;
 import dev.aiaas.core.nn.PackedPlan.DenseStep;
 import dev.aiaas.core.nn.PackedPlan.GatherStep;
+import dev.aiaas.core.nn.PackedPlan.LoadStep;
 import dev.aiaas.core.nn.PackedPlan.PatchStep;
 import dev.aiaas.core.nn.PackedPlan.WindowStep;
 import dev.aiaas.core.nn.PackedPlan.NormStep;
@@ -473,7 +474,11 @@ final class PackedExecutor implements PredictorExecutor {
                 } else if (step instanceof WindowStep s) {
                     float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
                     for (int r = 0; r < n; r++) {
-                        windowMax(kernel, s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
+                        if (s.mean()) {
+                            windowMean(s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
+                        } else {
+                            windowMax(kernel, s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
+                        }
                     }
                     cur = dst;
                     curOff = 0;
@@ -499,6 +504,10 @@ final class PackedExecutor implements PredictorExecutor {
                     for (int r = 0; r < n; r++) {
                         System.arraycopy(cur, curOff + r * ld, keep, r * sv.cols(), sv.cols());
                     }
+                } else if (step instanceof LoadStep lo) {
+                    cur = saved[lane][lo.depth()];
+                    curOff = 0;
+                    ld = lo.cols();
                 } else if (step instanceof AddStep ad) {
                     float[] keep = saved[lane][ad.depth()];
                     int cols = ad.cols();
@@ -590,6 +599,31 @@ final class PackedExecutor implements PredictorExecutor {
                     } else {
                         kernel.maxInto(x, s, y, dst, len);
                     }
+                }
+                i += 2 + window;
+            }
+        }
+
+        /** Average pooling of one row: per run (dst, length, the taps' sources), {@code y[dst + i] = Σ_t x[src_t + i] / window}. */
+        private static void windowMean(int window, int[] runs, float[] x, int xOff, float[] y, int yOff) {
+            float scale = 1f / window;
+            int i = 0;
+            while (i < runs.length) {
+                int dst = yOff + runs[i];
+                int len = runs[i + 1];
+                Arrays.fill(y, dst, dst + len, 0f);
+                for (int t = 0; t < window; t++) {
+                    int src = runs[i + 2 + t];
+                    if (src < 0) {
+                        continue;
+                    }
+                    int s = xOff + src;
+                    for (int j = 0; j < len; j++) {
+                        y[dst + j] += x[s + j];
+                    }
+                }
+                for (int j = 0; j < len; j++) {
+                    y[dst + j] *= scale;
                 }
                 i += 2 + window;
             }

@@ -40,8 +40,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class PackedPlan {
 
     /** One step of the packed path, on a chunk's row-major block of {@code cols} features per row. */
-    sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep, SaveStep, AddStep, PatchStep, WindowStep,
-            GatherStep {
+    sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep, SaveStep, AddStep, LoadStep, PatchStep,
+            WindowStep, GatherStep {
     }
 
     /**
@@ -77,11 +77,12 @@ final class PackedPlan {
     static final int SHORT_RUNS = 8;
 
     /**
-     * A maximum over windows (max pooling): per run (dst, length, then {@code window} source
-     * offsets, −1 for a padded tap), {@code y[dst + i] = max_t x[src_t + i]} for i below the
-     * length: [n, ·] -> [n, ld].
+     * A maximum or a mean over windows (max or average pooling): per run (dst, length, then
+     * {@code window} source offsets, −1 for a padded tap), {@code y[dst + i] = max_t x[src_t + i]}
+     * for i below the length, or with {@code mean} {@code y[dst + i] = Σ_t x[src_t + i] / window}
+     * (a padded tap adding 0): [n, ·] -> [n, ld].
      */
-    record WindowStep(int window, int[] runs, int ld) implements Step {
+    record WindowStep(int window, int[] runs, int ld, boolean mean) implements Step {
     }
 
     /** A permutation of the row's values (triples src, dst, length), back to the layers' own order: [n, ·] -> [n, ld]. */
@@ -114,6 +115,13 @@ final class PackedPlan {
 
     /** A residual block's end: y = x + g(x), the rows saved by the matching {@link SaveStep} added in place. */
     record AddStep(int depth, int cols) implements Step {
+    }
+
+    /**
+     * A shortcut branch's start: the rows saved in buffer {@code depth} by the block's
+     * {@link SaveStep} become the current rows ({@code cols} apart), read and written there.
+     */
+    record LoadStep(int depth, int cols) implements Step {
     }
 
     /** The steps, in order; null when the model cannot be packed. */
@@ -307,7 +315,8 @@ final class PackedPlan {
                 Layer layer = layers.get(i);
                 if (!(layer instanceof PackedLayer packed)) {
                     throw new Unpackable("the packed kernel takes layers with a packed form (PackedLayer: dense, activation, dropout, "
-                            + "batch_norm, layer_norm, residual, conv2d, max_pool2d, batch_norm2d, flatten, or one of your own); "
+                            + "batch_norm, layer_norm, residual, conv2d, max_pool2d, avg_pool2d, global_avg_pool, batch_norm2d, "
+                            + "residual_block, flatten, or one of your own); "
                             + where + "layer " + i + " is " + layer.type());
                 }
                 long[] out = layer.outputShape(shape);
@@ -572,6 +581,16 @@ final class PackedPlan {
 
         @Override
         public void windowMax(int outputs, int[] index) {
+            window(outputs, index, false);
+        }
+
+        @Override
+        public void windowMean(int outputs, int[] index) {
+            window(outputs, index, true);
+        }
+
+        /** A window step: the maximum or the mean of each window (padded taps adding 0 to the mean). */
+        private void window(int outputs, int[] index, boolean mean) {
             if (outputs < 1 || index == null || index.length == 0 || index.length % outputs != 0) {
                 throw new IllegalArgumentException("a window step needs outputs >= 1 and outputs·S indices. Received: outputs=" + outputs
                         + ", indices=" + (index == null ? null : index.length) + " (" + where + "fix its pack(...))");
@@ -614,7 +633,7 @@ final class PackedPlan {
                 }
                 q += len;
             }
-            raw.add(new WindowStep(s, runs.stream().mapToInt(Integer::intValue).toArray(), outputs));
+            raw.add(new WindowStep(s, runs.stream().mapToInt(Integer::intValue).toArray(), outputs, mean));
             width = outputs;
             phys = outputs;
             layout = place;
@@ -700,6 +719,79 @@ final class PackedPlan {
             cursor = blockStart + blockCount;
             end = layerEnd;
             where = blockWhere;
+        }
+
+        @Override
+        public void residual(List<Layer> main, List<Layer> shortcut, Activation f) {
+            if (main == null || main.isEmpty() || shortcut == null || f == null) {
+                throw new IllegalArgumentException("a residual step with a shortcut needs at least one main layer, a shortcut list (empty: "
+                        + "the identity) and an activation. Received: main=" + main + ", shortcut=" + shortcut + ", f=" + f + " ("
+                        + where + "fix its pack(...))");
+            }
+            long[] blockShape = shape;
+            long blockStart = cursor;
+            long layerEnd = end;
+            String blockWhere = where;
+            long mainCount = parameters(main, blockShape);
+            long shortCount = parameters(shortcut, blockShape);
+            if (blockStart + mainCount + shortCount > layerEnd) {
+                throw new IllegalArgumentException("a residual step's branches have " + (mainCount + shortCount) + " parameters, more than "
+                        + "the " + (layerEnd - blockStart) + " left in the layer's slice of θ (" + blockWhere
+                        + "fix its pack(...) or its parameterCount)");
+            }
+            int width0 = width;
+            int[] layout0 = layout;
+            int phys0 = phys;
+            int level = depth;
+            raw.add(new SaveStep(level, phys0));
+            depth = level + 2; // level + 1 keeps the main branch's output while the shortcut runs
+            layers(main, blockShape, blockStart, blockWhere);
+            int width1 = width;
+            int[] layout1 = layout;
+            int phys1 = phys;
+            if (shortcut.isEmpty() && phys1 == phys0 && Arrays.equals(layout1, layout0)) {
+                raw.add(new AddStep(level, phys1)); // the identity, laid out alike: the input saved is the shortcut
+            } else {
+                raw.add(new SaveStep(level + 1, phys1));
+                raw.add(new LoadStep(level, phys0));
+                width = width0;
+                layout = layout0;
+                phys = phys0;
+                layers(shortcut, blockShape, blockStart + mainCount, blockWhere);
+                if (width != width1) {
+                    throw new IllegalArgumentException("a residual step's branches must give the same width; the main branch gives " + width1
+                            + " and the shortcut " + width + " (" + blockWhere + "fix its pack(...))");
+                }
+                if (phys != phys1 || !Arrays.equals(layout, layout1)) { // the shortcut's rows put where the main branch's lie
+                    int[] src = new int[phys1];
+                    Arrays.fill(src, -1);
+                    for (int i = 0; i < width1; i++) {
+                        src[layout1 == null ? i : layout1[i]] = at(i);
+                    }
+                    raw.add(new GatherStep(copyRuns(src), phys1));
+                }
+                raw.add(new AddStep(level + 1, phys1));
+            }
+            depth = level;
+            width = width1;
+            layout = layout1;
+            phys = phys1;
+            shape = blockShape;
+            activation(f); // a step of its own: nothing fuses into an add
+            cursor = blockStart + mainCount + shortCount; // the layer that called may describe more steps
+            end = layerEnd;
+            where = blockWhere;
+        }
+
+        /** The parameters of {@code layers} in a chain from {@code shape}. */
+        private static long parameters(List<Layer> layers, long[] shape) {
+            long n = 0;
+            long[] s = shape;
+            for (Layer l : layers) {
+                n += l.parameterCount(s);
+                s = l.outputShape(s);
+            }
+            return n;
         }
 
         private static Step activationStep(Activation f, int cols) {

@@ -11,6 +11,7 @@ import dev.aiaas.core.kernel.DenseKernel;
 import dev.aiaas.core.nn.PackedPlan.ActStep;
 import dev.aiaas.core.nn.PackedPlan.AddStep;
 import dev.aiaas.core.nn.PackedPlan.DenseStep;
+import dev.aiaas.core.nn.PackedPlan.LoadStep;
 import dev.aiaas.core.nn.PackedPlan.NormStep;
 import dev.aiaas.core.nn.PackedPlan.PatchStep;
 import dev.aiaas.core.nn.PackedPlan.SaveStep;
@@ -107,6 +108,8 @@ class PackedPlanTest {
             return "save" + sv.depth();
         } else if (s instanceof AddStep ad) {
             return "add" + ad.depth();
+        } else if (s instanceof LoadStep lo) {
+            return "load" + lo.depth();
         }
         throw new AssertionError(s);
     }
@@ -273,6 +276,45 @@ class PackedPlanTest {
         }
         e = error((p, s) -> s.residual(List.of()), four);
         assertTrue(e.contains("at least one layer"), e);
+    }
+
+    @Test
+    void aBlockWithAShortcutRunsItFromTheSavedInput() {
+        // identity shortcut: the input saved is added (level 0); the activation is a step of its own
+        try (Model m = Model.builder(4).add(new Described((p, s) -> s.residual(List.of(Layers.dense(4)), List.of(), Activation.RELU),
+                new long[] {4}, 20)).build()) {
+            assertEquals(List.of("save0", "dense", "add0", "act(RELU)"),
+                    Arrays.stream(PackedPlan.of(m, SHAPES).steps).map(PackedPlanTest::name).toList());
+        }
+        // a projection shortcut: the main branch's output kept at level 1, the input loaded back for the shortcut; the
+        // shortcut's W and b are θ after the main branch's (4·3 + 3 = 15 each)
+        try (Model m = Model.builder(4).add(new Described((p, s) -> s.residual(List.of(Layers.dense(3)), List.of(Layers.dense(3)),
+                Activation.IDENTITY), new long[] {3}, 30)).build()) {
+            float[] theta = new float[30];
+            for (int i = 0; i < theta.length; i++) {
+                theta[i] = i;
+            }
+            m.parameters().assign(org.nd4j.linalg.factory.Nd4j.createFromArray(theta));
+            Step[] steps = PackedPlan.of(m, SHAPES).steps;
+            assertEquals(List.of("save0", "dense", "save1", "load0", "dense", "add1"), Arrays.stream(steps).map(PackedPlanTest::name).toList());
+            assertEquals(12f, ((DenseStep) steps[1]).bias()[0]);
+            assertEquals(27f, ((DenseStep) steps[4]).bias()[0]);
+        }
+    }
+
+    @Test
+    void aBlockWithAShortcutThatDoesNotFitIsToldWhat() {
+        try (Model m = Model.builder(4).add(new Described((p, s) -> s.residual(List.of(Layers.dense(3)), List.of(), Activation.RELU),
+                new long[] {3}, 15)).build()) {
+            String e = assertThrows(IllegalArgumentException.class, () -> PackedPlan.of(m, SHAPES)).getMessage();
+            assertTrue(e.contains("must give the same width; the main branch gives 3 and the shortcut 4"), e);
+        }
+        String e = error((p, s) -> s.residual(List.of(Layers.dense(4)), List.of(Layers.dense(4)), Activation.RELU), new long[] {4});
+        assertTrue(e.contains("branches have 40 parameters, more than the 0 left"), e);
+        e = error((p, s) -> s.residual(List.of(), List.of(), Activation.RELU), new long[] {4});
+        assertTrue(e.contains("at least one main layer") && e.contains("main=[]"), e);
+        e = error((p, s) -> s.residual(List.of(Layers.relu()), null, Activation.RELU), new long[] {4});
+        assertTrue(e.contains("shortcut=null"), e);
     }
 
     @Test
