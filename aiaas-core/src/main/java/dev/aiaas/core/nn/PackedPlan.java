@@ -21,15 +21,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       activation is folded into its W and b ({@code W'[:, c] = W[:, c]·s_c},
  *       {@code b'_c = b_c·s_c + t_c}), and anywhere else is a step of its own;</li>
  *   <li>a residual block is a save of the rows, its layers' steps and an add; nothing fuses or
- *       folds across its ends;</li>
+ *       folds across its ends; one with a shortcut branch keeps the main branch's output too,
+ *       runs the shortcut from the saved input (a load), puts its output where the main
+ *       branch's lies (a gather, when the layouts differ) and adds (an identity shortcut laid
+ *       out as the main branch's output is the plain save and add);</li>
  *   <li>no step is the identity (dropout at inference, an identity activation, a reshape);</li>
- *   <li>a patch step (a convolution) gathers each row's patches by runs of contiguous copies into
- *       a per-lane patch matrix and multiplies it by its packed W with the dense kernel; its
+ *   <li>a patch step (a convolution) gathers each row's patches by runs of contiguous copies (or
+ *       value by value where the runs are short: a first convolution's) into a per-lane patch
+ *       matrix, rows {@link DenseKernel#ROW_STRIDE} apart in blocks of whole 8-row tiles, and
+ *       multiplies it by its packed W with the dense kernel; its
  *       outputs lie channels last ({@code [P, units]} per row, each position's units padded to
  *       whole vectors), a per-channel scale and shift and a ReLU after it fold and fuse into it,
  *       and K is reordered so that its gathers from channels-last rows are runs of C values;</li>
- *   <li>a window step (max pooling) keeps the order of its input (channels last stays so) and
- *       takes the maximum over runs of outputs whose taps are runs too;</li>
+ *   <li>a window step (max or average pooling) keeps the order of its input (channels last
+ *       stays so) and takes the maximum or the mean over runs of outputs whose taps are runs
+ *       too;</li>
  *   <li>a dense product reads such a layout through W's rows put where the features are; softmax,
  *       layer normalisation, a residual block's ends and the model's output first put the
  *       features back in order (a gather step).</li>

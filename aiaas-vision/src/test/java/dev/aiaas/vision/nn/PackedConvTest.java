@@ -8,8 +8,13 @@ import dev.aiaas.core.nn.Layer;
 import dev.aiaas.core.nn.Layers;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.nn.Predictor;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,6 +170,48 @@ class PackedConvTest {
                             .withPadding(Padding.same())), List.of(), true))
                     .add(ConvLayers.flatten()).seed(1).build()) {
                 assertPackedMatchesTheModel(m, b.summaryName() + ", after a convolution, then another block, last");
+            }
+        }
+    }
+
+    @Test
+    void theResNetsPredictorSharedByThreadsGivesWhatOneThreadGives() throws Exception {
+        try (Model resnet = Networks.resnetSmall(1, 28, 28, 10).seed(1).build()) {
+            randomise(resnet, 7);
+            int[] batches = {1, 5, 37}; // 37: three chunks, shared with the engine's worker (its own saved-rows buffers)
+            SplittableRandom r = new SplittableRandom(5);
+            List<float[]> xs = new ArrayList<>();
+            List<float[]> want = new ArrayList<>();
+            try (Predictor p = resnet.predictor()) {
+                for (int b : batches) {
+                    float[] x = new float[b * 784];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) r.nextDouble(-1, 1);
+                    }
+                    xs.add(x);
+                    want.add(p.predict(x));
+                }
+                ExecutorService pool = Executors.newFixedThreadPool(4);
+                try {
+                    List<Future<Integer>> wrong = new ArrayList<>();
+                    for (int t = 0; t < 4; t++) {
+                        int seed = t;
+                        wrong.add(pool.submit(() -> {
+                            SplittableRandom pick = new SplittableRandom(seed);
+                            int bad = 0;
+                            for (int call = 0; call < 12; call++) {
+                                int i = pick.nextInt(batches.length);
+                                bad += Arrays.equals(want.get(i), p.predict(xs.get(i))) ? 0 : 1;
+                            }
+                            return bad;
+                        }));
+                    }
+                    for (Future<Integer> f : wrong) {
+                        assertEquals(0, f.get(), "calls whose outputs differ, bit for bit, from the one-thread ones");
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
             }
         }
     }
