@@ -9,6 +9,7 @@ import dev.aiaas.core.nn.PackedPlan.ActStep;
 import dev.aiaas.core.nn.PackedPlan.AddStep;
 import dev.aiaas.core.nn.PackedPlan.DenseStep;
 import dev.aiaas.core.nn.PackedPlan.GatherStep;
+import dev.aiaas.core.nn.PackedPlan.LoadStep;
 import dev.aiaas.core.nn.PackedPlan.PatchStep;
 import dev.aiaas.core.nn.PackedPlan.WindowStep;
 import dev.aiaas.core.nn.PackedPlan.NormStep;
@@ -451,12 +452,17 @@ final class PackedExecutor implements PredictorExecutor {
                     float[] pm = patches[lane];
                     int[] runs = s.runs();
                     int[] starts = s.starts();
+                    int[] elements = s.elements();
                     for (int r = 0; r < n; r++) {
                         int x0 = curOff + r * ld;
                         for (int p0 = 0; p0 < s.positions(); p0 += s.block()) {
                             int p1 = Math.min(s.positions(), p0 + s.block());
-                            for (int p = p0; p < p1; p++) {
-                                gather(runs, starts[p], starts[p + 1], cur, x0, pm, (p - p0) * s.patchLd());
+                            if (elements != null) {
+                                gatherElements(elements, p0, p1, s.k(), cur, x0, pm, s.patchLd());
+                            } else {
+                                for (int p = p0; p < p1; p++) {
+                                    gather(runs, starts[p], starts[p + 1], cur, x0, pm, (p - p0) * s.patchLd());
+                                }
                             }
                             kernel.forward(pm, 0, s.patchLd(), p1 - p0, s.k(), s.w(), s.bias(), s.units(), s.relu(), dst,
                                     r * s.ld() + p0 * s.unitLd(), s.unitLd());
@@ -468,7 +474,11 @@ final class PackedExecutor implements PredictorExecutor {
                 } else if (step instanceof WindowStep s) {
                     float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
                     for (int r = 0; r < n; r++) {
-                        windowMax(kernel, s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
+                        if (s.mean()) {
+                            windowMean(s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
+                        } else {
+                            windowMax(kernel, s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
+                        }
                     }
                     cur = dst;
                     curOff = 0;
@@ -494,6 +504,10 @@ final class PackedExecutor implements PredictorExecutor {
                     for (int r = 0; r < n; r++) {
                         System.arraycopy(cur, curOff + r * ld, keep, r * sv.cols(), sv.cols());
                     }
+                } else if (step instanceof LoadStep lo) {
+                    cur = saved[lane][lo.depth()];
+                    curOff = 0;
+                    ld = lo.cols();
                 } else if (step instanceof AddStep ad) {
                     float[] keep = saved[lane][ad.depth()];
                     int cols = ad.cols();
@@ -551,6 +565,21 @@ final class PackedExecutor implements PredictorExecutor {
             }
         }
 
+        /**
+         * Patches {@code [p0, p1)} value by value: {@code y[(p − p0)·ldy + j] = x[xOff + index[p·k + j]]}
+         * for j below k, 0 where the index is −1.
+         */
+        private static void gatherElements(int[] index, int p0, int p1, int k, float[] x, int xOff, float[] y, int ldy) {
+            for (int p = p0; p < p1; p++) {
+                int e = p * k;
+                int d = (p - p0) * ldy;
+                for (int j = 0; j < k; j++) {
+                    int src = index[e + j];
+                    y[d + j] = src < 0 ? 0f : x[xOff + src];
+                }
+            }
+        }
+
         /** Max pooling of one row: per run (dst, length, the taps' sources), {@code y[dst + i] = max_t x[src_t + i]}. */
         private static void windowMax(DenseKernel kernel, int window, int[] runs, float[] x, int xOff, float[] y, int yOff) {
             int i = 0;
@@ -570,6 +599,31 @@ final class PackedExecutor implements PredictorExecutor {
                     } else {
                         kernel.maxInto(x, s, y, dst, len);
                     }
+                }
+                i += 2 + window;
+            }
+        }
+
+        /** Average pooling of one row: per run (dst, length, the taps' sources), {@code y[dst + i] = Σ_t x[src_t + i] / window}. */
+        private static void windowMean(int window, int[] runs, float[] x, int xOff, float[] y, int yOff) {
+            float scale = 1f / window;
+            int i = 0;
+            while (i < runs.length) {
+                int dst = yOff + runs[i];
+                int len = runs[i + 1];
+                Arrays.fill(y, dst, dst + len, 0f);
+                for (int t = 0; t < window; t++) {
+                    int src = runs[i + 2 + t];
+                    if (src < 0) {
+                        continue;
+                    }
+                    int s = xOff + src;
+                    for (int j = 0; j < len; j++) {
+                        y[dst + j] += x[s + j];
+                    }
+                }
+                for (int j = 0; j < len; j++) {
+                    y[dst + j] *= scale;
                 }
                 i += 2 + window;
             }

@@ -4,8 +4,9 @@ package dev.aiaas.core.nn;
  * The optional hook through which a layer runs on the {@link Predictor}'s packed path: at
  * inference, float32, on examples {@code [features]} or images {@code [C, H, W]}, it says what it
  * computes as a few kinds of step ({@link PackedSteps}: a dense product, a per-feature scale and
- * shift, an activation, a layer normalisation, a residual block of other layers, a dense product
- * over patches (a convolution), a maximum over windows (max pooling)), and the predictor runs
+ * shift, an activation, a layer normalisation, a residual block of other layers (with or without
+ * a shortcut branch), a dense product over patches (a convolution), a maximum or a mean over
+ * windows (max or average pooling)), and the predictor runs
  * those steps with its Vector API kernels. A model with a layer that is not a {@code PackedLayer}
  * is served by the predictor's copy path instead (the model's own forward pass on ND4J and BLAS),
  * and {@link Predictor#kernel()} names that layer.

@@ -21,15 +21,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       activation is folded into its W and b ({@code W'[:, c] = W[:, c]·s_c},
  *       {@code b'_c = b_c·s_c + t_c}), and anywhere else is a step of its own;</li>
  *   <li>a residual block is a save of the rows, its layers' steps and an add; nothing fuses or
- *       folds across its ends;</li>
+ *       folds across its ends; one with a shortcut branch keeps the main branch's output too,
+ *       runs the shortcut from the saved input (a load), puts its output where the main
+ *       branch's lies (a gather, when the layouts differ) and adds (an identity shortcut laid
+ *       out as the main branch's output is the plain save and add);</li>
  *   <li>no step is the identity (dropout at inference, an identity activation, a reshape);</li>
- *   <li>a patch step (a convolution) gathers each row's patches by runs of contiguous copies into
- *       a per-lane patch matrix and multiplies it by its packed W with the dense kernel; its
+ *   <li>a patch step (a convolution) gathers each row's patches by runs of contiguous copies (or
+ *       value by value where the runs are short: a first convolution's) into a per-lane patch
+ *       matrix, rows {@link DenseKernel#ROW_STRIDE} apart in blocks of whole 8-row tiles, and
+ *       multiplies it by its packed W with the dense kernel; its
  *       outputs lie channels last ({@code [P, units]} per row, each position's units padded to
  *       whole vectors), a per-channel scale and shift and a ReLU after it fold and fuse into it,
  *       and K is reordered so that its gathers from channels-last rows are runs of C values;</li>
- *   <li>a window step (max pooling) keeps the order of its input (channels last stays so) and
- *       takes the maximum over runs of outputs whose taps are runs too;</li>
+ *   <li>a window step (max or average pooling) keeps the order of its input (channels last
+ *       stays so) and takes the maximum or the mean over runs of outputs whose taps are runs
+ *       too;</li>
  *   <li>a dense product reads such a layout through W's rows put where the features are; softmax,
  *       layer normalisation, a residual block's ends and the model's output first put the
  *       features back in order (a gather step).</li>
@@ -40,20 +46,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class PackedPlan {
 
     /** One step of the packed path, on a chunk's row-major block of {@code cols} features per row. */
-    sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep, SaveStep, AddStep, PatchStep, WindowStep,
-            GatherStep {
+    sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep, SaveStep, AddStep, LoadStep, PatchStep,
+            WindowStep, GatherStep {
     }
 
     /**
      * A dense product over patches (a convolution): per row, {@code block} positions at a time,
      * their patches gathered into the rows of a patch matrix {@code patchLd} apart (patch p by the
      * runs from {@code starts[p]} to {@code starts[p + 1]}: triples src, offset in the patch,
-     * length; src −1: zeros), then multiplied by W packed for k and units, with ReLU or no
-     * activation fused, each position's outputs {@code unitLd} apart:
+     * length; src −1: zeros), or value by value when {@code elements} is not null (patch p's
+     * j-th value from {@code elements[p·k + j]}, −1: zero), then multiplied by W packed for k and
+     * units, with ReLU or no activation fused, each position's outputs {@code unitLd} apart:
      * [n, ·] -> [n, positions·unitLd] (row stride ld).
      */
-    record PatchStep(int positions, int k, int[] runs, int[] starts, int block, int patchLd, int units, int unitLd, int ld,
-                     float[] w, float[] bias, boolean relu) implements Step {
+    record PatchStep(int positions, int k, int[] runs, int[] starts, int[] elements, int block, int patchLd, int units, int unitLd,
+                     int ld, float[] w, float[] bias, boolean relu) implements Step {
     }
 
     /**
@@ -63,11 +70,25 @@ final class PackedPlan {
     static final int PATCH_BLOCK_VALUES = 64 * 1024;
 
     /**
-     * A maximum over windows (max pooling): per run (dst, length, then {@code window} source
-     * offsets, −1 for a padded tap), {@code y[dst + i] = max_t x[src_t + i]} for i below the
-     * length: [n, ·] -> [n, ld].
+     * The most floats of a lane's patch buffer, its rows {@link DenseKernel#ROW_STRIDE} apart
+     * (1 MB: 248 rows; only the first K floats of each are written and read).
      */
-    record WindowStep(int window, int[] runs, int ld) implements Step {
+    static final int PATCH_BUFFER_VALUES = 256 * 1024;
+
+    /**
+     * A patch step whose gathers average fewer values per run than this copies its patches value
+     * by value ({@link PatchStep#elements}): a first convolution's runs, of one channel, are a
+     * kernel row of 3 or 5 values, and a run's bookkeeping costs more than its copy.
+     */
+    static final int SHORT_RUNS = 8;
+
+    /**
+     * A maximum or a mean over windows (max or average pooling): per run (dst, length, then
+     * {@code window} source offsets, −1 for a padded tap), {@code y[dst + i] = max_t x[src_t + i]}
+     * for i below the length, or with {@code mean} {@code y[dst + i] = Σ_t x[src_t + i] / window}
+     * (a padded tap adding 0): [n, ·] -> [n, ld].
+     */
+    record WindowStep(int window, int[] runs, int ld, boolean mean) implements Step {
     }
 
     /** A permutation of the row's values (triples src, dst, length), back to the layers' own order: [n, ·] -> [n, ld]. */
@@ -100,6 +121,13 @@ final class PackedPlan {
 
     /** A residual block's end: y = x + g(x), the rows saved by the matching {@link SaveStep} added in place. */
     record AddStep(int depth, int cols) implements Step {
+    }
+
+    /**
+     * A shortcut branch's start: the rows saved in buffer {@code depth} by the block's
+     * {@link SaveStep} become the current rows ({@code cols} apart), read and written there.
+     */
+    record LoadStep(int depth, int cols) implements Step {
     }
 
     /** The steps, in order; null when the model cannot be packed. */
@@ -207,10 +235,16 @@ final class PackedPlan {
                 out[i] = new DenseStep(d.in, d.units, ld, DenseKernels.pack(d.w, d.in, d.units, kernel.panel(), kernel.lanes()),
                         Arrays.copyOf(d.bias, ld), d.relu);
             } else if (b.raw.get(i) instanceof RawPatch p) {
-                // rows K apart: ROW_STRIDE apart (the dense layers' fastest) measured slower here, the rows' spread costing more
-                int patchLd = p.k;
-                int block = Math.max(1, Math.min(p.positions, PATCH_BLOCK_VALUES / patchLd));
-                out[i] = new PatchStep(p.positions, p.k, p.runs, p.starts, block, patchLd, p.units, p.unitLd,
+                // rows ROW_STRIDE apart, the stride the kernels read fastest (ldx = K measured 20 % slower on
+                // the cnn's 32-filter convolution: its strided 8x2 blocks), in blocks of whole 8-row tiles
+                int patchLd = p.k <= DenseKernel.ROW_STRIDE ? DenseKernel.ROW_STRIDE : p.k;
+                int block = Math.min(p.positions, Math.max(1, Math.min(PATCH_BLOCK_VALUES / p.k, PATCH_BUFFER_VALUES / patchLd)));
+                if (block < p.positions && block >= 8) {
+                    block -= block % 8;
+                }
+                // runs of a few values (a first convolution's, of one channel) are copied value by value
+                int[] elements = (long) p.positions * p.k < (long) SHORT_RUNS * (p.runs.length / 3) ? p.gather : null;
+                out[i] = new PatchStep(p.positions, p.k, p.runs, p.starts, elements, block, patchLd, p.units, p.unitLd,
                         Math.multiplyExact(p.positions, p.unitLd), DenseKernels.pack(p.w, p.k, p.units, kernel.panel(), kernel.lanes()),
                         Arrays.copyOf(p.bias, p.unitLd), p.relu);
             } else {
@@ -226,9 +260,11 @@ final class PackedPlan {
 
     /**
      * A dense product over patches before packing: W column-major [k, units] with k in the order
-     * of the runs' gathers, so that a per-channel scale and shift can fold into it.
+     * of the runs' gathers ({@code gather}: patch p's j-th value's place in the row at
+     * {@code p·k + j}, −1: zero), so that a per-channel scale and shift can fold into it.
      */
-    private record RawPatch(int positions, int k, int[] runs, int[] starts, int units, int unitLd, float[] w, float[] bias, boolean relu) {
+    private record RawPatch(int positions, int k, int[] gather, int[] runs, int[] starts, int units, int unitLd, float[] w, float[] bias,
+                            boolean relu) {
     }
 
     /** A layer the packed path cannot run: the message says which and why. */
@@ -285,7 +321,8 @@ final class PackedPlan {
                 Layer layer = layers.get(i);
                 if (!(layer instanceof PackedLayer packed)) {
                     throw new Unpackable("the packed kernel takes layers with a packed form (PackedLayer: dense, activation, dropout, "
-                            + "batch_norm, layer_norm, residual, conv2d, max_pool2d, batch_norm2d, flatten, or one of your own); "
+                            + "batch_norm, layer_norm, residual, conv2d, max_pool2d, avg_pool2d, global_avg_pool, batch_norm2d, "
+                            + "residual_block, flatten, or one of your own); "
                             + where + "layer " + i + " is " + layer.type());
                 }
                 long[] out = layer.outputShape(shape);
@@ -405,7 +442,7 @@ final class PackedPlan {
             if (f.equals(Activation.RELU) && plain != null) {
                 raw.set(raw.size() - 1, new RawDense(plain.in, plain.units, plain.w, plain.bias, true));
             } else if (f.equals(Activation.RELU) && patch != null) {
-                raw.set(raw.size() - 1, new RawPatch(patch.positions, patch.k, patch.runs, patch.starts, patch.units, patch.unitLd,
+                raw.set(raw.size() - 1, new RawPatch(patch.positions, patch.k, patch.gather, patch.runs, patch.starts, patch.units, patch.unitLd,
                         patch.w, patch.bias, true));
             } else if (!f.equals(Activation.IDENTITY)) {
                 if (f.name().equals("softmax")) {
@@ -445,7 +482,7 @@ final class PackedPlan {
                     }
                     b[u] = (float) (b[u] * scale[u * p] + shift[u * p]);
                 }
-                raw.set(raw.size() - 1, new RawPatch(p, patch.k, patch.runs, patch.starts, patch.units, patch.unitLd, w, b, false));
+                raw.set(raw.size() - 1, new RawPatch(p, patch.k, patch.gather, patch.runs, patch.starts, patch.units, patch.unitLd, w, b, false));
             } else {
                 float[] sc = new float[phys];
                 float[] sh = new float[phys];
@@ -533,7 +570,7 @@ final class PackedPlan {
                 }
             }
             starts[positions] = runs.size();
-            raw.add(new RawPatch(positions, k, runs.stream().mapToInt(Integer::intValue).toArray(), starts, units, unitLd, wk,
+            raw.add(new RawPatch(positions, k, gather, runs.stream().mapToInt(Integer::intValue).toArray(), starts, units, unitLd, wk,
                     bias.clone(), f.equals(Activation.RELU)));
             width = Math.multiplyExact(units, positions);
             phys = Math.multiplyExact(unitLd, positions);
@@ -550,6 +587,16 @@ final class PackedPlan {
 
         @Override
         public void windowMax(int outputs, int[] index) {
+            window(outputs, index, false);
+        }
+
+        @Override
+        public void windowMean(int outputs, int[] index) {
+            window(outputs, index, true);
+        }
+
+        /** A window step: the maximum or the mean of each window (padded taps adding 0 to the mean). */
+        private void window(int outputs, int[] index, boolean mean) {
             if (outputs < 1 || index == null || index.length == 0 || index.length % outputs != 0) {
                 throw new IllegalArgumentException("a window step needs outputs >= 1 and outputs·S indices. Received: outputs=" + outputs
                         + ", indices=" + (index == null ? null : index.length) + " (" + where + "fix its pack(...))");
@@ -592,7 +639,7 @@ final class PackedPlan {
                 }
                 q += len;
             }
-            raw.add(new WindowStep(s, runs.stream().mapToInt(Integer::intValue).toArray(), outputs));
+            raw.add(new WindowStep(s, runs.stream().mapToInt(Integer::intValue).toArray(), outputs, mean));
             width = outputs;
             phys = outputs;
             layout = place;
@@ -678,6 +725,79 @@ final class PackedPlan {
             cursor = blockStart + blockCount;
             end = layerEnd;
             where = blockWhere;
+        }
+
+        @Override
+        public void residual(List<Layer> main, List<Layer> shortcut, Activation f) {
+            if (main == null || main.isEmpty() || shortcut == null || f == null) {
+                throw new IllegalArgumentException("a residual step with a shortcut needs at least one main layer, a shortcut list (empty: "
+                        + "the identity) and an activation. Received: main=" + main + ", shortcut=" + shortcut + ", f=" + f + " ("
+                        + where + "fix its pack(...))");
+            }
+            long[] blockShape = shape;
+            long blockStart = cursor;
+            long layerEnd = end;
+            String blockWhere = where;
+            long mainCount = parameters(main, blockShape);
+            long shortCount = parameters(shortcut, blockShape);
+            if (blockStart + mainCount + shortCount > layerEnd) {
+                throw new IllegalArgumentException("a residual step's branches have " + (mainCount + shortCount) + " parameters, more than "
+                        + "the " + (layerEnd - blockStart) + " left in the layer's slice of θ (" + blockWhere
+                        + "fix its pack(...) or its parameterCount)");
+            }
+            int width0 = width;
+            int[] layout0 = layout;
+            int phys0 = phys;
+            int level = depth;
+            raw.add(new SaveStep(level, phys0));
+            depth = level + 2; // level + 1 keeps the main branch's output while the shortcut runs
+            layers(main, blockShape, blockStart, blockWhere);
+            int width1 = width;
+            int[] layout1 = layout;
+            int phys1 = phys;
+            if (shortcut.isEmpty() && phys1 == phys0 && Arrays.equals(layout1, layout0)) {
+                raw.add(new AddStep(level, phys1)); // the identity, laid out alike: the input saved is the shortcut
+            } else {
+                raw.add(new SaveStep(level + 1, phys1));
+                raw.add(new LoadStep(level, phys0));
+                width = width0;
+                layout = layout0;
+                phys = phys0;
+                layers(shortcut, blockShape, blockStart + mainCount, blockWhere);
+                if (width != width1) {
+                    throw new IllegalArgumentException("a residual step's branches must give the same width; the main branch gives " + width1
+                            + " and the shortcut " + width + " (" + blockWhere + "fix its pack(...))");
+                }
+                if (phys != phys1 || !Arrays.equals(layout, layout1)) { // the shortcut's rows put where the main branch's lie
+                    int[] src = new int[phys1];
+                    Arrays.fill(src, -1);
+                    for (int i = 0; i < width1; i++) {
+                        src[layout1 == null ? i : layout1[i]] = at(i);
+                    }
+                    raw.add(new GatherStep(copyRuns(src), phys1));
+                }
+                raw.add(new AddStep(level + 1, phys1));
+            }
+            depth = level;
+            width = width1;
+            layout = layout1;
+            phys = phys1;
+            shape = blockShape;
+            activation(f); // a step of its own: nothing fuses into an add
+            cursor = blockStart + mainCount + shortCount; // the layer that called may describe more steps
+            end = layerEnd;
+            where = blockWhere;
+        }
+
+        /** The parameters of {@code layers} in a chain from {@code shape}. */
+        private static long parameters(List<Layer> layers, long[] shape) {
+            long n = 0;
+            long[] s = shape;
+            for (Layer l : layers) {
+                n += l.parameterCount(s);
+                s = l.outputShape(s);
+            }
+            return n;
         }
 
         private static Step activationStep(Activation f, int cols) {

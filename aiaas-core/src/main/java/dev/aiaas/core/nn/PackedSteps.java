@@ -92,4 +92,29 @@ public interface PackedSteps {
      * @param index   {@code outputs·S} feature indices in {@code [-1, d)}, each window with at least one that is not −1
      */
     void windowMax(int outputs, int[] index);
+
+    /**
+     * The mean over windows of features (average pooling): output o is
+     * {@code Σ_t x[index[o·S + t]] / S}, t in {@code [0, S)}, S = {@code index.length / outputs},
+     * those at −1 (padding) adding 0 but counted in S (PyTorch's {@code count_include_pad=True}):
+     * {@code [d] -> [outputs]}.
+     *
+     * @param outputs the output width, at least 1
+     * @param index   {@code outputs·S} feature indices in {@code [-1, d)}, each window with at least one that is not −1
+     */
+    void windowMean(int outputs, int[] index);
+
+    /**
+     * A residual block with a shortcut branch, y = f(main(x) + shortcut(x)) (shortcut(x) = x when
+     * {@code shortcut} is empty), on rows of any layout (images included): each branch's layers
+     * in order (each a {@link PackedLayer}, else the model is served by the copy path), their
+     * parameters following one another in this layer's slice of θ from its start, the main
+     * branch's first, then the shortcut's. Both branches must give the same width; nothing fuses
+     * or folds across the block's ends (f is a step of its own).
+     *
+     * @param main     the main branch, at least one layer
+     * @param shortcut the shortcut branch; empty for the identity
+     * @param f        the activation after the sum ({@link Activation#IDENTITY} for none)
+     */
+    void residual(List<Layer> main, List<Layer> shortcut, Activation f);
 }

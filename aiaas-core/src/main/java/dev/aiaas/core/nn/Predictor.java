@@ -57,7 +57,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Memory: the packed form holds its copy of the weights on the heap (4 bytes per weight,
  * 0.8 MB for the MLP 784-256-10) and, per concurrent call, its chunk buffers (three of 16 rows
- * per thread, 0.4 MB on two threads at the fixed stride), and no native memory but the spare
+ * per thread, 0.4 MB on two threads at the fixed stride; a convolution's patch buffer of up to
+ * 1 MB per thread; a residual block's saved rows), and no native memory but the spare
  * output arrays {@link #predict(INDArray)} keeps; the copy path holds the copy's native θ once
  * and, per concurrent call, the layers' working buffers for up to four batch sizes.
  * {@link #close()} frees all of it: what no call is using at once, the rest when the calls using

@@ -1,6 +1,7 @@
 package dev.aiaas.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,9 @@ import dev.aiaas.core.kernel.DenseKernel;
 import dev.aiaas.core.nn.PackedPlan.ActStep;
 import dev.aiaas.core.nn.PackedPlan.AddStep;
 import dev.aiaas.core.nn.PackedPlan.DenseStep;
+import dev.aiaas.core.nn.PackedPlan.LoadStep;
 import dev.aiaas.core.nn.PackedPlan.NormStep;
+import dev.aiaas.core.nn.PackedPlan.PatchStep;
 import dev.aiaas.core.nn.PackedPlan.SaveStep;
 import dev.aiaas.core.nn.PackedPlan.ScaleStep;
 import dev.aiaas.core.nn.PackedPlan.SoftmaxStep;
@@ -105,6 +108,8 @@ class PackedPlanTest {
             return "save" + sv.depth();
         } else if (s instanceof AddStep ad) {
             return "add" + ad.depth();
+        } else if (s instanceof LoadStep lo) {
+            return "load" + lo.depth();
         }
         throw new AssertionError(s);
     }
@@ -150,6 +155,49 @@ class PackedPlanTest {
             assertEquals(List.of(2f, 1f, 6f, 2f), List.of(d.w()[0], d.w()[1], d.w()[8], d.w()[9])); // W[:, 0]·2, W[:, 1]·0.5
             assertEquals(List.of(0f, -1.5f), List.of(d.bias()[0], d.bias()[1])); // (1·2 − 2, −1·0.5 − 1)
         }
+    }
+
+    /**
+     * A patch step of {@code positions} windows of {@code k} consecutive features (window p from
+     * feature p·stride), planned for {@link #SHAPES}.
+     */
+    private static PatchStep windows(int features, int positions, int k, int stride) {
+        int[] index = new int[positions * k];
+        for (int p = 0; p < positions; p++) {
+            for (int j = 0; j < k; j++) {
+                int f = p * stride + j - 1; // one feature of padding on the left
+                index[p * k + j] = f < features ? f : -1;
+            }
+        }
+        try (Model m = Model.builder(features).add(new Described((params, s) -> s.patches(positions, index, 2, new float[2 * k],
+                new float[2], Activation.IDENTITY), new long[] {2L * positions}, 0)).build()) {
+            Step[] steps = PackedPlan.of(m, SHAPES).steps;
+            return (PatchStep) steps[0];
+        }
+    }
+
+    @Test
+    void aPatchStepCopiesShortRunsValueByValueAndBlocksWholeTiles() {
+        // windows of 3 (a first convolution's kernel row): runs of 3 values, copied value by value, the −1 at the left
+        // edge kept as a zero's place
+        PatchStep small = windows(400, 300, 3, 1);
+        assertNotNull(small.elements());
+        assertEquals(-1, small.elements()[0]);
+        assertEquals(List.of(0, 1, 2), List.of(small.elements()[3], small.elements()[4], small.elements()[5]));
+        // windows of 16 (a convolution over 16 channels last): runs that System.arraycopy takes
+        PatchStep wide = windows(4000, 300, 16, 8);
+        assertNull(wide.elements());
+        for (PatchStep s : List.of(small, wide)) {
+            // rows ROW_STRIDE apart, blocks of whole 8-row tiles within the buffer's 256 K floats
+            assertEquals(DenseKernel.ROW_STRIDE, s.patchLd());
+            assertEquals(248, s.block());
+        }
+        // all positions in one block when they fit
+        assertEquals(20, windows(400, 20, 3, 1).block());
+        // a patch wider than ROW_STRIDE: its rows K apart
+        PatchStep huge = windows(4000, 20, 1100, 1);
+        assertEquals(1100, huge.patchLd());
+        assertEquals(20, huge.block());
     }
 
     @Test
@@ -228,6 +276,45 @@ class PackedPlanTest {
         }
         e = error((p, s) -> s.residual(List.of()), four);
         assertTrue(e.contains("at least one layer"), e);
+    }
+
+    @Test
+    void aBlockWithAShortcutRunsItFromTheSavedInput() {
+        // identity shortcut: the input saved is added (level 0); the activation is a step of its own
+        try (Model m = Model.builder(4).add(new Described((p, s) -> s.residual(List.of(Layers.dense(4)), List.of(), Activation.RELU),
+                new long[] {4}, 20)).build()) {
+            assertEquals(List.of("save0", "dense", "add0", "act(RELU)"),
+                    Arrays.stream(PackedPlan.of(m, SHAPES).steps).map(PackedPlanTest::name).toList());
+        }
+        // a projection shortcut: the main branch's output kept at level 1, the input loaded back for the shortcut; the
+        // shortcut's W and b are θ after the main branch's (4·3 + 3 = 15 each)
+        try (Model m = Model.builder(4).add(new Described((p, s) -> s.residual(List.of(Layers.dense(3)), List.of(Layers.dense(3)),
+                Activation.IDENTITY), new long[] {3}, 30)).build()) {
+            float[] theta = new float[30];
+            for (int i = 0; i < theta.length; i++) {
+                theta[i] = i;
+            }
+            m.parameters().assign(org.nd4j.linalg.factory.Nd4j.createFromArray(theta));
+            Step[] steps = PackedPlan.of(m, SHAPES).steps;
+            assertEquals(List.of("save0", "dense", "save1", "load0", "dense", "add1"), Arrays.stream(steps).map(PackedPlanTest::name).toList());
+            assertEquals(12f, ((DenseStep) steps[1]).bias()[0]);
+            assertEquals(27f, ((DenseStep) steps[4]).bias()[0]);
+        }
+    }
+
+    @Test
+    void aBlockWithAShortcutThatDoesNotFitIsToldWhat() {
+        try (Model m = Model.builder(4).add(new Described((p, s) -> s.residual(List.of(Layers.dense(3)), List.of(), Activation.RELU),
+                new long[] {3}, 15)).build()) {
+            String e = assertThrows(IllegalArgumentException.class, () -> PackedPlan.of(m, SHAPES)).getMessage();
+            assertTrue(e.contains("must give the same width; the main branch gives 3 and the shortcut 4"), e);
+        }
+        String e = error((p, s) -> s.residual(List.of(Layers.dense(4)), List.of(Layers.dense(4)), Activation.RELU), new long[] {4});
+        assertTrue(e.contains("branches have 40 parameters, more than the 0 left"), e);
+        e = error((p, s) -> s.residual(List.of(), List.of(), Activation.RELU), new long[] {4});
+        assertTrue(e.contains("at least one main layer") && e.contains("main=[]"), e);
+        e = error((p, s) -> s.residual(List.of(Layers.relu()), null, Activation.RELU), new long[] {4});
+        assertTrue(e.contains("shortcut=null"), e);
     }
 
     @Test

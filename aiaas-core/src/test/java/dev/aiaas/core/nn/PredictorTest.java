@@ -77,6 +77,8 @@ class PredictorTest {
     @ParameterizedTest(name = "in {0}, hidden {1}, out {2}, batch {3}")
     @CsvSource({"784, 256, 10, 128", "784, 256, 10, 1", "784, 256, 10, 37", "7, 48, 16, 13", "1, 1, 1, 5",
         "50, 96, 32, 16", "33, 100, 17, 17", "300, 256, 17, 9", "300, 250, 3, 16", "20, 49, 50, 12", "300, 64, 3, 4", "5, 3, 2, 0", "20, 40, 35, 9", "784, 33, 47, 24",
+        // 49 to 64 units: 6-row blocks over both panels at once, then the rest (5, 4, 1 rows) as the panels' own blocks
+        "40, 64, 60, 23", "13, 57, 64, 10", "9, 63, 49, 6",
         // wider than DenseKernel.ROW_STRIDE: the blocks read rows at the layer's own stride
         "1100, 64, 10, 20", "30, 1100, 10, 13",
         // more output values than PackedExecutor.STAGED: predict(x) computes straight into its array

@@ -4,6 +4,8 @@ import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.PackedLayer;
+import dev.aiaas.core.nn.PackedSteps;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -28,7 +30,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * @param paddingWidth  p_w, columns of padding left and right, in [0, kW/2]
  */
 public record AvgPool2d(int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int paddingHeight,
-                        int paddingWidth) implements Layer {
+                        int paddingWidth) implements PackedLayer {
 
     /** The type name. */
     public static final String TYPE = "avg_pool2d";
@@ -82,6 +84,18 @@ public record AvgPool2d(int kernelHeight, int kernelWidth, int strideHeight, int
     public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
         Axis[] a = window().axes(TYPE, inputShape);
         return new Pooling(false, (int) inputShape[0], a[0], a[1], dataType);
+    }
+
+    /**
+     * On the packed path, a mean over windows ({@link PackedSteps#windowMean}): output (c, i, j)
+     * over the kH·kW input values (c, i·s_h − p_h + u, j·s_w − p_w + v), those outside the image
+     * adding 0 (the divisor stays kH·kW).
+     */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
+        Axis[] a = window().axes(TYPE, inputShape);
+        int c = Math.toIntExact(inputShape[0]);
+        steps.windowMean(c * a[0].out() * a[1].out(), PackedWindows.of(c, a[0], a[1], kernelHeight, kernelWidth));
     }
 
     /** Reads a {@code avg_pool2d} back from a model file. */

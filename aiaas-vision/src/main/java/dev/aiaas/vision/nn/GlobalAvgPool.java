@@ -5,6 +5,8 @@ import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.PackedLayer;
+import dev.aiaas.core.nn.PackedSteps;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Shapes: x {@code [B, C, H, W]}, y {@code [B, C]} (flat, ready for a dense layer). No
  * parameters, no settings.
  */
-public record GlobalAvgPool() implements Layer {
+public record GlobalAvgPool() implements PackedLayer {
 
     /** The type name. */
     public static final String TYPE = "global_avg_pool";
@@ -41,6 +43,18 @@ public record GlobalAvgPool() implements Layer {
     @Override
     public Map<String, Object> config() {
         return Map.of();
+    }
+
+    /** On the packed path, a mean over windows ({@link PackedSteps#windowMean}): channel c's H·W values. */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
+        int[] chw = Images.chw(TYPE, inputShape);
+        int area = chw[1] * chw[2];
+        int[] index = new int[Math.multiplyExact(chw[0], area)];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = i; // channel c's window is its values c·H·W .. (c + 1)·H·W − 1
+        }
+        steps.windowMean(chw[0], index);
     }
 
     @Override

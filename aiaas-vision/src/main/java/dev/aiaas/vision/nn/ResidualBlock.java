@@ -6,7 +6,10 @@ import dev.aiaas.core.io.LayerConfig;
 import dev.aiaas.core.io.LayerDecoder;
 import dev.aiaas.core.io.ModelFormatException;
 import dev.aiaas.core.nn.Chain;
+import dev.aiaas.core.nn.Activation;
 import dev.aiaas.core.nn.Layer;
+import dev.aiaas.core.nn.PackedLayer;
+import dev.aiaas.core.nn.PackedSteps;
 import dev.aiaas.core.nn.ParameterSlice;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +52,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param shortcut the shortcut branch, no layers for the identity
  * @param relu     whether a ReLU follows the sum
  */
-public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu) implements Layer {
+public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu) implements PackedLayer {
 
     /** The type name. */
     public static final String TYPE = "residual_block";
@@ -157,6 +160,15 @@ public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu
     @Override
     public String summaryName() {
         return TYPE + " (" + main.size() + "+" + shortcut.size() + (relu ? ", relu)" : ")");
+    }
+
+    /**
+     * On the packed path, a residual step with a shortcut ({@link PackedSteps#residual(List, List,
+     * Activation)}): the branches' layers (each must have a packed form), then the ReLU.
+     */
+    @Override
+    public void pack(long[] inputShape, float[] params, PackedSteps steps) {
+        steps.residual(main, shortcut, relu ? Activation.RELU : Activation.IDENTITY);
     }
 
     @Override

@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aiaas.core.nn.Activation;
+import dev.aiaas.core.nn.Layer;
 import dev.aiaas.core.nn.Layers;
 import dev.aiaas.core.nn.Model;
 import dev.aiaas.core.nn.Predictor;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * channels-last rows inside): its outputs equal the model's own forward pass at inference (the
  * copy path's arithmetic) within float32 rounding, for every geometry the layers take (stride,
  * padding, dilation, groups, bias, padded pooling), at batch 1, a few rows and several chunks,
- * through both the array and the {@code float[]} calls; and the networks of {@link Networks}
- * that have no residual blocks take it.
+ * through both the array and the {@code float[]} calls, average pooling and residual blocks
+ * (identity and projection shortcuts) included; and the networks of {@link Networks} take it.
  */
 class PackedConvTest {
 
@@ -127,7 +133,7 @@ class PackedConvTest {
     }
 
     @Test
-    void theNetworksWithoutResidualBlocksArePacked() {
+    void theNetworksArePacked() {
         try (Model cnn = Networks.cnn(1, 28, 28, 10).seed(1).build()) {
             assertPackedMatchesTheModel(cnn, "cnn");
         }
@@ -137,8 +143,95 @@ class PackedConvTest {
         try (Model rgb = Networks.cnn(3, 32, 32, 10).seed(1).build()) {
             assertPackedMatchesTheModel(rgb, "cnn 3x32x32");
         }
-        try (Model resnet = Networks.resnetSmall(1, 28, 28, 10).seed(1).build(); Predictor p = resnet.predictor()) {
-            assertTrue(p.kernel().contains("copy") && p.kernel().contains("residual_block"), p.kernel());
+    }
+
+    @Test
+    void theResNetAndItsBlocksArePacked() {
+        try (Model resnet = Networks.resnetSmall(1, 28, 28, 10).seed(1).build()) {
+            assertPackedMatchesTheModel(resnet, "resnet");
+        }
+        List<ResidualBlock> blocks = List.of(
+                ConvLayers.basicBlock(3, 1), // identity shortcut over the input's own layout: the branches' layouts differ
+                ConvLayers.basicBlock(6, 2), // projection shortcut, stride 2
+                ConvLayers.basicBlock(5, 1, true), // projection at stride 1
+                ConvLayers.basicBlock(3, 1).withRelu(false),
+                new ResidualBlock(List.of(ConvLayers.conv2d(4, 3).withPadding(Padding.same()), Layers.tanh()),
+                        List.of(ConvLayers.conv2d(4, 1), ConvLayers.batchNorm2d()), true),
+                new ResidualBlock(List.of(ConvLayers.conv2d(3, 3).withPadding(Padding.same())), List.of(ConvLayers.maxPool2d(1)), false));
+        for (ResidualBlock b : blocks) {
+            try (Model m = Model.builder(3 * 9 * 11).add(ConvLayers.unflatten(3, 9, 11)).add(b).add(ConvLayers.flatten())
+                    .add(Layers.dense(5)).seed(1).build()) {
+                assertPackedMatchesTheModel(m, b.summaryName());
+            }
+            // after a convolution (channels last), two blocks in a row, the last one the model's output
+            try (Model m = Model.builder(3 * 9 * 11).add(ConvLayers.unflatten(3, 9, 11))
+                    .add(ConvLayers.conv2d(3, 3).withPadding(Padding.same())).add(b)
+                    .add(new ResidualBlock(List.of(ConvLayers.conv2d((int) b.outputShape(new long[] {3, 9, 11})[0], 3)
+                            .withPadding(Padding.same())), List.of(), true))
+                    .add(ConvLayers.flatten()).seed(1).build()) {
+                assertPackedMatchesTheModel(m, b.summaryName() + ", after a convolution, then another block, last");
+            }
+        }
+    }
+
+    @Test
+    void theResNetsPredictorSharedByThreadsGivesWhatOneThreadGives() throws Exception {
+        try (Model resnet = Networks.resnetSmall(1, 28, 28, 10).seed(1).build()) {
+            randomise(resnet, 7);
+            int[] batches = {1, 5, 37}; // 37: three chunks, shared with the engine's worker (its own saved-rows buffers)
+            SplittableRandom r = new SplittableRandom(5);
+            List<float[]> xs = new ArrayList<>();
+            List<float[]> want = new ArrayList<>();
+            try (Predictor p = resnet.predictor()) {
+                for (int b : batches) {
+                    float[] x = new float[b * 784];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) r.nextDouble(-1, 1);
+                    }
+                    xs.add(x);
+                    want.add(p.predict(x));
+                }
+                ExecutorService pool = Executors.newFixedThreadPool(4);
+                try {
+                    List<Future<Integer>> wrong = new ArrayList<>();
+                    for (int t = 0; t < 4; t++) {
+                        int seed = t;
+                        wrong.add(pool.submit(() -> {
+                            SplittableRandom pick = new SplittableRandom(seed);
+                            int bad = 0;
+                            for (int call = 0; call < 12; call++) {
+                                int i = pick.nextInt(batches.length);
+                                bad += Arrays.equals(want.get(i), p.predict(xs.get(i))) ? 0 : 1;
+                            }
+                            return bad;
+                        }));
+                    }
+                    for (Future<Integer> f : wrong) {
+                        assertEquals(0, f.get(), "calls whose outputs differ, bit for bit, from the one-thread ones");
+                    }
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+    }
+
+    @Test
+    void averagePoolingMatchesTheModel() {
+        List<Layer> pools = List.of(ConvLayers.avgPool2d(2), new AvgPool2d(3, 3, 2, 2, 1, 1), new AvgPool2d(3, 2, 1, 2, 1, 0),
+                ConvLayers.globalAvgPool());
+        for (Layer pool : pools) {
+            Layer flat = pool instanceof GlobalAvgPool ? Layers.identity() : ConvLayers.flatten();
+            // over the input (its own order) and over a convolution's channels-last output
+            try (Model m = Model.builder(3 * 9 * 11).add(ConvLayers.unflatten(3, 9, 11)).add(pool).add(flat)
+                    .add(Layers.dense(5)).seed(1).build()) {
+                assertPackedMatchesTheModel(m, pool.summaryName());
+            }
+            try (Model m = Model.builder(3 * 9 * 11).add(ConvLayers.unflatten(3, 9, 11))
+                    .add(ConvLayers.conv2d(5, 3).withPadding(Padding.same())).add(Layers.relu()).add(pool).add(flat)
+                    .seed(1).build()) {
+                assertPackedMatchesTheModel(m, "conv, " + pool.summaryName() + ", last");
+            }
         }
     }
 
