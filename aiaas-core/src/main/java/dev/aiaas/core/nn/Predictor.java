@@ -47,7 +47,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </ul>
  *
  * <p><b>Thread-safe</b>: one predictor may be shared by any number of threads (a server's
- * request threads), each call giving, bit for bit, what the same call gives alone. The weights
+ * request threads), each call giving, bit for bit, what the same call gives alone. (One caveat of
+ * the packed path: the Vector API computes tanh and e^x, in GELU, tanh, σ and softmax, with its
+ * Java fallback until the JIT compiles them onto SVML's routines, which round differently in the
+ * last bits; so a call made in a JVM's first moments can differ by an ulp or so from the same call
+ * later. ReLU, linear and layer-norm networks are not affected.) The weights
  * are read-only; what a call writes (its buffers) is lent to it alone for the call, from a pool
  * of at most {@link #maxConcurrentCalls()} (the processors the JVM had when the predictor was
  * made: more calls at once would not compute faster): a call beyond that waits for one to end,
