@@ -12,6 +12,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * another, so a convolution's patch copies, a pooling window's maxima and a flatten's
  * permutation each move whole runs of B values.
  *
+ * <p>The float32 loops that dominate a training step run in {@link RunKernel#CURRENT} (the Vector
+ * API kernel when the JVM has the module, else plain loops).
+ *
  * <p>Grown on first need, never shrunk: a step allocates nothing once the largest batch was seen.
  */
 abstract sealed class Heap permits Heap.F, Heap.D {
@@ -117,6 +120,8 @@ abstract sealed class Heap permits Heap.F, Heap.D {
 
     /** float32. */
     static final class F extends Heap {
+        /** The loops over runs: {@link RunKernel#CURRENT}. */
+        private static final RunKernel K = RunKernel.CURRENT;
         float[] a = new float[0];
 
         @Override
@@ -166,19 +171,12 @@ abstract sealed class Heap permits Heap.F, Heap.D {
 
         @Override
         void copyAdd(int from, Heap dst, int at, int len, double v) {
-            float[] d = ((F) dst).a;
-            float f = (float) v;
-            for (int i = 0; i < len; i++) {
-                d[at + i] = a[from + i] + f;
-            }
+            K.copyAdd(a, from, ((F) dst).a, at, len, (float) v);
         }
 
         @Override
         void addTo(int from, Heap dst, int at, int len) {
-            float[] d = ((F) dst).a;
-            for (int i = 0; i < len; i++) {
-                d[at + i] += a[from + i];
-            }
+            K.addTo(a, from, ((F) dst).a, at, len);
         }
 
         @Override
@@ -200,39 +198,22 @@ abstract sealed class Heap permits Heap.F, Heap.D {
 
         @Override
         double sum(int from, int len) {
-            double s = 0;
-            for (int i = from; i < from + len; i++) {
-                s += a[i];
-            }
-            return s;
+            return K.sum(a, from, len);
         }
 
         @Override
         double squaredDeviations(int from, int len, double mean) {
-            double s = 0;
-            for (int i = from; i < from + len; i++) {
-                double d = a[i] - mean;
-                s += d * d;
-            }
-            return s;
+            return K.squaredDeviations(a, from, len, mean);
         }
 
         @Override
         double dot(int from, Heap other, int len) {
-            float[] o = ((F) other).a;
-            double s = 0;
-            for (int i = from; i < from + len; i++) {
-                s += (double) a[i] * o[i];
-            }
-            return s;
+            return K.dot(a, from, ((F) other).a, len);
         }
 
         @Override
         void maxInto(int from, Heap dst, int at, int len) {
-            float[] d = ((F) dst).a;
-            for (int i = 0; i < len; i++) {
-                d[at + i] = Math.max(d[at + i], a[from + i]);
-            }
+            K.maxInto(a, from, ((F) dst).a, at, len);
         }
 
         @Override
@@ -249,24 +230,12 @@ abstract sealed class Heap permits Heap.F, Heap.D {
 
         @Override
         void maxBackwardFinite(int from, Heap y, int at, Heap rem, Heap dx, int len) {
-            float[] m = ((F) y).a;
-            float[] r = ((F) rem).a;
-            float[] d = ((F) dx).a;
-            for (int i = 0; i < len; i++) {
-                float hit = 1f + Math.max((a[from + i] - m[at + i]) * 0x1p100f * 0x1p100f, -1f);
-                float g = hit * r[i];
-                d[from + i] += g;
-                r[i] -= g;
-            }
+            K.maxBackwardFinite(a, from, ((F) y).a, at, ((F) rem).a, ((F) dx).a, len);
         }
 
         @Override
         boolean finite(int at, int len) {
-            float m = 0f;
-            for (int i = at; i < at + len; i++) {
-                m = Math.max(m, Math.abs(a[i])); // a max reduction the JIT vectorises; a NaN wins
-            }
-            return m <= Float.MAX_VALUE;
+            return K.finite(a, at, len);
         }
 
         @Override
@@ -294,29 +263,12 @@ abstract sealed class Heap permits Heap.F, Heap.D {
 
         @Override
         void normalise(int from, int len, double mean, double inv, double gamma, double beta, Heap xhat, Heap y) {
-            float[] h = ((F) xhat).a;
-            float[] o = ((F) y).a;
-            float m = (float) mean;
-            float s = (float) inv;
-            float g = (float) gamma;
-            float b = (float) beta;
-            for (int i = from; i < from + len; i++) {
-                float v = (a[i] - m) * s;
-                h[i] = v;
-                o[i] = g * v + b;
-            }
+            K.normalise(a, from, len, (float) mean, (float) inv, (float) gamma, (float) beta, ((F) xhat).a, ((F) y).a);
         }
 
         @Override
         void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh) {
-            float[] h = ((F) xhat).a;
-            float[] o = ((F) dx).a;
-            float fs = (float) s;
-            float fg = (float) mg;
-            float fh = (float) mh;
-            for (int i = from; i < from + len; i++) {
-                o[i] = fs * (a[i] - fg - h[i] * fh);
-            }
+            K.normaliseBackward(a, from, len, ((F) xhat).a, ((F) dx).a, (float) s, (float) mg, (float) mh);
         }
 
         @Override

@@ -1,0 +1,168 @@
+package dev.aiaas.vision.nn;
+
+/**
+ * The float32 loops over runs that the vision layers spend their time in outside BLAS (a
+ * convolution's col2im, a batch normalisation's sums and maps, a max pool's maxima), in two
+ * implementations: {@link Scalar}, plain loops (what the JIT makes of them), and
+ * {@code VectorRunKernel}, the same loops written with the Vector API ({@code jdk.incubator.vector},
+ * loaded by name: see {@link #load}). The element-wise loops give bit for bit the same results in
+ * both; the sums ({@link #sum}, {@link #squaredDeviations}, {@link #dot}) add the same values in
+ * another order (float32 lanes, then float64), so they differ in the last bits.
+ */
+abstract class RunKernel {
+
+    /** The Vector API kernel's class, loaded by name so that this class loads without the module. */
+    private static final String VECTOR = "dev.aiaas.vision.nn.VectorRunKernel";
+
+    /** The plain loops. */
+    static final RunKernel SCALAR = new Scalar();
+
+    /** The kernel of this JVM: the vector one when it loads (see {@link #load}), else {@link #SCALAR}. */
+    static final RunKernel CURRENT = load(System.getProperty("aiaas.vector", "true"));
+
+    /**
+     * The Vector API kernel when the JVM has {@code jdk.incubator.vector} ({@code --add-modules
+     * jdk.incubator.vector}), the CPU's float vectors have at least 8 lanes and {@code setting}
+     * (the {@code aiaas.vector} property) is not {@code false}; else {@link #SCALAR}.
+     */
+    static RunKernel load(String setting) {
+        return "false".equals(setting) ? SCALAR : vector().orElse(SCALAR);
+    }
+
+    /** The Vector API kernel, when this JVM and CPU run it (for tests and measurements). */
+    static java.util.Optional<RunKernel> vector() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.ofNullable((RunKernel) Class.forName(VECTOR).getDeclaredMethod("create").invoke(null));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** A short name: {@code scalar} or {@code vector-512} (the vector bits). */
+    abstract String name();
+
+    /** d[at + i] += a[from + i], i in [0, len). */
+    abstract void addTo(float[] a, int from, float[] d, int at, int len);
+
+    /** d[at + i] = a[from + i] + v. */
+    abstract void copyAdd(float[] a, int from, float[] d, int at, int len, float v);
+
+    /** Σ a[from, from + len). */
+    abstract double sum(float[] a, int from, int len);
+
+    /** Σ (a[i] − mean)² over [from, from + len). */
+    abstract double squaredDeviations(float[] a, int from, int len, double mean);
+
+    /** Σ a[i]·o[i] over [from, from + len). */
+    abstract double dot(float[] a, int from, float[] o, int len);
+
+    /** d[at + i] = max(d[at + i], a[from + i]) ({@link Math#max}: a NaN wins). */
+    abstract void maxInto(float[] a, int from, float[] d, int at, int len);
+
+    /** See {@code Heap.maxBackwardFinite}: x = a, y = m, the rest r, dx = d. */
+    abstract void maxBackwardFinite(float[] a, int from, float[] m, int at, float[] r, float[] d, int len);
+
+    /** Whether a[at, at + len) are all finite. */
+    abstract boolean finite(float[] a, int at, int len);
+
+    /** h[i] = (a[i] − mean)·inv, o[i] = g·h[i] + b over [from, from + len). */
+    abstract void normalise(float[] a, int from, int len, float mean, float inv, float g, float b, float[] h, float[] o);
+
+    /** o[i] = s·(a[i] − mg − h[i]·mh) over [from, from + len). */
+    abstract void normaliseBackward(float[] a, int from, int len, float[] h, float[] o, float s, float mg, float mh);
+
+    /** The plain loops (the JIT vectorises some of them). */
+    static final class Scalar extends RunKernel {
+        @Override
+        String name() {
+            return "scalar";
+        }
+
+        @Override
+        void addTo(float[] a, int from, float[] d, int at, int len) {
+            for (int i = 0; i < len; i++) {
+                d[at + i] += a[from + i];
+            }
+        }
+
+        @Override
+        void copyAdd(float[] a, int from, float[] d, int at, int len, float v) {
+            for (int i = 0; i < len; i++) {
+                d[at + i] = a[from + i] + v;
+            }
+        }
+
+        @Override
+        double sum(float[] a, int from, int len) {
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                s += a[i];
+            }
+            return s;
+        }
+
+        @Override
+        double squaredDeviations(float[] a, int from, int len, double mean) {
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                double d = a[i] - mean;
+                s += d * d;
+            }
+            return s;
+        }
+
+        @Override
+        double dot(float[] a, int from, float[] o, int len) {
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                s += (double) a[i] * o[i];
+            }
+            return s;
+        }
+
+        @Override
+        void maxInto(float[] a, int from, float[] d, int at, int len) {
+            for (int i = 0; i < len; i++) {
+                d[at + i] = Math.max(d[at + i], a[from + i]);
+            }
+        }
+
+        @Override
+        void maxBackwardFinite(float[] a, int from, float[] m, int at, float[] r, float[] d, int len) {
+            for (int i = 0; i < len; i++) {
+                float hit = 1f + Math.max((a[from + i] - m[at + i]) * 0x1p100f * 0x1p100f, -1f);
+                float g = hit * r[i];
+                d[from + i] += g;
+                r[i] -= g;
+            }
+        }
+
+        @Override
+        boolean finite(float[] a, int at, int len) {
+            float m = 0f;
+            for (int i = at; i < at + len; i++) {
+                m = Math.max(m, Math.abs(a[i])); // a NaN wins
+            }
+            return m <= Float.MAX_VALUE;
+        }
+
+        @Override
+        void normalise(float[] a, int from, int len, float mean, float inv, float g, float b, float[] h, float[] o) {
+            for (int i = from; i < from + len; i++) {
+                float v = (a[i] - mean) * inv;
+                h[i] = v;
+                o[i] = g * v + b;
+            }
+        }
+
+        @Override
+        void normaliseBackward(float[] a, int from, int len, float[] h, float[] o, float s, float mg, float mh) {
+            for (int i = from; i < from + len; i++) {
+                o[i] = s * (a[i] - mg - h[i] * mh);
+            }
+        }
+    }
+}

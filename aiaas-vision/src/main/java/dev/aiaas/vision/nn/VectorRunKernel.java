@@ -1,0 +1,171 @@
+package dev.aiaas.vision.nn;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link RunKernel} with the Vector API, at the CPU's preferred float width (16 lanes on
+ * AVX-512, 8 on AVX2), each loop's tail in plain Java. The element-wise loops do, lane by lane,
+ * the operations of {@link RunKernel.Scalar} in the same order (a multiply and an add, never a
+ * fused multiply-add), so they give the same bits; the sums add each lane's share in float32 and
+ * then the lanes and the tail in float64. Loaded by name ({@link RunKernel#vector}) so that the
+ * layers run without the incubator module.
+ */
+final class VectorRunKernel extends RunKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private VectorRunKernel() {
+    }
+
+    /** The kernel, or null when this CPU's float vectors have fewer than 8 lanes. */
+    static RunKernel create() {
+        return L >= 8 ? new VectorRunKernel() : null;
+    }
+
+    @Override
+    String name() {
+        return "vector-" + S.vectorBitSize();
+    }
+
+    @Override
+    void addTo(float[] a, int from, float[] d, int at, int len) {
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            FloatVector.fromArray(S, d, at + i).add(FloatVector.fromArray(S, a, from + i)).intoArray(d, at + i);
+        }
+        for (; i < len; i++) {
+            d[at + i] += a[from + i];
+        }
+    }
+
+    @Override
+    void copyAdd(float[] a, int from, float[] d, int at, int len, float v) {
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            FloatVector.fromArray(S, a, from + i).add(v).intoArray(d, at + i);
+        }
+        for (; i < len; i++) {
+            d[at + i] = a[from + i] + v;
+        }
+    }
+
+    @Override
+    double sum(float[] a, int from, int len) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            acc = acc.add(FloatVector.fromArray(S, a, from + i));
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            s += a[from + i];
+        }
+        return s;
+    }
+
+    @Override
+    double squaredDeviations(float[] a, int from, int len, double mean) {
+        float m = (float) mean;
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            FloatVector d = FloatVector.fromArray(S, a, from + i).sub(m);
+            acc = acc.add(d.mul(d));
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            double d = a[from + i] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
+    double dot(float[] a, int from, float[] o, int len) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            acc = acc.add(FloatVector.fromArray(S, a, from + i).mul(FloatVector.fromArray(S, o, from + i)));
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            s += (double) a[from + i] * o[from + i];
+        }
+        return s;
+    }
+
+    @Override
+    void maxInto(float[] a, int from, float[] d, int at, int len) {
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            FloatVector.fromArray(S, d, at + i).max(FloatVector.fromArray(S, a, from + i)).intoArray(d, at + i);
+        }
+        for (; i < len; i++) {
+            d[at + i] = Math.max(d[at + i], a[from + i]);
+        }
+    }
+
+    @Override
+    void maxBackwardFinite(float[] a, int from, float[] m, int at, float[] r, float[] d, int len) {
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, from + i);
+            FloatVector y = FloatVector.fromArray(S, m, at + i);
+            FloatVector rem = FloatVector.fromArray(S, r, i);
+            // hit = 1 where x == y, else 0 (the scalar loop's value: x < y there, or a NaN x)
+            VectorMask<Float> hit = x.compare(VectorOperators.EQ, y);
+            FloatVector g = FloatVector.zero(S).blend(rem, hit);
+            FloatVector.fromArray(S, d, from + i).add(g).intoArray(d, from + i);
+            rem.sub(g).intoArray(r, i);
+        }
+        for (; i < len; i++) {
+            float hit = 1f + Math.max((a[from + i] - m[at + i]) * 0x1p100f * 0x1p100f, -1f);
+            float g = hit * r[i];
+            d[from + i] += g;
+            r[i] -= g;
+        }
+    }
+
+    @Override
+    boolean finite(float[] a, int at, int len) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            acc = acc.max(FloatVector.fromArray(S, a, at + i).abs()); // a NaN wins
+        }
+        float m = acc.reduceLanes(VectorOperators.MAX);
+        for (; i < len; i++) {
+            m = Math.max(m, Math.abs(a[at + i]));
+        }
+        return m <= Float.MAX_VALUE;
+    }
+
+    @Override
+    void normalise(float[] a, int from, int len, float mean, float inv, float g, float b, float[] h, float[] o) {
+        int i = from;
+        for (int end = from + S.loopBound(len); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, a, i).sub(mean).mul(inv);
+            v.intoArray(h, i);
+            v.mul(g).add(b).intoArray(o, i);
+        }
+        for (; i < from + len; i++) {
+            float v = (a[i] - mean) * inv;
+            h[i] = v;
+            o[i] = g * v + b;
+        }
+    }
+
+    @Override
+    void normaliseBackward(float[] a, int from, int len, float[] h, float[] o, float s, float mg, float mh) {
+        int i = from;
+        for (int end = from + S.loopBound(len); i < end; i += L) {
+            FloatVector.fromArray(S, a, i).sub(mg).sub(FloatVector.fromArray(S, h, i).mul(mh)).mul(s).intoArray(o, i);
+        }
+        for (; i < from + len; i++) {
+            o[i] = s * (a[i] - mg - h[i] * mh);
+        }
+    }
+}

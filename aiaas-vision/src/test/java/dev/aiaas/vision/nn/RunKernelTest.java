@@ -1,0 +1,158 @@
+package dev.aiaas.vision.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API kernel against the plain loops, loop by loop, on runs of awkward lengths (a
+ * vector's multiple, less, more, with a tail) at unaligned offsets, with ties, infinities and
+ * NaNs where a loop has a rule for them: the element-wise loops give the same bits, the sums
+ * agree to float32 rounding. The tests run with {@code --add-modules jdk.incubator.vector} (the
+ * build's test argLine), so the vector kernel is there; {@code -Daiaas.vector=false} is the
+ * plain loops.
+ */
+class RunKernelTest {
+    private static final int[] LENGTHS = {1, 7, 8, 15, 16, 17, 31, 64, 100, 128, 131};
+
+    private static RunKernel vector() {
+        return RunKernel.vector().orElseThrow(() -> new AssertionError("the tests run with jdk.incubator.vector"));
+    }
+
+    private static float[] random(SplittableRandom r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (r.nextGaussian() * 3);
+        }
+        return a;
+    }
+
+    @Test
+    void theKernelOfThisJvmIsTheVectorOneAndFalseTurnsItOff() {
+        assertTrue(vector().name().startsWith("vector-"), vector().name());
+        assertEquals(vector().name(), RunKernel.CURRENT.name());
+        assertSame(RunKernel.SCALAR, RunKernel.load("false"));
+        assertEquals("scalar", RunKernel.SCALAR.name());
+    }
+
+    @Test
+    void elementWiseLoopsGiveTheSameBits() {
+        RunKernel s = RunKernel.SCALAR;
+        RunKernel v = vector();
+        SplittableRandom r = new SplittableRandom(7);
+        for (int len : LENGTHS) {
+            int from = 3;
+            int at = 5;
+            float[] a = random(r, len + 10);
+            float[] d0 = random(r, len + 10);
+            float[] d1 = d0.clone();
+            s.addTo(a, from, d0, at, len);
+            v.addTo(a, from, d1, at, len);
+            assertArrayEquals(d0, d1, "addTo " + len);
+            s.copyAdd(a, from, d0, at, len, 0.37f);
+            v.copyAdd(a, from, d1, at, len, 0.37f);
+            assertArrayEquals(d0, d1, "copyAdd " + len);
+            a[from] = Float.NaN; // a NaN wins a max
+            s.maxInto(a, from, d0, at, len);
+            v.maxInto(a, from, d1, at, len);
+            assertArrayEquals(d0, d1, "maxInto " + len);
+            assertTrue(Float.isNaN(d1[at]));
+
+            float[] h0 = new float[len + 10];
+            float[] h1 = new float[len + 10];
+            float[] o0 = new float[len + 10];
+            float[] o1 = new float[len + 10];
+            float[] x = random(r, len + 10);
+            s.normalise(x, from, len, 0.25f, 1.7f, 0.9f, -0.3f, h0, o0);
+            v.normalise(x, from, len, 0.25f, 1.7f, 0.9f, -0.3f, h1, o1);
+            assertArrayEquals(h0, h1, "normalise x̂ " + len);
+            assertArrayEquals(o0, o1, "normalise y " + len);
+            float[] g = random(r, len + 10);
+            s.normaliseBackward(g, from, len, h0, o0, 0.8f, 0.11f, -0.6f);
+            v.normaliseBackward(g, from, len, h0, o1, 0.8f, 0.11f, -0.6f);
+            assertArrayEquals(o0, o1, "normaliseBackward " + len);
+        }
+    }
+
+    @Test
+    void theMaxBackwardGivesTheFirstMaximumItsGradientInBoth() {
+        RunKernel s = RunKernel.SCALAR;
+        RunKernel v = vector();
+        SplittableRandom r = new SplittableRandom(11);
+        for (int len : LENGTHS) {
+            // a 2-element window over a run: y = max of two inputs; ties in every third lane
+            float[] x = new float[2 * len + 4];
+            float[] y = new float[len + 2];
+            for (int i = 0; i < len; i++) {
+                float p = (float) r.nextGaussian();
+                float q = i % 3 == 0 ? p : (float) r.nextGaussian();
+                if (i % 5 == 1) {
+                    q = Float.NEGATIVE_INFINITY; // −∞ in the window, never the maximum
+                }
+                x[1 + i] = p;
+                x[1 + len + i] = q;
+                y[2 + i] = Math.max(p, q);
+            }
+            float[] rem0 = random(r, len);
+            float[] rem1 = rem0.clone();
+            float[] dy = rem0.clone();
+            float[] dx0 = new float[2 * len + 4];
+            float[] dx1 = new float[2 * len + 4];
+            for (int tap = 0; tap < 2; tap++) {
+                s.maxBackwardFinite(x, 1 + tap * len, y, 2, rem0, dx0, len);
+                v.maxBackwardFinite(x, 1 + tap * len, y, 2, rem1, dx1, len);
+            }
+            assertArrayEquals(dx0, dx1, "maxBackwardFinite " + len);
+            for (int i = 0; i < len; i++) { // the whole gradient went to one input, the first maximum on a tie
+                boolean first = x[1 + i] == y[2 + i];
+                assertEquals(first ? dy[i] : 0f, dx1[1 + i], "lane " + i);
+                assertEquals(first ? 0f : dy[i], dx1[1 + len + i], "lane " + i);
+            }
+        }
+    }
+
+    @Test
+    void finiteSeesEveryNaNAndInfinityInBoth() {
+        for (int len : LENGTHS) {
+            for (int at = 0; at < len; at++) {
+                for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                    float[] a = new float[len + 2];
+                    java.util.Arrays.fill(a, 1f);
+                    a[1 + at] = bad;
+                    assertEquals(false, RunKernel.SCALAR.finite(a, 1, len));
+                    assertEquals(false, vector().finite(a, 1, len), "len " + len + " at " + at + " " + bad);
+                }
+            }
+            float[] ok = new float[len + 2];
+            ok[0] = Float.NaN; // outside the run
+            ok[len + 1] = Float.NaN;
+            ok[1] = Float.MAX_VALUE;
+            assertTrue(vector().finite(ok, 1, len));
+            assertTrue(RunKernel.SCALAR.finite(ok, 1, len));
+        }
+    }
+
+    @Test
+    void sumsAgreeToFloatRounding() {
+        RunKernel s = RunKernel.SCALAR;
+        RunKernel v = vector();
+        SplittableRandom r = new SplittableRandom(13);
+        for (int len : LENGTHS) {
+            float[] a = random(r, len + 4);
+            float[] b = random(r, len + 4);
+            double scale = 0;
+            for (int i = 2; i < len + 2; i++) {
+                scale += Math.abs(a[i]) * (1 + Math.abs(a[i]) + Math.abs(b[i]));
+            }
+            double tol = 1e-6 * scale;
+            assertEquals(s.sum(a, 2, len), v.sum(a, 2, len), tol, "sum " + len);
+            assertEquals(s.squaredDeviations(a, 2, len, 0.4), v.squaredDeviations(a, 2, len, 0.4), tol * 4, "squaredDeviations " + len);
+            assertEquals(s.dot(a, 2, b, len), v.dot(a, 2, b, len), tol, "dot " + len);
+            assertTrue(Math.abs(s.sum(a, 2, len)) > 0); // the comparison is not 0 = 0
+        }
+    }
+}
