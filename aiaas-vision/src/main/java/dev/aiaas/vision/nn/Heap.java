@@ -112,6 +112,15 @@ abstract sealed class Heap permits Heap.F, Heap.D {
     /** dx = s·(g − mg − x̂·mh) over a run, with g this (∂L/∂y), at the same indices. */
     abstract void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh);
 
+    /** this[i] = γ·((this[i] − μ)·inv) + β over a run: {@link #normalise}'s y, in place. */
+    abstract void normaliseInPlace(int from, int len, double mean, double inv, double gamma, double beta);
+
+    /** Σ this[i]·x̂[i] over a run, x̂ = (x − μ)·inv made as {@link #normalise} makes it (this: ∂L/∂y). */
+    abstract double dotNormalised(int from, Heap x, int len, double mean, double inv);
+
+    /** this[i] = s·(this[i] − mg − x̂[i]·mh) over a run, x̂ as in {@link #dotNormalised}: {@link #normaliseBackward} in place. */
+    abstract void normaliseBackwardInPlace(int from, Heap x, int len, double mean, double inv, double s, double mg, double mh);
+
     /**
      * The rows of a row-major {@code [rows, width]} block (this, from 0) into an 'f'-order one
      * whose column j goes to column {@code to[j]}: dst[r + rows·to[j]] = this[r·width + j].
@@ -269,6 +278,21 @@ abstract sealed class Heap permits Heap.F, Heap.D {
         @Override
         void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh) {
             K.normaliseBackward(a, from, len, ((F) xhat).a, ((F) dx).a, (float) s, (float) mg, (float) mh);
+        }
+
+        @Override
+        void normaliseInPlace(int from, int len, double mean, double inv, double gamma, double beta) {
+            K.normaliseInPlace(a, from, len, (float) mean, (float) inv, (float) gamma, (float) beta);
+        }
+
+        @Override
+        double dotNormalised(int from, Heap x, int len, double mean, double inv) {
+            return K.dotNormalised(a, ((F) x).a, from, len, (float) mean, (float) inv);
+        }
+
+        @Override
+        void normaliseBackwardInPlace(int from, Heap x, int len, double mean, double inv, double s, double mg, double mh) {
+            K.normaliseBackwardInPlace(a, ((F) x).a, from, len, (float) mean, (float) inv, (float) s, (float) mg, (float) mh);
         }
 
         @Override
@@ -474,6 +498,31 @@ abstract sealed class Heap permits Heap.F, Heap.D {
             double[] o = ((D) dx).a;
             for (int i = from; i < from + len; i++) {
                 o[i] = s * (a[i] - mg - h[i] * mh);
+            }
+        }
+
+        @Override
+        void normaliseInPlace(int from, int len, double mean, double inv, double gamma, double beta) {
+            for (int i = from; i < from + len; i++) {
+                a[i] = gamma * ((a[i] - mean) * inv) + beta;
+            }
+        }
+
+        @Override
+        double dotNormalised(int from, Heap x, int len, double mean, double inv) {
+            double[] o = ((D) x).a;
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                s += a[i] * ((o[i] - mean) * inv);
+            }
+            return s;
+        }
+
+        @Override
+        void normaliseBackwardInPlace(int from, Heap x, int len, double mean, double inv, double s, double mg, double mh) {
+            double[] o = ((D) x).a;
+            for (int i = from; i < from + len; i++) {
+                a[i] = s * (a[i] - mg - (o[i] - mean) * inv * mh);
             }
         }
 

@@ -74,6 +74,19 @@ abstract class RunKernel {
     /** o[i] = s·(a[i] − mg − h[i]·mh) over [from, from + len). */
     abstract void normaliseBackward(float[] a, int from, int len, float[] h, float[] o, float s, float mg, float mh);
 
+    /** a[i] = g·((a[i] − mean)·inv) + b over [from, from + len): {@link #normalise}'s y, in place. */
+    abstract void normaliseInPlace(float[] a, int from, int len, float mean, float inv, float g, float b);
+
+    /** Σ dy[i]·x̂[i] over [from, from + len), x̂[i] = (x[i] − mean)·inv in float32 as {@link #normalise} makes it. */
+    abstract double dotNormalised(float[] dy, float[] x, int from, int len, float mean, float inv);
+
+    /**
+     * dy[i] = s·(dy[i] − mg − x̂[i]·mh) over [from, from + len), x̂ as in {@link #dotNormalised}:
+     * {@link #normaliseBackward} with x̂ made again from x, in place.
+     */
+    abstract void normaliseBackwardInPlace(float[] dy, float[] x, int from, int len, float mean, float inv, float s, float mg,
+                                           float mh);
+
     /** The plain loops (the JIT vectorises some of them). */
     static final class Scalar extends RunKernel {
         @Override
@@ -162,6 +175,32 @@ abstract class RunKernel {
         void normaliseBackward(float[] a, int from, int len, float[] h, float[] o, float s, float mg, float mh) {
             for (int i = from; i < from + len; i++) {
                 o[i] = s * (a[i] - mg - h[i] * mh);
+            }
+        }
+
+        @Override
+        void normaliseInPlace(float[] a, int from, int len, float mean, float inv, float g, float b) {
+            for (int i = from; i < from + len; i++) {
+                float v = (a[i] - mean) * inv;
+                a[i] = g * v + b;
+            }
+        }
+
+        @Override
+        double dotNormalised(float[] dy, float[] x, int from, int len, float mean, float inv) {
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                float h = (x[i] - mean) * inv;
+                s += (double) dy[i] * h;
+            }
+            return s;
+        }
+
+        @Override
+        void normaliseBackwardInPlace(float[] dy, float[] x, int from, int len, float mean, float inv, float s, float mg, float mh) {
+            for (int i = from; i < from + len; i++) {
+                float h = (x[i] - mean) * inv;
+                dy[i] = s * (dy[i] - mg - h * mh);
             }
         }
     }

@@ -168,4 +168,45 @@ final class VectorRunKernel extends RunKernel {
             o[i] = s * (a[i] - mg - h[i] * mh);
         }
     }
+
+    @Override
+    void normaliseInPlace(float[] a, int from, int len, float mean, float inv, float g, float b) {
+        int i = from;
+        for (int end = from + S.loopBound(len); i < end; i += L) {
+            FloatVector.fromArray(S, a, i).sub(mean).mul(inv).mul(g).add(b).intoArray(a, i);
+        }
+        for (; i < from + len; i++) {
+            float v = (a[i] - mean) * inv;
+            a[i] = g * v + b;
+        }
+    }
+
+    @Override
+    double dotNormalised(float[] dy, float[] x, int from, int len, float mean, float inv) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = from;
+        for (int end = from + S.loopBound(len); i < end; i += L) {
+            FloatVector h = FloatVector.fromArray(S, x, i).sub(mean).mul(inv);
+            acc = acc.add(FloatVector.fromArray(S, dy, i).mul(h));
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < from + len; i++) {
+            float h = (x[i] - mean) * inv;
+            s += (double) dy[i] * h;
+        }
+        return s;
+    }
+
+    @Override
+    void normaliseBackwardInPlace(float[] dy, float[] x, int from, int len, float mean, float inv, float s, float mg, float mh) {
+        int i = from;
+        for (int end = from + S.loopBound(len); i < end; i += L) {
+            FloatVector h = FloatVector.fromArray(S, x, i).sub(mean).mul(inv);
+            FloatVector.fromArray(S, dy, i).sub(mg).sub(h.mul(mh)).mul(s).intoArray(dy, i);
+        }
+        for (; i < from + len; i++) {
+            float h = (x[i] - mean) * inv;
+            dy[i] = s * (dy[i] - mg - h * mh);
+        }
+    }
 }

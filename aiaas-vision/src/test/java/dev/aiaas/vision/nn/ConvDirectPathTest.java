@@ -87,8 +87,8 @@ class ConvDirectPathTest {
     @Test
     void perPositionProductsMatchTheChunkedPath() {
         check(ConvLayers.conv2d(4, 3).withPadding(Padding.same()).withBias(false), new long[] {3, 6, 5}, 5, 1 << 18);
-        check(ConvLayers.conv2d(5, 3).withPadding(Padding.same()), new long[] {2, 7, 6}, 3, 40); // several chunks, a partial last one
-        check(ConvLayers.conv2d(3, 2, 3).withStride(2, 1).withPadding(Padding.of(1, 0)), new long[] {2, 7, 8}, 4, 60);
+        check(ConvLayers.conv2d(5, 3).withPadding(Padding.same()), new long[] {2, 7, 6}, 3, 864); // chunks of 4 positions (16 chunked), a partial last one
+        check(ConvLayers.conv2d(3, 2, 3).withStride(2, 1).withPadding(Padding.of(1, 0)), new long[] {2, 7, 8}, 4, 960); // 5 of 24 positions per chunk
         check(ConvLayers.conv2d(4, 3).withDilation(2, 1).withPadding(Padding.of(2)), new long[] {3, 6, 6}, 2, 1 << 18);
         check(ConvLayers.conv2d(6, 1).withStride(2).withBias(false), new long[] {4, 5, 5}, 3, 1 << 18);
     }
