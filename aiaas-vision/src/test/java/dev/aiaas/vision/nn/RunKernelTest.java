@@ -75,6 +75,25 @@ class RunKernelTest {
             s.normaliseBackward(g, from, len, h0, o0, 0.8f, 0.11f, -0.6f);
             v.normaliseBackward(g, from, len, h0, o1, 0.8f, 0.11f, -0.6f);
             assertArrayEquals(o0, o1, "normaliseBackward " + len);
+
+            // the in-place forms give normalise's y and normaliseBackward's ∂L/∂x, x̂ made again from x
+            for (RunKernel k : new RunKernel[] {s, v}) {
+                float[] y = x.clone();
+                k.normaliseInPlace(y, from, len, 0.25f, 1.7f, 0.9f, -0.3f);
+                float[] yRef = x.clone();
+                float[] hRef = new float[len + 10];
+                k.normalise(x, from, len, 0.25f, 1.7f, 0.9f, -0.3f, hRef, yRef);
+                assertArrayEquals(java.util.Arrays.copyOfRange(yRef, from, from + len), java.util.Arrays.copyOfRange(y, from, from + len),
+                        k.name() + " normaliseInPlace " + len);
+                float[] dx = g.clone();
+                k.normaliseBackwardInPlace(dx, x, from, len, 0.25f, 1.7f, 0.8f, 0.11f, -0.6f);
+                float[] dxRef = new float[len + 10];
+                k.normaliseBackward(g, from, len, hRef, dxRef, 0.8f, 0.11f, -0.6f);
+                assertArrayEquals(java.util.Arrays.copyOfRange(dxRef, from, from + len), java.util.Arrays.copyOfRange(dx, from, from + len),
+                        k.name() + " normaliseBackwardInPlace " + len);
+                double dot = k.dot(g, from, hRef, len);
+                assertEquals(dot, k.dotNormalised(g, x, from, len, 0.25f, 1.7f), 1e-12 * (1 + Math.abs(dot)), k.name() + " dotNormalised " + len);
+            }
         }
     }
 
