@@ -87,6 +87,12 @@ abstract class RunKernel {
     abstract void normaliseBackwardInPlace(float[] dy, float[] x, int from, int len, float mean, float inv, float s, float mg,
                                            float mh);
 
+    /** a[i] = max(a[i] + b[i], 0) over [0, len) (a NaN stays NaN). */
+    abstract void addRelu(float[] a, float[] b, int len);
+
+    /** g[i] = y[i] &gt; 0 ? g[i] : 0 over [0, len): the ReLU's gradient from its output y. */
+    abstract void reluBackward(float[] g, float[] y, int len);
+
     /** The plain loops (the JIT vectorises some of them). */
     static final class Scalar extends RunKernel {
         @Override
@@ -175,6 +181,20 @@ abstract class RunKernel {
         void normaliseBackward(float[] a, int from, int len, float[] h, float[] o, float s, float mg, float mh) {
             for (int i = from; i < from + len; i++) {
                 o[i] = s * (a[i] - mg - h[i] * mh);
+            }
+        }
+
+        @Override
+        void addRelu(float[] a, float[] b, int len) {
+            for (int i = 0; i < len; i++) {
+                a[i] = Math.max(a[i] + b[i], 0f);
+            }
+        }
+
+        @Override
+        void reluBackward(float[] g, float[] y, int len) {
+            for (int i = 0; i < len; i++) {
+                g[i] = y[i] > 0 ? g[i] : 0f;
             }
         }
 

@@ -209,4 +209,27 @@ final class VectorRunKernel extends RunKernel {
             dy[i] = s * (dy[i] - mg - h * mh);
         }
     }
+
+    @Override
+    void addRelu(float[] a, float[] b, int len) {
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).max(0f).intoArray(a, i);
+        }
+        for (; i < len; i++) {
+            a[i] = Math.max(a[i] + b[i], 0f);
+        }
+    }
+
+    @Override
+    void reluBackward(float[] g, float[] y, int len) {
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            VectorMask<Float> on = FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f);
+            FloatVector.zero(S).blend(FloatVector.fromArray(S, g, i), on).intoArray(g, i);
+        }
+        for (; i < len; i++) {
+            g[i] = y[i] > 0 ? g[i] : 0f;
+        }
+    }
 }

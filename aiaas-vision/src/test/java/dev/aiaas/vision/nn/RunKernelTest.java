@@ -98,6 +98,41 @@ class RunKernelTest {
     }
 
     @Test
+    void theResidualReluLoopsGiveTheSameBitsAndKeepTheirRules() {
+        RunKernel s = RunKernel.SCALAR;
+        RunKernel v = vector();
+        SplittableRandom r = new SplittableRandom(17);
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, 0f, Float.MIN_VALUE, -Float.MIN_VALUE};
+        for (int len : LENGTHS) {
+            float[] a = random(r, len);
+            float[] b = random(r, len);
+            float[] y = random(r, len);
+            for (int i = 0; i < Math.min(len, special.length); i++) {
+                a[i] = special[i];
+                y[len - 1 - i] = special[i];
+                b[(i + 3) % len] = special[(i + 2) % special.length];
+            }
+            float[] a0 = a.clone();
+            float[] a1 = a.clone();
+            s.addRelu(a0, b, len);
+            v.addRelu(a1, b, len);
+            assertArrayEquals(a0, a1, "addRelu " + len);
+            for (int i = 0; i < len; i++) {
+                float sum = a[i] + b[i];
+                assertEquals(Float.isNaN(sum) ? Float.NaN : Math.max(sum, 0f), a1[i], "addRelu lane " + i);
+            }
+            float[] g0 = a.clone(); // gradients with a NaN and infinities: 0 where y ≤ 0 or y is NaN
+            float[] g1 = a.clone();
+            s.reluBackward(g0, y, len);
+            v.reluBackward(g1, y, len);
+            assertArrayEquals(g0, g1, "reluBackward " + len);
+            for (int i = 0; i < len; i++) {
+                assertEquals(y[i] > 0 ? a[i] : 0f, g1[i], "reluBackward lane " + i);
+            }
+        }
+    }
+
+    @Test
     void theMaxBackwardGivesTheFirstMaximumItsGradientInBoth() {
         RunKernel s = RunKernel.SCALAR;
         RunKernel v = vector();
