@@ -112,6 +112,12 @@ abstract sealed class Heap permits Heap.F, Heap.D {
     /** dx = s·(g − mg − x̂·mh) over a run, with g this (∂L/∂y), at the same indices. */
     abstract void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh);
 
+    /** {@link RunKernel#maxTap} with this x: y and the taps t are heaps of this type. */
+    abstract void maxTap(int from, Heap y, Heap tap, int at, int len, int t);
+
+    /** {@link RunKernel#tapBackward} with this ∂L/∂y. */
+    abstract void tapBackward(int at, Heap tap, int t, Heap dx, int from, int len, boolean add);
+
     /** this[i] = γ·((this[i] − μ)·inv) + β over a run: {@link #normalise}'s y, in place. */
     abstract void normaliseInPlace(int from, int len, double mean, double inv, double gamma, double beta);
 
@@ -278,6 +284,16 @@ abstract sealed class Heap permits Heap.F, Heap.D {
         @Override
         void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh) {
             K.normaliseBackward(a, from, len, ((F) xhat).a, ((F) dx).a, (float) s, (float) mg, (float) mh);
+        }
+
+        @Override
+        void maxTap(int from, Heap y, Heap tap, int at, int len, int t) {
+            K.maxTap(a, from, ((F) y).a, ((F) tap).a, at, len, t);
+        }
+
+        @Override
+        void tapBackward(int at, Heap tap, int t, Heap dx, int from, int len, boolean add) {
+            K.tapBackward(a, ((F) tap).a, at, t, ((F) dx).a, from, len, add);
         }
 
         @Override
@@ -498,6 +514,30 @@ abstract sealed class Heap permits Heap.F, Heap.D {
             double[] o = ((D) dx).a;
             for (int i = from; i < from + len; i++) {
                 o[i] = s * (a[i] - mg - h[i] * mh);
+            }
+        }
+
+        @Override
+        void maxTap(int from, Heap y, Heap tap, int at, int len, int t) {
+            double[] m = ((D) y).a;
+            double[] k = ((D) tap).a;
+            for (int i = 0; i < len; i++) {
+                double v = a[from + i];
+                double w = m[at + i];
+                if (v > w || v != v && w == w) {
+                    m[at + i] = v;
+                    k[at + i] = t;
+                }
+            }
+        }
+
+        @Override
+        void tapBackward(int at, Heap tap, int t, Heap dx, int from, int len, boolean add) {
+            double[] k = ((D) tap).a;
+            double[] d = ((D) dx).a;
+            for (int i = 0; i < len; i++) {
+                double g = k[at + i] == t ? a[at + i] : 0.0;
+                d[from + i] = add ? d[from + i] + g : g;
             }
         }
 

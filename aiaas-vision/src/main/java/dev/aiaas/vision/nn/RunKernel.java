@@ -93,6 +93,19 @@ abstract class RunKernel {
     /** g[i] = y[i] &gt; 0 ? g[i] : 0 over [0, len): the ReLU's gradient from its output y. */
     abstract void reluBackward(float[] g, float[] y, int len);
 
+    /**
+     * One window element of a max pool's training forward pass over a run: where x[from + i] is
+     * greater than y[at + i], or is NaN where y is not (the first NaN wins, as in PyTorch; on ties
+     * the first stays), y[at + i] = x[from + i] and tap[at + i] = t.
+     */
+    abstract void maxTap(float[] x, int from, float[] y, float[] tap, int at, int len, float t);
+
+    /**
+     * One window element of a max pool's backward pass from the recorded taps: g = dy[at + i]
+     * where tap[at + i] = t, else 0; dx[from + i] += g when {@code add}, else dx[from + i] = g.
+     */
+    abstract void tapBackward(float[] dy, float[] tap, int at, float t, float[] dx, int from, int len, boolean add);
+
     /** The plain loops (the JIT vectorises some of them). */
     static final class Scalar extends RunKernel {
         @Override
@@ -181,6 +194,26 @@ abstract class RunKernel {
         void normaliseBackward(float[] a, int from, int len, float[] h, float[] o, float s, float mg, float mh) {
             for (int i = from; i < from + len; i++) {
                 o[i] = s * (a[i] - mg - h[i] * mh);
+            }
+        }
+
+        @Override
+        void maxTap(float[] x, int from, float[] y, float[] tap, int at, int len, float t) {
+            for (int i = 0; i < len; i++) {
+                float v = x[from + i];
+                float m = y[at + i];
+                if (v > m || v != v && m == m) {
+                    y[at + i] = v;
+                    tap[at + i] = t;
+                }
+            }
+        }
+
+        @Override
+        void tapBackward(float[] dy, float[] tap, int at, float t, float[] dx, int from, int len, boolean add) {
+            for (int i = 0; i < len; i++) {
+                float g = tap[at + i] == t ? dy[at + i] : 0f;
+                dx[from + i] = add ? dx[from + i] + g : g;
             }
         }
 

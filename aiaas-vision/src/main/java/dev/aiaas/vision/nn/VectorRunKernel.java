@@ -232,4 +232,43 @@ final class VectorRunKernel extends RunKernel {
             g[i] = y[i] > 0 ? g[i] : 0f;
         }
     }
+
+    @Override
+    void maxTap(float[] x, int from, float[] y, float[] tap, int at, int len, float t) {
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, from + i);
+            FloatVector m = FloatVector.fromArray(S, y, at + i);
+            // v > m, or v NaN where m is not (a comparison with a NaN is false; v != v is NaN's test)
+            VectorMask<Float> take = v.compare(VectorOperators.GT, m)
+                    .or(v.compare(VectorOperators.NE, v).andNot(m.compare(VectorOperators.NE, m)));
+            m.blend(v, take).intoArray(y, at + i);
+            FloatVector.fromArray(S, tap, at + i).blend(t, take).intoArray(tap, at + i);
+        }
+        for (; i < len; i++) {
+            float v = x[from + i];
+            float m = y[at + i];
+            if (v > m || v != v && m == m) {
+                y[at + i] = v;
+                tap[at + i] = t;
+            }
+        }
+    }
+
+    @Override
+    void tapBackward(float[] dy, float[] tap, int at, float t, float[] dx, int from, int len, boolean add) {
+        int i = 0;
+        for (int end = S.loopBound(len); i < end; i += L) {
+            VectorMask<Float> hit = FloatVector.fromArray(S, tap, at + i).compare(VectorOperators.EQ, t);
+            FloatVector g = FloatVector.zero(S).blend(FloatVector.fromArray(S, dy, at + i), hit);
+            if (add) {
+                g = g.add(FloatVector.fromArray(S, dx, from + i));
+            }
+            g.intoArray(dx, from + i);
+        }
+        for (; i < len; i++) {
+            float g = tap[at + i] == t ? dy[at + i] : 0f;
+            dx[from + i] = add ? dx[from + i] + g : g;
+        }
+    }
 }

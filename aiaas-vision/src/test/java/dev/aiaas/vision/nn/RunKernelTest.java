@@ -170,6 +170,65 @@ class RunKernelTest {
     }
 
     @Test
+    void theMaxTapsGiveTheSameBitsAndTakeTheFirstMaximumOrNaN() {
+        RunKernel s = RunKernel.SCALAR;
+        RunKernel v = vector();
+        SplittableRandom r = new SplittableRandom(19);
+        for (int len : LENGTHS) {
+            float[][] taps = {new float[len + 3], new float[len + 3]};
+            float[][] ys = {new float[len + 3], new float[len + 3]};
+            float[][] xs = new float[4][len + 2];
+            for (float[] x : xs) {
+                for (int i = 0; i < x.length; i++) {
+                    int k = r.nextInt(12);
+                    x[i] = k == 0 ? Float.NaN : k == 1 ? Float.NEGATIVE_INFINITY : r.nextInt(3); // ties and NaNs
+                }
+            }
+            for (int which = 0; which < 2; which++) {
+                RunKernel k = which == 0 ? s : v;
+                System.arraycopy(xs[0], 1, ys[which], 3, len);
+                java.util.Arrays.fill(taps[which], 3, 3 + len, 0f);
+                for (int t = 1; t < 4; t++) {
+                    k.maxTap(xs[t], 1, ys[which], taps[which], 3, len, t);
+                }
+            }
+            assertArrayEquals(ys[0], ys[1], "maxTap y " + len);
+            assertArrayEquals(taps[0], taps[1], "maxTap taps " + len);
+            for (int i = 0; i < len; i++) { // the first NaN, else the first maximum
+                int expected = -1;
+                for (int t = 0; t < 4 && expected < 0; t++) {
+                    if (Float.isNaN(xs[t][1 + i])) {
+                        expected = t;
+                    }
+                }
+                if (expected < 0) {
+                    float m = Float.NEGATIVE_INFINITY;
+                    for (int t = 0; t < 4; t++) {
+                        m = Math.max(m, xs[t][1 + i]);
+                    }
+                    for (int t = 0; t < 4 && expected < 0; t++) {
+                        if (xs[t][1 + i] == m) {
+                            expected = t;
+                        }
+                    }
+                }
+                assertEquals(expected, taps[1][3 + i], "lane " + i);
+            }
+            float[] dy = random(r, len + 3);
+            dy[3] = Float.POSITIVE_INFINITY;
+            for (boolean add : new boolean[] {false, true}) {
+                for (int t = 0; t < 4; t++) {
+                    float[] d0 = random(new SplittableRandom(t), len + 2);
+                    float[] d1 = d0.clone();
+                    s.tapBackward(dy, taps[0], 3, t, d0, 2, len, add);
+                    v.tapBackward(dy, taps[0], 3, t, d1, 2, len, add);
+                    assertArrayEquals(d0, d1, "tapBackward " + len + " tap " + t + " add " + add);
+                }
+            }
+        }
+    }
+
+    @Test
     void finiteSeesEveryNaNAndInfinityInBoth() {
         for (int len : LENGTHS) {
             for (int at = 0; at < len; at++) {
