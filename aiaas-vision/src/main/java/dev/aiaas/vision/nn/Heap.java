@@ -66,9 +66,6 @@ abstract sealed class Heap permits Heap.F, Heap.D {
     /** Σ (this[i] − mean)² over [from, from + len), in float64. */
     abstract double squaredDeviations(int from, int len, double mean);
 
-    /** Σ this[from + i]·other[from + i] over a run, in float64. */
-    abstract double dot(int from, Heap other, int len);
-
     /** dst[at + i] = max(dst[at + i], this[from + i]) over a run ({@link Math#max}: a NaN wins, as in PyTorch). */
     abstract void maxInto(int from, Heap dst, int at, int len);
 
@@ -103,28 +100,19 @@ abstract sealed class Heap permits Heap.F, Heap.D {
     /** dst[argmax[j]] += this[j] for j in [0, n): the backward pass of a max. */
     abstract void scatterAdd(Heap dst, int[] argmax, int n);
 
-    /**
-     * Batch normalisation of a run: x̂ = (x − μ)·inv into {@code xhat}, y = γ·x̂ + β into {@code y},
-     * at the same indices.
-     */
-    abstract void normalise(int from, int len, double mean, double inv, double gamma, double beta, Heap xhat, Heap y);
-
-    /** dx = s·(g − mg − x̂·mh) over a run, with g this (∂L/∂y), at the same indices. */
-    abstract void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh);
-
     /** {@link RunKernel#maxTap} with this x: y and the taps t are heaps of this type. */
     abstract void maxTap(int from, Heap y, Heap tap, int at, int len, int t);
 
     /** {@link RunKernel#tapBackward} with this ∂L/∂y. */
     abstract void tapBackward(int at, Heap tap, int t, Heap dx, int from, int len, boolean add);
 
-    /** this[i] = γ·((this[i] − μ)·inv) + β over a run: {@link #normalise}'s y, in place. */
+    /** Batch normalisation of a run, in place: this[i] = γ·x̂ + β with x̂ = (this[i] − μ)·inv. */
     abstract void normaliseInPlace(int from, int len, double mean, double inv, double gamma, double beta);
 
-    /** Σ this[i]·x̂[i] over a run, x̂ = (x − μ)·inv made as {@link #normalise} makes it (this: ∂L/∂y). */
+    /** Σ this[i]·x̂[i] over a run, x̂ = (x − μ)·inv made as {@link #normaliseInPlace} makes it (this: ∂L/∂y). */
     abstract double dotNormalised(int from, Heap x, int len, double mean, double inv);
 
-    /** this[i] = s·(this[i] − mg − x̂[i]·mh) over a run, x̂ as in {@link #dotNormalised}: {@link #normaliseBackward} in place. */
+    /** Batch normalisation's ∂L/∂x over a run, in place: this[i] = s·(this[i] − mg − x̂[i]·mh), x̂ as in {@link #dotNormalised}. */
     abstract void normaliseBackwardInPlace(int from, Heap x, int len, double mean, double inv, double s, double mg, double mh);
 
     /**
@@ -222,11 +210,6 @@ abstract sealed class Heap permits Heap.F, Heap.D {
         }
 
         @Override
-        double dot(int from, Heap other, int len) {
-            return K.dot(a, from, ((F) other).a, len);
-        }
-
-        @Override
         void maxInto(int from, Heap dst, int at, int len) {
             K.maxInto(a, from, ((F) dst).a, at, len);
         }
@@ -274,16 +257,6 @@ abstract sealed class Heap permits Heap.F, Heap.D {
             for (int j = 0; j < n; j++) {
                 d[argmax[j]] += a[j];
             }
-        }
-
-        @Override
-        void normalise(int from, int len, double mean, double inv, double gamma, double beta, Heap xhat, Heap y) {
-            K.normalise(a, from, len, (float) mean, (float) inv, (float) gamma, (float) beta, ((F) xhat).a, ((F) y).a);
-        }
-
-        @Override
-        void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh) {
-            K.normaliseBackward(a, from, len, ((F) xhat).a, ((F) dx).a, (float) s, (float) mg, (float) mh);
         }
 
         @Override
@@ -423,16 +396,6 @@ abstract sealed class Heap permits Heap.F, Heap.D {
         }
 
         @Override
-        double dot(int from, Heap other, int len) {
-            double[] o = ((D) other).a;
-            double s = 0;
-            for (int i = from; i < from + len; i++) {
-                s += a[i] * o[i];
-            }
-            return s;
-        }
-
-        @Override
         void maxInto(int from, Heap dst, int at, int len) {
             double[] d = ((D) dst).a;
             for (int i = 0; i < len; i++) {
@@ -494,26 +457,6 @@ abstract sealed class Heap permits Heap.F, Heap.D {
             double[] d = ((D) dst).a;
             for (int j = 0; j < n; j++) {
                 d[argmax[j]] += a[j];
-            }
-        }
-
-        @Override
-        void normalise(int from, int len, double mean, double inv, double gamma, double beta, Heap xhat, Heap y) {
-            double[] h = ((D) xhat).a;
-            double[] o = ((D) y).a;
-            for (int i = from; i < from + len; i++) {
-                double v = (a[i] - mean) * inv;
-                h[i] = v;
-                o[i] = gamma * v + beta;
-            }
-        }
-
-        @Override
-        void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh) {
-            double[] h = ((D) xhat).a;
-            double[] o = ((D) dx).a;
-            for (int i = from; i < from + len; i++) {
-                o[i] = s * (a[i] - mg - h[i] * mh);
             }
         }
 

@@ -6,7 +6,7 @@ package dev.aiaas.vision.nn;
  * implementations: {@link Scalar}, plain loops (what the JIT makes of them), and
  * {@code VectorRunKernel}, the same loops written with the Vector API ({@code jdk.incubator.vector},
  * loaded by name: see {@link #load}). The element-wise loops give bit for bit the same results in
- * both; the sums ({@link #sum}, {@link #squaredDeviations}, {@link #dot}) add the same values in
+ * both; the sums ({@link #sum}, {@link #squaredDeviations}, {@link #dotNormalised}) add the same values in
  * another order (float32 lanes, then float64), so they differ in the last bits.
  */
 abstract class RunKernel {
@@ -56,9 +56,6 @@ abstract class RunKernel {
     /** Σ (a[i] − mean)² over [from, from + len). */
     abstract double squaredDeviations(float[] a, int from, int len, double mean);
 
-    /** Σ a[i]·o[i] over [from, from + len). */
-    abstract double dot(float[] a, int from, float[] o, int len);
-
     /** d[at + i] = max(d[at + i], a[from + i]) ({@link Math#max}: a NaN wins). */
     abstract void maxInto(float[] a, int from, float[] d, int at, int len);
 
@@ -68,21 +65,15 @@ abstract class RunKernel {
     /** Whether a[at, at + len) are all finite. */
     abstract boolean finite(float[] a, int at, int len);
 
-    /** h[i] = (a[i] − mean)·inv, o[i] = g·h[i] + b over [from, from + len). */
-    abstract void normalise(float[] a, int from, int len, float mean, float inv, float g, float b, float[] h, float[] o);
-
-    /** o[i] = s·(a[i] − mg − h[i]·mh) over [from, from + len). */
-    abstract void normaliseBackward(float[] a, int from, int len, float[] h, float[] o, float s, float mg, float mh);
-
-    /** a[i] = g·((a[i] − mean)·inv) + b over [from, from + len): {@link #normalise}'s y, in place. */
+    /** a[i] = g·((a[i] − mean)·inv) + b over [from, from + len): batch normalisation's y, in place. */
     abstract void normaliseInPlace(float[] a, int from, int len, float mean, float inv, float g, float b);
 
-    /** Σ dy[i]·x̂[i] over [from, from + len), x̂[i] = (x[i] − mean)·inv in float32 as {@link #normalise} makes it. */
+    /** Σ dy[i]·x̂[i] over [from, from + len), x̂[i] = (x[i] − mean)·inv in float32 as {@link #normaliseInPlace} makes it. */
     abstract double dotNormalised(float[] dy, float[] x, int from, int len, float mean, float inv);
 
     /**
      * dy[i] = s·(dy[i] − mg − x̂[i]·mh) over [from, from + len), x̂ as in {@link #dotNormalised}:
-     * {@link #normaliseBackward} with x̂ made again from x, in place.
+     * batch normalisation's ∂L/∂x with x̂ made again from x, in place.
      */
     abstract void normaliseBackwardInPlace(float[] dy, float[] x, int from, int len, float mean, float inv, float s, float mg,
                                            float mh);
@@ -147,15 +138,6 @@ abstract class RunKernel {
         }
 
         @Override
-        double dot(float[] a, int from, float[] o, int len) {
-            double s = 0;
-            for (int i = from; i < from + len; i++) {
-                s += (double) a[i] * o[i];
-            }
-            return s;
-        }
-
-        @Override
         void maxInto(float[] a, int from, float[] d, int at, int len) {
             for (int i = 0; i < len; i++) {
                 d[at + i] = Math.max(d[at + i], a[from + i]);
@@ -179,22 +161,6 @@ abstract class RunKernel {
                 m = Math.max(m, Math.abs(a[i])); // a NaN wins
             }
             return m <= Float.MAX_VALUE;
-        }
-
-        @Override
-        void normalise(float[] a, int from, int len, float mean, float inv, float g, float b, float[] h, float[] o) {
-            for (int i = from; i < from + len; i++) {
-                float v = (a[i] - mean) * inv;
-                h[i] = v;
-                o[i] = g * v + b;
-            }
-        }
-
-        @Override
-        void normaliseBackward(float[] a, int from, int len, float[] h, float[] o, float s, float mg, float mh) {
-            for (int i = from; i < from + len; i++) {
-                o[i] = s * (a[i] - mg - h[i] * mh);
-            }
         }
 
         @Override

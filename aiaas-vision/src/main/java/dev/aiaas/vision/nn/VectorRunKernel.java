@@ -84,20 +84,6 @@ final class VectorRunKernel extends RunKernel {
     }
 
     @Override
-    double dot(float[] a, int from, float[] o, int len) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int end = S.loopBound(len); i < end; i += L) {
-            acc = acc.add(FloatVector.fromArray(S, a, from + i).mul(FloatVector.fromArray(S, o, from + i)));
-        }
-        double s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < len; i++) {
-            s += (double) a[from + i] * o[from + i];
-        }
-        return s;
-    }
-
-    @Override
     void maxInto(float[] a, int from, float[] d, int at, int len) {
         int i = 0;
         for (int end = S.loopBound(len); i < end; i += L) {
@@ -141,32 +127,6 @@ final class VectorRunKernel extends RunKernel {
             m = Math.max(m, Math.abs(a[at + i]));
         }
         return m <= Float.MAX_VALUE;
-    }
-
-    @Override
-    void normalise(float[] a, int from, int len, float mean, float inv, float g, float b, float[] h, float[] o) {
-        int i = from;
-        for (int end = from + S.loopBound(len); i < end; i += L) {
-            FloatVector v = FloatVector.fromArray(S, a, i).sub(mean).mul(inv);
-            v.intoArray(h, i);
-            v.mul(g).add(b).intoArray(o, i);
-        }
-        for (; i < from + len; i++) {
-            float v = (a[i] - mean) * inv;
-            h[i] = v;
-            o[i] = g * v + b;
-        }
-    }
-
-    @Override
-    void normaliseBackward(float[] a, int from, int len, float[] h, float[] o, float s, float mg, float mh) {
-        int i = from;
-        for (int end = from + S.loopBound(len); i < end; i += L) {
-            FloatVector.fromArray(S, a, i).sub(mg).sub(FloatVector.fromArray(S, h, i).mul(mh)).mul(s).intoArray(o, i);
-        }
-        for (; i < from + len; i++) {
-            o[i] = s * (a[i] - mg - h[i] * mh);
-        }
     }
 
     @Override
