@@ -622,14 +622,20 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
             return (int) Math.max(1, Math.min(positions, chunkValues / 4 / ((long) batch * ckk)));
         }
 
-        /** The per-position forward pass, x in {@link #xs} (see the class comment). */
+        /**
+         * The per-position forward pass (see the class comment), the patches copied from x's
+         * native buffer (off the CPU backend, from its heap copy {@link #xs}).
+         */
         private void forwardDirect(INDArray x, int batch, INDArray y) {
+            Buf.of(x); // checks that x is contiguous, as the heap copy would
             INDArray wpN = permutedWeights(batch);
             int chunk = directChunk(batch);
             int block = batch * ckk; // one position's patch block
             INDArray colN = buffers.vector("col", batch, (long) chunk * block);
             Buf colB = Buf.of(colN);
-            col.ensure(chunk * block);
+            if (!NativeCopy.HOST) {
+                col.ensure(chunk * block);
+            }
             Buf yb = Buf.of(y);
             int out = batch * filters; // one position's output block
             if (useBias) {
@@ -733,9 +739,10 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
             }
         }
 
-        /** The per-position backward pass (see the class comment); x's values in {@link #xs}. */
+        /** The per-position backward pass (see the class comment), the patches made again from x as forward makes them. */
         private INDArray backwardDirect(INDArray x, int batch, INDArray dy, boolean needInput) {
             int n = batch * inC * inH * inW;
+            Buf.of(x); // checks that x is contiguous
             INDArray wpN = permutedWeights(batch);
             int chunk = directChunk(batch);
             int block = batch * ckk;
