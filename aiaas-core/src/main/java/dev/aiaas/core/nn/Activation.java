@@ -60,6 +60,8 @@ public record Activation(String name, double alpha) {
         c.ensure(BLOCK);
         return c;
     });
+    /** Per-thread float32 blocks of {@link #BLOCK} values for the float32 ReLU ({@link #reluFloat}). */
+    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[][] {new float[BLOCK], new float[BLOCK]});
 
     /**
      * Validates the name and slope.
@@ -112,6 +114,10 @@ public record Activation(String name, double alpha) {
     void forward(Buf z, Buf y, int rows, int cols) {
         int n = rows * cols;
         boolean exact = name.equals("relu") || name.equals("leaky_relu"); // the same in float64 as in the loop it replaces
+        if (name.equals("relu") && z.isFloat() && y.isFloat()) {
+            reluFloat(z, null, y, n);
+            return;
+        }
         if (exact || z.isFloat() && y.isFloat() && (name.equals("gelu") || name.equals("gelu_erf") || name.equals("tanh") || name.equals("sigmoid"))) {
             forwardOnHeap(z, y, n);
             return;
@@ -203,6 +209,36 @@ public record Activation(String name, double alpha) {
     }
 
     /**
+     * ReLU on float32 arrays, in float32 blocks on the heap (half the memory traffic of the float64
+     * blocks, twice the lanes per vector): with {@code dy} null the forward pass out = max(v, 0)
+     * of v = {@code in}; else the backward pass out = dy ⊙ min(max(y, 0)·M·M, 1) of y = {@code in},
+     * M the largest finite float (1 for every positive y down to the smallest subnormal, else 0;
+     * a NaN y gives NaN). Both give bit for bit what the float64 loops give rounded to float32:
+     * max, and products by exactly 1 or 0. {@code out} may be {@code in} or {@code dy}.
+     */
+    private static void reluFloat(Buf in, Buf dy, Buf out, int n) {
+        float[][] s = FLOATS.get();
+        float[] a = s[0];
+        float[] g = s[1];
+        for (int from = 0; from < n; from += BLOCK) {
+            int len = Math.min(BLOCK, n - from);
+            in.read(from, a, 0, len);
+            if (dy == null) {
+                for (int i = 0; i < len; i++) {
+                    a[i] = Math.max(a[i], 0f);
+                }
+                out.write(from, a, 0, len);
+            } else {
+                dy.read(from, g, 0, len);
+                for (int i = 0; i < len; i++) {
+                    g[i] *= Math.min(Math.max(a[i], 0f) * Float.MAX_VALUE * Float.MAX_VALUE, 1f);
+                }
+                out.write(from, g, 0, len);
+            }
+        }
+    }
+
+    /**
      * a[i] = a[i]/2 · (1 + erf(a[i]/√2)) with {@link MathOps#erfFloat32}'s formula, its e^(−z²) by
      * {@link MathOps#expFast} over the block (e is scratch): loops the JIT vectorises.
      */
@@ -257,6 +293,10 @@ public record Activation(String name, double alpha) {
                 }
                 dz.put(from, g, 0, s.tmp, len);
             }
+            return;
+        }
+        if (name.equals("relu") && y.isFloat() && dy.isFloat() && dz.isFloat()) {
+            reluFloat(y, dy, dz, n);
             return;
         }
         if (name.equals("tanh") || name.equals("sigmoid") || name.equals("relu") || name.equals("leaky_relu")) {

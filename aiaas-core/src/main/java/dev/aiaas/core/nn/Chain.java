@@ -213,7 +213,10 @@ public final class Chain implements AutoCloseable {
     }
 
     /**
-     * Back-propagates ∂L/∂output through the last {@link #forward}, accumulating ∇θ.
+     * Back-propagates ∂L/∂output through the last {@link #forward}, accumulating ∇θ. Without
+     * {@code needInput}, a layer is asked for ∂L/∂(its input) only when a layer before it has
+     * parameters, and the layers before the first one with parameters (an unflatten, say) are not
+     * run backward at all: nothing before them needs a gradient.
      *
      * @param dOut      ∂L/∂output, the shape forward returned
      * @param needInput whether ∂L/∂input is wanted
@@ -222,10 +225,13 @@ public final class Chain implements AutoCloseable {
     public INDArray backward(INDArray dOut, boolean needInput) {
         INDArray d = dOut;
         for (int i = instances.size() - 1; i >= 0; i--) {
-            boolean need = i > 0 || needInput;
+            if (!needInput && offsets[i + 1] == 0) {
+                return null; // layers 0..i hold no parameters
+            }
+            boolean need = needInput || offsets[i] > 0;
             d = instances.get(i).backward(activations[i], activations[i + 1], d, need);
         }
-        return d;
+        return needInput ? d : null;
     }
 
     @Override

@@ -121,16 +121,29 @@ public record BatchNorm2d(double momentum, double epsilon) implements PackedLaye
         steps.scaleShift(scale, shift);
     }
 
+    /**
+     * The layer's computation, block by block: in an 'f'-order batch, input position q holds C runs
+     * of B values, one block of B·C values; each pass copies one block at a time from the native
+     * buffer to a small heap block (which stays in the cache), works on it there and, where it
+     * writes, copies it back. Training forward: one pass for the statistics (each run's mean and
+     * squared deviations, merged per channel as Chan et al. do, in float64), one to normalise.
+     * Backward: one pass for Σ∂L/∂y and Σ∂L/∂y·x̂, one for ∂L/∂x, x̂ made again from x each time
+     * (in float32 the same bits as the forward pass's x̂). No batch-sized heap copies.
+     */
     private final class Instance implements Layer.Instance {
         private final int channels;
         private final int area;
         private final long[] shape;
         private final Workspace buffers;
-        private final Heap xs;
-        private final Heap xhat;
-        private final Heap ys;
+        private final Heap xb;
+        private final Heap gb;
+        /** The last training pass's batch statistics (μ and 1/√(σ² + ε)), which the backward pass uses. */
         private final double[] mean;
         private final double[] inv;
+        /** The statistics the last forward pass normalised with (the batch's, or the running ones at inference). */
+        private final double[] useMean;
+        private final double[] useInv;
+        private final double[] m2;
         private final double[] sumG;
         private final double[] sumGh;
         private INDArray params;
@@ -141,11 +154,13 @@ public record BatchNorm2d(double momentum, double epsilon) implements PackedLaye
             this.area = area;
             this.shape = shape;
             buffers = new Workspace(dataType);
-            xs = Heap.of(dataType);
-            xhat = Heap.of(dataType);
-            ys = Heap.of(dataType);
+            xb = Heap.of(dataType);
+            gb = Heap.of(dataType);
             mean = new double[channels];
             inv = new double[channels];
+            useMean = new double[channels];
+            useInv = new double[channels];
+            m2 = new double[channels];
             sumG = new double[channels];
             sumGh = new double[channels];
         }
@@ -170,65 +185,72 @@ public record BatchNorm2d(double momentum, double epsilon) implements PackedLaye
         @Override
         public INDArray forward(INDArray x, boolean training) {
             int batch = Math.toIntExact(x.size(0));
-            int n = Images.batchValues(batch, (long) channels * area, TYPE);
-            xs.ensure(n).read(Buf.of(x), 0, 0, n);
-            xhat.ensure(n);
-            ys.ensure(n);
-            Buf p = Buf.of(params); // γ at c, β at C + c, mean at 2C + c, var at 3C + c
+            Images.batchValues(batch, (long) channels * area, TYPE);
             int k = channels;
+            int block = batch * k;
+            Buf xs = Buf.of(x);
+            xb.ensure(block);
+            Buf p = Buf.of(params); // γ at c, β at C + c, mean at 2C + c, var at 3C + c
             if (training) {
-                double count = (double) batch * area;
                 java.util.Arrays.fill(mean, 0.0);
-                java.util.Arrays.fill(inv, 0.0);
-                for (int q = 0; q < area; q++) { // memory order: position q holds C runs of B values
+                java.util.Arrays.fill(m2, 0.0);
+                for (int q = 0; q < area; q++) { // (count, mean, M2) per channel, merged run by run
+                    xb.read(xs, block * q, 0, block);
+                    double before = (double) batch * q;
+                    double after = before + batch;
                     for (int c = 0; c < k; c++) {
-                        mean[c] += xs.sum(batch * (c + k * q), batch);
+                        double runMean = xb.sum(batch * c, batch) / batch;
+                        double runM2 = xb.squaredDeviations(batch * c, batch, runMean);
+                        double delta = runMean - mean[c];
+                        mean[c] += delta * batch / after;
+                        m2[c] += runM2 + delta * delta * before * batch / after;
                     }
                 }
+                double count = (double) batch * area;
                 for (int c = 0; c < k; c++) {
-                    mean[c] /= count;
-                }
-                for (int q = 0; q < area; q++) {
-                    for (int c = 0; c < k; c++) {
-                        inv[c] += xs.squaredDeviations(batch * (c + k * q), batch, mean[c]);
-                    }
-                }
-                for (int c = 0; c < k; c++) {
-                    double var = inv[c] / count;
+                    double var = m2[c] / count;
                     p.set(2 * k + c, momentum * p.get(2 * k + c) + (1 - momentum) * mean[c]);
                     p.set(3 * k + c, momentum * p.get(3 * k + c) + (1 - momentum) * var);
                     inv[c] = 1 / Math.sqrt(var + epsilon);
+                    useMean[c] = mean[c];
+                    useInv[c] = inv[c];
                 }
             } else {
                 for (int c = 0; c < k; c++) {
-                    mean[c] = p.get(2 * k + c);
-                    inv[c] = 1 / Math.sqrt(p.get(3 * k + c) + epsilon);
-                }
-            }
-            for (int q = 0; q < area; q++) {
-                for (int c = 0; c < k; c++) {
-                    xs.normalise(batch * (c + k * q), batch, mean[c], inv[c], p.get(c), p.get(k + c), xhat, ys);
+                    useMean[c] = p.get(2 * k + c);
+                    useInv[c] = 1 / Math.sqrt(p.get(3 * k + c) + epsilon);
                 }
             }
             INDArray y = buffers.batch("y", batch, shape);
-            ys.write(Buf.of(y), 0, 0, n);
+            Buf ys = Buf.of(y);
+            for (int q = 0; q < area; q++) {
+                xb.read(xs, block * q, 0, block);
+                for (int c = 0; c < k; c++) {
+                    xb.normaliseInPlace(batch * c, batch, useMean[c], useInv[c], p.get(c), p.get(k + c));
+                }
+                xb.write(ys, block * q, 0, block);
+            }
             return y;
         }
 
         @Override
         public INDArray backward(INDArray x, INDArray y, INDArray dy, boolean needInput) {
             int batch = Math.toIntExact(x.size(0));
-            int n = batch * channels * area;
             int k = channels;
-            Heap g = ys; // ∂L/∂y, in y's heap array (y itself lives in its native buffer)
-            g.read(Buf.of(dy), 0, 0, n);
+            int block = batch * k;
+            Buf xs = Buf.of(x);
+            Buf g = Buf.of(dy);
+            xb.ensure(block);
+            gb.ensure(block);
             java.util.Arrays.fill(sumG, 0.0);
             java.util.Arrays.fill(sumGh, 0.0);
             for (int q = 0; q < area; q++) {
+                xb.read(xs, block * q, 0, block);
+                gb.read(g, block * q, 0, block);
                 for (int c = 0; c < k; c++) {
-                    int from = batch * (c + k * q);
-                    sumG[c] += g.sum(from, batch);
-                    sumGh[c] += g.dot(from, xhat, batch);
+                    int from = batch * c;
+                    sumG[c] += gb.sum(from, batch);
+                    sumGh[c] += gb.dotNormalised(from, xb, batch, mean[c], inv[c]);
                 }
             }
             Buf gr = Buf.of(grads);
@@ -243,13 +265,17 @@ public record BatchNorm2d(double momentum, double epsilon) implements PackedLaye
             }
             Buf p = Buf.of(params);
             double count = (double) batch * area;
-            for (int q = 0; q < area; q++) {
-                for (int c = 0; c < k; c++) {
-                    g.normaliseBackward(batch * (c + k * q), batch, xhat, xs, p.get(c) * inv[c], sumG[c] / count, sumGh[c] / count);
-                }
-            }
             INDArray dx = buffers.batch("dx", batch, shape);
-            xs.write(Buf.of(dx), 0, 0, n);
+            Buf dxs = Buf.of(dx);
+            for (int q = 0; q < area; q++) {
+                xb.read(xs, block * q, 0, block);
+                gb.read(g, block * q, 0, block);
+                for (int c = 0; c < k; c++) {
+                    gb.normaliseBackwardInPlace(batch * c, xb, batch, mean[c], inv[c], p.get(c) * inv[c], sumG[c] / count,
+                            sumGh[c] / count);
+                }
+                gb.write(dxs, block * q, 0, block);
+            }
             return dx;
         }
 

@@ -12,6 +12,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * another, so a convolution's patch copies, a pooling window's maxima and a flatten's
  * permutation each move whole runs of B values.
  *
+ * <p>The float32 loops that dominate a training step run in {@link RunKernel#CURRENT} (the Vector
+ * API kernel when the JVM has the module, else plain loops).
+ *
  * <p>Grown on first need, never shrunk: a step allocates nothing once the largest batch was seen.
  */
 abstract sealed class Heap permits Heap.F, Heap.D {
@@ -63,9 +66,6 @@ abstract sealed class Heap permits Heap.F, Heap.D {
     /** Σ (this[i] − mean)² over [from, from + len), in float64. */
     abstract double squaredDeviations(int from, int len, double mean);
 
-    /** Σ this[from + i]·other[from + i] over a run, in float64. */
-    abstract double dot(int from, Heap other, int len);
-
     /** dst[at + i] = max(dst[at + i], this[from + i]) over a run ({@link Math#max}: a NaN wins, as in PyTorch). */
     abstract void maxInto(int from, Heap dst, int at, int len);
 
@@ -100,14 +100,20 @@ abstract sealed class Heap permits Heap.F, Heap.D {
     /** dst[argmax[j]] += this[j] for j in [0, n): the backward pass of a max. */
     abstract void scatterAdd(Heap dst, int[] argmax, int n);
 
-    /**
-     * Batch normalisation of a run: x̂ = (x − μ)·inv into {@code xhat}, y = γ·x̂ + β into {@code y},
-     * at the same indices.
-     */
-    abstract void normalise(int from, int len, double mean, double inv, double gamma, double beta, Heap xhat, Heap y);
+    /** {@link RunKernel#maxTap} with this x: y and the taps t are heaps of this type. */
+    abstract void maxTap(int from, Heap y, Heap tap, int at, int len, int t);
 
-    /** dx = s·(g − mg − x̂·mh) over a run, with g this (∂L/∂y), at the same indices. */
-    abstract void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh);
+    /** {@link RunKernel#tapBackward} with this ∂L/∂y. */
+    abstract void tapBackward(int at, Heap tap, int t, Heap dx, int from, int len, boolean add);
+
+    /** Batch normalisation of a run, in place: this[i] = γ·x̂ + β with x̂ = (this[i] − μ)·inv. */
+    abstract void normaliseInPlace(int from, int len, double mean, double inv, double gamma, double beta);
+
+    /** Σ this[i]·x̂[i] over a run, x̂ = (x − μ)·inv made as {@link #normaliseInPlace} makes it (this: ∂L/∂y). */
+    abstract double dotNormalised(int from, Heap x, int len, double mean, double inv);
+
+    /** Batch normalisation's ∂L/∂x over a run, in place: this[i] = s·(this[i] − mg − x̂[i]·mh), x̂ as in {@link #dotNormalised}. */
+    abstract void normaliseBackwardInPlace(int from, Heap x, int len, double mean, double inv, double s, double mg, double mh);
 
     /**
      * The rows of a row-major {@code [rows, width]} block (this, from 0) into an 'f'-order one
@@ -117,6 +123,8 @@ abstract sealed class Heap permits Heap.F, Heap.D {
 
     /** float32. */
     static final class F extends Heap {
+        /** The loops over runs: {@link RunKernel#CURRENT}. */
+        private static final RunKernel K = RunKernel.CURRENT;
         float[] a = new float[0];
 
         @Override
@@ -166,19 +174,12 @@ abstract sealed class Heap permits Heap.F, Heap.D {
 
         @Override
         void copyAdd(int from, Heap dst, int at, int len, double v) {
-            float[] d = ((F) dst).a;
-            float f = (float) v;
-            for (int i = 0; i < len; i++) {
-                d[at + i] = a[from + i] + f;
-            }
+            K.copyAdd(a, from, ((F) dst).a, at, len, (float) v);
         }
 
         @Override
         void addTo(int from, Heap dst, int at, int len) {
-            float[] d = ((F) dst).a;
-            for (int i = 0; i < len; i++) {
-                d[at + i] += a[from + i];
-            }
+            K.addTo(a, from, ((F) dst).a, at, len);
         }
 
         @Override
@@ -200,39 +201,17 @@ abstract sealed class Heap permits Heap.F, Heap.D {
 
         @Override
         double sum(int from, int len) {
-            double s = 0;
-            for (int i = from; i < from + len; i++) {
-                s += a[i];
-            }
-            return s;
+            return K.sum(a, from, len);
         }
 
         @Override
         double squaredDeviations(int from, int len, double mean) {
-            double s = 0;
-            for (int i = from; i < from + len; i++) {
-                double d = a[i] - mean;
-                s += d * d;
-            }
-            return s;
-        }
-
-        @Override
-        double dot(int from, Heap other, int len) {
-            float[] o = ((F) other).a;
-            double s = 0;
-            for (int i = from; i < from + len; i++) {
-                s += (double) a[i] * o[i];
-            }
-            return s;
+            return K.squaredDeviations(a, from, len, mean);
         }
 
         @Override
         void maxInto(int from, Heap dst, int at, int len) {
-            float[] d = ((F) dst).a;
-            for (int i = 0; i < len; i++) {
-                d[at + i] = Math.max(d[at + i], a[from + i]);
-            }
+            K.maxInto(a, from, ((F) dst).a, at, len);
         }
 
         @Override
@@ -249,24 +228,12 @@ abstract sealed class Heap permits Heap.F, Heap.D {
 
         @Override
         void maxBackwardFinite(int from, Heap y, int at, Heap rem, Heap dx, int len) {
-            float[] m = ((F) y).a;
-            float[] r = ((F) rem).a;
-            float[] d = ((F) dx).a;
-            for (int i = 0; i < len; i++) {
-                float hit = 1f + Math.max((a[from + i] - m[at + i]) * 0x1p100f * 0x1p100f, -1f);
-                float g = hit * r[i];
-                d[from + i] += g;
-                r[i] -= g;
-            }
+            K.maxBackwardFinite(a, from, ((F) y).a, at, ((F) rem).a, ((F) dx).a, len);
         }
 
         @Override
         boolean finite(int at, int len) {
-            float m = 0f;
-            for (int i = at; i < at + len; i++) {
-                m = Math.max(m, Math.abs(a[i])); // a max reduction the JIT vectorises; a NaN wins
-            }
-            return m <= Float.MAX_VALUE;
+            return K.finite(a, at, len);
         }
 
         @Override
@@ -293,30 +260,28 @@ abstract sealed class Heap permits Heap.F, Heap.D {
         }
 
         @Override
-        void normalise(int from, int len, double mean, double inv, double gamma, double beta, Heap xhat, Heap y) {
-            float[] h = ((F) xhat).a;
-            float[] o = ((F) y).a;
-            float m = (float) mean;
-            float s = (float) inv;
-            float g = (float) gamma;
-            float b = (float) beta;
-            for (int i = from; i < from + len; i++) {
-                float v = (a[i] - m) * s;
-                h[i] = v;
-                o[i] = g * v + b;
-            }
+        void maxTap(int from, Heap y, Heap tap, int at, int len, int t) {
+            K.maxTap(a, from, ((F) y).a, ((F) tap).a, at, len, t);
         }
 
         @Override
-        void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh) {
-            float[] h = ((F) xhat).a;
-            float[] o = ((F) dx).a;
-            float fs = (float) s;
-            float fg = (float) mg;
-            float fh = (float) mh;
-            for (int i = from; i < from + len; i++) {
-                o[i] = fs * (a[i] - fg - h[i] * fh);
-            }
+        void tapBackward(int at, Heap tap, int t, Heap dx, int from, int len, boolean add) {
+            K.tapBackward(a, ((F) tap).a, at, t, ((F) dx).a, from, len, add);
+        }
+
+        @Override
+        void normaliseInPlace(int from, int len, double mean, double inv, double gamma, double beta) {
+            K.normaliseInPlace(a, from, len, (float) mean, (float) inv, (float) gamma, (float) beta);
+        }
+
+        @Override
+        double dotNormalised(int from, Heap x, int len, double mean, double inv) {
+            return K.dotNormalised(a, ((F) x).a, from, len, (float) mean, (float) inv);
+        }
+
+        @Override
+        void normaliseBackwardInPlace(int from, Heap x, int len, double mean, double inv, double s, double mg, double mh) {
+            K.normaliseBackwardInPlace(a, ((F) x).a, from, len, (float) mean, (float) inv, (float) s, (float) mg, (float) mh);
         }
 
         @Override
@@ -431,16 +396,6 @@ abstract sealed class Heap permits Heap.F, Heap.D {
         }
 
         @Override
-        double dot(int from, Heap other, int len) {
-            double[] o = ((D) other).a;
-            double s = 0;
-            for (int i = from; i < from + len; i++) {
-                s += a[i] * o[i];
-            }
-            return s;
-        }
-
-        @Override
         void maxInto(int from, Heap dst, int at, int len) {
             double[] d = ((D) dst).a;
             for (int i = 0; i < len; i++) {
@@ -506,22 +461,51 @@ abstract sealed class Heap permits Heap.F, Heap.D {
         }
 
         @Override
-        void normalise(int from, int len, double mean, double inv, double gamma, double beta, Heap xhat, Heap y) {
-            double[] h = ((D) xhat).a;
-            double[] o = ((D) y).a;
-            for (int i = from; i < from + len; i++) {
-                double v = (a[i] - mean) * inv;
-                h[i] = v;
-                o[i] = gamma * v + beta;
+        void maxTap(int from, Heap y, Heap tap, int at, int len, int t) {
+            double[] m = ((D) y).a;
+            double[] k = ((D) tap).a;
+            for (int i = 0; i < len; i++) {
+                double v = a[from + i];
+                double w = m[at + i];
+                if (v > w || v != v && w == w) {
+                    m[at + i] = v;
+                    k[at + i] = t;
+                }
             }
         }
 
         @Override
-        void normaliseBackward(int from, int len, Heap xhat, Heap dx, double s, double mg, double mh) {
-            double[] h = ((D) xhat).a;
-            double[] o = ((D) dx).a;
+        void tapBackward(int at, Heap tap, int t, Heap dx, int from, int len, boolean add) {
+            double[] k = ((D) tap).a;
+            double[] d = ((D) dx).a;
+            for (int i = 0; i < len; i++) {
+                double g = k[at + i] == t ? a[at + i] : 0.0;
+                d[from + i] = add ? d[from + i] + g : g;
+            }
+        }
+
+        @Override
+        void normaliseInPlace(int from, int len, double mean, double inv, double gamma, double beta) {
             for (int i = from; i < from + len; i++) {
-                o[i] = s * (a[i] - mg - h[i] * mh);
+                a[i] = gamma * ((a[i] - mean) * inv) + beta;
+            }
+        }
+
+        @Override
+        double dotNormalised(int from, Heap x, int len, double mean, double inv) {
+            double[] o = ((D) x).a;
+            double s = 0;
+            for (int i = from; i < from + len; i++) {
+                s += a[i] * ((o[i] - mean) * inv);
+            }
+            return s;
+        }
+
+        @Override
+        void normaliseBackwardInPlace(int from, Heap x, int len, double mean, double inv, double s, double mg, double mh) {
+            double[] o = ((D) x).a;
+            for (int i = from; i < from + len; i++) {
+                a[i] = s * (a[i] - mg - (o[i] - mean) * inv * mh);
             }
         }
 

@@ -12,10 +12,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * channel, one output position, the whole batch) is the maximum or the mean of the runs under its
  * window, on heap copies of the batch.
  *
- * <p>A max pool's forward pass is the same branch-free maximum loop in training and inference (one
- * the JIT vectorises); it records no argmax. The backward pass finds each window's maximum again
- * by comparing x with y (the heap copies the last training forward pass left, else the x and y it
- * is given), scanning the window in PyTorch's order so that the first maximum gets the gradient.
+ * <p>A max pool's inference pass is a branch-free maximum loop (one the JIT vectorises). Its
+ * training pass also records, per output value, which window element holds the maximum (PyTorch's
+ * rule: the first on ties, the first NaN), and the backward pass routes each gradient to that
+ * element. When an inference pass came between, the backward pass finds each window's maximum
+ * again by comparing the x and y it is given, scanning the window in PyTorch's order.
  */
 final class Pooling implements Layer.Instance {
     private final boolean max;
@@ -29,6 +30,8 @@ final class Pooling implements Layer.Instance {
     private final Heap ys;
     private final Heap dx;
     private final Heap dys;
+    /** Per output value, the window element u·kW + v that holds its maximum (a max pool's training pass). */
+    private final Heap taps;
     /** The gradient of a run not yet handed to a maximum (the backward pass of a max). */
     private final Heap rem;
     /** The batch whose x and y {@link #xs} and {@link #ys} hold from a training forward pass, or -1. */
@@ -49,6 +52,7 @@ final class Pooling implements Layer.Instance {
         this.dx = Heap.of(dataType);
         this.dys = Heap.of(dataType);
         this.rem = Heap.of(dataType);
+        this.taps = Heap.of(dataType);
     }
 
     @Override
@@ -66,6 +70,13 @@ final class Pooling implements Layer.Instance {
         int outN = batch * channels * ah.out() * aw.out();
         xs.ensure(n).read(Buf.of(x), 0, 0, n);
         ys.ensure(outN);
+        if (max && training) {
+            forwardTaps(batch, outN);
+            trainedBatch = batch;
+            INDArray y = buffers.batch("y", batch, outShape);
+            ys.write(Buf.of(y), 0, 0, outN);
+            return y;
+        }
         double scale = 1.0 / (ah.kernel() * aw.kernel());
         for (int ow = 0; ow < aw.out(); ow++) {
             for (int oh = 0; oh < ah.out(); oh++) {
@@ -102,6 +113,78 @@ final class Pooling implements Layer.Instance {
         return y;
     }
 
+    /**
+     * A max pool's training forward pass: the maxima into {@link #ys} and, per output value, the
+     * index u·kW + v of its window element that holds the maximum into {@link #taps} (the first
+     * in the scan order on ties, the first NaN when there is one: the element PyTorch's backward
+     * pass gives the gradient).
+     */
+    private void forwardTaps(int batch, int outN) {
+        taps.ensure(outN);
+        for (int ow = 0; ow < aw.out(); ow++) {
+            for (int oh = 0; oh < ah.out(); oh++) {
+                for (int c = 0; c < channels; c++) {
+                    int o = batch * (c + channels * (oh + ah.out() * ow));
+                    boolean first = true;
+                    for (int i = 0; i < ah.kernel(); i++) { // the window row by row, as PyTorch scans it
+                        int ih = ah.at(oh, i);
+                        if (ih < 0 || ih >= ah.in()) {
+                            continue;
+                        }
+                        for (int j = 0; j < aw.kernel(); j++) {
+                            int iw = aw.at(ow, j);
+                            if (iw < 0 || iw >= aw.in()) {
+                                continue;
+                            }
+                            int src = batch * (c + channels * (ih + ah.in() * iw));
+                            int t = i * aw.kernel() + j;
+                            if (first) { // every window holds an input (the padding is at most half the window)
+                                xs.copy(src, ys, o, batch);
+                                taps.fill(o, batch, t);
+                                first = false;
+                            } else {
+                                xs.maxTap(src, ys, taps, o, batch, t);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A max pool's backward pass from the taps the training forward pass recorded: each ∂L/∂y
+     * value goes to the window element of its tap. When the windows tile the input exactly
+     * (stride = window, no padding, the sizes multiples of the window), each ∂L/∂x value is
+     * written once, with no zeroing first.
+     */
+    private void backwardTaps(int batch, int n) {
+        boolean tiles = ah.stride() == ah.kernel() && aw.stride() == aw.kernel() && ah.out() * ah.kernel() == ah.in()
+                && aw.out() * aw.kernel() == aw.in() && ah.at(0, 0) == 0 && aw.at(0, 0) == 0;
+        if (!tiles) {
+            dx.fill(0, n, 0.0);
+        }
+        for (int ow = 0; ow < aw.out(); ow++) {
+            for (int oh = 0; oh < ah.out(); oh++) {
+                for (int c = 0; c < channels; c++) {
+                    int o = batch * (c + channels * (oh + ah.out() * ow));
+                    for (int i = 0; i < ah.kernel(); i++) {
+                        int ih = ah.at(oh, i);
+                        if (ih < 0 || ih >= ah.in()) {
+                            continue;
+                        }
+                        for (int j = 0; j < aw.kernel(); j++) {
+                            int iw = aw.at(ow, j);
+                            if (iw >= 0 && iw < aw.in()) {
+                                dys.tapBackward(o, taps, i * aw.kernel() + j, dx, batch * (c + channels * (ih + ah.in() * iw)), batch, !tiles);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     public INDArray backward(INDArray x, INDArray y, INDArray dy, boolean needInput) {
         if (!needInput) {
@@ -110,8 +193,15 @@ final class Pooling implements Layer.Instance {
         int batch = Math.toIntExact(x.size(0));
         int n = batch * channels * ah.in() * aw.in();
         int outN = batch * channels * ah.out() * aw.out();
-        dx.ensure(n).fill(0, n, 0.0);
+        dx.ensure(n);
         dys.ensure(outN).read(Buf.of(dy), 0, 0, outN);
+        if (max && trainedBatch == batch) {
+            backwardTaps(batch, n);
+            INDArray dxa = buffers.batch("dx", batch, inShape);
+            dx.write(Buf.of(dxa), 0, 0, n);
+            return dxa;
+        }
+        dx.fill(0, n, 0.0);
         if (max) {
             if (trainedBatch != batch) { // an inference pass came between: take x and y as given
                 xs.ensure(n).read(Buf.of(x), 0, 0, n);

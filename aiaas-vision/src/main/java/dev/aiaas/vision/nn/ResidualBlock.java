@@ -197,6 +197,9 @@ public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu
         private final double[] a = new double[BLOCK];
         private final double[] b = new double[BLOCK];
         private final float[] tmp = new float[BLOCK];
+        /** float32 blocks for the float32 passes (in {@link RunKernel#CURRENT}). */
+        private final float[] fa = new float[BLOCK];
+        private final float[] fb = new float[BLOCK];
 
         Instance(Chain mainBranch, Chain shortBranch, long[] inShape, long[] outShape, DataType dataType) {
             this.mainBranch = mainBranch;
@@ -250,6 +253,20 @@ public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu
 
         /** to = p + q, then max(·, 0) when {@code rectify}, block by block. */
         private void add(Buf p, Buf q, Buf to, int n, boolean rectify) {
+            if (p.isFloat() && q.isFloat() && to.isFloat()) { // float32: the same values (a float sum rounds as the double one does)
+                for (int from = 0; from < n; from += BLOCK) {
+                    int len = Math.min(BLOCK, n - from);
+                    p.read(from, fa, 0, len);
+                    q.read(from, fb, 0, len);
+                    if (rectify) {
+                        RunKernel.CURRENT.addRelu(fa, fb, len);
+                    } else {
+                        RunKernel.CURRENT.addTo(fb, 0, fa, 0, len);
+                    }
+                    to.write(from, fa, 0, len);
+                }
+                return;
+            }
             for (int from = 0; from < n; from += BLOCK) {
                 int len = Math.min(BLOCK, n - from);
                 p.get(from, a, tmp, len);
@@ -269,6 +286,16 @@ public record ResidualBlock(List<Layer> main, List<Layer> shortcut, boolean relu
 
         /** dz = dy where y &gt; 0, else 0 (y = max(z, 0), so y &gt; 0 exactly where z &gt; 0). */
         private void reluBackward(Buf dy, Buf y, Buf dz, int n) {
+            if (dy.isFloat() && y.isFloat() && dz.isFloat()) {
+                for (int from = 0; from < n; from += BLOCK) {
+                    int len = Math.min(BLOCK, n - from);
+                    dy.read(from, fa, 0, len);
+                    y.read(from, fb, 0, len);
+                    RunKernel.CURRENT.reluBackward(fa, fb, len);
+                    dz.write(from, fa, 0, len);
+                }
+                return;
+            }
             for (int from = 0; from < n; from += BLOCK) {
                 int len = Math.min(BLOCK, n - from);
                 dy.get(from, a, tmp, len);

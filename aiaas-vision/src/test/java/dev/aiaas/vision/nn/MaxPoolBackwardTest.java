@@ -82,4 +82,46 @@ class MaxPoolBackwardTest {
         expected[1 + 2 * 1] = 5; // example 1: +inf at q 1 and q 3; q 1 is scanned first
         assertArrayEquals(expected, g, 0.0);
     }
+
+    /**
+     * The recorded taps (the gradient right after a training pass) against the scan from x and y
+     * (the gradient after an inference pass between) over windows that overlap (3×3, stride 2),
+     * are padded, or leave rows and columns out (2×2 over 7×5), with many ties (values on a coarse
+     * grid), −∞, NaN and ±∞ gradients, in both precisions: the same gradient, value for value.
+     */
+    @Test
+    void theRecordedTapsGiveTheScansGradient() {
+        MaxPool2d[] pools = {ConvLayers.maxPool2d(2), new MaxPool2d(3, 3, 2, 2, 1, 1), new MaxPool2d(3, 2, 1, 2, 1, 0)};
+        long[] shape = {3, 7, 5};
+        java.util.SplittableRandom r = new java.util.SplittableRandom(21);
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (MaxPool2d p : pools) {
+                int batch = 37; // a vector's multiple and a tail
+                long[] out = p.outputShape(shape);
+                INDArray x = Nd4j.create(type, new long[] {batch, shape[0], shape[1], shape[2]}, 'f');
+                for (long i = 0; i < x.length(); i++) {
+                    int k = r.nextInt(200);
+                    x.putScalar(i, k == 0 ? Double.NaN : k == 1 ? Double.NEGATIVE_INFINITY : r.nextInt(5)); // ties everywhere
+                }
+                INDArray dy = Nd4j.create(type, new long[] {batch, out[0], out[1], out[2]}, 'f');
+                for (long i = 0; i < dy.length(); i++) {
+                    int k = r.nextInt(300);
+                    dy.putScalar(i, k == 0 ? Double.POSITIVE_INFINITY : r.nextGaussian());
+                }
+                double[][] g = new double[2][];
+                for (int between = 0; between < 2; between++) {
+                    try (Layer.Instance pool = p.instantiate(shape, type)) {
+                        pool.bind(null, null);
+                        INDArray y = pool.forward(x, true).dup('f');
+                        if (between == 1) {
+                            pool.forward(x.mul(-1), false);
+                        }
+                        g[between] = pool.backward(x, y, dy, true).dup('f').data().asDouble();
+                    }
+                }
+                assertArrayEquals(g[1], g[0], 0.0, type + " " + p);
+                assertEquals(true, java.util.Arrays.stream(g[0]).filter(v -> v != 0).count() > 100, "gradients reach x");
+            }
+        }
+    }
 }

@@ -41,7 +41,12 @@ class SteadyStateMemoryTest {
      * than one im2col chunk: no native allocation and under 16 heap bytes per step on average
      * (one object per step would be 16 or more). The first network in a fresh JVM allocated about
      * 200 KB once, seconds into its run (the JVM's own warm-up: the same steps of a second network
-     * allocate nothing), so a first network runs the same steps before the measured one.
+     * allocate nothing), so a first network runs the same steps before the measured one. The
+     * layers' Vector API kernels ({@code RunKernel}) box their vectors until the JIT's second tier has
+     * compiled them, which on a busy machine can take longer than the warm-up (a kernel called a
+     * few times per step, as the residual block's ReLU, is compiled last): as core's
+     * {@code PredictorTest} does, the heap is measured over windows of 100 steps and the least
+     * counts (no native allocation in any window).
      */
     @Test
     void aConvolutionalTrainingStepAllocatesNothing() {
@@ -50,14 +55,18 @@ class SteadyStateMemoryTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean tb
                 && tb.isThreadAllocatedMemorySupported() && tb.isThreadAllocatedMemoryEnabled(), "per-thread allocation accounting");
         com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
-        run(tb, 400, 0);
-        long[] measured = run(tb, 100, 300);
-        assertEquals(0, measured[0], "native allocations in 300 steps");
-        assertTrue(measured[1] < 16L * 300, "heap bytes allocated in 300 steps: " + measured[1]);
+        run(tb, 400, 0, 1);
+        long[] measured = run(tb, 100, 100, 12);
+        assertEquals(0, measured[0], "native allocations in windows of 100 steps");
+        assertTrue(measured[1] < 16L * 100, "heap bytes allocated in 100 steps (the least window): " + measured[1]);
     }
 
-    /** Trains a fresh network {@code warm} steps, then measures {@code steps} more: {native allocations, heap bytes}. */
-    private static long[] run(com.sun.management.ThreadMXBean tb, int warm, int steps) {
+    /**
+     * Trains a fresh network {@code warm} steps, then measures up to {@code windows} windows of
+     * {@code steps} more (stopping at the first that allocates nothing on the heap): {native
+     * allocations in all windows, the least heap bytes of a window}.
+     */
+    private static long[] run(com.sun.management.ThreadMXBean tb, int warm, int steps, int windows) {
         int batch = 16;
         try (Model m = Model.builder(2 * 12 * 12).add(ConvLayers.unflatten(2, 12, 12))
                 .add(ConvLayers.conv2d(8, 3).withPadding(Padding.same()).withBias(false)).add(ConvLayers.batchNorm2d()).add(Layers.relu())
@@ -82,15 +91,19 @@ class SteadyStateMemoryTest {
             }
             new AllocationCounter().close(); // loads the counter's classes before the heap is measured
             long id = Thread.currentThread().getId();
-            long before = tb.getThreadAllocatedBytes(id);
-            long natives;
-            try (AllocationCounter counter = new AllocationCounter()) {
-                for (int i = 0; i < steps; i++) {
-                    step(m, adam, state, loss, x, y, g, ++t);
+            long natives = 0;
+            long least = Long.MAX_VALUE;
+            for (int w = 0; w < windows && least >= 16L * steps; w++) {
+                long before = tb.getThreadAllocatedBytes(id);
+                try (AllocationCounter counter = new AllocationCounter()) {
+                    for (int i = 0; i < steps; i++) {
+                        step(m, adam, state, loss, x, y, g, ++t);
+                    }
+                    natives += counter.allocations;
                 }
-                natives = counter.allocations;
+                least = Math.min(least, tb.getThreadAllocatedBytes(id) - before);
             }
-            return new long[] {natives, tb.getThreadAllocatedBytes(id) - before};
+            return new long[] {natives, least};
         }
     }
 
