@@ -268,12 +268,26 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
 
     @Override
     public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
-        return instantiate(inputShape, dataType, CHUNK);
+        Geometry g = geometry(inputShape);
+        return new Instance(g, dataType, CHUNK, OneDnnConv.of(g.channels(), filters, groups, g.h(), g.w(), padding.sameSize(), useBias,
+                dataType, false));
     }
 
-    /** {@link #instantiate(long[], DataType)} with chunks of about {@code chunkValues} values (tests use tiny ones). */
+    /** {@link #instantiate(long[], DataType)} on im2col, with chunks of about {@code chunkValues} values (tests use tiny ones). */
     Layer.Instance instantiate(long[] inputShape, DataType dataType, int chunkValues) {
-        return new Instance(geometry(inputShape), dataType, chunkValues);
+        return new Instance(geometry(inputShape), dataType, chunkValues, null);
+    }
+
+    /** {@link #instantiate(long[], DataType)} on oneDNN whatever the channels, or null where it cannot run (for tests). */
+    Layer.Instance instantiateOneDnn(long[] inputShape, DataType dataType) {
+        Geometry g = geometry(inputShape);
+        OneDnnConv o = OneDnnConv.of(g.channels(), filters, groups, g.h(), g.w(), padding.sameSize(), useBias, dataType, true);
+        return o == null ? null : new Instance(g, dataType, CHUNK, o);
+    }
+
+    /** Whether an instance of this layer runs on oneDNN (for tests). */
+    static boolean onOneDnn(Layer.Instance instance) {
+        return instance instanceof Instance i && i.oneDnn != null;
     }
 
     /**
@@ -376,9 +390,12 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
         private INDArray db;
 
         private final int chunkValues;
+        /** The oneDNN passes ({@link OneDnnConv}), or null on im2col. */
+        private final OneDnnConv oneDnn;
 
-        Instance(Geometry g, DataType dataType, int chunkValues) {
+        Instance(Geometry g, DataType dataType, int chunkValues, OneDnnConv oneDnn) {
             this.chunkValues = chunkValues;
+            this.oneDnn = oneDnn;
             inC = g.channels();
             ah = g.h();
             aw = g.w();
@@ -439,8 +456,12 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
             int batch = Math.toIntExact(x.size(0));
             int n = Images.batchValues(batch, (long) inC * inH * inW, TYPE);
             Images.batchValues(batch, (long) filters * positions, TYPE);
-            xs.ensure(n).read(Buf.of(x), 0, 0, n);
             INDArray y = buffers.batch("y", batch, outShape);
+            if (oneDnn != null) {
+                oneDnn.forward(x, w, b, y);
+                return y;
+            }
+            xs.ensure(n).read(Buf.of(x), 0, 0, n);
             Buf yb = Buf.of(y);
             int chunk = chunkPositions(batch);
             int rows = batch * chunk;
@@ -538,6 +559,11 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
         @Override
         public INDArray backward(INDArray x, INDArray y, INDArray dy, boolean needInput) {
             int batch = Math.toIntExact(x.size(0));
+            if (oneDnn != null) { // ∂L/∂x is computed either way
+                INDArray dxa = buffers.batch("dx", batch, inShape);
+                oneDnn.backward(x, b, dy, dxa, dw, db);
+                return needInput ? dxa : null;
+            }
             int n = batch * inC * inH * inW;
             Buf dyb = Buf.of(dy);
             int chunk = chunkPositions(batch);
@@ -598,6 +624,9 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
         @Override
         public void close() {
             buffers.close();
+            if (oneDnn != null) {
+                oneDnn.close();
+            }
         }
     }
 }
