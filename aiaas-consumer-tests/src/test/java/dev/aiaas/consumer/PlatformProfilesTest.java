@@ -18,7 +18,7 @@ class PlatformProfilesTest {
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({
-        "Linux,      amd64,   linux-x86_64,   linux-x86_64",
+        "Linux,      amd64,   linux-x86_64-onednn, linux-x86_64",
         "Linux,      aarch64, linux-arm64,    linux-arm64",
         "Mac OS X,   x86_64,  macosx-x86_64,  macosx-x86_64",
         "Mac OS X,   aarch64, macosx-arm64,   macosx-arm64",

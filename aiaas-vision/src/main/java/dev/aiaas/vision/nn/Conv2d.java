@@ -280,14 +280,32 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
 
     @Override
     public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
-        return instantiate(inputShape, dataType, CHUNK);
+        Geometry g = geometry(inputShape);
+        return new Instance(g, dataType, CHUNK, directBatch(g), OneDnnConv.of(g.channels(), filters, groups, g.h(), g.w(),
+                padding.sameSize(), useBias, dataType, false));
     }
 
-    /** {@link #instantiate(long[], DataType)} with chunks of about {@code chunkValues} values (tests use tiny ones). */
+    /** {@link #instantiate(long[], DataType)} without oneDNN, with chunks of about {@code chunkValues} values (tests use tiny ones). */
     Layer.Instance instantiate(long[] inputShape, DataType dataType, int chunkValues) {
         Geometry g = geometry(inputShape);
-        boolean deep = g.channels() * g.kernelSize() >= DIRECT_DEPTH;
-        return new Instance(g, dataType, chunkValues, deep ? DIRECT_BATCH : Integer.MAX_VALUE);
+        return new Instance(g, dataType, chunkValues, directBatch(g), null);
+    }
+
+    /** The smallest batch of the per-position path for this geometry ({@link Integer#MAX_VALUE}: never). */
+    private static int directBatch(Geometry g) {
+        return g.channels() * g.kernelSize() >= DIRECT_DEPTH ? DIRECT_BATCH : Integer.MAX_VALUE;
+    }
+
+    /** {@link #instantiate(long[], DataType)} on oneDNN whatever the channels, or null where it cannot run (for tests). */
+    Layer.Instance instantiateOneDnn(long[] inputShape, DataType dataType) {
+        Geometry g = geometry(inputShape);
+        OneDnnConv o = OneDnnConv.of(g.channels(), filters, groups, g.h(), g.w(), padding.sameSize(), useBias, dataType, true);
+        return o == null ? null : new Instance(g, dataType, CHUNK, directBatch(g), o);
+    }
+
+    /** Whether an instance of this layer runs on oneDNN (for tests). */
+    static boolean onOneDnn(Layer.Instance instance) {
+        return instance instanceof Instance i && i.oneDnn != null;
     }
 
     /**
@@ -295,7 +313,7 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
      * {@code directBatch} on ({@link Integer#MAX_VALUE}: never), for tests of both paths.
      */
     Layer.Instance instantiate(long[] inputShape, DataType dataType, int chunkValues, int directBatch) {
-        return new Instance(geometry(inputShape), dataType, chunkValues, directBatch);
+        return new Instance(geometry(inputShape), dataType, chunkValues, directBatch, null);
     }
 
     /**
@@ -421,10 +439,13 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
         private final Heap biasBlock;
         /** Native block copies for the per-position path's patches. */
         private final NativeCopy copier = new NativeCopy();
+        /** The oneDNN passes ({@link OneDnnConv}), or null on the paths here. */
+        private final OneDnnConv oneDnn;
 
-        Instance(Geometry g, DataType dataType, int chunkValues, int directBatch) {
+        Instance(Geometry g, DataType dataType, int chunkValues, int directBatch, OneDnnConv oneDnn) {
             this.chunkValues = chunkValues;
             this.directBatch = groups == 1 ? directBatch : Integer.MAX_VALUE;
+            this.oneDnn = oneDnn;
             wh = Heap.of(dataType);
             wp = Heap.of(dataType);
             biasBlock = Heap.of(dataType);
@@ -488,12 +509,17 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
             int batch = Math.toIntExact(x.size(0));
             int n = Images.batchValues(batch, (long) inC * inH * inW, TYPE);
             Images.batchValues(batch, (long) filters * positions, TYPE);
+            INDArray y = buffers.batch("y", batch, outShape);
+            if (oneDnn != null) {
+                trainedBatch = -1;
+                oneDnn.forward(x, w, b, y);
+                return y;
+            }
             boolean heapX = batch < directBatch || !NativeCopy.HOST; // the native path reads x where it lies
             if (heapX) {
                 xs.ensure(n).read(Buf.of(x), 0, 0, n);
             }
             trainedBatch = training && heapX ? batch : -1;
-            INDArray y = buffers.batch("y", batch, outShape);
             if (batch >= directBatch) {
                 forwardDirect(x, batch, y);
                 return y;
@@ -817,6 +843,11 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
         @Override
         public INDArray backward(INDArray x, INDArray y, INDArray dy, boolean needInput) {
             int batch = Math.toIntExact(x.size(0));
+            if (oneDnn != null) { // ∂L/∂x is computed either way
+                INDArray dxa = buffers.batch("dx", batch, inShape);
+                oneDnn.backward(x, b, dy, dxa, dw, db);
+                return needInput ? dxa : null;
+            }
             int n = batch * inC * inH * inW;
             boolean heapX = batch < directBatch || !NativeCopy.HOST;
             if (heapX && trainedBatch != batch) { // an inference pass came between: read x again
@@ -884,6 +915,9 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
         @Override
         public void close() {
             buffers.close();
+            if (oneDnn != null) {
+                oneDnn.close();
+            }
         }
     }
 }

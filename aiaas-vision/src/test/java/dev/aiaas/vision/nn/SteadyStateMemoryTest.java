@@ -27,10 +27,13 @@ class SteadyStateMemoryTest {
     /** Counts the native allocations JavaCPP makes on this thread while it is open (core's test helper {@code AllocationCounter}). */
     private static final class AllocationCounter extends PointerScope {
         long allocations;
+        /** Where the last allocation was made, for the failure message. */
+        StackTraceElement[] where;
 
         @Override
         public PointerScope attach(Pointer p) {
             allocations++;
+            where = new Throwable().getStackTrace();
             return this;
         }
     }
@@ -100,6 +103,9 @@ class SteadyStateMemoryTest {
                         step(m, adam, state, loss, x, y, g, ++t);
                     }
                     natives += counter.allocations;
+                    if (counter.allocations > 0) { // where, for the failure message
+                        System.err.println("last native allocation in the steady state at " + java.util.Arrays.toString(counter.where));
+                    }
                 }
                 least = Math.min(least, tb.getThreadAllocatedBytes(id) - before);
             }
