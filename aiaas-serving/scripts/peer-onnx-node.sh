@@ -8,22 +8,26 @@
 # TF Serving or onnxruntime in apt).
 # Needs: the CLI jar, node and npm (Node 18+), hey and wrk (apt-get install -y hey wrk), python3.
 # Usage: sh aiaas-serving/scripts/peer-onnx-node.sh MODEL.aiaas [SECONDS] [ROUNDS] [WRK_SECONDS]
+#            [EXTRA SERVE OPTIONS...]   (passed to aiaas serve, as in rate.sh and load.sh)
 # Resolves onnxruntime-node into aiaas-serving/target/peer-onnx-node once (npm, the only download;
 # nothing is downloaded while the servers run), exports the model, starts the servers: 'aiaas'
-# (aiaas serve, its defaults, on 8597 with a bearer token as rate.sh does), 'ort' (the peer with
-# ONNX Runtime's default session options, on 8596) and 'ort-t1' (the same with one intra-op
-# thread, PEER_INTRA_OP_THREADS=1, on 8595; the peers without authentication), checks that each
-# peer gives aiaas's prediction for the same 784-value row, then in each round, for each server
-# in turn (the order reverses round by round): a 10 s warm-up and SECONDS (default 30) at 1,000
-# requests/s (hey, 10 workers at 100/s, batch 1: rate.sh's load), then full speed with wrk at 1
-# and 32 connections for WRK_SECONDS (default 10) each (load.sh's runs). All servers stay up
-# throughout; those not under load are idle. Prints one line per run.
+# (aiaas serve with its defaults or the extra options, on 8597 with a bearer token as rate.sh
+# does), 'ort' (the peer with ONNX Runtime's default session options, on 8596) and 'ort-t1' (the
+# same with one intra-op thread, PEER_INTRA_OP_THREADS=1, on 8595; the peers without
+# authentication), checks that each peer gives aiaas's prediction for the same 784-value row,
+# then in each round, for each server in turn (the order reverses round by round): a 10 s warm-up
+# and SECONDS (default 30) at 1,000 requests/s (hey, 10 workers at 100/s, batch 1: rate.sh's
+# load), then full speed with wrk at 1 and 32 connections for WRK_SECONDS (default 10) each
+# (load.sh's runs). All servers stay up throughout; those not under load are idle. Prints one line
+# per run.
 # Example: sh aiaas-serving/scripts/peer-onnx-node.sh fm.aiaas 30 2
+#          sh aiaas-serving/scripts/peer-onnx-node.sh fm.aiaas 30 2 10 --max-batch 32 --max-delay-ms 1
 set -eu
 model=$1
 secs=${2:-30}
 rounds=${3:-2}
 wrksecs=${4:-10}
+shift 4 || shift $#
 ort_node_version=1.30.0
 here=$(cd "$(dirname "$0")" && pwd)
 jar=${AIAAS_JAR:-$here/../../aiaas-cli/target/aiaas.jar}
@@ -55,7 +59,7 @@ open('$work/one.json', 'w').write('{\"instances\": [[' + ', '.join(map(str, row)
 java --add-modules jdk.incubator.vector -jar "$jar" export --model "$model" --onnx "$work/model.onnx" \
     2>/dev/null | tail -1
 java --add-modules jdk.incubator.vector -Xmx1g -jar "$jar" serve --model "fm=$model" --port $aport \
-    --token-file "$work/tokens.txt" > "$work/aiaas.log" 2>&1 &
+    --token-file "$work/tokens.txt" "$@" > "$work/aiaas.log" 2>&1 &
 aiaas=$!
 NODE_PATH=$peer/node_modules node "$here/peer-onnx-node.js" "$work/model.onnx" $pport fm > "$work/ort.log" 2>&1 &
 ort=$!
@@ -136,6 +140,7 @@ wrk_run() { # server connections
   AIAAS_TOKEN=$tok AIAAS_BODY="$work/one.json" AIAAS_DELAY_MS=0 \
       wrk -t1 -c"$2" -d"${wrksecs}s" -s "$here/predict.lua" http://127.0.0.1:$port$path | tail -1
 }
+echo "aiaas serve options: ${*:-(defaults)}"
 echo "rounds: $rounds; 1,000/s for ${secs}s (hey, 10 workers) after a 10 s warm-up, then wrk full speed" \
     "${wrksecs}s at 1 and 32 connections; batch 1; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 r=1
