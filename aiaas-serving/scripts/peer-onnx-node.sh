@@ -140,7 +140,7 @@ wrk_run() { # server connections
   AIAAS_TOKEN=$tok AIAAS_BODY="$work/one.json" AIAAS_DELAY_MS=0 \
       wrk -t1 -c"$2" -d"${wrksecs}s" -s "$here/predict.lua" http://127.0.0.1:$port$path | tail -1
 }
-echo "aiaas serve options: ${*:-(defaults)}"
+echo "aiaas serve options: ${*:-(defaults)}; AIAAS_THREADS=${AIAAS_THREADS:-(unset)}"
 echo "rounds: $rounds; 1,000/s for ${secs}s (hey, 10 workers) after a 10 s warm-up, then wrk full speed" \
     "${wrksecs}s at 1 and 32 connections; batch 1; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 r=1
