@@ -11,8 +11,8 @@
 #            [EXTRA SERVE OPTIONS...]   (passed to aiaas serve, as in rate.sh and load.sh)
 # Resolves onnxruntime-node into aiaas-serving/target/peer-onnx-node once (npm, the only download;
 # nothing is downloaded while the servers run), exports the model, starts the servers: 'aiaas'
-# (aiaas serve with its defaults or the extra options, on 8597 with a bearer token as rate.sh
-# does), 'ort' (the peer with ONNX Runtime's default session options, on 8596) and 'ort-t1' (the
+# (aiaas serve with its defaults or the extra options, on 8597, started by serve-fm.sh as
+# rate.sh starts it, with a bearer token), 'ort' (the peer with ONNX Runtime's default session options, on 8596) and 'ort-t1' (the
 # same with one intra-op thread, PEER_INTRA_OP_THREADS=1, on 8595; the peers without
 # authentication), checks that each peer gives aiaas's prediction for the same 784-value row,
 # then in each round, for each server in turn (the order reverses round by round): a 10 s warm-up
@@ -30,7 +30,6 @@ wrksecs=${4:-10}
 shift 4 || shift $#
 ort_node_version=1.30.0
 here=$(cd "$(dirname "$0")" && pwd)
-jar=${AIAAS_JAR:-$here/../../aiaas-cli/target/aiaas.jar}
 peer=$here/../target/peer-onnx-node
 aport=8597
 pport=8596
@@ -44,23 +43,15 @@ if [ "$(cat "$peer/node_modules/onnxruntime-node/package.json" 2>/dev/null \
   npm install --prefix "$peer" --no-audit --no-fund --ignore-scripts --save-exact \
       "onnxruntime-node@$ort_node_version" > "$peer/npm.log" 2>&1 || { cat "$peer/npm.log"; exit 1; }
 fi
-work=$(mktemp -d)
-aiaas=
 ort=
 ort1=
-trap 'kill $aiaas $ort $ort1 2>/dev/null || true; rm -rf "$work"' EXIT
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/tokens.txt"
-chmod 600 "$work/tokens.txt"
-token=$(cat "$work/tokens.txt")
-python3 -c "
-import random; random.seed(1)
-row = [round(random.random(), 3) for _ in range(784)]
-open('$work/one.json', 'w').write('{\"instances\": [[' + ', '.join(map(str, row)) + ']]}')"
+port=$aport
+. "$here/serve-fm.sh"   # aiaas serve as rate.sh starts it: sets $work, $server, $jar, AIAAS_TOKEN
+trap 'kill $server $ort $ort1 2>/dev/null || true; rm -rf "$work"' EXIT
+aiaas=$server
+token=$AIAAS_TOKEN
 java --add-modules jdk.incubator.vector -jar "$jar" export --model "$model" --onnx "$work/model.onnx" \
     2>/dev/null | tail -1
-java --add-modules jdk.incubator.vector -Xmx1g -jar "$jar" serve --model "fm=$model" --port $aport \
-    --token-file "$work/tokens.txt" "$@" > "$work/aiaas.log" 2>&1 &
-aiaas=$!
 NODE_PATH=$peer/node_modules node "$here/peer-onnx-node.js" "$work/model.onnx" $pport fm > "$work/ort.log" 2>&1 &
 ort=$!
 PEER_INTRA_OP_THREADS=1 NODE_PATH=$peer/node_modules node "$here/peer-onnx-node.js" "$work/model.onnx" $tport fm \

@@ -1,4 +1,4 @@
-# Sourced by load.sh, rate.sh and soak.sh (not run alone): starts 'aiaas serve' with the model "fm" on
+# Sourced by load.sh, rate.sh, soak.sh and peer-onnx-node.sh (not run alone): starts 'aiaas serve' with the model "fm" on
 # loopback port $port with a fresh token, writes a one-instance request body of 784 values to
 # $work/one.json, and waits until the server is ready. Needs: $model, $port, $here and the extra
 # serve options in "$@". Sets: $work, $server (the server's PID), $url (the predict route),
