@@ -11,15 +11,15 @@
 #            [EXTRA SERVE OPTIONS...]   (passed to aiaas serve, as in rate.sh and load.sh)
 # Resolves onnxruntime-node into aiaas-serving/target/peer-onnx-node once (npm, the only download;
 # nothing is downloaded while the servers run), exports the model, starts the servers: 'aiaas'
-# (aiaas serve with its defaults or the extra options, on 8597, started by serve-fm.sh as
-# rate.sh starts it, with a bearer token), 'ort' (the peer with ONNX Runtime's default session options, on 8596) and 'ort-t1' (the
-# same with one intra-op thread, PEER_INTRA_OP_THREADS=1, on 8595; the peers without
-# authentication), checks that each peer gives aiaas's prediction for the same 784-value row,
-# then in each round, for each server in turn (the order reverses round by round): a 10 s warm-up
-# and SECONDS (default 30) at 1,000 requests/s (hey, 10 workers at 100/s, batch 1: rate.sh's
-# load), then full speed with wrk at 1 and 32 connections for WRK_SECONDS (default 10) each
-# (load.sh's runs). All servers stay up throughout; those not under load are idle. Prints one line
-# per run.
+# (aiaas serve with its defaults or the extra options, on 8597, started by serve-fm.sh as rate.sh
+# starts it, with a bearer token), 'ort' (the peer with ONNX Runtime's default session options,
+# on 8596) and 'ort-t1' (the same with one intra-op thread, PEER_INTRA_OP_THREADS=1, on 8595; the
+# peers without authentication), checks that each peer gives aiaas's prediction for the same
+# 784-value row, then in each round, for each server in turn (the order reverses round by round):
+# a 10 s warm-up and SECONDS (default 30) at 1,000 requests/s (hey, 10 workers at 100/s, batch 1:
+# rate.sh's load), then full speed with wrk at 1 and 32 connections for WRK_SECONDS (default 10)
+# each (load.sh's runs). All servers stay up throughout; those not under load are idle. Prints
+# one line per run.
 # Example: sh aiaas-serving/scripts/peer-onnx-node.sh fm.aiaas 30 2
 #          sh aiaas-serving/scripts/peer-onnx-node.sh fm.aiaas 30 2 10 --max-batch 32 --max-delay-ms 1
 set -eu
@@ -114,14 +114,14 @@ hey_line() {
        s == 2 && /\[[0-9]+\]/ {gsub(/[\[\]]/, "", $1); err += $1}
        END {printf "requests/s %.0f  p50 %.1f ms  p99 %.1f ms  200: %d  non-200: %d  errors: %d", rps, p50, p99, ok, bad, err}'
 }
-measure() { # server label command...
-  server=$1 label=$2
+measure() { # name label command...
+  name=$1 label=$2
   shift 2
-  pid=$(pid_of "$server")
-  c0=$(ticks $pid); n0=$(answered "$server")
+  pid=$(pid_of "$name")
+  c0=$(ticks $pid); n0=$(answered "$name")
   line=$("$@")
-  c1=$(ticks $pid); n1=$(answered "$server")
-  printf '%-6s %-22s %s  server CPU %s us/request  load %s\n' "$server" "$label" "$line" \
+  c1=$(ticks $pid); n1=$(answered "$name")
+  printf '%-6s %-22s %s  server CPU %s us/request  load %s\n' "$name" "$label" "$line" \
       "$(echo "($c1 - $c0) * 1000000 / $hz / ($n1 - $n0)" | bc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 rate_run() { hey_load "$1" "${secs}s" 100 | hey_line; }
