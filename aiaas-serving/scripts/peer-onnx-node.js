@@ -69,7 +69,7 @@ async function main() {
       for (let r = 0; r < rows.length; r++) {
         const row = rows[r];
         if (!Array.isArray(row) || row.length !== width) {
-          return reply(res, 400, { error: `instance ${r} has not ${width} values` });
+          return reply(res, 400, { error: `instance ${r} has ${Array.isArray(row) ? row.length : 'no'} values, expected ${width}` });
         }
         for (let c = 0; c < width; c++) {
           if (typeof row[c] !== 'number') {
