@@ -1,9 +1,9 @@
 # Sourced by load.sh, rate.sh, soak.sh and peer-onnx-node.sh (not run alone): starts 'aiaas serve'
 # with the model "fm" on loopback port $port with a fresh token, writes a one-instance request
-# body of 784 values to $work/one.json, and waits until the server is ready. Needs: $model, $port, $here and the extra
-# serve options in "$@". Sets: $work, $server (the server's PID), $url (the predict route),
-# AIAAS_TOKEN and AIAAS_BODY (exported, for wrk's predict.lua). Stops the server (and a load
-# generator whose PID the caller put in $load) and removes $work on exit.
+# body of 784 values to $work/one.json, and waits until the server is ready. Needs: $model, $port,
+# $here and the extra serve options in "$@". Sets: $work, $server (the server's PID), $url (the
+# predict route), AIAAS_TOKEN and AIAAS_BODY (exported, for wrk's predict.lua). Stops the server
+# (and a load generator whose PID the caller put in $load) and removes $work on exit.
 jar=${AIAAS_JAR:-$here/../../aiaas-cli/target/aiaas.jar}
 work=$(mktemp -d)
 trap 'kill $server ${load:-} 2>/dev/null || true; rm -rf "$work"' EXIT
