@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One 2-D convolution kernel (float32, NCHW, stride 1, no bias) of the benchmark networks,
  * forward and backward: aiaas's {@code ConvLayers.conv2d} instance (im2col and the engine's BLAS
- * GEMM, chunked) against two baselines in the same run: libnd4j's {@code conv2d} and
+ * GEMM, chunked; on libnd4j's oneDNN ops instead where the native build has oneDNN and C ≥ 4,
+ * unless {@code -Daiaas.conv=im2col}) against two baselines in the same run: libnd4j's {@code conv2d} and
  * {@code conv2d_bp} custom ops (the other compute path ND4J offers; new output arrays, closed),
  * and {@code gemmFloor}, the single BLAS product {@code [B·H'·W', C·kH·kW] × [C·kH·kW, F]} that
  * the forward pass's arithmetic amounts to (ND4J {@code mmuli} into a preallocated array, no
