@@ -91,6 +91,36 @@ class OneDnnConvTest {
         }
     }
 
+    /** Batches of other sizes in between (an epoch's last batch, an evaluation): the op contexts take the new arrays. */
+    @Test
+    void changingBatchSizesReachTheOps() {
+        assumeOneDnn();
+        long[] in = {6, 8, 8};
+        Conv2d conv = ConvLayers.conv2d(5, 3).withPadding(Padding.same());
+        long p = conv.parameterCount(in);
+        INDArray params = Nd4j.create(DataType.FLOAT, p);
+        INDArray gradsA = Nd4j.create(DataType.FLOAT, p);
+        INDArray gradsB = Nd4j.create(DataType.FLOAT, p);
+        try (Layer.Instance im2col = conv.instantiate(in, DataType.FLOAT, Conv2d.CHUNK);
+             Layer.Instance onednn = conv.instantiate(in, DataType.FLOAT)) {
+            assertTrue(Conv2d.onOneDnn(onednn));
+            im2col.bind(params, gradsA);
+            onednn.bind(params, gradsB);
+            im2col.initialise(new SplittableRandom(5));
+            int[] batches = {4, 7, 4, 1, 7};
+            for (int i = 0; i < batches.length; i++) {
+                String what = "call " + i + ", batch " + batches[i];
+                INDArray x = uniform(new long[] {batches[i], 6, 8, 8}, 30 + i);
+                INDArray yA = im2col.forward(x, true);
+                INDArray yB = onednn.forward(x, true);
+                close(yA, yB, what + ": y");
+                INDArray dy = uniform(yA.shape(), 40 + i).subi(0.5);
+                close(im2col.backward(x, yA, dy, true), onednn.backward(x, yB, dy, true), what + ": dx");
+                close(gradsA, gradsB, what + ": dW and db");
+            }
+        }
+    }
+
     @Test
     void theDefaultInstanceChoosesOneDnnOnlyWhereItPays() {
         assumeOneDnn();
