@@ -17,13 +17,14 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * OpenBLAS sgemm. Measured per 128-image batch, one thread, thread CPU time, forward + backward
  * (docs/benchmarks.md, session 13): 32→32 channels at 28×28 51.6 ms against 90.4, 64→64 at
  * 14×14 36.6 against 67.0; with one input channel oneDNN is slower (18.3 against 6.9), so layers
- * with fewer than {@link #MIN_CHANNELS} input channels keep im2col.
+ * with fewer than {@link #MIN_CHANNELS} input channels keep the BLAS paths of {@link Conv2d}.
  *
  * <p>Used for float32 layers without groups (libnd4j's {@code conv2d} has none) or dilation
  * (M2.1's oneDNN helper fails to create a dilated primitive); float64, grouped and dilated
- * layers, and every layer on a build without oneDNN, stay on im2col.
+ * layers, and every layer on a build without oneDNN, stay on the BLAS paths.
  * {@code -Daiaas.conv=im2col} turns it off; {@code -Daiaas.conv=onednn} uses it for every layer it
- * can run, small channel counts included (the tests compare the two paths that way).
+ * can run, small channel counts included, and is refused on natives without oneDNN; another value
+ * is refused when a layer is made.
  *
  * <p>Layouts: x, y and their gradients are the layer's {@code [B, C, H, W]} arrays in 'f' order,
  * passed to the ops as they are; W is copied from θ's {@code [F, C, kH, kW]} into libnd4j's
@@ -36,20 +37,40 @@ final class OneDnnConv implements AutoCloseable {
     static final String PROPERTY = "aiaas.conv";
     /** The fewest input channels for which {@code auto} uses oneDNN. */
     static final int MIN_CHANNELS = 4;
-    /** Whether ND4J's native build has oneDNN and the setting allows it. */
+    /** Whether ND4J's native build has oneDNN. */
+    static final boolean BUILD_HAS_ONEDNN;
+    /** Whether ND4J's native build has oneDNN and the setting allows it (read once, as the JVM starts using it). */
     static final boolean AVAILABLE;
-    private static final boolean FORCED;
 
     static {
-        String setting = System.getProperty(PROPERTY, "auto");
         boolean has;
         try {
-            has = !setting.equals("im2col") && NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
+            has = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
         } catch (RuntimeException | LinkageError e) {
             has = false; // another backend, or natives that cannot say
         }
-        AVAILABLE = has;
-        FORCED = has && setting.equals("onednn");
+        BUILD_HAS_ONEDNN = has;
+        AVAILABLE = has && !"im2col".equals(System.getProperty(PROPERTY));
+    }
+
+    /**
+     * The {@link #PROPERTY} setting, checked.
+     *
+     * @return {@code auto}, {@code im2col} or {@code onednn}
+     * @throws IllegalArgumentException for another value
+     * @throws IllegalStateException    for {@code onednn} on natives without oneDNN
+     */
+    static String setting() {
+        String s = System.getProperty(PROPERTY, "auto");
+        if (!s.equals("auto") && !s.equals("im2col") && !s.equals("onednn")) {
+            throw new IllegalArgumentException("-D" + PROPERTY + " must be auto, im2col or onednn; got " + PROPERTY + "=" + s
+                    + ". Leave it unset for auto (oneDNN where it pays)");
+        }
+        if (s.equals("onednn") && !BUILD_HAS_ONEDNN) {
+            throw new IllegalStateException("-D" + PROPERTY + "=onednn, but ND4J's native build has no oneDNN; depend on "
+                    + "org.nd4j:nd4j-native with the classifier linux-x86_64-onednn (aiaas's default), or unset " + PROPERTY);
+        }
+        return s;
     }
 
     private final int c;
@@ -112,8 +133,9 @@ final class OneDnnConv implements AutoCloseable {
      */
     static OneDnnConv of(int channels, int filters, int groups, Axis h, Axis w, boolean same, boolean bias, DataType dataType,
             boolean force) {
-        if (!AVAILABLE || groups != 1 || dataType != DataType.FLOAT || h.dilation() != 1 || w.dilation() != 1
-                || (channels < MIN_CHANNELS && !FORCED && !force)) {
+        String setting = setting();
+        if (!BUILD_HAS_ONEDNN || setting.equals("im2col") || groups != 1 || dataType != DataType.FLOAT || h.dilation() != 1
+                || w.dilation() != 1 || (channels < MIN_CHANNELS && !setting.equals("onednn") && !force)) {
             return null;
         }
         if (!same) { // libnd4j pads explicitly by the same amount on both sides: the output sizes must agree

@@ -122,6 +122,38 @@ class OneDnnConvTest {
     }
 
     @Test
+    void aBadSettingIsRefusedWhenALayerIsMade() {
+        String before = System.getProperty(OneDnnConv.PROPERTY);
+        Conv2d conv = ConvLayers.conv2d(8, 3).withPadding(Padding.same());
+        try {
+            System.setProperty(OneDnnConv.PROPERTY, "fast");
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> conv.instantiate(new long[] {8, 10, 10}, DataType.FLOAT));
+            assertTrue(e.getMessage().contains("aiaas.conv=fast") && e.getMessage().contains("auto, im2col or onednn"), e.getMessage());
+            System.setProperty(OneDnnConv.PROPERTY, "onednn");
+            if (OneDnnConv.BUILD_HAS_ONEDNN) {
+                try (Layer.Instance thin = conv.instantiate(new long[] {1, 10, 10}, DataType.FLOAT)) {
+                    assertTrue(Conv2d.onOneDnn(thin), "forced: one input channel on oneDNN too");
+                }
+            } else {
+                IllegalStateException s = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                        () -> conv.instantiate(new long[] {8, 10, 10}, DataType.FLOAT));
+                assertTrue(s.getMessage().contains("linux-x86_64-onednn"), s.getMessage());
+            }
+            System.setProperty(OneDnnConv.PROPERTY, "im2col");
+            try (Layer.Instance off = conv.instantiate(new long[] {8, 10, 10}, DataType.FLOAT)) {
+                assertFalse(Conv2d.onOneDnn(off), "im2col: off");
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(OneDnnConv.PROPERTY);
+            } else {
+                System.setProperty(OneDnnConv.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void theDefaultInstanceChoosesOneDnnOnlyWhereItPays() {
         assumeOneDnn();
         long[] in = {8, 10, 10};
