@@ -676,7 +676,7 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
                 if (NativeCopy.HOST) {
                     im2colNative(x, colN, batch, p0, pc);
                 } else {
-                    im2colDirect(batch, p0, pc);
+                    directTaps(batch, p0, pc, true);
                     col.write(colB, 0, 0, pc * block);
                 }
                 for (int pl = 0; pl < pc; pl++) {
@@ -691,25 +691,30 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
         }
 
         /**
-         * The patch blocks of positions {@code [p0, p0 + pc)} into {@link #col}: position p's block
+         * The patch blocks of positions {@code [p0, p0 + pc)} and {@link #col}: position p's block
          * {@code [B, kH·kW·C]} column-major at {@code B·kH·kW·C·(p − p0)}, tap (u, v) holding x's
          * {@code [B, C]} block at row u·d_h − pad + i·s_h, column v·d_w − pad + j·s_w (0 outside).
+         * Gathering, the blocks are copied from {@link #xs} into col; else (col2im) col's blocks
+         * are added into {@link #dx} where they lie inside x.
          */
-        private void im2colDirect(int batch, int p0, int pc) {
+        private void directTaps(int batch, int p0, int pc, boolean gather) {
             int run = batch * inC;
             for (int pl = 0; pl < pc; pl++) {
                 int p = p0 + pl;
                 int oh = p % ah.out();
                 int ow = p / ah.out();
-                int dst = batch * ckk * pl;
+                int at = batch * ckk * pl;
                 for (int u = 0; u < ah.kernel(); u++) {
                     int ih = ah.at(oh, u);
-                    for (int v = 0; v < aw.kernel(); v++, dst += run) {
+                    for (int v = 0; v < aw.kernel(); v++, at += run) {
                         int iw = aw.at(ow, v);
-                        if (ih >= 0 && ih < inH && iw >= 0 && iw < inW) {
-                            xs.copy(run * (ih + inH * iw), col, dst, run);
-                        } else {
-                            col.fill(dst, run, 0.0);
+                        boolean inside = ih >= 0 && ih < inH && iw >= 0 && iw < inW;
+                        if (gather && inside) {
+                            xs.copy(run * (ih + inH * iw), col, at, run);
+                        } else if (gather) {
+                            col.fill(at, run, 0.0);
+                        } else if (inside) {
+                            col.addTo(at, dx, run * (ih + inH * iw), run);
                         }
                     }
                 }
@@ -717,7 +722,7 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
         }
 
         /**
-         * {@link #im2colDirect} from x's native buffer straight into {@code colN}'s, block by
+         * {@link #directTaps}'s gathering from x's native buffer straight into {@code colN}'s, block by
          * block (no heap copy of x or of the patches).
          */
         private void im2colNative(INDArray x, INDArray colN, int batch, int p0, int pc) {
@@ -739,26 +744,6 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
                             copier.copy(xa + (long) run * (ih + inH * iw) * es, dst, bytes);
                         } else {
                             copier.zero(dst, bytes);
-                        }
-                    }
-                }
-            }
-        }
-
-        /** Adds the patch-block gradients in {@link #col} (positions {@code [p0, p0 + pc)}) into {@link #dx}. */
-        private void col2imDirect(int batch, int p0, int pc) {
-            int run = batch * inC;
-            for (int pl = 0; pl < pc; pl++) {
-                int p = p0 + pl;
-                int oh = p % ah.out();
-                int ow = p / ah.out();
-                int src = batch * ckk * pl;
-                for (int u = 0; u < ah.kernel(); u++) {
-                    int ih = ah.at(oh, u);
-                    for (int v = 0; v < aw.kernel(); v++, src += run) {
-                        int iw = aw.at(ow, v);
-                        if (ih >= 0 && ih < inH && iw >= 0 && iw < inW) {
-                            col.addTo(src, dx, run * (ih + inH * iw), run);
                         }
                     }
                 }
@@ -796,7 +781,7 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
                 if (NativeCopy.HOST) {
                     im2colNative(x, colN, batch, p0, pc);
                 } else {
-                    im2colDirect(batch, p0, pc);
+                    directTaps(batch, p0, pc, true);
                     col.write(colB, 0, 0, pc * block);
                 }
                 for (int pl = 0; pl < pc; pl++) {
@@ -811,7 +796,7 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
                 }
                 if (needInput) {
                     col.read(colB, 0, 0, pc * block);
-                    col2imDirect(batch, p0, pc);
+                    directTaps(batch, p0, pc, false);
                 }
             }
             // ∂L/∂W'ᵀ [F, kH·kW·C] -> θ's ∂L/∂W [C·kH·kW, F]
