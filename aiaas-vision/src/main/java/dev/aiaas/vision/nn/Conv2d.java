@@ -281,8 +281,28 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
     @Override
     public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
         Geometry g = geometry(inputShape);
-        return new Instance(g, dataType, CHUNK, directBatch(g), OneDnnConv.of(g.channels(), filters, groups, g.h(), g.w(),
+        Instance i = new Instance(g, dataType, CHUNK, directBatch(g), OneDnnConv.of(g.channels(), filters, groups, g.h(), g.w(),
                 padding.sameSize(), useBias, dataType, false));
+        i.direct = DirectConv.chosen(OneDnnConv.setting(), g.channels(), filters, g.h(), g.w())
+                ? DirectConv.of(g.channels(), filters, groups, g.h(), g.w(), useBias, dataType) : null;
+        return i;
+    }
+
+    /** {@link #instantiate(long[], DataType)} on {@link DirectConv} wherever the batch allows, or null where it cannot run (tests). */
+    Layer.Instance instantiateDirect(long[] inputShape, DataType dataType) {
+        Geometry g = geometry(inputShape);
+        DirectConv d = DirectConv.of(g.channels(), filters, groups, g.h(), g.w(), useBias, dataType);
+        if (d == null) {
+            return null;
+        }
+        Instance i = new Instance(g, dataType, CHUNK, directBatch(g), null);
+        i.direct = d;
+        return i;
+    }
+
+    /** Whether an instance of this layer has the direct passes (for tests). */
+    static boolean onDirect(Layer.Instance instance) {
+        return instance instanceof Instance i && i.direct != null;
     }
 
     /** {@link #instantiate(long[], DataType)} without oneDNN, with chunks of about {@code chunkValues} values (tests use tiny ones). */
@@ -441,6 +461,8 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
         private final NativeCopy copier = new NativeCopy();
         /** The oneDNN passes ({@link OneDnnConv}), or null on the paths here. */
         private final OneDnnConv oneDnn;
+        /** The direct passes ({@link DirectConv}) for the batch sizes they take, or null. */
+        private DirectConv direct;
 
         Instance(Geometry g, DataType dataType, int chunkValues, int directBatch, OneDnnConv oneDnn) {
             this.chunkValues = chunkValues;
@@ -510,6 +532,11 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
             int n = Images.batchValues(batch, (long) inC * inH * inW, TYPE);
             Images.batchValues(batch, (long) filters * positions, TYPE);
             INDArray y = buffers.batch("y", batch, outShape);
+            if (direct != null && direct.runs(batch)) {
+                trainedBatch = -1;
+                direct.forward(x, w, b, y, training);
+                return y;
+            }
             if (oneDnn != null) {
                 trainedBatch = -1;
                 oneDnn.forward(x, w, b, y);
@@ -828,6 +855,11 @@ public record Conv2d(int filters, int kernelHeight, int kernelWidth, int strideH
         @Override
         public INDArray backward(INDArray x, INDArray y, INDArray dy, boolean needInput) {
             int batch = Math.toIntExact(x.size(0));
+            if (direct != null && direct.runs(batch)) {
+                INDArray dxa = needInput ? buffers.batch("dx", batch, inShape) : null;
+                direct.backward(x, dy, dxa, dw, db);
+                return dxa;
+            }
             if (oneDnn != null) { // ∂L/∂x is computed either way
                 INDArray dxa = buffers.batch("dx", batch, inShape);
                 oneDnn.backward(x, b, dy, dxa, dw, db);

@@ -33,7 +33,10 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * once the buffers exist.
  */
 final class OneDnnConv implements AutoCloseable {
-    /** The system property choosing the training convolution: {@code auto} (the default), {@code im2col} or {@code onednn}. */
+    /**
+     * The system property choosing the training convolution: {@code auto} (the default), {@code direct}
+     * ({@link DirectConv} wherever it runs, else BLAS), {@code im2col} (BLAS only) or {@code onednn}.
+     */
     static final String PROPERTY = "aiaas.conv";
     /** The fewest input channels for which {@code auto} uses oneDNN. */
     static final int MIN_CHANNELS = 4;
@@ -56,14 +59,14 @@ final class OneDnnConv implements AutoCloseable {
     /**
      * The {@link #PROPERTY} setting, checked.
      *
-     * @return {@code auto}, {@code im2col} or {@code onednn}
+     * @return {@code auto}, {@code direct}, {@code im2col} or {@code onednn}
      * @throws IllegalArgumentException for another value
      * @throws IllegalStateException    for {@code onednn} on natives without oneDNN
      */
     static String setting() {
         String s = System.getProperty(PROPERTY, "auto");
-        if (!s.equals("auto") && !s.equals("im2col") && !s.equals("onednn")) {
-            throw new IllegalArgumentException("-D" + PROPERTY + " must be auto, im2col or onednn; got " + PROPERTY + "=" + s
+        if (!s.equals("auto") && !s.equals("im2col") && !s.equals("onednn") && !s.equals("direct")) {
+            throw new IllegalArgumentException("-D" + PROPERTY + " must be auto, direct, im2col or onednn; got " + PROPERTY + "=" + s
                     + ". Leave it unset for auto (oneDNN where it pays)");
         }
         if (s.equals("onednn") && !BUILD_HAS_ONEDNN) {
@@ -134,7 +137,7 @@ final class OneDnnConv implements AutoCloseable {
     static OneDnnConv of(int channels, int filters, int groups, Axis h, Axis w, boolean same, boolean bias, DataType dataType,
             boolean force) {
         String setting = setting();
-        if (!BUILD_HAS_ONEDNN || setting.equals("im2col") || groups != 1 || dataType != DataType.FLOAT || h.dilation() != 1
+        if (!BUILD_HAS_ONEDNN || setting.equals("im2col") || setting.equals("direct") || groups != 1 || dataType != DataType.FLOAT || h.dilation() != 1
                 || w.dilation() != 1 || (channels < MIN_CHANNELS && !setting.equals("onednn") && !force)) {
             return null;
         }

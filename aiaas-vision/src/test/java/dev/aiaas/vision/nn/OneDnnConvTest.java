@@ -129,7 +129,7 @@ class OneDnnConvTest {
             System.setProperty(OneDnnConv.PROPERTY, "fast");
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> conv.instantiate(new long[] {8, 10, 10}, DataType.FLOAT));
-            assertTrue(e.getMessage().contains("aiaas.conv=fast") && e.getMessage().contains("auto, im2col or onednn"), e.getMessage());
+            assertTrue(e.getMessage().contains("aiaas.conv=fast") && e.getMessage().contains("auto, direct, im2col or onednn"), e.getMessage());
             System.setProperty(OneDnnConv.PROPERTY, "onednn");
             if (OneDnnConv.BUILD_HAS_ONEDNN) {
                 try (Layer.Instance thin = conv.instantiate(new long[] {1, 10, 10}, DataType.FLOAT)) {
@@ -143,6 +143,7 @@ class OneDnnConvTest {
             System.setProperty(OneDnnConv.PROPERTY, "im2col");
             try (Layer.Instance off = conv.instantiate(new long[] {8, 10, 10}, DataType.FLOAT)) {
                 assertFalse(Conv2d.onOneDnn(off), "im2col: off");
+                assertFalse(Conv2d.onDirect(off), "im2col: no direct passes either");
             }
         } finally {
             if (before == null) {

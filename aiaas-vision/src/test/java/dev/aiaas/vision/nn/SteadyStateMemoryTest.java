@@ -58,10 +58,27 @@ class SteadyStateMemoryTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean tb
                 && tb.isThreadAllocatedMemorySupported() && tb.isThreadAllocatedMemoryEnabled(), "per-thread allocation accounting");
         com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
-        run(tb, 400, 0, 1);
-        long[] measured = run(tb, 100, 100, 12);
+        run(tb, 400, 0, 1, 16, false);
+        long[] measured = run(tb, 100, 100, 12, 16, false);
         assertEquals(0, measured[0], "native allocations in windows of 100 steps");
         assertTrue(measured[1] < 16L * 100, "heap bytes allocated in 100 steps (the least window): " + measured[1]);
+    }
+
+    /**
+     * The same at batch 64 through a small ResNet, whose convolutions take the direct passes
+     * ({@link DirectConv}) where this JVM has the Vector API: none of their heap arrays is made again.
+     */
+    @Test
+    void aDirectConvolutionStepAllocatesNothing() {
+        Backends.current();
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean tb
+                && tb.isThreadAllocatedMemorySupported() && tb.isThreadAllocatedMemoryEnabled(), "per-thread allocation accounting");
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
+        run(tb, 200, 0, 1, 64, true);
+        long[] measured = run(tb, 50, 50, 12, 64, true);
+        assertEquals(0, measured[0], "native allocations in windows of 50 steps");
+        assertTrue(measured[1] < 16L * 50, "heap bytes allocated in 50 steps (the least window): " + measured[1]);
     }
 
     /**
@@ -69,9 +86,12 @@ class SteadyStateMemoryTest {
      * {@code steps} more (stopping at the first that allocates nothing on the heap): {native
      * allocations in all windows, the least heap bytes of a window}.
      */
-    private static long[] run(com.sun.management.ThreadMXBean tb, int warm, int steps, int windows) {
-        int batch = 16;
-        try (Model m = Model.builder(2 * 12 * 12).add(ConvLayers.unflatten(2, 12, 12))
+    private static long[] run(com.sun.management.ThreadMXBean tb, int warm, int steps, int windows, int batch, boolean resnet) {
+        try (Model m = resnet ? Model.builder(2 * 12 * 12).add(ConvLayers.unflatten(2, 12, 12))
+                .add(ConvLayers.conv2d(8, 3).withPadding(Padding.of(1)).withBias(false)).add(ConvLayers.batchNorm2d()).add(Layers.relu())
+                .add(ConvLayers.basicBlock(8, 1)).add(ConvLayers.basicBlock(12, 2)).add(ConvLayers.conv2d(4, 3))
+                .add(ConvLayers.globalAvgPool()).add(Layers.dense(10)).seed(1).build()
+                : Model.builder(2 * 12 * 12).add(ConvLayers.unflatten(2, 12, 12))
                 .add(ConvLayers.conv2d(8, 3).withPadding(Padding.same()).withBias(false)).add(ConvLayers.batchNorm2d()).add(Layers.relu())
                 .add(Layers.residual(ConvLayers.conv2d(8, 3).withPadding(Padding.same()).withGroups(2), ConvLayers.batchNorm2d(),
                         Layers.relu()))
