@@ -47,10 +47,11 @@ final class DirectConv {
         abstract void block(float[] a, int[] ao, float[] w, int[] wo, int n, int a0, int w0, float[] out, int o, int ld);
 
         /**
-         * acc[at + i·accLd + j] += Σ_{k &lt; n} Σ_{b &lt; batch} p[po[k] + p0 + i·ld + b] · q[qo[k] + q0 + j·ld + b], i, j &lt; 4.
+         * acc[at + i·accLd + j] += Σ_{k &lt; n} Σ_{b &lt; batch} p[po[pBase + i·pStride + k] + b] · q[qo[k] + q0 + j·ld + b],
+         * i, j &lt; 4: p's four rows each at their own offsets, q's four rows {@code ld} apart.
          */
-        abstract void outer(float[] p, int[] po, int p0, float[] q, int[] qo, int q0, int n, int ld, int batch, double[] acc,
-                int at, int accLd);
+        abstract void outer(float[] p, int[] po, int pBase, int pStride, float[] q, int[] qo, int q0, int n, int ld, int batch,
+                double[] acc, int at, int accLd);
     }
 
     /** The Vector API kernels, or null without {@code jdk.incubator.vector} or with short vectors. */
@@ -86,6 +87,13 @@ final class DirectConv {
     private final float[] wb;
     private final float[] theta;
     private final double[] dwAcc;
+    /** ∂L/∂W's rows k = t·C + c, in tiles of 4 (the last padded with rows of zeros). */
+    private final int kTiles;
+    /** Per chunk of positions, row k's x offset at each position ({@link #zeroAt} where the tap reads padding). */
+    private int[] rowAt = new int[0];
+    private int[] dyAt = new int[0];
+    /** Where a batch run of zeros lies in {@link #xh} (after x). */
+    private int zeroAt;
     private final int[] ao;
     private final int[] wo;
     private final float[] biasValues;
@@ -112,10 +120,11 @@ final class DirectConv {
         wf = new float[kk * c * fp];
         wb = new float[kk * f * cp];
         theta = new float[f * c * kk];
-        dwAcc = new double[kk * cp * fp];
+        kTiles = (kk * channels + 3) / 4;
+        dwAcc = new double[kTiles * 4 * fp];
         int taps = kk * Math.max(cp, fp);
-        ao = new int[Math.max(taps, outPositions)];
-        wo = new int[Math.max(taps, outPositions)];
+        ao = new int[taps];
+        wo = new int[taps];
         biasValues = new float[f];
     }
 
@@ -164,8 +173,9 @@ final class DirectConv {
     private void ensure(int n) {
         if (batch != n) {
             batch = n;
-            xh = new float[Math.multiplyExact(n, cp * inPositions)];
-            dxh = new float[xh.length];
+            zeroAt = Math.multiplyExact(n, cp * inPositions);
+            xh = new float[Math.addExact(zeroAt, n)];
+            dxh = new float[zeroAt];
             yh = new float[Math.multiplyExact(n, fp * outPositions)];
             dyh = new float[yh.length];
             xFresh = false;
@@ -298,40 +308,84 @@ final class DirectConv {
         }
     }
 
-    /** ∂L/∂W: per chunk of output positions and tap, the 4×4 outer products of x's and ∂L/∂y's channel blocks. */
+    /**
+     * ∂L/∂W: per chunk of output positions, per tile of 4 filters, per tile of 4 rows k = t·C + c
+     * (taps and channels together, so that one input channel fills the register block too), the
+     * outer products of x's rows and ∂L/∂y's channels summed over the chunk and the batch.
+     */
     private void weightGradient(int n, Buf dw) {
         java.util.Arrays.fill(dwAcc, 0.0);
-        int chunk = Math.max(1, CHUNK_VALUES / (n * Math.max(cp, fp)));
+        int chunk = Math.max(1, Math.min(outPositions, CHUNK_VALUES / (n * Math.max(cp, fp))));
+        int rows = kTiles * 4;
+        if (rowAt.length < rows * chunk) {
+            rowAt = new int[rows * chunk];
+            dyAt = new int[chunk];
+        }
+        int kw = aw.kernel();
         for (int p0 = 0; p0 < outPositions; p0 += chunk) {
             int pc = Math.min(chunk, outPositions - p0);
-            for (int u = 0; u < ah.kernel(); u++) {
-                for (int v = 0; v < aw.kernel(); v++) {
-                    int t = u * aw.kernel() + v;
+            if (c % 4 == 0) { // tiles of 4 channels of one tap: per tap, only the positions where it reads inside x
+                for (int t = 0; t < kk; t++) {
+                    int u = t / kw;
+                    int v = t % kw;
                     int m = 0;
                     for (int p = p0; p < p0 + pc; p++) {
                         int ih = ah.at(p % ah.out(), u);
                         int iw = aw.at(p / ah.out(), v);
                         if (ih >= 0 && ih < ah.in() && iw >= 0 && iw < aw.in()) {
-                            ao[m] = n * cp * (ih + ah.in() * iw);
-                            wo[m] = n * fp * p;
+                            rowAt[m] = n * cp * (ih + ah.in() * iw);
+                            dyAt[m] = n * fp * p;
                             m++;
                         }
                     }
-                    if (m == 0) {
-                        continue;
-                    }
-                    for (int c0 = 0; c0 < cp; c0 += 4) {
-                        for (int f0 = 0; f0 < fp; f0 += 4) {
-                            kernels.outer(xh, ao, n * c0, dyh, wo, n * f0, m, n, n, dwAcc, (t * cp + c0) * fp + f0, fp);
+                    for (int i = 1; i < 4; i++) {
+                        for (int j = 0; j < m; j++) {
+                            rowAt[i * chunk + j] = rowAt[j] + i * n;
                         }
                     }
+                    for (int c0 = 0; c0 < c; c0 += 4) {
+                        for (int f0 = 0; f0 < fp; f0 += 4) {
+                            kernels.outer(xh, rowAt, 0, chunk, dyh, dyAt, n * f0, m, n, n, dwAcc, (t * c + c0) * fp + f0, fp);
+                        }
+                        if (c0 + 4 < c) {
+                            for (int j = 0; j < 4 * chunk; j++) {
+                                rowAt[j] += 4 * n;
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
+            for (int k = 0; k < rows; k++) {
+                int base = k * chunk;
+                if (k >= kk * c) {
+                    java.util.Arrays.fill(rowAt, base, base + pc, zeroAt);
+                    continue;
+                }
+                int t = k / c;
+                int ci = k % c;
+                int u = t / kw;
+                int v = t % kw;
+                for (int m = 0; m < pc; m++) {
+                    int p = p0 + m;
+                    int ih = ah.at(p % ah.out(), u);
+                    int iw = aw.at(p / ah.out(), v);
+                    rowAt[base + m] = ih >= 0 && ih < ah.in() && iw >= 0 && iw < aw.in() ? n * (cp * (ih + ah.in() * iw) + ci) : zeroAt;
+                }
+            }
+            for (int m = 0; m < pc; m++) {
+                dyAt[m] = n * fp * (p0 + m);
+            }
+            for (int kt = 0; kt < kTiles; kt++) {
+                for (int f0 = 0; f0 < fp; f0 += 4) {
+                    kernels.outer(xh, rowAt, kt * 4 * chunk, chunk, dyh, dyAt, n * f0, pc, n, n, dwAcc, kt * 4 * fp + f0, fp);
                 }
             }
         }
         for (int o = 0; o < f; o++) {
             for (int i = 0; i < c; i++) {
                 for (int t = 0; t < kk; t++) {
-                    theta[(o * c + i) * kk + t] = (float) dwAcc[(t * cp + i) * fp + o];
+                    theta[(o * c + i) * kk + t] = (float) dwAcc[(t * c + i) * fp + o];
                 }
             }
         }

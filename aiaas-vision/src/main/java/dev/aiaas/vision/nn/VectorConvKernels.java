@@ -81,23 +81,29 @@ final class VectorConvKernels extends DirectConv.Kernels {
     }
 
     @Override
-    void outer(float[] p, int[] po, int p0, float[] q, int[] qo, int q0, int n, int ld, int batch, double[] acc, int at, int accLd) {
+    void outer(float[] p, int[] po, int pBase, int pStride, float[] q, int[] qo, int q0, int n, int ld, int batch, double[] acc,
+            int at, int accLd) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        // one loop over (k, b) (nested loops keep the accumulators boxed in C2 of Java 17)
-        for (int it = 0, total = n * (batch / L), k = 0, b = 0; it < total; it++) {
-            int pb = po[k] + p0;
-            int qb = qo[k] + q0;
-            {
-                FloatVector p0v = FloatVector.fromArray(S, p, pb + b);
-                FloatVector p1v = FloatVector.fromArray(S, p, pb + ld + b);
-                FloatVector p2v = FloatVector.fromArray(S, p, pb + 2 * ld + b);
-                FloatVector p3v = FloatVector.fromArray(S, p, pb + 3 * ld + b);
-                FloatVector q0v = FloatVector.fromArray(S, q, qb + b);
-                FloatVector q1v = FloatVector.fromArray(S, q, qb + ld + b);
-                FloatVector q2v = FloatVector.fromArray(S, q, qb + 2 * ld + b);
-                FloatVector q3v = FloatVector.fromArray(S, q, qb + 3 * ld + b);
+        // one loop over (k, run of 4 vectors of the batch) (nested loops keep the accumulators boxed in C2 of Java 17)
+        int runs = batch / (4 * L);
+        for (int it = 0, total = n * runs, k = 0, b = 0; it < total; it++) {
+            int pk = pBase + k;
+            int r0 = po[pk] + b;
+            int r1 = po[pk + pStride] + b;
+            int r2 = po[pk + 2 * pStride] + b;
+            int r3 = po[pk + 3 * pStride] + b;
+            int qb = qo[k] + q0 + b;
+            for (int e = 0; e < 4 * L; e += L) {
+                FloatVector p0v = FloatVector.fromArray(S, p, r0 + e);
+                FloatVector p1v = FloatVector.fromArray(S, p, r1 + e);
+                FloatVector p2v = FloatVector.fromArray(S, p, r2 + e);
+                FloatVector p3v = FloatVector.fromArray(S, p, r3 + e);
+                FloatVector q0v = FloatVector.fromArray(S, q, qb + e);
+                FloatVector q1v = FloatVector.fromArray(S, q, qb + ld + e);
+                FloatVector q2v = FloatVector.fromArray(S, q, qb + 2 * ld + e);
+                FloatVector q3v = FloatVector.fromArray(S, q, qb + 3 * ld + e);
                 c00 = p0v.fma(q0v, c00);
                 c01 = p0v.fma(q1v, c01);
                 c02 = p0v.fma(q2v, c02);
@@ -115,7 +121,7 @@ final class VectorConvKernels extends DirectConv.Kernels {
                 c32 = p3v.fma(q2v, c32);
                 c33 = p3v.fma(q3v, c33);
             }
-            b += L;
+            b += 4 * L;
             if (b == batch) {
                 b = 0;
                 k++;
