@@ -287,7 +287,18 @@ abstract sealed class Heap permits Heap.F, Heap.D {
         @Override
         void rowsToColumns(Heap dst, int rows, int width, int[] to) {
             float[] d = ((F) dst).a;
-            for (int r = 0; r < rows; r++) {
+            // in blocks of 16 rows: each value's 16 rows land side by side, and the rows' cache lines stay in L1
+            // across consecutive values (row by row, each write went to another cache line: 4x slower on the ResNet's input)
+            int r0 = 0;
+            for (; r0 + 16 <= rows; r0 += 16) {
+                for (int j = 0; j < width; j++) {
+                    int at = r0 + rows * to[j];
+                    for (int r = 0, from = r0 * width + j; r < 16; r++, from += width) {
+                        d[at + r] = a[from];
+                    }
+                }
+            }
+            for (int r = r0; r < rows; r++) {
                 int base = r * width;
                 for (int j = 0; j < width; j++) {
                     d[r + rows * to[j]] = a[base + j];
