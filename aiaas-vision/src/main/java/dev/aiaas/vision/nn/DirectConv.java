@@ -1,5 +1,6 @@
 package dev.aiaas.vision.nn;
 
+import dev.aiaas.core.internal.Parallel;
 import dev.aiaas.core.math.Buf;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -86,16 +87,35 @@ final class DirectConv {
     private final float[] wf;
     private final float[] wb;
     private final float[] theta;
-    private final double[] dwAcc;
+    /**
+     * Per group of position chunks: ∂L/∂W's totals [k][f], added up in group order after the pass
+     * (a fixed number of groups, whatever the threads: the same sums in the same order on any
+     * thread count).
+     */
+    private final double[][] dwAcc;
+    /** The groups of ∂L/∂W's chunks. */
+    private static final int GROUPS = 8;
+    private int chunks;
     /** ∂L/∂W's rows k = t·C + c, in tiles of 4 (the last padded with rows of zeros). */
     private final int kTiles;
     /** Per chunk of positions, row k's x offset at each position ({@link #zeroAt} where the tap reads padding). */
-    private int[] rowAt = new int[0];
-    private int[] dyAt = new int[0];
+    private final int[][] rowAt;
+    private final int[][] dyAt;
     /** Where a batch run of zeros lies in {@link #xh} (after x). */
     private int zeroAt;
-    private final int[] ao;
-    private final int[] wo;
+    /** Per lane: a block's row offsets in its input and its weights' offsets. */
+    private final int[][] ao;
+    private final int[][] wo;
+    /** The threads of a pass ({@link Parallel#threads()} when the layer was made), each with its own scratch arrays. */
+    private final int lanes;
+    /** The passes' position loops as tasks over pieces of positions (made once: a step allocates nothing). */
+    private final Parallel.Task forwardTask = this::forwardPiece;
+    private final Parallel.Task inputTask = this::inputPiece;
+    private final Parallel.Task weightTask = this::weightGroup;
+    /** The batch size and the pieces of the pass running now. */
+    private int runBatch;
+    private int pieces;
+    private int chunk;
     private final float[] biasValues;
     private int batch = -1;
     private float[] xh;
@@ -121,10 +141,13 @@ final class DirectConv {
         wb = new float[kk * f * cp];
         theta = new float[f * c * kk];
         kTiles = (kk * channels + 3) / 4;
-        dwAcc = new double[kTiles * 4 * fp];
+        lanes = Parallel.threads();
+        dwAcc = new double[GROUPS][kTiles * 4 * fp];
+        rowAt = new int[lanes][];
+        dyAt = new int[lanes][];
         int taps = kk * Math.max(cp, fp);
-        ao = new int[taps];
-        wo = new int[taps];
+        ao = new int[lanes][taps];
+        wo = new int[lanes][taps];
         biasValues = new float[f];
     }
 
@@ -229,8 +252,40 @@ final class DirectConv {
         }
         read(Buf.of(x), xh, n, c, cp, inPositions);
         xFresh = training;
+        runBatch = n;
+        pieces = pieces(outPositions);
+        Parallel.run(lanes, pieces, forwardTask);
+        if (bias) {
+            Buf.of(b).read(0, biasValues, f);
+            for (int p = 0; p < outPositions; p++) {
+                for (int o = 0; o < f; o++) {
+                    float v = biasValues[o];
+                    for (int i = n * (o + fp * p), end = i + n; i < end; i++) {
+                        yh[i] += v;
+                    }
+                }
+            }
+        }
+        write(yh, Buf.of(y), n, f, fp, outPositions);
+    }
+
+    /** How many pieces a pass over {@code positions} positions is cut into: 1 on one thread, 4 per lane on more. */
+    private int pieces(int positions) {
+        return lanes == 1 ? 1 : Math.min(positions, 4 * lanes);
+    }
+
+    /** The first position of piece {@code piece} of {@link #pieces}. */
+    private int from(int piece, int positions) {
+        return (int) ((long) piece * positions / pieces);
+    }
+
+    /** The forward pass over one piece of the output positions. */
+    private void forwardPiece(int piece, int lane) {
+        int n = runBatch;
+        int[] ao = this.ao[lane];
+        int[] wo = this.wo[lane];
         int bb = kernels.batchBlock();
-        for (int p = 0; p < outPositions; p++) {
+        for (int p = from(piece, outPositions); p < from(piece + 1, outPositions); p++) {
             int oh = p % ah.out();
             int ow = p / ah.out();
             int m = 0;
@@ -259,18 +314,6 @@ final class DirectConv {
                 }
             }
         }
-        if (bias) {
-            Buf.of(b).read(0, biasValues, f);
-            for (int p = 0; p < outPositions; p++) {
-                for (int o = 0; o < f; o++) {
-                    float v = biasValues[o];
-                    for (int i = n * (o + fp * p), end = i + n; i < end; i++) {
-                        yh[i] += v;
-                    }
-                }
-            }
-        }
-        write(yh, Buf.of(y), n, f, fp, outPositions);
     }
 
     /**
@@ -314,15 +357,53 @@ final class DirectConv {
      * outer products of x's rows and ∂L/∂y's channels summed over the chunk and the batch.
      */
     private void weightGradient(int n, Buf dw) {
-        java.util.Arrays.fill(dwAcc, 0.0);
-        int chunk = Math.max(1, Math.min(outPositions, CHUNK_VALUES / (n * Math.max(cp, fp))));
-        int rows = kTiles * 4;
-        if (rowAt.length < rows * chunk) {
-            rowAt = new int[rows * chunk];
-            dyAt = new int[chunk];
+        for (double[] a : dwAcc) {
+            java.util.Arrays.fill(a, 0.0);
         }
+        chunk = Math.max(1, Math.min(outPositions, CHUNK_VALUES / (n * Math.max(cp, fp))));
+        int rows = kTiles * 4;
+        for (int l = 0; l < lanes; l++) {
+            if (rowAt[l] == null || rowAt[l].length < rows * chunk) {
+                rowAt[l] = new int[rows * chunk];
+                dyAt[l] = new int[chunk];
+            }
+        }
+        runBatch = n;
+        chunks = (outPositions + chunk - 1) / chunk;
+        Parallel.run(lanes, Math.min(GROUPS, chunks), weightTask);
+        for (int g = 1; g < Math.min(GROUPS, chunks); g++) {
+            for (int i = 0; i < dwAcc[0].length; i++) {
+                dwAcc[0][i] += dwAcc[g][i];
+            }
+        }
+        for (int o = 0; o < f; o++) {
+            for (int i = 0; i < c; i++) {
+                for (int t = 0; t < kk; t++) {
+                    theta[(o * c + i) * kk + t] = (float) dwAcc[0][(t * c + i) * fp + o];
+                }
+            }
+        }
+        dw.write(0, theta, theta.length);
+    }
+
+    /** ∂L/∂W's sums over group {@code g} of the chunks of output positions, into the group's totals. */
+    private void weightGroup(int g, int lane) {
+        int groups = Math.min(GROUPS, chunks);
+        for (int which = (int) ((long) g * chunks / groups), end = (int) ((long) (g + 1) * chunks / groups); which < end; which++) {
+            weightChunk(which, lane, dwAcc[g]);
+        }
+    }
+
+    /** ∂L/∂W's sums over chunk {@code which} of the output positions, with lane {@code lane}'s scratch arrays. */
+    private void weightChunk(int which, int lane, double[] dwAcc) {
+        int n = runBatch;
+        int chunk = this.chunk;
+        int rows = kTiles * 4;
+        int[] rowAt = this.rowAt[lane];
+        int[] dyAt = this.dyAt[lane];
         int kw = aw.kernel();
-        for (int p0 = 0; p0 < outPositions; p0 += chunk) {
+        int p0 = which * chunk;
+        {
             int pc = Math.min(chunk, outPositions - p0);
             if (c % 4 == 0) { // tiles of 4 channels of one tap: per tap, only the positions where it reads inside x
                 for (int t = 0; t < kk; t++) {
@@ -354,7 +435,7 @@ final class DirectConv {
                         }
                     }
                 }
-                continue;
+                return;
             }
             for (int k = 0; k < rows; k++) {
                 int base = k * chunk;
@@ -382,20 +463,22 @@ final class DirectConv {
                 }
             }
         }
-        for (int o = 0; o < f; o++) {
-            for (int i = 0; i < c; i++) {
-                for (int t = 0; t < kk; t++) {
-                    theta[(o * c + i) * kk + t] = (float) dwAcc[(t * c + i) * fp + o];
-                }
-            }
-        }
-        dw.write(0, theta, theta.length);
     }
 
     /** ∂L/∂x: per input position, the taps of the output positions that read it, W transposed. */
     private void inputGradient(int n) {
+        runBatch = n;
+        pieces = pieces(inPositions);
+        Parallel.run(lanes, pieces, inputTask);
+    }
+
+    /** ∂L/∂x over one piece of the input positions. */
+    private void inputPiece(int piece, int lane) {
+        int n = runBatch;
+        int[] ao = this.ao[lane];
+        int[] wo = this.wo[lane];
         int bb = kernels.batchBlock();
-        for (int q = 0; q < inPositions; q++) {
+        for (int q = from(piece, inPositions); q < from(piece + 1, inPositions); q++) {
             int ih = q % ah.in();
             int iw = q / ah.in();
             int m = 0;

@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Not a test: one convolution's passes on {@link DirectConv} (and on the layer's default instance),
- * thread CPU time, minimum of {@code reps}: forward, backward without ∂L/∂x (∂W only), backward with it.
+ * thread CPU time (wall-clock time with {@code -Dwall=true}, for several threads), minimum of {@code reps}: forward, backward without ∂L/∂x (∂W only), backward with it.
  * {@code java -cp ... dev.aiaas.vision.nn.DirectConvSpeed B C H W F k stride pad [reps]}.
  */
 public final class DirectConvSpeed {
@@ -19,7 +19,8 @@ public final class DirectConvSpeed {
 
     public static void main(String[] a) {
         Backends.current();
-        var tb = java.lang.management.ManagementFactory.getThreadMXBean();
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.function.LongSupplier clock = Boolean.getBoolean("wall") ? System::nanoTime : mx::getCurrentThreadCpuTime;
         int batch = Integer.parseInt(a[0]);
         int c = Integer.parseInt(a[1]);
         int h = Integer.parseInt(a[2]);
@@ -40,17 +41,17 @@ public final class DirectConvSpeed {
             inst.bind(params, grads);
             double[] best = {1e9, 1e9, 1e9};
             for (int r = -3; r < reps; r++) {
-                long t0 = tb.getCurrentThreadCpuTime();
+                long t0 = clock.getAsLong();
                 INDArray y = inst.forward(x, true);
-                long t1 = tb.getCurrentThreadCpuTime();
+                long t1 = clock.getAsLong();
                 INDArray dy = y.dup('f');
-                long t2 = tb.getCurrentThreadCpuTime();
+                long t2 = clock.getAsLong();
                 inst.backward(x, y, dy, false);
-                long t3 = tb.getCurrentThreadCpuTime();
+                long t3 = clock.getAsLong();
                 inst.forward(x, true);
-                long t4 = tb.getCurrentThreadCpuTime();
+                long t4 = clock.getAsLong();
                 inst.backward(x, y, dy, true);
-                long t5 = tb.getCurrentThreadCpuTime();
+                long t5 = clock.getAsLong();
                 dy.close();
                 if (r >= 0) {
                     best[0] = Math.min(best[0], (t1 - t0) / 1e6);

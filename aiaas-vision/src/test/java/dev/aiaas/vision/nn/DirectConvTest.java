@@ -134,6 +134,39 @@ class DirectConvTest {
         }
     }
 
+    /**
+     * On 3 threads (pieces of positions per thread, ∂L/∂W summed per fixed group of chunks) the
+     * passes give the bits the one-thread passes give.
+     */
+    @Test
+    void threadsGiveTheSameBits() {
+        assumeKernels();
+        long[] in = {5, 12, 10};
+        Conv2d conv = ConvLayers.conv2d(8, 3).withStride(2).withPadding(Padding.of(1));
+        long p = conv.parameterCount(in);
+        INDArray params = Nd4j.create(DataType.FLOAT, p);
+        INDArray gradsA = Nd4j.create(DataType.FLOAT, p);
+        INDArray gradsB = Nd4j.create(DataType.FLOAT, p);
+        Layer.Instance one = dev.aiaas.core.internal.Parallel.withThreads(1, () -> conv.instantiateDirect(in, DataType.FLOAT));
+        Layer.Instance three = dev.aiaas.core.internal.Parallel.withThreads(3, () -> conv.instantiateDirect(in, DataType.FLOAT));
+        try {
+            one.bind(params, gradsA);
+            three.bind(params, gradsB);
+            one.initialise(new SplittableRandom(9));
+            INDArray x = uniform(new long[] {64, 5, 12, 10}, 71);
+            INDArray yA = one.forward(x, true);
+            INDArray yB = three.forward(x, true);
+            assertSameBits(yA, yB, "y");
+            INDArray dy = uniform(yA.shape(), 72).subi(0.5);
+            assertSameBits(one.backward(x, yA, dy, true), three.backward(x, yB, dy, true), "dx");
+            assertSameBits(gradsA, gradsB, "dW and db");
+            assertTrue(gradsB.norm2Number().doubleValue() > 0);
+        } finally {
+            one.close();
+            three.close();
+        }
+    }
+
     @Test
     void choosesWhereItRuns() {
         assumeKernels();
@@ -180,6 +213,16 @@ class DirectConvTest {
         INDArray a = Nd4j.create(DataType.FLOAT, shape, 'f');
         dev.aiaas.core.math.Buf.of(a).write(0, v, v.length);
         return a;
+    }
+
+    private static void assertSameBits(INDArray want, INDArray got, String what) {
+        int n = Math.toIntExact(want.length());
+        assertEquals(n, got.length(), what);
+        float[] a = new float[n];
+        float[] b = new float[n];
+        dev.aiaas.core.math.Buf.of(want).read(0, a, n);
+        dev.aiaas.core.math.Buf.of(got).read(0, b, n);
+        assertTrue(java.util.Arrays.equals(a, b), what + ": the same bits on 1 and 3 threads");
     }
 
     /** Equal within float32 rounding of sums: 2e-5 of the largest magnitude. */
