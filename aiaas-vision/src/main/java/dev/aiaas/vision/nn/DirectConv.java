@@ -200,9 +200,9 @@ final class DirectConv {
             batch = n;
             zeroAt = Math.multiplyExact(n, cp * inPositions);
             xh = new float[Math.addExact(zeroAt, n)];
-            dxh = new float[zeroAt];
             yh = new float[Math.multiplyExact(n, fp * outPositions)];
-            dyh = new float[yh.length];
+            dxh = null; // made by the first backward pass at this batch size (an evaluation batch needs none)
+            dyh = null;
             xFresh = false;
         }
     }
@@ -332,6 +332,10 @@ final class DirectConv {
         if (batch != n || !xFresh) { // an inference pass came between, or another batch size
             ensure(n);
             read(Buf.of(x), xh, n, c, cp, inPositions);
+        }
+        if (dyh == null) {
+            dyh = new float[yh.length];
+            dxh = new float[zeroAt];
         }
         read(Buf.of(dy), dyh, n, f, fp, outPositions);
         if (bias) {
