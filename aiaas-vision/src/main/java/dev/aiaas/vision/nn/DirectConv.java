@@ -24,8 +24,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The products run on float32 heap copies of x, y, ∂L/∂y and ∂L/∂x (their channels padded to a
  * multiple of 4 with zeros), 4 vectors of the batch by 4 channels per register block
  * ({@link Kernels#block}, {@link Kernels#outer}); the batch must be a multiple of
- * {@link Kernels#batchBlock()} (64 on AVX-512), else the layer takes its other paths. ∂L/∂W's
- * per-lane sums are added into float64 totals per chunk of positions. The position loops run on
+ * {@link Kernels#batchBlock()} (64 on AVX-512), else the layer takes its other paths. ∂L/∂W
+ * runs over chunks of at least 4 positions (their x and ∂L/∂y rows stay in the L1 cache across
+ * the channel tiles: 12 % faster than chunks of 64 for 16 channels), summed per vector lane in
+ * float32 over a group of chunks, then into float64 totals. The position loops run on
  * {@code aiaas.threads} threads ({@link Parallel}), ∂L/∂W's totals kept per fixed group of chunks
  * and added in group order, so any thread count gives the same bits. Measured (one thread,
  * thread CPU time, batch 64, 16→16 channels at 32×32, the small ResNet's stage 1): forward
@@ -49,12 +51,16 @@ final class DirectConv {
          */
         abstract void block(float[] a, int[] ao, float[] w, int[] wo, int n, int a0, int w0, float[] out, int o, int ld);
 
+        /** The lanes of a vector: {@link #outer} sums per lane. */
+        abstract int lanes();
+
         /**
-         * acc[at + i·accLd + j] += Σ_{k &lt; n} Σ_{b &lt; batch} p[po[pBase + i·pStride + k] + b] · q[qo[k] + q0 + j·ld + b],
-         * i, j &lt; 4: p's four rows each at their own offsets, q's four rows {@code ld} apart.
+         * acc[(at + i·accLd + j)·lanes + l] += Σ_{k &lt; n} Σ_{b ≡ l (mod lanes)} p[po[pBase + i·pStride + k] + b] ·
+         * q[qo[k] + q0 + j·ld + b], i, j &lt; 4, b &lt; batch: p's four rows each at their own offsets, q's four rows
+         * {@code ld} apart, summed per lane (the lanes are added afterwards).
          */
         abstract void outer(float[] p, int[] po, int pBase, int pStride, float[] q, int[] qo, int q0, int n, int ld, int batch,
-                double[] acc, int at, int accLd);
+                float[] acc, int at, int accLd);
     }
 
     /** The Vector API kernels, or null without {@code jdk.incubator.vector} or with short vectors. */
@@ -72,7 +78,7 @@ final class DirectConv {
     }
 
     /** Output positions per chunk of ∂L/∂W's pass: about this many floats of ∂L/∂y and x per tap. */
-    private static final int CHUNK_VALUES = 65536;
+    private static final int CHUNK_VALUES = 4096;
 
     private final Kernels kernels;
     private final int c;
@@ -95,6 +101,8 @@ final class DirectConv {
      * thread count).
      */
     private final double[][] dwAcc;
+    /** Per lane: ∂L/∂W's float32 sums per vector lane, [k][f][lane], over the chunks of one group. */
+    private final float[][] laneAcc;
     /** The groups of ∂L/∂W's chunks. */
     private static final int GROUPS = 8;
     private int chunks;
@@ -145,6 +153,7 @@ final class DirectConv {
         kTiles = (kk * channels + 3) / 4;
         lanes = Parallel.threads();
         dwAcc = new double[GROUPS][kTiles * 4 * fp];
+        laneAcc = new float[lanes][kTiles * 4 * fp * kernels.lanes()];
         rowAt = new int[lanes][];
         dyAt = new int[lanes][];
         int taps = kk * Math.max(cp, fp);
@@ -366,7 +375,7 @@ final class DirectConv {
         for (double[] a : dwAcc) {
             java.util.Arrays.fill(a, 0.0);
         }
-        chunk = Math.max(1, Math.min(outPositions, CHUNK_VALUES / (n * Math.max(cp, fp))));
+        chunk = Math.min(outPositions, Math.max(4, CHUNK_VALUES / (n * Math.max(cp, fp))));
         int rows = kTiles * 4;
         for (int l = 0; l < lanes; l++) {
             if (rowAt[l] == null || rowAt[l].length < rows * chunk) {
@@ -395,13 +404,24 @@ final class DirectConv {
     /** ∂L/∂W's sums over group {@code g} of the chunks of output positions, into the group's totals. */
     private void weightGroup(int g, int lane) {
         int groups = Math.min(GROUPS, chunks);
+        float[] acc = laneAcc[lane];
+        java.util.Arrays.fill(acc, 0f);
         for (int which = (int) ((long) g * chunks / groups), end = (int) ((long) (g + 1) * chunks / groups); which < end; which++) {
-            weightChunk(which, lane, dwAcc[g]);
+            weightChunk(which, lane, acc);
+        }
+        double[] totals = dwAcc[g];
+        int l = kernels.lanes();
+        for (int r = 0; r < totals.length; r++) {
+            double sum = 0;
+            for (int i = r * l, e = i + l; i < e; i++) {
+                sum += acc[i];
+            }
+            totals[r] = sum;
         }
     }
 
     /** ∂L/∂W's sums over chunk {@code which} of the output positions, with lane {@code lane}'s scratch arrays. */
-    private void weightChunk(int which, int lane, double[] dwAcc) {
+    private void weightChunk(int which, int lane, float[] dwAcc) {
         int n = runBatch;
         int chunk = this.chunk;
         int rows = kTiles * 4;

@@ -1,7 +1,6 @@
 package dev.aiaas.vision.nn;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -81,11 +80,33 @@ final class VectorConvKernels extends DirectConv.Kernels {
     }
 
     @Override
-    void outer(float[] p, int[] po, int pBase, int pStride, float[] q, int[] qo, int q0, int n, int ld, int batch, double[] acc,
+    int lanes() {
+        return L;
+    }
+
+    @Override
+    void outer(float[] p, int[] po, int pBase, int pStride, float[] q, int[] qo, int q0, int n, int ld, int batch, float[] acc,
             int at, int accLd) {
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int a0 = at * L;
+        int a1 = a0 + accLd * L;
+        int a2 = a1 + accLd * L;
+        int a3 = a2 + accLd * L;
+        FloatVector c00 = FloatVector.fromArray(S, acc, a0);
+        FloatVector c01 = FloatVector.fromArray(S, acc, a0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, acc, a0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, acc, a0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, acc, a1);
+        FloatVector c11 = FloatVector.fromArray(S, acc, a1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, acc, a1 + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, acc, a1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, acc, a2);
+        FloatVector c21 = FloatVector.fromArray(S, acc, a2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, acc, a2 + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, acc, a2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, acc, a3);
+        FloatVector c31 = FloatVector.fromArray(S, acc, a3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, acc, a3 + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(S, acc, a3 + 3 * L);
         // one loop over (k, run of 4 vectors of the batch) (nested loops keep the accumulators boxed in C2 of Java 17)
         int runs = batch / (4 * L);
         for (int it = 0, total = n * runs, k = 0, b = 0; it < total; it++) {
@@ -127,24 +148,21 @@ final class VectorConvKernels extends DirectConv.Kernels {
                 k++;
             }
         }
-        acc[at] += c00.reduceLanes(VectorOperators.ADD);
-        acc[at + 1] += c01.reduceLanes(VectorOperators.ADD);
-        acc[at + 2] += c02.reduceLanes(VectorOperators.ADD);
-        acc[at + 3] += c03.reduceLanes(VectorOperators.ADD);
-        at += accLd;
-        acc[at] += c10.reduceLanes(VectorOperators.ADD);
-        acc[at + 1] += c11.reduceLanes(VectorOperators.ADD);
-        acc[at + 2] += c12.reduceLanes(VectorOperators.ADD);
-        acc[at + 3] += c13.reduceLanes(VectorOperators.ADD);
-        at += accLd;
-        acc[at] += c20.reduceLanes(VectorOperators.ADD);
-        acc[at + 1] += c21.reduceLanes(VectorOperators.ADD);
-        acc[at + 2] += c22.reduceLanes(VectorOperators.ADD);
-        acc[at + 3] += c23.reduceLanes(VectorOperators.ADD);
-        at += accLd;
-        acc[at] += c30.reduceLanes(VectorOperators.ADD);
-        acc[at + 1] += c31.reduceLanes(VectorOperators.ADD);
-        acc[at + 2] += c32.reduceLanes(VectorOperators.ADD);
-        acc[at + 3] += c33.reduceLanes(VectorOperators.ADD);
+        c00.intoArray(acc, a0);
+        c01.intoArray(acc, a0 + L);
+        c02.intoArray(acc, a0 + 2 * L);
+        c03.intoArray(acc, a0 + 3 * L);
+        c10.intoArray(acc, a1);
+        c11.intoArray(acc, a1 + L);
+        c12.intoArray(acc, a1 + 2 * L);
+        c13.intoArray(acc, a1 + 3 * L);
+        c20.intoArray(acc, a2);
+        c21.intoArray(acc, a2 + L);
+        c22.intoArray(acc, a2 + 2 * L);
+        c23.intoArray(acc, a2 + 3 * L);
+        c30.intoArray(acc, a3);
+        c31.intoArray(acc, a3 + L);
+        c32.intoArray(acc, a3 + 2 * L);
+        c33.intoArray(acc, a3 + 3 * L);
     }
 }
