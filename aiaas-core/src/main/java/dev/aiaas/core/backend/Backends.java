@@ -79,7 +79,7 @@ public final class Backends {
 
     /**
      * The compute threads aiaas's own parallel work (the optimisers' update, the predictor's
-     * chunks; {@code internal.Parallel}'s pool and its callers) may use: the thread setting of the last {@link #select(BackendOptions)}, or the
+     * chunks; {@link dev.aiaas.core.kernel.Parallel}'s pool and its callers) may use: the thread setting of the last {@link #select(BackendOptions)}, or the
      * machine's cores when none was given (ND4J's default). ND4J's
      * {@code Environment.maxThreads()} does not follow the setting (it stayed 2 after a setting
      * of 1), so it cannot tell.

@@ -12,5 +12,8 @@
  * between threads; the arrays passed in belong to the caller, and offsets and sizes are checked
  * only by the JVM's array bounds (an {@code IndexOutOfBoundsException}, never a crash). Most
  * applications never use this package directly: {@code Model.predictor()} packs a network through it.
+ *
+ * <p>{@link dev.aiaas.core.kernel.Parallel} is the engine's worker pool (the {@code aiaas.threads}
+ * setting), shared by the optimisers, the packed paths and other modules' kernels.
  */
 package dev.aiaas.core.kernel;

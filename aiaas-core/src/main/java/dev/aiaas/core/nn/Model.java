@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import dev.aiaas.core.backend.Backends;
 import dev.aiaas.core.backend.NativeMemory;
 import dev.aiaas.core.math.Buf;
-import dev.aiaas.core.internal.Parallel;
+import dev.aiaas.core.kernel.Parallel;
 import dev.aiaas.core.kernel.DenseKernels;
 
 /**

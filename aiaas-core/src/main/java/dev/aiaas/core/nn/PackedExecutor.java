@@ -4,7 +4,7 @@ import dev.aiaas.core.backend.NativeMemory;
 import dev.aiaas.core.math.Buf;
 import dev.aiaas.core.kernel.DenseKernel;
 import dev.aiaas.core.kernel.DenseKernels;
-import dev.aiaas.core.internal.Parallel;
+import dev.aiaas.core.kernel.Parallel;
 import dev.aiaas.core.nn.PackedPlan.ActStep;
 import dev.aiaas.core.nn.PackedPlan.AddStep;
 import dev.aiaas.core.nn.PackedPlan.DenseStep;

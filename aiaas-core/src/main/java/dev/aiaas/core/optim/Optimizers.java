@@ -1,7 +1,7 @@
 package dev.aiaas.core.optim;
 
 import dev.aiaas.core.math.Buf;
-import dev.aiaas.core.internal.Parallel;
+import dev.aiaas.core.kernel.Parallel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -383,7 +383,7 @@ class PredictorTest {
     void predictorWithThreadsSetsTheThreadsPerCallOnlyForThatPredictor() {
         try (Model m = Model.builder(784).add(Layers.dense(256, Activation.RELU)).add(Layers.dense(10)).seed(5).build()) {
             float[] x = uniform(3 * 784, 7);
-            int before = dev.aiaas.core.internal.Parallel.threads();
+            int before = dev.aiaas.core.kernel.Parallel.threads();
             float[] want;
             try (Predictor p = m.predictor()) {
                 want = p.predict(x);
@@ -395,7 +395,7 @@ class PredictorTest {
                     }
                     assertArrayEquals(want, p.predict(x), "outputs do not depend on the threads");
                 }
-                assertEquals(before, dev.aiaas.core.internal.Parallel.threads(), "the setting is restored after the predictor is made");
+                assertEquals(before, dev.aiaas.core.kernel.Parallel.threads(), "the setting is restored after the predictor is made");
             }
             for (int bad : new int[] {0, -1, 257}) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.predictor(bad));
@@ -586,7 +586,7 @@ class PredictorTest {
             }
             float[][] reference = null;
             for (int threads : new int[] {1, 2, 3, 4, 8}) {
-                try (Predictor p = dev.aiaas.core.internal.Parallel.withThreads(threads, () -> Predictor.of(m, kernel))) {
+                try (Predictor p = dev.aiaas.core.kernel.Parallel.withThreads(threads, () -> Predictor.of(m, kernel))) {
                     assertTrue(p.kernel().endsWith(threads == 1 ? ", 1 thread" : ", " + threads + " threads"), p.kernel());
                     float[][] got = new float[3][];
                     got[0] = new float[10];

@@ -187,7 +187,7 @@ class OptimizersTest {
         float[] v = new float[n];
         float[] expected = p0.clone();
         try (Optimizer.State s = adam.newState(n, DataType.FLOAT)) {
-            if (dev.aiaas.core.internal.Parallel.threads() > 1) {
+            if (dev.aiaas.core.kernel.Parallel.threads() > 1) {
                 assertTrue(((Optimizers.HeapState) s).threads() > 1, "θ this large should be updated on several threads here");
             }
             for (long t = 1; t <= 3; t++) {
@@ -222,7 +222,7 @@ class OptimizersTest {
             for (Optimizer o : all) {
                 long[] reference = null;
                 for (int threads : new int[] {1, 2, 3, 4, 8}) {
-                    long[] got = dev.aiaas.core.internal.Parallel.withThreads(threads, () -> fiveSteps(o, n, type, threads));
+                    long[] got = dev.aiaas.core.kernel.Parallel.withThreads(threads, () -> fiveSteps(o, n, type, threads));
                     if (reference == null) {
                         reference = got;
                     } else {

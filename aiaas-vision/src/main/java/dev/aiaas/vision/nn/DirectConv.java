@@ -1,6 +1,6 @@
 package dev.aiaas.vision.nn;
 
-import dev.aiaas.core.internal.Parallel;
+import dev.aiaas.core.kernel.Parallel;
 import dev.aiaas.core.math.Buf;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -147,8 +147,8 @@ class DirectConvTest {
         INDArray params = Nd4j.create(DataType.FLOAT, p);
         INDArray gradsA = Nd4j.create(DataType.FLOAT, p);
         INDArray gradsB = Nd4j.create(DataType.FLOAT, p);
-        Layer.Instance one = dev.aiaas.core.internal.Parallel.withThreads(1, () -> conv.instantiateDirect(in, DataType.FLOAT));
-        Layer.Instance three = dev.aiaas.core.internal.Parallel.withThreads(3, () -> conv.instantiateDirect(in, DataType.FLOAT));
+        Layer.Instance one = dev.aiaas.core.kernel.Parallel.withThreads(1, () -> conv.instantiateDirect(in, DataType.FLOAT));
+        Layer.Instance three = dev.aiaas.core.kernel.Parallel.withThreads(3, () -> conv.instantiateDirect(in, DataType.FLOAT));
         try {
             one.bind(params, gradsA);
             three.bind(params, gradsB);

@@ -1,4 +1,4 @@
-package dev.aiaas.core.internal;
+package dev.aiaas.core.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.aiaas.core.internal;
+package dev.aiaas.core.kernel;
 
 import dev.aiaas.core.backend.Backends;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -9,7 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * Internal, not API. Runs a task over numbered chunks on the calling thread and, when asked, on
+ * The engine's worker pool, public so that other modules' kernels share it (aiaas-vision's direct
+ * convolution); application code has no need of it. Runs a task over numbered chunks on the calling thread and, when asked, on
  * up to {@code lanes - 1} worker threads too: all take chunks from a shared counter until none
  * is left. If the workers are slow to wake (a loaded machine), the caller simply takes more
  * chunks; it waits at most for the chunks the workers are in.

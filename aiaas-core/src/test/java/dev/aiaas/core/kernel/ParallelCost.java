@@ -1,4 +1,4 @@
-package dev.aiaas.core.internal;
+package dev.aiaas.core.kernel;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -13,7 +13,7 @@ import java.util.Locale;
  * {@value #JOB_CHUNKS} such chunks (as many as Adam's over the MLP 784-256-10) at each lane count
  * with the workers parked between jobs. After a 3 s warm-up, five rounds (20,000 empty jobs,
  * 1,000 work jobs per setting) print minimum and median in microseconds.
- * {@code java -cp <core classes>:<core test classes>:<deps> dev.aiaas.core.internal.ParallelCost [maxLanes]}.
+ * {@code java -cp <core classes>:<core test classes>:<deps> dev.aiaas.core.kernel.ParallelCost [maxLanes]}.
  */
 public final class ParallelCost {
     private ParallelCost() {
