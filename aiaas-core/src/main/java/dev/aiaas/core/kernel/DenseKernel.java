@@ -165,4 +165,61 @@ public interface DenseKernel {
             y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
         }
     }
+
+    /**
+     * Whether {@link #convolve} runs a vector kernel: the predictor's packed path then runs its
+     * convolutions in place instead of gathering patch matrices for {@link #forward}. False by
+     * default ({@link #convolve}'s plain loops are a reference, not a fast path).
+     *
+     * @return true when {@link #convolve} is vectorised
+     */
+    default boolean convolves() {
+        return false;
+    }
+
+    /**
+     * A convolution read in place (an implicit GEMM over the kernel's taps, no patch matrix): for
+     * each output position p in {@code [0, positions)} and column j in {@code [0, ld)}
+     * <pre>
+     * y[yOff + p·ld + j] = f(Σ_t Σ_c x[s(p, t) + c] · w[(t·run + c)·ld + j] + bias[j]),
+     * s(p, t) = xOff + src[p·taps + t], or {@code zero} where src[p·taps + t] is −1 (padding)
+     * </pre>
+     * t over {@code [0, taps)}, c over {@code [0, run)}: each tap is a run of {@code run} input
+     * values that lie one after the other (a pixel's channels in a channels-last row, or a
+     * kernel row's pixels and channels), and a padding tap reads {@code run} zeros that the caller
+     * keeps at {@code x[zero ..]}. W is {@code [taps·run, ld]} row-major, its columns the filters
+     * padded with zeros to {@code ld}; f is ReLU or the identity. Each output is a sum over t and
+     * c in that order, then the bias.
+     *
+     * @param x         the input row (and the zeros at {@code zero})
+     * @param xOff      index in {@code x} that {@code src} counts from
+     * @param zero      index in {@code x} of at least {@code run} zeros
+     * @param src       {@code positions·taps} tap offsets from {@code xOff}, −1 for padding
+     * @param taps      taps per position, at least 1
+     * @param run       values per tap, at least 1
+     * @param positions output positions
+     * @param w         W, {@code taps·run·ld} values
+     * @param bias      b, {@code ld} values (0 in the padding)
+     * @param ld        the filters padded to whole vectors of {@link #lanes()}: y's stride per position
+     * @param relu      ReLU after the sum, else the identity
+     * @param y         the output, {@code positions·ld} values from {@code yOff}
+     * @param yOff      index in {@code y} of position 0's first filter
+     */
+    default void convolve(float[] x, int xOff, int zero, int[] src, int taps, int run, int positions, float[] w, float[] bias, int ld,
+            boolean relu, float[] y, int yOff) {
+        for (int p = 0; p < positions; p++) {
+            for (int j = 0; j < ld; j++) {
+                float acc = 0f;
+                for (int t = 0; t < taps; t++) {
+                    int s = src[p * taps + t];
+                    int b = s < 0 ? zero : xOff + s;
+                    for (int c = 0; c < run; c++) {
+                        acc = Math.fma(x[b + c], w[(t * run + c) * ld + j], acc);
+                    }
+                }
+                float v = acc + bias[j];
+                y[yOff + p * ld + j] = relu ? Math.max(v, 0f) : v;
+            }
+        }
+    }
 }

@@ -8,6 +8,7 @@ import dev.aiaas.core.internal.Parallel;
 import dev.aiaas.core.nn.PackedPlan.ActStep;
 import dev.aiaas.core.nn.PackedPlan.AddStep;
 import dev.aiaas.core.nn.PackedPlan.DenseStep;
+import dev.aiaas.core.nn.PackedPlan.DirectStep;
 import dev.aiaas.core.nn.PackedPlan.GatherStep;
 import dev.aiaas.core.nn.PackedPlan.LoadStep;
 import dev.aiaas.core.nn.PackedPlan.PatchStep;
@@ -82,6 +83,8 @@ final class PackedExecutor implements PredictorExecutor {
     private final int savedCols;
     private final int maxLd;
     private final int patchValues;
+    /** The zeros at the end of each lane buffer, for a {@link DirectStep}'s padding taps ({@link PackedPlan#zeroTail}). */
+    private final int zeroTail;
     /** The calls' scratches, lent to one call at a time. */
     private final ScratchPool<Scratch> pool;
 
@@ -105,6 +108,7 @@ final class PackedExecutor implements PredictorExecutor {
         this.savedCols = plan.savedCols;
         this.maxLd = plan.maxLd;
         this.patchValues = plan.patchValues;
+        this.zeroTail = plan.zeroTail;
         this.name = "packed, " + kernel.describe() + ", " + (threads > 1 ? threads + " threads" : "1 thread");
         this.pool = new ScratchPool<>(maxCalls, Scratch::new, () -> { }, Predictor.CLOSED);
         pool.give(pool.take()); // the first call's scratch, made now
@@ -227,10 +231,11 @@ final class PackedExecutor implements PredictorExecutor {
 
         Scratch() {
             int lanes = threads;
-            saved = new float[lanes][depths][CHUNK * savedCols];
-            xs = new float[lanes][CHUNK * xld];
-            ping = new float[lanes][CHUNK * maxLd];
-            pong = new float[lanes][CHUNK * maxLd];
+            // each with zeroTail zeros at its end, which no step writes (a direct step's padding reads them)
+            saved = new float[lanes][depths][CHUNK * savedCols + zeroTail];
+            xs = new float[lanes][CHUNK * xld + zeroTail];
+            ping = new float[lanes][CHUNK * maxLd + zeroTail];
+            pong = new float[lanes][CHUNK * maxLd + zeroTail];
             staged = new float[lanes][CHUNK * outSize];
             patches = new float[lanes][patchValues];
         }
@@ -444,6 +449,16 @@ final class PackedExecutor implements PredictorExecutor {
                 if (step instanceof DenseStep s) {
                     float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
                     kernel.forward(cur, curOff, ld, n, s.in(), s.w(), s.bias(), s.units(), s.relu(), dst, 0, s.ld());
+                    cur = dst;
+                    curOff = 0;
+                    ld = s.ld();
+                } else if (step instanceof DirectStep s) {
+                    float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
+                    int zero = cur.length - zeroTail;
+                    for (int r = 0; r < n; r++) {
+                        kernel.convolve(cur, curOff + r * ld, zero, s.src(), s.taps(), s.run(), s.positions(), s.w(), s.bias(), s.unitLd(),
+                                s.relu(), dst, r * s.ld());
+                    }
                     cur = dst;
                     curOff = 0;
                     ld = s.ld();

@@ -47,8 +47,27 @@ final class PackedPlan {
 
     /** One step of the packed path, on a chunk's row-major block of {@code cols} features per row. */
     sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep, SaveStep, AddStep, LoadStep, PatchStep,
-            WindowStep, GatherStep {
+            DirectStep, WindowStep, GatherStep {
     }
+
+    /**
+     * A dense product over patches read in place (a convolution, {@link DenseKernel#convolve}):
+     * per row, position p's patch is {@code taps} runs of {@code run} contiguous values, run t
+     * starting at {@code src[p·taps + t]} in the row (−1: padding, zeros), multiplied by W
+     * ({@code [taps·run, unitLd]} row-major, the filters padded), with ReLU or no activation fused,
+     * each position's outputs {@code unitLd} apart: [n, ·] -> [n, positions·unitLd] (row stride ld).
+     * The rows it reads lie in a buffer with {@link PackedPlan#zeroTail} zeros at its end.
+     */
+    record DirectStep(int positions, int taps, int run, int[] src, int units, int unitLd, int ld, float[] w, float[] bias, boolean relu)
+            implements Step {
+    }
+
+    /**
+     * The system property that picks how the packed path runs a convolution: {@code direct} (the
+     * default) reads its patches in place when the kernel {@link DenseKernel#convolves()},
+     * {@code patches} gathers patch matrices for the dense kernel (the path before; to compare).
+     */
+    static final String CONV_PROPERTY = "aiaas.packed.conv";
 
     /**
      * A dense product over patches (a convolution): per row, {@code block} positions at a time,
@@ -148,25 +167,35 @@ final class PackedPlan {
     final int savedCols;
     /** The largest patch matrix of a {@link PatchStep} (values per lane's patch buffer), 0 without one. */
     final int patchValues;
+    /**
+     * The zeros kept at the end of each lane buffer a {@link DirectStep} may read (its padding
+     * taps read them there): the longest run of a direct step, 0 without one.
+     */
+    final int zeroTail;
 
     private PackedPlan(String why) {
         this.why = why;
         this.steps = null;
         this.copyInput = false;
-        this.maxLd = this.xld = this.depths = this.savedCols = this.patchValues = 0;
+        this.maxLd = this.xld = this.depths = this.savedCols = this.patchValues = this.zeroTail = 0;
     }
 
     private PackedPlan(Step[] planned, int inSize) {
         this.why = null;
+        // a direct step first reads a copy of x, which has the zeros at its end
         this.copyInput = planned.length == 0 || !(planned[0] instanceof DenseStep || planned[0] instanceof PatchStep
                 || planned[0] instanceof WindowStep || planned[0] instanceof GatherStep);
         int ld = inSize;
         int depth = 0;
         int cols = 0;
         int patchValues = 0;
+        int zeros = 0;
         for (Step st : planned) {
             if (st instanceof DenseStep d) {
                 ld = Math.max(ld, d.ld);
+            } else if (st instanceof DirectStep d) {
+                ld = Math.max(ld, d.ld);
+                zeros = Math.max(zeros, d.run);
             } else if (st instanceof PatchStep p) {
                 ld = Math.max(ld, p.ld);
                 patchValues = Math.max(patchValues, p.block * p.patchLd);
@@ -193,6 +222,7 @@ final class PackedPlan {
         this.depths = depth;
         this.savedCols = cols;
         this.patchValues = patchValues;
+        this.zeroTail = zeros;
     }
 
     /** Why the packed path cannot take the model, or null when it can. */
@@ -229,11 +259,14 @@ final class PackedPlan {
             return new PackedPlan(e.getMessage());
         }
         Step[] out = new Step[b.raw.size()];
+        boolean direct = kernel.convolves() && !"patches".equals(System.getProperty(CONV_PROPERTY));
         for (int i = 0; i < out.length; i++) {
             if (b.raw.get(i) instanceof RawDense d) {
                 int ld = DenseKernels.padded(d.units, kernel.lanes());
                 out[i] = new DenseStep(d.in, d.units, ld, DenseKernels.pack(d.w, d.in, d.units, kernel.panel(), kernel.lanes()),
                         Arrays.copyOf(d.bias, ld), d.relu);
+            } else if (b.raw.get(i) instanceof RawPatch p && direct) {
+                out[i] = direct(p); // read in place: no patch matrix
             } else if (b.raw.get(i) instanceof RawPatch p) {
                 // rows ROW_STRIDE apart, the stride the kernels read fastest (ldx = K measured 20 % slower on
                 // the cnn's 32-filter convolution: its strided 8x2 blocks), in blocks of whole 8-row tiles
@@ -252,6 +285,54 @@ final class PackedPlan {
             }
         }
         return new PackedPlan(out, Math.toIntExact(model.inputShape()[0]));
+    }
+
+    /**
+     * The patch step as a {@link DirectStep}: its patches cut into runs of the longest length L
+     * dividing K for which every run of every patch is either padding throughout or L contiguous
+     * values (a channels-last convolution's runs are a pixel's C channels, or a kernel row's;
+     * L = 1 always qualifies), and W laid out {@code [K, unitLd]} row-major for the kernel.
+     */
+    static DirectStep direct(RawPatch p) {
+        int k = p.k;
+        int run = 1;
+        for (int len = k; len > 1; len--) {
+            if (k % len == 0 && runsOf(p.gather, p.positions, k, len)) {
+                run = len;
+                break;
+            }
+        }
+        int taps = k / run;
+        int[] src = new int[Math.multiplyExact(p.positions, taps)];
+        for (int q = 0; q < p.positions; q++) {
+            for (int t = 0; t < taps; t++) {
+                src[q * taps + t] = p.gather[q * k + t * run];
+            }
+        }
+        float[] w = new float[Math.multiplyExact(k, p.unitLd)];
+        for (int u = 0; u < p.units; u++) {
+            for (int j = 0; j < k; j++) {
+                w[j * p.unitLd + u] = p.w[u * k + j];
+            }
+        }
+        return new DirectStep(p.positions, taps, run, src, p.units, p.unitLd, Math.multiplyExact(p.positions, p.unitLd), w,
+                Arrays.copyOf(p.bias, p.unitLd), p.relu);
+    }
+
+    /** Whether each patch's K values, cut into runs of {@code len}, are runs of padding or of contiguous places. */
+    private static boolean runsOf(int[] gather, int positions, int k, int len) {
+        for (int q = 0; q < positions; q++) {
+            for (int r = q * k; r < (q + 1) * k; r += len) {
+                int first = gather[r];
+                for (int j = 1; j < len; j++) {
+                    int v = gather[r + j];
+                    if (first < 0 ? v >= 0 : v != first + j) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /** A dense layer before packing, W column-major [in, units] (θ's layout), so that a scale and shift can fold into it. */
