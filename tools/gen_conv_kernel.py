@@ -84,6 +84,120 @@ def one(V):
     return "\n".join(out)
 
 
+PAD_TILES = [(6, 4), (8, 3), (8, 2), (8, 1)]
+STRIDES = [1, 16, 32, 64]
+
+
+def ptile(R, V, D, U):
+    """R positions whose bases are D apart (a constant: C2 checks one index and folds the offsets)."""
+    out = []
+    name = f"rows{R}x{V}d{D}" + ("" if U == 1 else f"u{U}")
+    out.append(f"    /** {R} positions from p, their bases {D} apart, x {V * 16} filters: {R} x {V} accumulators{'' if U == 1 else f', {U} values of a run per iteration'}. */")
+    out.append(f"    private static void {name}(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,")
+    out.append("            float[] bias, float floor, float[] y, int yOff) {")
+    out.append("        FloatVector z = FloatVector.zero(S);")
+    out.append("        FloatVector lo = FloatVector.broadcast(S, floor);")
+    for r in range(R):
+        out.append("        FloatVector " + ", ".join(f"c{r}_{v} = z" for v in range(V)) + ";")
+    out.append("        int s = 0;")
+    step = "i++, c++, o += ld" if U == 1 else f"i += {U}, c += {U}, o += {U} * ld"
+    out.append(f"        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; {step}) {{")
+    out.append("            if (c == run) {")
+    out.append("                c = 0;")
+    out.append("                s = base + tapOff[t++];")
+    out.append("            }")
+    for u in range(U):
+        for v in range(V):
+            off = "o" + ("" if u == 0 else (" + ld" if u == 1 else f" + {u} * ld")) + ("" if v == 0 else f" + {16 * v}")
+            decl = "FloatVector " if u == 0 else ""
+            out.append(f"            {decl}b{v} = FloatVector.fromArray(S, w, {off});")
+        if u == 0:
+            out.append("            int q = s + c;")
+            out.append("            FloatVector a;")
+        for r in range(R):
+            k = r * D + u
+            out.append(f"            a = FloatVector.broadcast(S, x[q{'' if k == 0 else ' + ' + str(k)}]);")
+            for v in range(V):
+                out.append(f"            c{r}_{v} = a.fma(b{v}, c{r}_{v});")
+    out.append("        }")
+    for v in range(V):
+        out.append(f"        FloatVector d{v} = FloatVector.fromArray(S, bias, {16 * v});")
+    for r in range(R):
+        for v in range(V):
+            off = f"yOff + (p + {r}) * ld" + ("" if v == 0 else f" + {16 * v}")
+            out.append(f"        c{r}_{v}.add(d{v}).max(lo).intoArray(y, {off});")
+    out.append("    }")
+    return "\n".join(out)
+
+
+def pone(V):
+    out = []
+    out.append(f"    /** One position p x {V * 16} filters, its taps from base. */")
+    out.append(f"    private static void row1x{V}(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,")
+    out.append("            float[] bias, float floor, float[] y, int yOff) {")
+    out.append("        FloatVector z = FloatVector.zero(S);")
+    out.append("        FloatVector " + ", ".join(f"c{v} = z" for v in range(V)) + ";")
+    out.append("        int s = 0;")
+    out.append("        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {")
+    out.append("            if (c == run) {")
+    out.append("                c = 0;")
+    out.append("                s = base + tapOff[t++];")
+    out.append("            }")
+    out.append("            FloatVector a = FloatVector.broadcast(S, x[s + c]);")
+    for v in range(V):
+        out.append(f"            c{v} = a.fma(FloatVector.fromArray(S, w, o{'' if v == 0 else ' + ' + str(16 * v)}), c{v});")
+    out.append("        }")
+    out.append("        FloatVector lo = FloatVector.broadcast(S, floor);")
+    for v in range(V):
+        out.append(f"        c{v}.add(FloatVector.fromArray(S, bias, {16 * v})).max(lo).intoArray(y, yOff + p * ld{'' if v == 0 else ' + ' + str(16 * v)});")
+    out.append("    }")
+    return "\n".join(out)
+
+
+def pad_methods():
+    """(R, V, D, U) of every padded block: the main R of V, then 4 and 2 for a row's rest; U = 2 but at D = 1 (odd runs)."""
+    for R, V in PAD_TILES:
+        for r in (R, 4, 2):
+            for D in STRIDES:
+                yield r, V, D, (1 if D == 1 else 2)
+
+
+def tiles_method():
+    out = []
+    out.append("""    /**
+     * {@link VectorDenseKernel#convolveTiles}: each tile {@code p << 4 | R} of R positions (6, 4 or 2
+     * for 4 vectors of filters, 8, 4 or 2 else; 1 a single position) whose bases are
+     * {@code stride} apart (1 with an odd run, or 16, 32 or 64 with an even one) runs the block
+     * written for it; any other, one position at a time.
+     */
+    static void convolveTiles(float[] x, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, float[] w,
+            float[] bias, int ld, boolean relu, float[] y, int yOff) {
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        int vectors = ld / 16;
+        int odd = run % 2;
+        for (int i = 0; i < tiles.length; i++) {
+            int p = tiles[i] >>> 4;
+            int size = tiles[i] & 15;
+            int b = bases[p];
+            switch (((vectors * 100 + stride) * 16 + size) * 2 + odd) {""")
+    for R, V, D, U in pad_methods():
+        key = ((V * 100 + D) * 16 + R) * 2 + (1 if U == 1 else 0)
+        out.append(f"                case {key} -> rows{R}x{V}d{D}{'' if U == 1 else 'u2'}(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);")
+    out.append("""                default -> {
+                    for (int q = p; q < p + size; q++) {
+                        switch (vectors) {""")
+    for V in (4, 3, 2, 1):
+        out.append(f"                            case {V} -> row1x{V}(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff);")
+    out.append("""                            default -> throw new IllegalArgumentException("ld must be 16, 32, 48 or 64; got " + ld);
+                        }
+                    }
+                }
+            }
+        }
+    }""")
+    return "\n".join(out)
+
+
 HEAD = '''package dev.aiaas.core.internal;
 
 import jdk.incubator.vector.FloatVector;
@@ -157,6 +271,11 @@ def main():
         parts.append("\n" + tile(R, V, 2) + "\n")
     for V in (4, 3, 2, 1):
         parts.append("\n" + one(V) + "\n")
+    parts.append("\n" + tiles_method() + "\n")
+    for R, V, D, U in pad_methods():
+        parts.append("\n" + ptile(R, V, D, U) + "\n")
+    for V in (4, 3, 2, 1):
+        parts.append("\n" + pone(V) + "\n")
     parts.append("}\n")
     print("".join(parts), end="")
 

@@ -1039,4 +1039,3311 @@ final class VectorConvKernel {
         }
         c0.add(FloatVector.fromArray(S, bias, f0)).max(lo).intoArray(y, yOff + p * ld + f0);
     }
+
+    /**
+     * {@link VectorDenseKernel#convolveTiles}: each tile {@code p << 4 | R} of R positions (6, 4 or 2
+     * for 4 vectors of filters, 8, 4 or 2 else; 1 a single position) whose bases are
+     * {@code stride} apart (1 with an odd run, or 16, 32 or 64 with an even one) runs the block
+     * written for it; any other, one position at a time.
+     */
+    static void convolveTiles(float[] x, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, float[] w,
+            float[] bias, int ld, boolean relu, float[] y, int yOff) {
+        float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        int vectors = ld / 16;
+        int odd = run % 2;
+        for (int i = 0; i < tiles.length; i++) {
+            int p = tiles[i] >>> 4;
+            int size = tiles[i] & 15;
+            int b = bases[p];
+            switch (((vectors * 100 + stride) * 16 + size) * 2 + odd) {
+                case 12845 -> rows6x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 13324 -> rows6x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 13836 -> rows6x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 14860 -> rows6x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 12841 -> rows4x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 13320 -> rows4x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 13832 -> rows4x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 14856 -> rows4x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 12837 -> rows2x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 13316 -> rows2x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 13828 -> rows2x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 14852 -> rows2x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 9649 -> rows8x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 10128 -> rows8x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 10640 -> rows8x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 11664 -> rows8x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 9641 -> rows4x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 10120 -> rows4x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 10632 -> rows4x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 11656 -> rows4x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 9637 -> rows2x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 10116 -> rows2x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 10628 -> rows2x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 11652 -> rows2x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 6449 -> rows8x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 6928 -> rows8x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 7440 -> rows8x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 8464 -> rows8x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 6441 -> rows4x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 6920 -> rows4x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 7432 -> rows4x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 8456 -> rows4x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 6437 -> rows2x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 6916 -> rows2x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 7428 -> rows2x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 8452 -> rows2x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 3249 -> rows8x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 3728 -> rows8x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 4240 -> rows8x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 5264 -> rows8x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 3241 -> rows4x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 3720 -> rows4x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 4232 -> rows4x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 5256 -> rows4x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 3237 -> rows2x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 3716 -> rows2x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 4228 -> rows2x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 5252 -> rows2x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                default -> {
+                    for (int q = p; q < p + size; q++) {
+                        switch (vectors) {
+                            case 4 -> row1x4(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff);
+                            case 3 -> row1x3(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff);
+                            case 2 -> row1x2(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff);
+                            case 1 -> row1x1(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff);
+                            default -> throw new IllegalArgumentException("ld must be 16, 32, 48 or 64; got " + ld);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** 6 positions from p, their bases 1 apart, x 64 filters: 6 x 4 accumulators. */
+    private static void rows6x4d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z, c2_3 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z, c3_3 = z;
+        FloatVector c4_0 = z, c4_1 = z, c4_2 = z, c4_3 = z;
+        FloatVector c5_0 = z, c5_1 = z, c5_2 = z, c5_3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            FloatVector b3 = FloatVector.fromArray(S, w, o + 48);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+            a = FloatVector.broadcast(S, x[q + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            c4_3 = a.fma(b3, c4_3);
+            a = FloatVector.broadcast(S, x[q + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            c5_3 = a.fma(b3, c5_3);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        FloatVector d3 = FloatVector.fromArray(S, bias, 48);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+        c4_3.add(d3).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+        c5_3.add(d3).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+    }
+
+    /** 6 positions from p, their bases 16 apart, x 64 filters: 6 x 4 accumulators, 2 values of a run per iteration. */
+    private static void rows6x4d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z, c2_3 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z, c3_3 = z;
+        FloatVector c4_0 = z, c4_1 = z, c4_2 = z, c4_3 = z;
+        FloatVector c5_0 = z, c5_1 = z, c5_2 = z, c5_3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            FloatVector b3 = FloatVector.fromArray(S, w, o + 48);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 16]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 48]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            c4_3 = a.fma(b3, c4_3);
+            a = FloatVector.broadcast(S, x[q + 80]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            c5_3 = a.fma(b3, c5_3);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            b3 = FloatVector.fromArray(S, w, o + ld + 48);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 17]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 49]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            c4_3 = a.fma(b3, c4_3);
+            a = FloatVector.broadcast(S, x[q + 81]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            c5_3 = a.fma(b3, c5_3);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        FloatVector d3 = FloatVector.fromArray(S, bias, 48);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+        c4_3.add(d3).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+        c5_3.add(d3).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+    }
+
+    /** 6 positions from p, their bases 32 apart, x 64 filters: 6 x 4 accumulators, 2 values of a run per iteration. */
+    private static void rows6x4d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z, c2_3 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z, c3_3 = z;
+        FloatVector c4_0 = z, c4_1 = z, c4_2 = z, c4_3 = z;
+        FloatVector c5_0 = z, c5_1 = z, c5_2 = z, c5_3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            FloatVector b3 = FloatVector.fromArray(S, w, o + 48);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 96]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+            a = FloatVector.broadcast(S, x[q + 128]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            c4_3 = a.fma(b3, c4_3);
+            a = FloatVector.broadcast(S, x[q + 160]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            c5_3 = a.fma(b3, c5_3);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            b3 = FloatVector.fromArray(S, w, o + ld + 48);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 97]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+            a = FloatVector.broadcast(S, x[q + 129]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            c4_3 = a.fma(b3, c4_3);
+            a = FloatVector.broadcast(S, x[q + 161]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            c5_3 = a.fma(b3, c5_3);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        FloatVector d3 = FloatVector.fromArray(S, bias, 48);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+        c4_3.add(d3).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+        c5_3.add(d3).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+    }
+
+    /** 6 positions from p, their bases 64 apart, x 64 filters: 6 x 4 accumulators, 2 values of a run per iteration. */
+    private static void rows6x4d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z, c2_3 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z, c3_3 = z;
+        FloatVector c4_0 = z, c4_1 = z, c4_2 = z, c4_3 = z;
+        FloatVector c5_0 = z, c5_1 = z, c5_2 = z, c5_3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            FloatVector b3 = FloatVector.fromArray(S, w, o + 48);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 128]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 192]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+            a = FloatVector.broadcast(S, x[q + 256]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            c4_3 = a.fma(b3, c4_3);
+            a = FloatVector.broadcast(S, x[q + 320]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            c5_3 = a.fma(b3, c5_3);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            b3 = FloatVector.fromArray(S, w, o + ld + 48);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 129]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 193]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+            a = FloatVector.broadcast(S, x[q + 257]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            c4_3 = a.fma(b3, c4_3);
+            a = FloatVector.broadcast(S, x[q + 321]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            c5_3 = a.fma(b3, c5_3);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        FloatVector d3 = FloatVector.fromArray(S, bias, 48);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+        c4_3.add(d3).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+        c5_3.add(d3).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+    }
+
+    /** 4 positions from p, their bases 1 apart, x 64 filters: 4 x 4 accumulators. */
+    private static void rows4x4d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z, c2_3 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z, c3_3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            FloatVector b3 = FloatVector.fromArray(S, w, o + 48);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        FloatVector d3 = FloatVector.fromArray(S, bias, 48);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+    }
+
+    /** 4 positions from p, their bases 16 apart, x 64 filters: 4 x 4 accumulators, 2 values of a run per iteration. */
+    private static void rows4x4d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z, c2_3 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z, c3_3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            FloatVector b3 = FloatVector.fromArray(S, w, o + 48);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 16]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 48]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            b3 = FloatVector.fromArray(S, w, o + ld + 48);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 17]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 49]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        FloatVector d3 = FloatVector.fromArray(S, bias, 48);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+    }
+
+    /** 4 positions from p, their bases 32 apart, x 64 filters: 4 x 4 accumulators, 2 values of a run per iteration. */
+    private static void rows4x4d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z, c2_3 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z, c3_3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            FloatVector b3 = FloatVector.fromArray(S, w, o + 48);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 96]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            b3 = FloatVector.fromArray(S, w, o + ld + 48);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 97]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        FloatVector d3 = FloatVector.fromArray(S, bias, 48);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+    }
+
+    /** 4 positions from p, their bases 64 apart, x 64 filters: 4 x 4 accumulators, 2 values of a run per iteration. */
+    private static void rows4x4d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z, c2_3 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z, c3_3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            FloatVector b3 = FloatVector.fromArray(S, w, o + 48);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 128]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 192]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            b3 = FloatVector.fromArray(S, w, o + ld + 48);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            a = FloatVector.broadcast(S, x[q + 129]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            c2_3 = a.fma(b3, c2_3);
+            a = FloatVector.broadcast(S, x[q + 193]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            c3_3 = a.fma(b3, c3_3);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        FloatVector d3 = FloatVector.fromArray(S, bias, 48);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+    }
+
+    /** 2 positions from p, their bases 1 apart, x 64 filters: 2 x 4 accumulators. */
+    private static void rows2x4d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            FloatVector b3 = FloatVector.fromArray(S, w, o + 48);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        FloatVector d3 = FloatVector.fromArray(S, bias, 48);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+    }
+
+    /** 2 positions from p, their bases 16 apart, x 64 filters: 2 x 4 accumulators, 2 values of a run per iteration. */
+    private static void rows2x4d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            FloatVector b3 = FloatVector.fromArray(S, w, o + 48);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 16]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            b3 = FloatVector.fromArray(S, w, o + ld + 48);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 17]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        FloatVector d3 = FloatVector.fromArray(S, bias, 48);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+    }
+
+    /** 2 positions from p, their bases 32 apart, x 64 filters: 2 x 4 accumulators, 2 values of a run per iteration. */
+    private static void rows2x4d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            FloatVector b3 = FloatVector.fromArray(S, w, o + 48);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            b3 = FloatVector.fromArray(S, w, o + ld + 48);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        FloatVector d3 = FloatVector.fromArray(S, bias, 48);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+    }
+
+    /** 2 positions from p, their bases 64 apart, x 64 filters: 2 x 4 accumulators, 2 values of a run per iteration. */
+    private static void rows2x4d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z, c1_3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            FloatVector b3 = FloatVector.fromArray(S, w, o + 48);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            b3 = FloatVector.fromArray(S, w, o + ld + 48);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            c0_3 = a.fma(b3, c0_3);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            c1_3 = a.fma(b3, c1_3);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        FloatVector d3 = FloatVector.fromArray(S, bias, 48);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+    }
+
+    /** 8 positions from p, their bases 1 apart, x 48 filters: 8 x 3 accumulators. */
+    private static void rows8x3d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z;
+        FloatVector c4_0 = z, c4_1 = z, c4_2 = z;
+        FloatVector c5_0 = z, c5_1 = z, c5_2 = z;
+        FloatVector c6_0 = z, c6_1 = z, c6_2 = z;
+        FloatVector c7_0 = z, c7_1 = z, c7_2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            a = FloatVector.broadcast(S, x[q + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            a = FloatVector.broadcast(S, x[q + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            a = FloatVector.broadcast(S, x[q + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            c6_2 = a.fma(b2, c6_2);
+            a = FloatVector.broadcast(S, x[q + 7]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            c7_2 = a.fma(b2, c7_2);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+        c6_2.add(d2).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
+        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        c7_2.add(d2).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+    }
+
+    /** 8 positions from p, their bases 16 apart, x 48 filters: 8 x 3 accumulators, 2 values of a run per iteration. */
+    private static void rows8x3d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z;
+        FloatVector c4_0 = z, c4_1 = z, c4_2 = z;
+        FloatVector c5_0 = z, c5_1 = z, c5_2 = z;
+        FloatVector c6_0 = z, c6_1 = z, c6_2 = z;
+        FloatVector c7_0 = z, c7_1 = z, c7_2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 16]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 48]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            a = FloatVector.broadcast(S, x[q + 80]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            a = FloatVector.broadcast(S, x[q + 96]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            c6_2 = a.fma(b2, c6_2);
+            a = FloatVector.broadcast(S, x[q + 112]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            c7_2 = a.fma(b2, c7_2);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 17]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 49]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            a = FloatVector.broadcast(S, x[q + 81]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            a = FloatVector.broadcast(S, x[q + 97]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            c6_2 = a.fma(b2, c6_2);
+            a = FloatVector.broadcast(S, x[q + 113]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            c7_2 = a.fma(b2, c7_2);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+        c6_2.add(d2).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
+        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        c7_2.add(d2).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+    }
+
+    /** 8 positions from p, their bases 32 apart, x 48 filters: 8 x 3 accumulators, 2 values of a run per iteration. */
+    private static void rows8x3d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z;
+        FloatVector c4_0 = z, c4_1 = z, c4_2 = z;
+        FloatVector c5_0 = z, c5_1 = z, c5_2 = z;
+        FloatVector c6_0 = z, c6_1 = z, c6_2 = z;
+        FloatVector c7_0 = z, c7_1 = z, c7_2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 96]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            a = FloatVector.broadcast(S, x[q + 128]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            a = FloatVector.broadcast(S, x[q + 160]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            a = FloatVector.broadcast(S, x[q + 192]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            c6_2 = a.fma(b2, c6_2);
+            a = FloatVector.broadcast(S, x[q + 224]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            c7_2 = a.fma(b2, c7_2);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 97]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            a = FloatVector.broadcast(S, x[q + 129]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            a = FloatVector.broadcast(S, x[q + 161]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            a = FloatVector.broadcast(S, x[q + 193]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            c6_2 = a.fma(b2, c6_2);
+            a = FloatVector.broadcast(S, x[q + 225]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            c7_2 = a.fma(b2, c7_2);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+        c6_2.add(d2).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
+        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        c7_2.add(d2).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+    }
+
+    /** 8 positions from p, their bases 64 apart, x 48 filters: 8 x 3 accumulators, 2 values of a run per iteration. */
+    private static void rows8x3d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z;
+        FloatVector c4_0 = z, c4_1 = z, c4_2 = z;
+        FloatVector c5_0 = z, c5_1 = z, c5_2 = z;
+        FloatVector c6_0 = z, c6_1 = z, c6_2 = z;
+        FloatVector c7_0 = z, c7_1 = z, c7_2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 128]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 192]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            a = FloatVector.broadcast(S, x[q + 256]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            a = FloatVector.broadcast(S, x[q + 320]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            a = FloatVector.broadcast(S, x[q + 384]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            c6_2 = a.fma(b2, c6_2);
+            a = FloatVector.broadcast(S, x[q + 448]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            c7_2 = a.fma(b2, c7_2);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 129]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 193]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            a = FloatVector.broadcast(S, x[q + 257]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            a = FloatVector.broadcast(S, x[q + 321]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            a = FloatVector.broadcast(S, x[q + 385]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            c6_2 = a.fma(b2, c6_2);
+            a = FloatVector.broadcast(S, x[q + 449]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            c7_2 = a.fma(b2, c7_2);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+        c6_2.add(d2).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
+        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        c7_2.add(d2).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+    }
+
+    /** 4 positions from p, their bases 1 apart, x 48 filters: 4 x 3 accumulators. */
+    private static void rows4x3d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+    }
+
+    /** 4 positions from p, their bases 16 apart, x 48 filters: 4 x 3 accumulators, 2 values of a run per iteration. */
+    private static void rows4x3d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 16]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 48]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 17]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 49]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+    }
+
+    /** 4 positions from p, their bases 32 apart, x 48 filters: 4 x 3 accumulators, 2 values of a run per iteration. */
+    private static void rows4x3d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 96]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 97]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+    }
+
+    /** 4 positions from p, their bases 64 apart, x 48 filters: 4 x 3 accumulators, 2 values of a run per iteration. */
+    private static void rows4x3d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        FloatVector c2_0 = z, c2_1 = z, c2_2 = z;
+        FloatVector c3_0 = z, c3_1 = z, c3_2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 128]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 192]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, x[q + 129]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, x[q + 193]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+    }
+
+    /** 2 positions from p, their bases 1 apart, x 48 filters: 2 x 3 accumulators. */
+    private static void rows2x3d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+    }
+
+    /** 2 positions from p, their bases 16 apart, x 48 filters: 2 x 3 accumulators, 2 values of a run per iteration. */
+    private static void rows2x3d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 16]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 17]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+    }
+
+    /** 2 positions from p, their bases 32 apart, x 48 filters: 2 x 3 accumulators, 2 values of a run per iteration. */
+    private static void rows2x3d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+    }
+
+    /** 2 positions from p, their bases 64 apart, x 48 filters: 2 x 3 accumulators, 2 values of a run per iteration. */
+    private static void rows2x3d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
+        FloatVector c1_0 = z, c1_1 = z, c1_2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            FloatVector b2 = FloatVector.fromArray(S, w, o + 32);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            b2 = FloatVector.fromArray(S, w, o + ld + 32);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        FloatVector d2 = FloatVector.fromArray(S, bias, 32);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+    }
+
+    /** 8 positions from p, their bases 1 apart, x 32 filters: 8 x 2 accumulators. */
+    private static void rows8x2d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        FloatVector c4_0 = z, c4_1 = z;
+        FloatVector c5_0 = z, c5_1 = z;
+        FloatVector c6_0 = z, c6_1 = z;
+        FloatVector c7_0 = z, c7_1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, x[q + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, x[q + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(S, x[q + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(S, x[q + 7]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+    }
+
+    /** 8 positions from p, their bases 16 apart, x 32 filters: 8 x 2 accumulators, 2 values of a run per iteration. */
+    private static void rows8x2d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        FloatVector c4_0 = z, c4_1 = z;
+        FloatVector c5_0 = z, c5_1 = z;
+        FloatVector c6_0 = z, c6_1 = z;
+        FloatVector c7_0 = z, c7_1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 16]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 48]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, x[q + 80]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(S, x[q + 96]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(S, x[q + 112]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 17]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 49]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, x[q + 81]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(S, x[q + 97]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(S, x[q + 113]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+    }
+
+    /** 8 positions from p, their bases 32 apart, x 32 filters: 8 x 2 accumulators, 2 values of a run per iteration. */
+    private static void rows8x2d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        FloatVector c4_0 = z, c4_1 = z;
+        FloatVector c5_0 = z, c5_1 = z;
+        FloatVector c6_0 = z, c6_1 = z;
+        FloatVector c7_0 = z, c7_1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 96]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, x[q + 128]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, x[q + 160]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(S, x[q + 192]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(S, x[q + 224]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 97]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, x[q + 129]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, x[q + 161]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(S, x[q + 193]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(S, x[q + 225]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+    }
+
+    /** 8 positions from p, their bases 64 apart, x 32 filters: 8 x 2 accumulators, 2 values of a run per iteration. */
+    private static void rows8x2d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        FloatVector c4_0 = z, c4_1 = z;
+        FloatVector c5_0 = z, c5_1 = z;
+        FloatVector c6_0 = z, c6_1 = z;
+        FloatVector c7_0 = z, c7_1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 128]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 192]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, x[q + 256]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, x[q + 320]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(S, x[q + 384]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(S, x[q + 448]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 129]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 193]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, x[q + 257]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, x[q + 321]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(S, x[q + 385]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(S, x[q + 449]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+    }
+
+    /** 4 positions from p, their bases 1 apart, x 32 filters: 4 x 2 accumulators. */
+    private static void rows4x2d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+    }
+
+    /** 4 positions from p, their bases 16 apart, x 32 filters: 4 x 2 accumulators, 2 values of a run per iteration. */
+    private static void rows4x2d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 16]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 48]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 17]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 49]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+    }
+
+    /** 4 positions from p, their bases 32 apart, x 32 filters: 4 x 2 accumulators, 2 values of a run per iteration. */
+    private static void rows4x2d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 96]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 97]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+    }
+
+    /** 4 positions from p, their bases 64 apart, x 32 filters: 4 x 2 accumulators, 2 values of a run per iteration. */
+    private static void rows4x2d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        FloatVector c2_0 = z, c2_1 = z;
+        FloatVector c3_0 = z, c3_1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 128]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 192]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, x[q + 129]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, x[q + 193]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+    }
+
+    /** 2 positions from p, their bases 1 apart, x 32 filters: 2 x 2 accumulators. */
+    private static void rows2x2d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+    }
+
+    /** 2 positions from p, their bases 16 apart, x 32 filters: 2 x 2 accumulators, 2 values of a run per iteration. */
+    private static void rows2x2d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 16]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 17]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+    }
+
+    /** 2 positions from p, their bases 32 apart, x 32 filters: 2 x 2 accumulators, 2 values of a run per iteration. */
+    private static void rows2x2d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+    }
+
+    /** 2 positions from p, their bases 64 apart, x 32 filters: 2 x 2 accumulators, 2 values of a run per iteration. */
+    private static void rows2x2d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z, c0_1 = z;
+        FloatVector c1_0 = z, c1_1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            FloatVector b1 = FloatVector.fromArray(S, w, o + 16);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            b1 = FloatVector.fromArray(S, w, o + ld + 16);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector d1 = FloatVector.fromArray(S, bias, 16);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+    }
+
+    /** 8 positions from p, their bases 1 apart, x 16 filters: 8 x 1 accumulators. */
+    private static void rows8x1d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        FloatVector c2_0 = z;
+        FloatVector c3_0 = z;
+        FloatVector c4_0 = z;
+        FloatVector c5_0 = z;
+        FloatVector c6_0 = z;
+        FloatVector c7_0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            a = FloatVector.broadcast(S, x[q + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            a = FloatVector.broadcast(S, x[q + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            a = FloatVector.broadcast(S, x[q + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            a = FloatVector.broadcast(S, x[q + 7]);
+            c7_0 = a.fma(b0, c7_0);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+    }
+
+    /** 8 positions from p, their bases 16 apart, x 16 filters: 8 x 1 accumulators, 2 values of a run per iteration. */
+    private static void rows8x1d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        FloatVector c2_0 = z;
+        FloatVector c3_0 = z;
+        FloatVector c4_0 = z;
+        FloatVector c5_0 = z;
+        FloatVector c6_0 = z;
+        FloatVector c7_0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 16]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 48]);
+            c3_0 = a.fma(b0, c3_0);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c4_0 = a.fma(b0, c4_0);
+            a = FloatVector.broadcast(S, x[q + 80]);
+            c5_0 = a.fma(b0, c5_0);
+            a = FloatVector.broadcast(S, x[q + 96]);
+            c6_0 = a.fma(b0, c6_0);
+            a = FloatVector.broadcast(S, x[q + 112]);
+            c7_0 = a.fma(b0, c7_0);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 17]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 49]);
+            c3_0 = a.fma(b0, c3_0);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c4_0 = a.fma(b0, c4_0);
+            a = FloatVector.broadcast(S, x[q + 81]);
+            c5_0 = a.fma(b0, c5_0);
+            a = FloatVector.broadcast(S, x[q + 97]);
+            c6_0 = a.fma(b0, c6_0);
+            a = FloatVector.broadcast(S, x[q + 113]);
+            c7_0 = a.fma(b0, c7_0);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+    }
+
+    /** 8 positions from p, their bases 32 apart, x 16 filters: 8 x 1 accumulators, 2 values of a run per iteration. */
+    private static void rows8x1d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        FloatVector c2_0 = z;
+        FloatVector c3_0 = z;
+        FloatVector c4_0 = z;
+        FloatVector c5_0 = z;
+        FloatVector c6_0 = z;
+        FloatVector c7_0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 96]);
+            c3_0 = a.fma(b0, c3_0);
+            a = FloatVector.broadcast(S, x[q + 128]);
+            c4_0 = a.fma(b0, c4_0);
+            a = FloatVector.broadcast(S, x[q + 160]);
+            c5_0 = a.fma(b0, c5_0);
+            a = FloatVector.broadcast(S, x[q + 192]);
+            c6_0 = a.fma(b0, c6_0);
+            a = FloatVector.broadcast(S, x[q + 224]);
+            c7_0 = a.fma(b0, c7_0);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 97]);
+            c3_0 = a.fma(b0, c3_0);
+            a = FloatVector.broadcast(S, x[q + 129]);
+            c4_0 = a.fma(b0, c4_0);
+            a = FloatVector.broadcast(S, x[q + 161]);
+            c5_0 = a.fma(b0, c5_0);
+            a = FloatVector.broadcast(S, x[q + 193]);
+            c6_0 = a.fma(b0, c6_0);
+            a = FloatVector.broadcast(S, x[q + 225]);
+            c7_0 = a.fma(b0, c7_0);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+    }
+
+    /** 8 positions from p, their bases 64 apart, x 16 filters: 8 x 1 accumulators, 2 values of a run per iteration. */
+    private static void rows8x1d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        FloatVector c2_0 = z;
+        FloatVector c3_0 = z;
+        FloatVector c4_0 = z;
+        FloatVector c5_0 = z;
+        FloatVector c6_0 = z;
+        FloatVector c7_0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 128]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 192]);
+            c3_0 = a.fma(b0, c3_0);
+            a = FloatVector.broadcast(S, x[q + 256]);
+            c4_0 = a.fma(b0, c4_0);
+            a = FloatVector.broadcast(S, x[q + 320]);
+            c5_0 = a.fma(b0, c5_0);
+            a = FloatVector.broadcast(S, x[q + 384]);
+            c6_0 = a.fma(b0, c6_0);
+            a = FloatVector.broadcast(S, x[q + 448]);
+            c7_0 = a.fma(b0, c7_0);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 129]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 193]);
+            c3_0 = a.fma(b0, c3_0);
+            a = FloatVector.broadcast(S, x[q + 257]);
+            c4_0 = a.fma(b0, c4_0);
+            a = FloatVector.broadcast(S, x[q + 321]);
+            c5_0 = a.fma(b0, c5_0);
+            a = FloatVector.broadcast(S, x[q + 385]);
+            c6_0 = a.fma(b0, c6_0);
+            a = FloatVector.broadcast(S, x[q + 449]);
+            c7_0 = a.fma(b0, c7_0);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+    }
+
+    /** 4 positions from p, their bases 1 apart, x 16 filters: 4 x 1 accumulators. */
+    private static void rows4x1d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        FloatVector c2_0 = z;
+        FloatVector c3_0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 3]);
+            c3_0 = a.fma(b0, c3_0);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+    }
+
+    /** 4 positions from p, their bases 16 apart, x 16 filters: 4 x 1 accumulators, 2 values of a run per iteration. */
+    private static void rows4x1d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        FloatVector c2_0 = z;
+        FloatVector c3_0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 16]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 48]);
+            c3_0 = a.fma(b0, c3_0);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 17]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 49]);
+            c3_0 = a.fma(b0, c3_0);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+    }
+
+    /** 4 positions from p, their bases 32 apart, x 16 filters: 4 x 1 accumulators, 2 values of a run per iteration. */
+    private static void rows4x1d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        FloatVector c2_0 = z;
+        FloatVector c3_0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 96]);
+            c3_0 = a.fma(b0, c3_0);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 97]);
+            c3_0 = a.fma(b0, c3_0);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+    }
+
+    /** 4 positions from p, their bases 64 apart, x 16 filters: 4 x 1 accumulators, 2 values of a run per iteration. */
+    private static void rows4x1d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        FloatVector c2_0 = z;
+        FloatVector c3_0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 128]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 192]);
+            c3_0 = a.fma(b0, c3_0);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, x[q + 129]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, x[q + 193]);
+            c3_0 = a.fma(b0, c3_0);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+    }
+
+    /** 2 positions from p, their bases 1 apart, x 16 filters: 2 x 1 accumulators. */
+    private static void rows2x1d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c1_0 = a.fma(b0, c1_0);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+    }
+
+    /** 2 positions from p, their bases 16 apart, x 16 filters: 2 x 1 accumulators, 2 values of a run per iteration. */
+    private static void rows2x1d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 16]);
+            c1_0 = a.fma(b0, c1_0);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 17]);
+            c1_0 = a.fma(b0, c1_0);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+    }
+
+    /** 2 positions from p, their bases 32 apart, x 16 filters: 2 x 1 accumulators, 2 values of a run per iteration. */
+    private static void rows2x1d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 32]);
+            c1_0 = a.fma(b0, c1_0);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 33]);
+            c1_0 = a.fma(b0, c1_0);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+    }
+
+    /** 2 positions from p, their bases 64 apart, x 16 filters: 2 x 1 accumulators, 2 values of a run per iteration. */
+    private static void rows2x1d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        FloatVector c0_0 = z;
+        FloatVector c1_0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i += 2, c += 2, o += 2 * ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector b0 = FloatVector.fromArray(S, w, o);
+            int q = s + c;
+            FloatVector a;
+            a = FloatVector.broadcast(S, x[q]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 64]);
+            c1_0 = a.fma(b0, c1_0);
+            b0 = FloatVector.fromArray(S, w, o + ld);
+            a = FloatVector.broadcast(S, x[q + 1]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, x[q + 65]);
+            c1_0 = a.fma(b0, c1_0);
+        }
+        FloatVector d0 = FloatVector.fromArray(S, bias, 0);
+        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+    }
+
+    /** One position p x 64 filters, its taps from base. */
+    private static void row1x4(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector a = FloatVector.broadcast(S, x[s + c]);
+            c0 = a.fma(FloatVector.fromArray(S, w, o), c0);
+            c1 = a.fma(FloatVector.fromArray(S, w, o + 16), c1);
+            c2 = a.fma(FloatVector.fromArray(S, w, o + 32), c2);
+            c3 = a.fma(FloatVector.fromArray(S, w, o + 48), c3);
+        }
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        c0.add(FloatVector.fromArray(S, bias, 0)).max(lo).intoArray(y, yOff + p * ld);
+        c1.add(FloatVector.fromArray(S, bias, 16)).max(lo).intoArray(y, yOff + p * ld + 16);
+        c2.add(FloatVector.fromArray(S, bias, 32)).max(lo).intoArray(y, yOff + p * ld + 32);
+        c3.add(FloatVector.fromArray(S, bias, 48)).max(lo).intoArray(y, yOff + p * ld + 48);
+    }
+
+    /** One position p x 48 filters, its taps from base. */
+    private static void row1x3(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0 = z, c1 = z, c2 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector a = FloatVector.broadcast(S, x[s + c]);
+            c0 = a.fma(FloatVector.fromArray(S, w, o), c0);
+            c1 = a.fma(FloatVector.fromArray(S, w, o + 16), c1);
+            c2 = a.fma(FloatVector.fromArray(S, w, o + 32), c2);
+        }
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        c0.add(FloatVector.fromArray(S, bias, 0)).max(lo).intoArray(y, yOff + p * ld);
+        c1.add(FloatVector.fromArray(S, bias, 16)).max(lo).intoArray(y, yOff + p * ld + 16);
+        c2.add(FloatVector.fromArray(S, bias, 32)).max(lo).intoArray(y, yOff + p * ld + 32);
+    }
+
+    /** One position p x 32 filters, its taps from base. */
+    private static void row1x2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0 = z, c1 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector a = FloatVector.broadcast(S, x[s + c]);
+            c0 = a.fma(FloatVector.fromArray(S, w, o), c0);
+            c1 = a.fma(FloatVector.fromArray(S, w, o + 16), c1);
+        }
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        c0.add(FloatVector.fromArray(S, bias, 0)).max(lo).intoArray(y, yOff + p * ld);
+        c1.add(FloatVector.fromArray(S, bias, 16)).max(lo).intoArray(y, yOff + p * ld + 16);
+    }
+
+    /** One position p x 16 filters, its taps from base. */
+    private static void row1x1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
+            float[] bias, float floor, float[] y, int yOff) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0 = z;
+        int s = 0;
+        for (int i = 0, c = run, t = 0, o = 0, n = taps * run; i < n; i++, c++, o += ld) {
+            if (c == run) {
+                c = 0;
+                s = base + tapOff[t++];
+            }
+            FloatVector a = FloatVector.broadcast(S, x[s + c]);
+            c0 = a.fma(FloatVector.fromArray(S, w, o), c0);
+        }
+        FloatVector lo = FloatVector.broadcast(S, floor);
+        c0.add(FloatVector.fromArray(S, bias, 0)).max(lo).intoArray(y, yOff + p * ld);
+    }
 }

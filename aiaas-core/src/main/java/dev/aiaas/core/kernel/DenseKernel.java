@@ -222,4 +222,50 @@ public interface DenseKernel {
             }
         }
     }
+
+    /**
+     * A convolution read in place from a zero-padded input (no padding taps, every position's
+     * taps at the same offsets from its base): for each output position p in
+     * {@code [0, bases.length)} and column j in {@code [0, ld)}
+     * <pre>
+     * y[yOff + p·ld + j] = f(Σ_t Σ_c x[bases[p] + tapOff[t] + c] · w[(t·run + c)·ld + j] + bias[j])
+     * </pre>
+     * t over {@code [0, taps)}, c over {@code [0, run)}, W and f as in {@link #convolve}. The
+     * positions come in {@code tiles}: an entry p ≥ 0 is a tile of 6 positions from p when
+     * {@code ld} is 64, else 8, whose bases are {@code stride} apart ({@code bases[p + r] =
+     * bases[p] + r·stride}); an entry −(p + 1) is position p alone. A position may be in two tiles
+     * (its outputs are the same both times). A kernel that {@link #convolves()} runs it fastest
+     * for {@code ld} 16, 32, 48 or 64 and {@code stride} 1, 16, 32 or 64 (one pixel's channels
+     * in a channels-last row, or one value).
+     *
+     * @param x      the padded input
+     * @param bases  each position's base index in x
+     * @param tapOff each tap's offset from a base
+     * @param taps   taps per position
+     * @param run    values per tap
+     * @param tiles  the tiles and single positions, covering every position
+     * @param stride the distance between the bases of a tile's positions
+     * @param w      W, {@code taps·run·ld} values
+     * @param bias   b, {@code ld} values
+     * @param ld     the filters padded to whole vectors: y's stride per position
+     * @param relu   ReLU after the sum, else the identity
+     * @param y      the output
+     * @param yOff   index in {@code y} of position 0's first filter
+     */
+    default void convolveTiles(float[] x, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, float[] w,
+            float[] bias, int ld, boolean relu, float[] y, int yOff) {
+        for (int p = 0; p < bases.length; p++) {
+            for (int j = 0; j < ld; j++) {
+                float acc = 0f;
+                for (int t = 0; t < taps; t++) {
+                    int b = bases[p] + tapOff[t];
+                    for (int c = 0; c < run; c++) {
+                        acc = Math.fma(x[b + c], w[(t * run + c) * ld + j], acc);
+                    }
+                }
+                float v = acc + bias[j];
+                y[yOff + p * ld + j] = relu ? Math.max(v, 0f) : v;
+            }
+        }
+    }
 }

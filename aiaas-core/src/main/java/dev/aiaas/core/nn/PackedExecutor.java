@@ -9,6 +9,7 @@ import dev.aiaas.core.nn.PackedPlan.ActStep;
 import dev.aiaas.core.nn.PackedPlan.AddStep;
 import dev.aiaas.core.nn.PackedPlan.DenseStep;
 import dev.aiaas.core.nn.PackedPlan.DirectStep;
+import dev.aiaas.core.nn.PackedPlan.PaddedStep;
 import dev.aiaas.core.nn.PackedPlan.GatherStep;
 import dev.aiaas.core.nn.PackedPlan.LoadStep;
 import dev.aiaas.core.nn.PackedPlan.PatchStep;
@@ -85,6 +86,8 @@ final class PackedExecutor implements PredictorExecutor {
     private final int patchValues;
     /** The zeros at the end of each lane buffer, for a {@link DirectStep}'s padding taps ({@link PackedPlan#zeroTail}). */
     private final int zeroTail;
+    /** The padded buffers' sizes of the {@link PaddedStep}s ({@link PackedPlan#paddedSizes}). */
+    private final int[] paddedSizes;
     /** The calls' scratches, lent to one call at a time. */
     private final ScratchPool<Scratch> pool;
 
@@ -109,6 +112,7 @@ final class PackedExecutor implements PredictorExecutor {
         this.maxLd = plan.maxLd;
         this.patchValues = plan.patchValues;
         this.zeroTail = plan.zeroTail;
+        this.paddedSizes = plan.paddedSizes;
         this.name = "packed, " + kernel.describe() + ", " + (threads > 1 ? threads + " threads" : "1 thread");
         this.pool = new ScratchPool<>(maxCalls, Scratch::new, () -> { }, Predictor.CLOSED);
         pool.give(pool.take()); // the first call's scratch, made now
@@ -200,6 +204,8 @@ final class PackedExecutor implements PredictorExecutor {
         private final float[][] staged;
         /** Per lane: a patch step's patch matrix for one row (empty without patch steps). */
         private final float[][] patches;
+        /** Per lane and {@link PaddedStep}: its padded input, zeros where nothing is copied. */
+        private final float[][][] padded;
         /** Per lane and residual nesting level: a block's input, kept for the add at its end. */
         private final float[][][] saved;
         private final Parallel.Task chunkTask = this::chunk;
@@ -238,6 +244,12 @@ final class PackedExecutor implements PredictorExecutor {
             pong = new float[lanes][CHUNK * maxLd + zeroTail];
             staged = new float[lanes][CHUNK * outSize];
             patches = new float[lanes][patchValues];
+            padded = new float[lanes][paddedSizes.length][];
+            for (float[][] lane : padded) {
+                for (int i = 0; i < paddedSizes.length; i++) {
+                    lane[i] = new float[paddedSizes[i]];
+                }
+            }
         }
 
         INDArray predict(INDArray x) {
@@ -458,6 +470,21 @@ final class PackedExecutor implements PredictorExecutor {
                     for (int r = 0; r < n; r++) {
                         kernel.convolve(cur, curOff + r * ld, zero, s.src(), s.taps(), s.run(), s.positions(), s.w(), s.bias(), s.unitLd(),
                                 s.relu(), dst, r * s.ld());
+                    }
+                    cur = dst;
+                    curOff = 0;
+                    ld = s.ld();
+                } else if (step instanceof PaddedStep s) {
+                    float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
+                    float[] pad = padded[lane][s.buffer()];
+                    int[] copy = s.copy();
+                    for (int r = 0; r < n; r++) {
+                        int x0 = curOff + r * ld;
+                        for (int j = 0; j < copy.length; j += 3) {
+                            System.arraycopy(cur, x0 + copy[j], pad, copy[j + 1], copy[j + 2]);
+                        }
+                        kernel.convolveTiles(pad, s.bases(), s.tapOff(), s.taps(), s.run(), s.tiles(), s.stride(), s.w(), s.bias(),
+                                s.unitLd(), s.relu(), dst, r * s.ld());
                     }
                     cur = dst;
                     curOff = 0;

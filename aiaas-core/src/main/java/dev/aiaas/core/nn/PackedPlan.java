@@ -47,7 +47,7 @@ final class PackedPlan {
 
     /** One step of the packed path, on a chunk's row-major block of {@code cols} features per row. */
     sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep, SaveStep, AddStep, LoadStep, PatchStep,
-            DirectStep, WindowStep, GatherStep {
+            DirectStep, PaddedStep, WindowStep, GatherStep {
     }
 
     /**
@@ -60,6 +60,17 @@ final class PackedPlan {
      */
     record DirectStep(int positions, int taps, int run, int[] src, int units, int unitLd, int ld, float[] w, float[] bias, boolean relu)
             implements Step {
+    }
+
+    /**
+     * A {@link DirectStep} on a zero-padded copy of its input ({@link DenseKernel#convolveTiles}):
+     * per row, the runs of {@code copy} (triples src, dst, length) put the input into the lane's
+     * padded buffer {@code buffer} of {@code size} floats (its padding, never written, stays
+     * zero), then position p's outputs are the sums over its taps at {@code bases[p] + tapOff[t]}:
+     * [n, ·] -> [n, positions·unitLd] (row stride ld).
+     */
+    record PaddedStep(int buffer, int size, int[] copy, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, int units,
+                      int unitLd, int ld, float[] w, float[] bias, boolean relu) implements Step {
     }
 
     /**
@@ -172,12 +183,15 @@ final class PackedPlan {
      * taps read them there): the longest run of a direct step, 0 without one.
      */
     final int zeroTail;
+    /** The sizes of the {@link PaddedStep}s' padded buffers, by {@link PaddedStep#buffer}. */
+    final int[] paddedSizes;
 
     private PackedPlan(String why) {
         this.why = why;
         this.steps = null;
         this.copyInput = false;
         this.maxLd = this.xld = this.depths = this.savedCols = this.patchValues = this.zeroTail = 0;
+        this.paddedSizes = new int[0];
     }
 
     private PackedPlan(Step[] planned, int inSize) {
@@ -190,9 +204,13 @@ final class PackedPlan {
         int cols = 0;
         int patchValues = 0;
         int zeros = 0;
+        List<Integer> paddedSizes = new ArrayList<>();
         for (Step st : planned) {
             if (st instanceof DenseStep d) {
                 ld = Math.max(ld, d.ld);
+            } else if (st instanceof PaddedStep d) {
+                ld = Math.max(ld, d.ld);
+                paddedSizes.add(d.size);
             } else if (st instanceof DirectStep d) {
                 ld = Math.max(ld, d.ld);
                 zeros = Math.max(zeros, d.run);
@@ -223,6 +241,7 @@ final class PackedPlan {
         this.savedCols = cols;
         this.patchValues = patchValues;
         this.zeroTail = zeros;
+        this.paddedSizes = paddedSizes.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Why the packed path cannot take the model, or null when it can. */
@@ -259,14 +278,19 @@ final class PackedPlan {
             return new PackedPlan(e.getMessage());
         }
         Step[] out = new Step[b.raw.size()];
-        boolean direct = kernel.convolves() && !"patches".equals(System.getProperty(CONV_PROPERTY));
+        String conv = System.getProperty(CONV_PROPERTY, "padded");
+        boolean direct = kernel.convolves() && !"patches".equals(conv);
+        int paddedSteps = 0;
         for (int i = 0; i < out.length; i++) {
             if (b.raw.get(i) instanceof RawDense d) {
                 int ld = DenseKernels.padded(d.units, kernel.lanes());
                 out[i] = new DenseStep(d.in, d.units, ld, DenseKernels.pack(d.w, d.in, d.units, kernel.panel(), kernel.lanes()),
                         Arrays.copyOf(d.bias, ld), d.relu);
             } else if (b.raw.get(i) instanceof RawPatch p && direct) {
-                out[i] = direct(p); // read in place: no patch matrix
+                DirectStep d = direct(p); // read in place: no patch matrix
+                PaddedStep padded = "direct".equals(conv) ? null : padded(p, d, paddedSteps);
+                out[i] = padded == null ? d : padded;
+                paddedSteps += padded == null ? 0 : 1;
             } else if (b.raw.get(i) instanceof RawPatch p) {
                 // rows ROW_STRIDE apart, the stride the kernels read fastest (ldx = K measured 20 % slower on
                 // the cnn's 32-filter convolution: its strided 8x2 blocks), in blocks of whole 8-row tiles
@@ -335,6 +359,176 @@ final class PackedPlan {
         return true;
     }
 
+    /** A patch step's input as an image of H·W pixels laid out channels last, each pixel's channels {@code cld} apart. */
+    private record Image(int height, int width, int cld) {
+    }
+
+    /** The distances between a tile's positions for which the kernels have blocks ({@link DenseKernel#convolveTiles}). */
+    private static final int[] TILE_STRIDES = {1, 16, 32, 64};
+
+    /**
+     * The direct step {@code d} of patch step {@code p} on a zero-padded copy of its input, when
+     * the input is a channels-last image ({@link Image}) and the patches are a convolution's:
+     * every position's taps at the same pixel offsets from an anchor pixel, those outside the
+     * image padding; the padded image takes the image and every tap, the positions go in tiles
+     * of consecutive positions whose anchors are one stride apart (an output row), the last tile
+     * of a row ending at its end (overlapping the one before). Null when any of that does not
+     * hold, or the stride or the filters have no kernel blocks (the direct step then runs).
+     */
+    static PaddedStep padded(RawPatch p, DirectStep d, int index) {
+        Image im = p.image;
+        if (im == null || d.unitLd() > 64) {
+            return null;
+        }
+        int taps = d.taps();
+        int run = d.run();
+        int cld = im.cld;
+        int[] src = d.src();
+        // tap offsets (pixels) from tap 0, from a position whose taps are all inside
+        int full = -1;
+        for (int q = 0; q < d.positions() && full < 0; q++) {
+            boolean all = true;
+            for (int t = 0; t < taps && all; t++) {
+                all = src[q * taps + t] >= 0;
+            }
+            full = all ? q : -1;
+        }
+        if (full < 0) {
+            return null;
+        }
+        int[] dy = new int[taps];
+        int[] dx = new int[taps];
+        int[] ch = new int[taps];
+        int pix0 = src[full * taps] / cld;
+        for (int t = 0; t < taps; t++) {
+            int s = src[full * taps + t];
+            int pix = s / cld;
+            dy[t] = pix / im.width - pix0 / im.width;
+            dx[t] = pix % im.width - pix0 % im.width;
+            ch[t] = s % cld;
+            if (ch[t] + run > cld && (ch[t] != 0 || run % cld != 0)) {
+                return null; // a run that is not whole pixels or part of one
+            }
+        }
+        int span = (run + cld - 1) / cld; // pixels per run
+        int n = d.positions();
+        int[] ay = new int[n];
+        int[] ax = new int[n];
+        int minY = 0;
+        int maxY = im.height - 1;
+        int minX = 0;
+        int maxX = im.width - 1;
+        for (int q = 0; q < n; q++) {
+            int t1 = 0;
+            while (t1 < taps && src[q * taps + t1] < 0) {
+                t1++;
+            }
+            if (t1 == taps) {
+                return null;
+            }
+            int pix = src[q * taps + t1] / cld;
+            ay[q] = pix / im.width - dy[t1];
+            ax[q] = pix % im.width - dx[t1];
+            for (int t = 0; t < taps; t++) {
+                int y = ay[q] + dy[t];
+                int x = ax[q] + dx[t];
+                int s = src[q * taps + t];
+                if (s >= 0 ? s != (y * im.width + x) * cld + ch[t] || x + span > im.width
+                        : y >= 0 && y < im.height && x + span > 0 && x < im.width) {
+                    return null; // not the same taps as the full position's, or padding inside the image
+                }
+                minY = Math.min(minY, y);
+                maxY = Math.max(maxY, y);
+                minX = Math.min(minX, x);
+                maxX = Math.max(maxX, x + span - 1);
+            }
+        }
+        int hp = maxY - minY + 1;
+        int wp = maxX - minX + 1;
+        int[] tapOff = new int[taps];
+        for (int t = 0; t < taps; t++) {
+            tapOff[t] = (dy[t] * wp + dx[t]) * cld + ch[t];
+        }
+        // taps that follow one another in the padded image (a kernel row's pixels) join one run
+        for (int g = taps; g > 1; g--) {
+            if (taps % g != 0) {
+                continue;
+            }
+            boolean joins = true;
+            for (int t = 0; t < taps && joins; t++) {
+                joins = t % g == 0 || tapOff[t] == tapOff[t - 1] + run;
+            }
+            if (joins) {
+                int[] merged = new int[taps / g];
+                for (int t = 0; t < merged.length; t++) {
+                    merged[t] = tapOff[t * g];
+                }
+                tapOff = merged;
+                taps /= g;
+                run *= g;
+                break;
+            }
+        }
+        int[] bases = new int[n];
+        for (int q = 0; q < n; q++) {
+            bases[q] = ((ay[q] - minY) * wp + (ax[q] - minX)) * cld;
+        }
+        int stride = n > 1 ? bases[1] - bases[0] : 0;
+        if (Arrays.stream(TILE_STRIDES).noneMatch(v -> v == stride)) {
+            return null;
+        }
+        if (stride == 1 ? run % 2 == 0 : run % 2 != 0) {
+            return null; // the kernel's blocks: stride 1 with odd runs (one channel), 16 to 64 with even ones
+        }
+        int tile = d.unitLd() == 64 ? 6 : 8;
+        List<Integer> tiles = new ArrayList<>();
+        for (int q = 0; q < n; ) {
+            int len = 1; // a row: positions whose bases are one stride apart
+            while (q + len < n && bases[q + len] == bases[q + len - 1] + stride) {
+                len++;
+            }
+            for (int size : rowTiles(len, tile)) {
+                tiles.add(q << 4 | size);
+                q += size;
+            }
+        }
+        int[] copy = new int[3 * im.height];
+        for (int y = 0; y < im.height; y++) {
+            copy[3 * y] = y * im.width * cld;
+            copy[3 * y + 1] = ((y - minY) * wp - minX) * cld;
+            copy[3 * y + 2] = im.width * cld;
+        }
+        return new PaddedStep(index, Math.multiplyExact(hp * wp, cld), copy, bases, tapOff, taps, run,
+                tiles.stream().mapToInt(Integer::intValue).toArray(), stride, d.units(), d.unitLd(), d.ld(), d.w(), d.bias(), d.relu());
+    }
+
+    /**
+     * A row of {@code len} positions cut into tiles of {@code tile}, 4, 2 and 1 positions at the
+     * least cost, a tile of s positions costing {@code s / rate(s)}: the blocks' rates, relative,
+     * guessed from their accumulators (a block of fewer than 12 waits on its FMAs' latency):
+     * 14 positions go 6 + 4 + 4 rather than 6 + 6 + 2.
+     */
+    static int[] rowTiles(int len, int tile) {
+        int[] sizes = {tile, 4, 2, 1};
+        double[] rate = {1.0, 0.9, 0.55, 0.3};
+        double[] best = new double[len + 1];
+        int[] pick = new int[len + 1];
+        for (int n = 1; n <= len; n++) {
+            best[n] = Double.MAX_VALUE;
+            for (int i = 0; i < sizes.length; i++) {
+                if (sizes[i] <= n && best[n - sizes[i]] + sizes[i] / rate[i] < best[n]) {
+                    best[n] = best[n - sizes[i]] + sizes[i] / rate[i];
+                    pick[n] = sizes[i];
+                }
+            }
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int n = len; n > 0; n -= pick[n]) {
+            out.add(pick[n]);
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     /** A dense layer before packing, W column-major [in, units] (θ's layout), so that a scale and shift can fold into it. */
     private record RawDense(int in, int units, float[] w, float[] bias, boolean relu) {
     }
@@ -345,7 +539,7 @@ final class PackedPlan {
      * {@code p·k + j}, −1: zero), so that a per-channel scale and shift can fold into it.
      */
     private record RawPatch(int positions, int k, int[] gather, int[] runs, int[] starts, int units, int unitLd, float[] w, float[] bias,
-                            boolean relu) {
+                            boolean relu, Image image) {
     }
 
     /** A layer the packed path cannot run: the message says which and why. */
@@ -524,7 +718,7 @@ final class PackedPlan {
                 raw.set(raw.size() - 1, new RawDense(plain.in, plain.units, plain.w, plain.bias, true));
             } else if (f.equals(Activation.RELU) && patch != null) {
                 raw.set(raw.size() - 1, new RawPatch(patch.positions, patch.k, patch.gather, patch.runs, patch.starts, patch.units, patch.unitLd,
-                        patch.w, patch.bias, true));
+                        patch.w, patch.bias, true, patch.image));
             } else if (!f.equals(Activation.IDENTITY)) {
                 if (f.name().equals("softmax")) {
                     flatOnly("softmax");
@@ -563,7 +757,7 @@ final class PackedPlan {
                     }
                     b[u] = (float) (b[u] * scale[u * p] + shift[u * p]);
                 }
-                raw.set(raw.size() - 1, new RawPatch(p, patch.k, patch.gather, patch.runs, patch.starts, patch.units, patch.unitLd, w, b, false));
+                raw.set(raw.size() - 1, new RawPatch(p, patch.k, patch.gather, patch.runs, patch.starts, patch.units, patch.unitLd, w, b, false, patch.image));
             } else {
                 float[] sc = new float[phys];
                 float[] sh = new float[phys];
@@ -652,7 +846,7 @@ final class PackedPlan {
             }
             starts[positions] = runs.size();
             raw.add(new RawPatch(positions, k, gather, runs.stream().mapToInt(Integer::intValue).toArray(), starts, units, unitLd, wk,
-                    bias.clone(), f.equals(Activation.RELU)));
+                    bias.clone(), f.equals(Activation.RELU), image()));
             width = Math.multiplyExact(units, positions);
             phys = Math.multiplyExact(unitLd, positions);
             layout = new int[width];
@@ -664,6 +858,32 @@ final class PackedPlan {
             if (!f.equals(Activation.RELU) && !f.equals(Activation.IDENTITY)) {
                 activation(f);
             }
+        }
+
+        /**
+         * The current rows as an image {@code [C, H, W]} laid out channels last (feature
+         * {@code (c·H + y)·W + x} at {@code (y·W + x)·cLd + c}, cLd ≥ C), or null when the
+         * layer's input is not an image or not so laid out.
+         */
+        private Image image() {
+            if (shape.length != 3) {
+                return null;
+            }
+            int c = Math.toIntExact(shape[0]);
+            int h = Math.toIntExact(shape[1]);
+            int w = Math.toIntExact(shape[2]);
+            if (phys % (h * w) != 0 || phys / (h * w) < c) {
+                return null;
+            }
+            int cld = phys / (h * w);
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < h * w; i++) {
+                    if (at(ch * h * w + i) != i * cld + ch) {
+                        return null;
+                    }
+                }
+            }
+            return new Image(h, w, cld);
         }
 
         @Override
