@@ -157,7 +157,7 @@ def pone(V):
 def pad_methods():
     """(R, V, D, U) of every padded block: the main R of V, then 4 and 2 for a row's rest; U = 2 but at D = 1 (odd runs)."""
     for R, V in PAD_TILES:
-        for r in (R, 4, 2):
+        for r in ((R, 8, 4, 2) if R > 8 else (R, 4, 2)):
             for D in STRIDES:
                 yield r, V, D, (1 if D == 1 else 2)
 
@@ -165,7 +165,7 @@ def pad_methods():
 def tiles_method():
     out = []
     out.append("""    /**
-     * {@link VectorDenseKernel#convolveTiles}: each tile {@code p << 4 | R} of R positions (6, 4 or 2
+     * {@link VectorDenseKernel#convolveTiles}: each tile {@code p << 5 | R} of R positions (6, 4 or 2
      * for 4 vectors of filters, 8, 4 or 2 else; 1 a single position) whose bases are
      * {@code stride} apart (1 with an odd run, or 16, 32 or 64 with an even one) runs the block
      * written for it; any other, one position at a time.
@@ -176,12 +176,12 @@ def tiles_method():
         int vectors = ld / 16;
         int odd = run % 2;
         for (int i = 0; i < tiles.length; i++) {
-            int p = tiles[i] >>> 4;
-            int size = tiles[i] & 15;
+            int p = tiles[i] >>> 5;
+            int size = tiles[i] & 31;
             int b = bases[p];
-            switch (((vectors * 100 + stride) * 16 + size) * 2 + odd) {""")
+            switch (((vectors * 100 + stride) * 32 + size) * 2 + odd) {""")
     for R, V, D, U in pad_methods():
-        key = ((V * 100 + D) * 16 + R) * 2 + (1 if U == 1 else 0)
+        key = ((V * 100 + D) * 32 + R) * 2 + (1 if U == 1 else 0)
         out.append(f"                case {key} -> rows{R}x{V}d{D}{'' if U == 1 else 'u2'}(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);")
     out.append("""                default -> {
                     for (int q = p; q < p + size; q++) {

@@ -1041,7 +1041,7 @@ final class VectorConvKernel {
     }
 
     /**
-     * {@link VectorDenseKernel#convolveTiles}: each tile {@code p << 4 | R} of R positions (6, 4 or 2
+     * {@link VectorDenseKernel#convolveTiles}: each tile {@code p << 5 | R} of R positions (6, 4 or 2
      * for 4 vectors of filters, 8, 4 or 2 else; 1 a single position) whose bases are
      * {@code stride} apart (1 with an odd run, or 16, 32 or 64 with an even one) runs the block
      * written for it; any other, one position at a time.
@@ -1052,58 +1052,58 @@ final class VectorConvKernel {
         int vectors = ld / 16;
         int odd = run % 2;
         for (int i = 0; i < tiles.length; i++) {
-            int p = tiles[i] >>> 4;
-            int size = tiles[i] & 15;
+            int p = tiles[i] >>> 5;
+            int size = tiles[i] & 31;
             int b = bases[p];
-            switch (((vectors * 100 + stride) * 16 + size) * 2 + odd) {
-                case 12845 -> rows6x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 13324 -> rows6x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 13836 -> rows6x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 14860 -> rows6x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 12841 -> rows4x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 13320 -> rows4x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 13832 -> rows4x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 14856 -> rows4x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 12837 -> rows2x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 13316 -> rows2x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 13828 -> rows2x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 14852 -> rows2x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 9649 -> rows8x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 10128 -> rows8x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 10640 -> rows8x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 11664 -> rows8x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 9641 -> rows4x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 10120 -> rows4x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 10632 -> rows4x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 11656 -> rows4x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 9637 -> rows2x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 10116 -> rows2x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 10628 -> rows2x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 11652 -> rows2x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 6449 -> rows8x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 6928 -> rows8x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 7440 -> rows8x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 8464 -> rows8x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 6441 -> rows4x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 6920 -> rows4x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 7432 -> rows4x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 8456 -> rows4x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 6437 -> rows2x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 6916 -> rows2x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 7428 -> rows2x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 8452 -> rows2x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 3249 -> rows8x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 3728 -> rows8x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 4240 -> rows8x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 5264 -> rows8x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 3241 -> rows4x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 3720 -> rows4x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 4232 -> rows4x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 5256 -> rows4x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 3237 -> rows2x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 3716 -> rows2x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 4228 -> rows2x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 5252 -> rows2x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+            switch (((vectors * 100 + stride) * 32 + size) * 2 + odd) {
+                case 25677 -> rows6x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 26636 -> rows6x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 27660 -> rows6x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 29708 -> rows6x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 25673 -> rows4x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 26632 -> rows4x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 27656 -> rows4x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 29704 -> rows4x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 25669 -> rows2x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 26628 -> rows2x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 27652 -> rows2x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 29700 -> rows2x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 19281 -> rows8x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 20240 -> rows8x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 21264 -> rows8x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 23312 -> rows8x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 19273 -> rows4x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 20232 -> rows4x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 21256 -> rows4x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 23304 -> rows4x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 19269 -> rows2x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 20228 -> rows2x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 21252 -> rows2x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 23300 -> rows2x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 12881 -> rows8x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 13840 -> rows8x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 14864 -> rows8x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 16912 -> rows8x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 12873 -> rows4x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 13832 -> rows4x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 14856 -> rows4x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 16904 -> rows4x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 12869 -> rows2x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 13828 -> rows2x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 14852 -> rows2x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 16900 -> rows2x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 6481 -> rows8x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 7440 -> rows8x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 8464 -> rows8x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 10512 -> rows8x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 6473 -> rows4x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 7432 -> rows4x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 8456 -> rows4x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 10504 -> rows4x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 6469 -> rows2x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 7428 -> rows2x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 8452 -> rows2x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 10500 -> rows2x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
                 default -> {
                     for (int q = p; q < p + size; q++) {
                         switch (vectors) {

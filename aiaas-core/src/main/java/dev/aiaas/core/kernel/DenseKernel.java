@@ -231,12 +231,14 @@ public interface DenseKernel {
      * y[yOff + p·ld + j] = f(Σ_t Σ_c x[bases[p] + tapOff[t] + c] · w[(t·run + c)·ld + j] + bias[j])
      * </pre>
      * t over {@code [0, taps)}, c over {@code [0, run)}, W and f as in {@link #convolve}. The
-     * positions come in {@code tiles}: an entry p ≥ 0 is a tile of 6 positions from p when
-     * {@code ld} is 64, else 8, whose bases are {@code stride} apart ({@code bases[p + r] =
-     * bases[p] + r·stride}); an entry −(p + 1) is position p alone. A position may be in two tiles
-     * (its outputs are the same both times). A kernel that {@link #convolves()} runs it fastest
-     * for {@code ld} 16, 32, 48 or 64 and {@code stride} 1, 16, 32 or 64 (one pixel's channels
-     * in a channels-last row, or one value).
+     * positions come in {@code tiles}, each entry {@code p << 5 | R} the R positions from p
+     * (R in {@code [1, 31]}), whose bases are {@code stride} apart when R &gt; 1
+     * ({@code bases[p + r] = bases[p] + r·stride}); together they cover every position once. A
+     * kernel that {@link #convolves()} runs it fastest for {@code ld} 16, 32, 48 or 64, an R of
+     * its blocks (6, 4 or 2 positions for 64 filters, 8, 4 or 2 else) and
+     * {@code stride} 1 with an odd run (a planar image's row of a kernel) or 16, 32 or 64 with an
+     * even one (one pixel's channels in a channels-last row); any other tile one position at a
+     * time.
      *
      * @param x      the padded input
      * @param bases  each position's base index in x

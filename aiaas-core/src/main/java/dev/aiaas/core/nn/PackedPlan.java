@@ -359,21 +359,49 @@ final class PackedPlan {
         return true;
     }
 
-    /** A patch step's input as an image of H·W pixels laid out channels last, each pixel's channels {@code cld} apart. */
-    private record Image(int height, int width, int cld) {
+    /**
+     * A patch step's input as an image of H·W pixels: channels last, each pixel's channels
+     * {@code cld} apart ({@code planar} false), or planar ({@code [C, H, W]} in the layers' own
+     * order, {@code planar} true, cld = C).
+     */
+    private record Image(int height, int width, int cld, boolean planar) {
+        /** The channel of place s. */
+        int channel(int s) {
+            return planar ? s / (height * width) : s % cld;
+        }
+
+        /** The pixel (y·W + x) of place s. */
+        int pixel(int s) {
+            return planar ? s % (height * width) : s / cld;
+        }
+
+        /** The place of channel c of pixel (y, x) in an image of hp × wp pixels. */
+        int place(int c, int y, int x, int hp, int wp) {
+            return planar ? (c * hp + y) * wp + x : (y * wp + x) * cld + c;
+        }
+
+        /** The pixels a run of {@code run} values from channel c covers along a row, or 0 when it is not whole pixels or part of one. */
+        int span(int c, int run) {
+            if (planar) {
+                return run;
+            }
+            return c + run <= cld ? 1 : c == 0 && run % cld == 0 ? run / cld : 0;
+        }
     }
 
     /** The distances between a tile's positions for which the kernels have blocks ({@link DenseKernel#convolveTiles}). */
     private static final int[] TILE_STRIDES = {1, 16, 32, 64};
+    /** The positions of the kernel's widest tile by vectors of filters (1 to 4). */
+    private static final int[] TILE_POSITIONS = {0, 8, 8, 8, 6};
 
     /**
      * The direct step {@code d} of patch step {@code p} on a zero-padded copy of its input, when
-     * the input is a channels-last image ({@link Image}) and the patches are a convolution's:
-     * every position's taps at the same pixel offsets from an anchor pixel, those outside the
-     * image padding; the padded image takes the image and every tap, the positions go in tiles
-     * of consecutive positions whose anchors are one stride apart (an output row), the last tile
-     * of a row ending at its end (overlapping the one before). Null when any of that does not
-     * hold, or the stride or the filters have no kernel blocks (the direct step then runs).
+     * the input is an image ({@link Image}, channels last or planar) and the patches are a
+     * convolution's: every position's taps at the same pixel offsets from an anchor pixel, those
+     * outside the image padding; the padded image takes the image and every tap, the positions
+     * go in tiles of consecutive positions whose anchors are one stride apart (an output row, cut
+     * by {@link #rowTiles}). Null when any of that does not hold, or the stride or the filters
+     * have no kernel blocks (the direct step then runs).
      */
     static PaddedStep padded(RawPatch p, DirectStep d, int index) {
         Image im = p.image;
@@ -382,7 +410,6 @@ final class PackedPlan {
         }
         int taps = d.taps();
         int run = d.run();
-        int cld = im.cld;
         int[] src = d.src();
         // tap offsets (pixels) from tap 0, from a position whose taps are all inside
         int full = -1;
@@ -399,18 +426,19 @@ final class PackedPlan {
         int[] dy = new int[taps];
         int[] dx = new int[taps];
         int[] ch = new int[taps];
-        int pix0 = src[full * taps] / cld;
+        int[] spans = new int[taps];
+        int pix0 = im.pixel(src[full * taps]);
         for (int t = 0; t < taps; t++) {
             int s = src[full * taps + t];
-            int pix = s / cld;
+            int pix = im.pixel(s);
             dy[t] = pix / im.width - pix0 / im.width;
             dx[t] = pix % im.width - pix0 % im.width;
-            ch[t] = s % cld;
-            if (ch[t] + run > cld && (ch[t] != 0 || run % cld != 0)) {
+            ch[t] = im.channel(s);
+            spans[t] = im.span(ch[t], run);
+            if (spans[t] == 0) {
                 return null; // a run that is not whole pixels or part of one
             }
         }
-        int span = (run + cld - 1) / cld; // pixels per run
         int n = d.positions();
         int[] ay = new int[n];
         int[] ax = new int[n];
@@ -426,28 +454,28 @@ final class PackedPlan {
             if (t1 == taps) {
                 return null;
             }
-            int pix = src[q * taps + t1] / cld;
+            int pix = im.pixel(src[q * taps + t1]);
             ay[q] = pix / im.width - dy[t1];
             ax[q] = pix % im.width - dx[t1];
             for (int t = 0; t < taps; t++) {
                 int y = ay[q] + dy[t];
                 int x = ax[q] + dx[t];
                 int s = src[q * taps + t];
-                if (s >= 0 ? s != (y * im.width + x) * cld + ch[t] || x + span > im.width
-                        : y >= 0 && y < im.height && x + span > 0 && x < im.width) {
+                if (s >= 0 ? s != im.place(ch[t], y, x, im.height, im.width) || x + spans[t] > im.width
+                        : y >= 0 && y < im.height && x + spans[t] > 0 && x < im.width) {
                     return null; // not the same taps as the full position's, or padding inside the image
                 }
                 minY = Math.min(minY, y);
                 maxY = Math.max(maxY, y);
                 minX = Math.min(minX, x);
-                maxX = Math.max(maxX, x + span - 1);
+                maxX = Math.max(maxX, x + spans[t] - 1);
             }
         }
         int hp = maxY - minY + 1;
         int wp = maxX - minX + 1;
         int[] tapOff = new int[taps];
         for (int t = 0; t < taps; t++) {
-            tapOff[t] = (dy[t] * wp + dx[t]) * cld + ch[t];
+            tapOff[t] = im.place(ch[t], dy[t] - minY, dx[t] - minX, hp, wp) - im.place(0, -minY, -minX, hp, wp);
         }
         // taps that follow one another in the padded image (a kernel row's pixels) join one run
         for (int g = taps; g > 1; g--) {
@@ -471,7 +499,7 @@ final class PackedPlan {
         }
         int[] bases = new int[n];
         for (int q = 0; q < n; q++) {
-            bases[q] = ((ay[q] - minY) * wp + (ax[q] - minX)) * cld;
+            bases[q] = im.place(0, ay[q] - minY, ax[q] - minX, hp, wp);
         }
         int stride = n > 1 ? bases[1] - bases[0] : 0;
         if (Arrays.stream(TILE_STRIDES).noneMatch(v -> v == stride)) {
@@ -480,7 +508,7 @@ final class PackedPlan {
         if (stride == 1 ? run % 2 == 0 : run % 2 != 0) {
             return null; // the kernel's blocks: stride 1 with odd runs (one channel), 16 to 64 with even ones
         }
-        int tile = d.unitLd() == 64 ? 6 : 8;
+        int tile = TILE_POSITIONS[d.unitLd() / 16];
         List<Integer> tiles = new ArrayList<>();
         for (int q = 0; q < n; ) {
             int len = 1; // a row: positions whose bases are one stride apart
@@ -488,17 +516,20 @@ final class PackedPlan {
                 len++;
             }
             for (int size : rowTiles(len, tile)) {
-                tiles.add(q << 4 | size);
+                tiles.add(q << 5 | size);
                 q += size;
             }
         }
-        int[] copy = new int[3 * im.height];
-        for (int y = 0; y < im.height; y++) {
-            copy[3 * y] = y * im.width * cld;
-            copy[3 * y + 1] = ((y - minY) * wp - minX) * cld;
-            copy[3 * y + 2] = im.width * cld;
+        int planes = im.planar ? im.cld : 1;
+        int[] copy = new int[3 * im.height * planes];
+        for (int c = 0, i = 0; c < planes; c++) {
+            for (int y = 0; y < im.height; y++, i += 3) {
+                copy[i] = im.place(c, y, 0, im.height, im.width);
+                copy[i + 1] = im.place(c, y - minY, -minX, hp, wp);
+                copy[i + 2] = im.width * (im.planar ? 1 : im.cld);
+            }
         }
-        return new PaddedStep(index, Math.multiplyExact(hp * wp, cld), copy, bases, tapOff, taps, run,
+        return new PaddedStep(index, Math.multiplyExact(hp * wp, im.cld), copy, bases, tapOff, taps, run,
                 tiles.stream().mapToInt(Integer::intValue).toArray(), stride, d.units(), d.unitLd(), d.ld(), d.w(), d.bias(), d.relu());
     }
 
@@ -509,14 +540,14 @@ final class PackedPlan {
      * 14 positions go 6 + 4 + 4 rather than 6 + 6 + 2.
      */
     static int[] rowTiles(int len, int tile) {
-        int[] sizes = {tile, 4, 2, 1};
-        double[] rate = {1.0, 0.9, 0.55, 0.3};
+        int[] sizes = {tile, 8, 4, 2, 1};
+        double[] rate = {1.0, tile > 8 ? 0.95 : 0, 0.9, 0.55, 0.3};
         double[] best = new double[len + 1];
         int[] pick = new int[len + 1];
         for (int n = 1; n <= len; n++) {
             best[n] = Double.MAX_VALUE;
             for (int i = 0; i < sizes.length; i++) {
-                if (sizes[i] <= n && best[n - sizes[i]] + sizes[i] / rate[i] < best[n]) {
+                if (rate[i] > 0 && sizes[i] <= n && best[n - sizes[i]] + sizes[i] / rate[i] < best[n]) {
                     best[n] = best[n - sizes[i]] + sizes[i] / rate[i];
                     pick[n] = sizes[i];
                 }
@@ -872,6 +903,9 @@ final class PackedPlan {
             int c = Math.toIntExact(shape[0]);
             int h = Math.toIntExact(shape[1]);
             int w = Math.toIntExact(shape[2]);
+            if (c > 1 && layout == null) {
+                return new Image(h, w, c, true); // the layers' own order: channel planes
+            }
             if (phys % (h * w) != 0 || phys / (h * w) < c) {
                 return null;
             }
@@ -883,7 +917,7 @@ final class PackedPlan {
                     }
                 }
             }
-            return new Image(h, w, cld);
+            return new Image(h, w, cld, false);
         }
 
         @Override
