@@ -74,9 +74,11 @@ final class PackedPlan {
     }
 
     /**
-     * The system property that picks how the packed path runs a convolution: {@code direct} (the
-     * default) reads its patches in place when the kernel {@link DenseKernel#convolves()},
-     * {@code patches} gathers patch matrices for the dense kernel (the path before; to compare).
+     * The system property that picks how the packed path runs a convolution when the kernel
+     * {@link DenseKernel#convolves()}: {@code padded} (the default) a {@link PaddedStep} where the
+     * layer and its input allow, else a {@link DirectStep}; {@code direct} always the latter;
+     * {@code patches} patch matrices for the dense kernel (the path before; to compare). Another
+     * value is refused.
      */
     static final String CONV_PROPERTY = "aiaas.packed.conv";
 
@@ -256,7 +258,8 @@ final class PackedPlan {
      * @return the plan, or one whose {@link #why()} says why there is none
      * @throws IllegalArgumentException when a {@link PackedLayer} describes itself inconsistently
      *                                  (an array of the wrong length, steps that do not give its
-     *                                  output width)
+     *                                  output width), or {@code -Daiaas.packed.conv} is not
+     *                                  {@code padded}, {@code direct} or {@code patches}
      */
     static PackedPlan of(Model model, DenseKernel kernel) {
         if (model.dataType() != DataType.FLOAT) {
@@ -279,6 +282,10 @@ final class PackedPlan {
         }
         Step[] out = new Step[b.raw.size()];
         String conv = System.getProperty(CONV_PROPERTY, "padded");
+        if (!conv.equals("padded") && !conv.equals("direct") && !conv.equals("patches")) {
+            throw new IllegalArgumentException("-D" + CONV_PROPERTY + " must be padded, direct or patches; got " + CONV_PROPERTY + "="
+                    + conv + ". Leave it unset for padded (convolutions read in place)");
+        }
         boolean direct = kernel.convolves() && !"patches".equals(conv);
         int paddedSteps = 0;
         for (int i = 0; i < out.length; i++) {

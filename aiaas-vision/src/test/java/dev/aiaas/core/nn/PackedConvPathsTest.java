@@ -213,6 +213,17 @@ class PackedConvPathsTest {
     }
 
     @Test
+    void anotherSettingIsRefusedWithTheChoices() {
+        DenseKernel k = vector();
+        try (Model m = image(1, 6, 6).add(ConvLayers.conv2d(4, 3)).add(ConvLayers.flatten()).build()) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> withMode("im2col", () -> PackedPlan.of(m, k)));
+            assertTrue(e.getMessage().contains("aiaas.packed.conv=im2col") && e.getMessage().contains("padded, direct or patches"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void theNetworksRunPaddedAndAgree() {
         DenseKernel k = vector();
         try (Model m = Networks.cnn(1, 28, 28, 10).seed(1).build()) {
