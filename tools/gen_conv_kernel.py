@@ -94,7 +94,7 @@ def ptile(R, V, D, U):
     name = f"rows{R}x{V}d{D}" + ("" if U == 1 else f"u{U}")
     out.append(f"    /** {R} positions from p, their bases {D} apart, x {V * 16} filters: {R} x {V} accumulators{'' if U == 1 else f', {U} values of a run per iteration'}. */")
     out.append(f"    private static void {name}(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,")
-    out.append("            float[] bias, float floor, float[] y, int yOff) {")
+    out.append("            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {")
     out.append("        FloatVector z = FloatVector.zero(S);")
     out.append("        FloatVector lo = FloatVector.broadcast(S, floor);")
     for r in range(R):
@@ -122,10 +122,17 @@ def ptile(R, V, D, U):
     out.append("        }")
     for v in range(V):
         out.append(f"        FloatVector d{v} = FloatVector.fromArray(S, bias, {16 * v});")
+    out.append("        if (add == null) {")
     for r in range(R):
         for v in range(V):
             off = f"yOff + (p + {r}) * ld" + ("" if v == 0 else f" + {16 * v}")
-            out.append(f"        c{r}_{v}.add(d{v}).max(lo).intoArray(y, {off});")
+            out.append(f"            c{r}_{v}.add(d{v}).max(lo).intoArray(y, {off});")
+    out.append("        } else { // a residual block's sum, then f")
+    for r in range(R):
+        for v in range(V):
+            off = f"(p + {r}) * ld" + ("" if v == 0 else f" + {16 * v}")
+            out.append(f"            c{r}_{v}.add(d{v}).add(FloatVector.fromArray(S, add, addOff + {off})).max(lo).intoArray(y, yOff + {off});")
+    out.append("        }")
     out.append("    }")
     return "\n".join(out)
 
@@ -134,7 +141,7 @@ def pone(V):
     out = []
     out.append(f"    /** One position p x {V * 16} filters, its taps from base. */")
     out.append(f"    private static void row1x{V}(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,")
-    out.append("            float[] bias, float floor, float[] y, int yOff) {")
+    out.append("            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {")
     out.append("        FloatVector z = FloatVector.zero(S);")
     out.append("        FloatVector " + ", ".join(f"c{v} = z" for v in range(V)) + ";")
     out.append("        int s = 0;")
@@ -149,7 +156,12 @@ def pone(V):
     out.append("        }")
     out.append("        FloatVector lo = FloatVector.broadcast(S, floor);")
     for v in range(V):
-        out.append(f"        c{v}.add(FloatVector.fromArray(S, bias, {16 * v})).max(lo).intoArray(y, yOff + p * ld{'' if v == 0 else ' + ' + str(16 * v)});")
+        o = "p * ld" + ('' if v == 0 else ' + ' + str(16 * v))
+        out.append(f"        c{v} = c{v}.add(FloatVector.fromArray(S, bias, {16 * v}));")
+        out.append(f"        if (add != null) {{")
+        out.append(f"            c{v} = c{v}.add(FloatVector.fromArray(S, add, addOff + {o}));")
+        out.append(f"        }}")
+        out.append(f"        c{v}.max(lo).intoArray(y, yOff + {o});")
     out.append("    }")
     return "\n".join(out)
 
@@ -171,7 +183,7 @@ def tiles_method():
      * written for it; any other, one position at a time.
      */
     static void convolveTiles(float[] x, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, float[] w,
-            float[] bias, int ld, boolean relu, float[] y, int yOff) {
+            float[] bias, int ld, boolean relu, float[] y, int yOff, float[] add, int addOff) {
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         int vectors = ld / 16;
         int odd = run % 2;
@@ -182,12 +194,12 @@ def tiles_method():
             switch (((vectors * 100 + stride) * 32 + size) * 2 + odd) {""")
     for R, V, D, U in pad_methods():
         key = ((V * 100 + D) * 32 + R) * 2 + (1 if U == 1 else 0)
-        out.append(f"                case {key} -> rows{R}x{V}d{D}{'' if U == 1 else 'u2'}(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);")
+        out.append(f"                case {key} -> rows{R}x{V}d{D}{'' if U == 1 else 'u2'}(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);")
     out.append("""                default -> {
                     for (int q = p; q < p + size; q++) {
                         switch (vectors) {""")
     for V in (4, 3, 2, 1):
-        out.append(f"                            case {V} -> row1x{V}(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff);")
+        out.append(f"                            case {V} -> row1x{V}(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff, add, addOff);")
     out.append("""                            default -> throw new IllegalArgumentException("ld must be 16, 32, 48 or 64; got " + ld);
                         }
                     }

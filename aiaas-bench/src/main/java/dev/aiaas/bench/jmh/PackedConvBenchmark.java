@@ -144,7 +144,7 @@ public class PackedConvBenchmark {
         for (int i = 0; i < h; i++) {
             System.arraycopy(x, i * w * c, pad, ((i + 1) * wp + 1) * c, w * c);
         }
-        kernel.convolveTiles(pad, bases, tapOff, 3, 3 * c, tiles, c, wRows, bias, ld, true, y, 0);
+        kernel.convolveTiles(pad, bases, tapOff, 3, 3 * c, tiles, c, wRows, bias, ld, true, y, 0, null, 0);
         return y;
     }
 

@@ -1047,7 +1047,7 @@ final class VectorConvKernel {
      * written for it; any other, one position at a time.
      */
     static void convolveTiles(float[] x, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, float[] w,
-            float[] bias, int ld, boolean relu, float[] y, int yOff) {
+            float[] bias, int ld, boolean relu, float[] y, int yOff, float[] add, int addOff) {
         float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         int vectors = ld / 16;
         int odd = run % 2;
@@ -1056,61 +1056,61 @@ final class VectorConvKernel {
             int size = tiles[i] & 31;
             int b = bases[p];
             switch (((vectors * 100 + stride) * 32 + size) * 2 + odd) {
-                case 25677 -> rows6x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 26636 -> rows6x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 27660 -> rows6x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 29708 -> rows6x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 25673 -> rows4x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 26632 -> rows4x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 27656 -> rows4x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 29704 -> rows4x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 25669 -> rows2x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 26628 -> rows2x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 27652 -> rows2x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 29700 -> rows2x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 19281 -> rows8x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 20240 -> rows8x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 21264 -> rows8x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 23312 -> rows8x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 19273 -> rows4x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 20232 -> rows4x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 21256 -> rows4x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 23304 -> rows4x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 19269 -> rows2x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 20228 -> rows2x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 21252 -> rows2x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 23300 -> rows2x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 12881 -> rows8x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 13840 -> rows8x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 14864 -> rows8x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 16912 -> rows8x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 12873 -> rows4x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 13832 -> rows4x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 14856 -> rows4x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 16904 -> rows4x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 12869 -> rows2x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 13828 -> rows2x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 14852 -> rows2x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 16900 -> rows2x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 6481 -> rows8x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 7440 -> rows8x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 8464 -> rows8x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 10512 -> rows8x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 6473 -> rows4x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 7432 -> rows4x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 8456 -> rows4x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 10504 -> rows4x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 6469 -> rows2x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 7428 -> rows2x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 8452 -> rows2x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
-                case 10500 -> rows2x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff);
+                case 25677 -> rows6x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 26636 -> rows6x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 27660 -> rows6x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 29708 -> rows6x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 25673 -> rows4x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 26632 -> rows4x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 27656 -> rows4x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 29704 -> rows4x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 25669 -> rows2x4d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 26628 -> rows2x4d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 27652 -> rows2x4d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 29700 -> rows2x4d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 19281 -> rows8x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 20240 -> rows8x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 21264 -> rows8x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 23312 -> rows8x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 19273 -> rows4x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 20232 -> rows4x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 21256 -> rows4x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 23304 -> rows4x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 19269 -> rows2x3d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 20228 -> rows2x3d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 21252 -> rows2x3d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 23300 -> rows2x3d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 12881 -> rows8x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 13840 -> rows8x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 14864 -> rows8x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 16912 -> rows8x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 12873 -> rows4x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 13832 -> rows4x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 14856 -> rows4x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 16904 -> rows4x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 12869 -> rows2x2d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 13828 -> rows2x2d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 14852 -> rows2x2d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 16900 -> rows2x2d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 6481 -> rows8x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 7440 -> rows8x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 8464 -> rows8x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 10512 -> rows8x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 6473 -> rows4x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 7432 -> rows4x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 8456 -> rows4x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 10504 -> rows4x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 6469 -> rows2x1d1(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 7428 -> rows2x1d16u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 8452 -> rows2x1d32u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
+                case 10500 -> rows2x1d64u2(x, b, tapOff, taps, run, p, w, ld, bias, floor, y, yOff, add, addOff);
                 default -> {
                     for (int q = p; q < p + size; q++) {
                         switch (vectors) {
-                            case 4 -> row1x4(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff);
-                            case 3 -> row1x3(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff);
-                            case 2 -> row1x2(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff);
-                            case 1 -> row1x1(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff);
+                            case 4 -> row1x4(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff, add, addOff);
+                            case 3 -> row1x3(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff, add, addOff);
+                            case 2 -> row1x2(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff, add, addOff);
+                            case 1 -> row1x1(x, bases[q], tapOff, taps, run, q, w, ld, bias, floor, y, yOff, add, addOff);
                             default -> throw new IllegalArgumentException("ld must be 16, 32, 48 or 64; got " + ld);
                         }
                     }
@@ -1121,7 +1121,7 @@ final class VectorConvKernel {
 
     /** 6 positions from p, their bases 1 apart, x 64 filters: 6 x 4 accumulators. */
     private static void rows6x4d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
@@ -1177,35 +1177,62 @@ final class VectorConvKernel {
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
         FloatVector d3 = FloatVector.fromArray(S, bias, 48);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
-        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
-        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
-        c4_3.add(d3).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
-        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
-        c5_3.add(d3).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c4_3.add(d3).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c5_3.add(d3).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 48)).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 48)).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 48)).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 48)).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 16)).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 32)).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c4_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 48)).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 16)).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 32)).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c5_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 48)).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+        }
     }
 
     /** 6 positions from p, their bases 16 apart, x 64 filters: 6 x 4 accumulators, 2 values of a run per iteration. */
     private static void rows6x4d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
@@ -1295,35 +1322,62 @@ final class VectorConvKernel {
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
         FloatVector d3 = FloatVector.fromArray(S, bias, 48);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
-        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
-        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
-        c4_3.add(d3).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
-        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
-        c5_3.add(d3).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c4_3.add(d3).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c5_3.add(d3).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 48)).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 48)).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 48)).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 48)).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 16)).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 32)).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c4_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 48)).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 16)).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 32)).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c5_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 48)).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+        }
     }
 
     /** 6 positions from p, their bases 32 apart, x 64 filters: 6 x 4 accumulators, 2 values of a run per iteration. */
     private static void rows6x4d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
@@ -1413,35 +1467,62 @@ final class VectorConvKernel {
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
         FloatVector d3 = FloatVector.fromArray(S, bias, 48);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
-        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
-        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
-        c4_3.add(d3).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
-        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
-        c5_3.add(d3).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c4_3.add(d3).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c5_3.add(d3).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 48)).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 48)).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 48)).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 48)).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 16)).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 32)).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c4_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 48)).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 16)).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 32)).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c5_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 48)).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+        }
     }
 
     /** 6 positions from p, their bases 64 apart, x 64 filters: 6 x 4 accumulators, 2 values of a run per iteration. */
     private static void rows6x4d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
@@ -1531,35 +1612,62 @@ final class VectorConvKernel {
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
         FloatVector d3 = FloatVector.fromArray(S, bias, 48);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
-        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
-        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
-        c4_3.add(d3).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
-        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
-        c5_3.add(d3).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c4_3.add(d3).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c5_3.add(d3).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 48)).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 48)).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 48)).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 48)).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 16)).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 32)).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c4_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 48)).max(lo).intoArray(y, yOff + (p + 4) * ld + 48);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 16)).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 32)).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c5_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 48)).max(lo).intoArray(y, yOff + (p + 5) * ld + 48);
+        }
     }
 
     /** 4 positions from p, their bases 1 apart, x 64 filters: 4 x 4 accumulators. */
     private static void rows4x4d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
@@ -1603,27 +1711,46 @@ final class VectorConvKernel {
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
         FloatVector d3 = FloatVector.fromArray(S, bias, 48);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
-        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 48)).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 48)).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 48)).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 48)).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        }
     }
 
     /** 4 positions from p, their bases 16 apart, x 64 filters: 4 x 4 accumulators, 2 values of a run per iteration. */
     private static void rows4x4d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
@@ -1691,27 +1818,46 @@ final class VectorConvKernel {
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
         FloatVector d3 = FloatVector.fromArray(S, bias, 48);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
-        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 48)).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 48)).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 48)).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 48)).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        }
     }
 
     /** 4 positions from p, their bases 32 apart, x 64 filters: 4 x 4 accumulators, 2 values of a run per iteration. */
     private static void rows4x4d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
@@ -1779,27 +1925,46 @@ final class VectorConvKernel {
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
         FloatVector d3 = FloatVector.fromArray(S, bias, 48);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
-        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 48)).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 48)).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 48)).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 48)).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        }
     }
 
     /** 4 positions from p, their bases 64 apart, x 64 filters: 4 x 4 accumulators, 2 values of a run per iteration. */
     private static void rows4x4d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
@@ -1867,27 +2032,46 @@ final class VectorConvKernel {
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
         FloatVector d3 = FloatVector.fromArray(S, bias, 48);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
-        c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 48)).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 48)).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c2_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 48)).max(lo).intoArray(y, yOff + (p + 2) * ld + 48);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c3_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 48)).max(lo).intoArray(y, yOff + (p + 3) * ld + 48);
+        }
     }
 
     /** 2 positions from p, their bases 1 apart, x 64 filters: 2 x 4 accumulators. */
     private static void rows2x4d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
@@ -1919,19 +2103,30 @@ final class VectorConvKernel {
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
         FloatVector d3 = FloatVector.fromArray(S, bias, 48);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 48)).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 48)).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        }
     }
 
     /** 2 positions from p, their bases 16 apart, x 64 filters: 2 x 4 accumulators, 2 values of a run per iteration. */
     private static void rows2x4d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
@@ -1977,19 +2172,30 @@ final class VectorConvKernel {
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
         FloatVector d3 = FloatVector.fromArray(S, bias, 48);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 48)).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 48)).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        }
     }
 
     /** 2 positions from p, their bases 32 apart, x 64 filters: 2 x 4 accumulators, 2 values of a run per iteration. */
     private static void rows2x4d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
@@ -2035,19 +2241,30 @@ final class VectorConvKernel {
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
         FloatVector d3 = FloatVector.fromArray(S, bias, 48);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 48)).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 48)).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        }
     }
 
     /** 2 positions from p, their bases 64 apart, x 64 filters: 2 x 4 accumulators, 2 values of a run per iteration. */
     private static void rows2x4d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z, c0_3 = z;
@@ -2093,19 +2310,30 @@ final class VectorConvKernel {
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
         FloatVector d3 = FloatVector.fromArray(S, bias, 48);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c0_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 48)).max(lo).intoArray(y, yOff + (p + 0) * ld + 48);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c1_3.add(d3).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 48)).max(lo).intoArray(y, yOff + (p + 1) * ld + 48);
+        }
     }
 
     /** 8 positions from p, their bases 1 apart, x 48 filters: 8 x 3 accumulators. */
     private static void rows8x3d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
@@ -2163,35 +2391,62 @@ final class VectorConvKernel {
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
-        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
-        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
-        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
-        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
-        c6_2.add(d2).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
-        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
-        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
-        c7_2.add(d2).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c6_2.add(d2).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
+            c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+            c7_2.add(d2).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 16)).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 32)).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 16)).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 32)).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c6_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld)).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld + 16)).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c6_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld + 32)).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
+            c7_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld)).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld + 16)).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+            c7_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld + 32)).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+        }
     }
 
     /** 8 positions from p, their bases 16 apart, x 48 filters: 8 x 3 accumulators, 2 values of a run per iteration. */
     private static void rows8x3d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
@@ -2284,35 +2539,62 @@ final class VectorConvKernel {
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
-        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
-        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
-        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
-        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
-        c6_2.add(d2).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
-        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
-        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
-        c7_2.add(d2).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c6_2.add(d2).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
+            c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+            c7_2.add(d2).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 16)).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 32)).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 16)).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 32)).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c6_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld)).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld + 16)).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c6_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld + 32)).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
+            c7_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld)).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld + 16)).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+            c7_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld + 32)).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+        }
     }
 
     /** 8 positions from p, their bases 32 apart, x 48 filters: 8 x 3 accumulators, 2 values of a run per iteration. */
     private static void rows8x3d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
@@ -2405,35 +2687,62 @@ final class VectorConvKernel {
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
-        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
-        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
-        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
-        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
-        c6_2.add(d2).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
-        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
-        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
-        c7_2.add(d2).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c6_2.add(d2).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
+            c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+            c7_2.add(d2).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 16)).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 32)).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 16)).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 32)).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c6_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld)).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld + 16)).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c6_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld + 32)).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
+            c7_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld)).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld + 16)).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+            c7_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld + 32)).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+        }
     }
 
     /** 8 positions from p, their bases 64 apart, x 48 filters: 8 x 3 accumulators, 2 values of a run per iteration. */
     private static void rows8x3d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
@@ -2526,35 +2835,62 @@ final class VectorConvKernel {
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
-        c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
-        c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
-        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
-        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
-        c6_2.add(d2).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
-        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
-        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
-        c7_2.add(d2).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c6_2.add(d2).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
+            c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+            c7_2.add(d2).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 16)).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c4_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 32)).max(lo).intoArray(y, yOff + (p + 4) * ld + 32);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 16)).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c5_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 32)).max(lo).intoArray(y, yOff + (p + 5) * ld + 32);
+            c6_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld)).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld + 16)).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c6_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld + 32)).max(lo).intoArray(y, yOff + (p + 6) * ld + 32);
+            c7_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld)).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld + 16)).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+            c7_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld + 32)).max(lo).intoArray(y, yOff + (p + 7) * ld + 32);
+        }
     }
 
     /** 4 positions from p, their bases 1 apart, x 48 filters: 4 x 3 accumulators. */
     private static void rows4x3d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
@@ -2592,23 +2928,38 @@ final class VectorConvKernel {
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        }
     }
 
     /** 4 positions from p, their bases 16 apart, x 48 filters: 4 x 3 accumulators, 2 values of a run per iteration. */
     private static void rows4x3d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
@@ -2665,23 +3016,38 @@ final class VectorConvKernel {
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        }
     }
 
     /** 4 positions from p, their bases 32 apart, x 48 filters: 4 x 3 accumulators, 2 values of a run per iteration. */
     private static void rows4x3d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
@@ -2738,23 +3104,38 @@ final class VectorConvKernel {
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        }
     }
 
     /** 4 positions from p, their bases 64 apart, x 48 filters: 4 x 3 accumulators, 2 values of a run per iteration. */
     private static void rows4x3d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
@@ -2811,23 +3192,38 @@ final class VectorConvKernel {
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c2_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 32)).max(lo).intoArray(y, yOff + (p + 2) * ld + 32);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c3_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 32)).max(lo).intoArray(y, yOff + (p + 3) * ld + 32);
+        }
     }
 
     /** 2 positions from p, their bases 1 apart, x 48 filters: 2 x 3 accumulators. */
     private static void rows2x3d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
@@ -2855,17 +3251,26 @@ final class VectorConvKernel {
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        }
     }
 
     /** 2 positions from p, their bases 16 apart, x 48 filters: 2 x 3 accumulators, 2 values of a run per iteration. */
     private static void rows2x3d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
@@ -2904,17 +3309,26 @@ final class VectorConvKernel {
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        }
     }
 
     /** 2 positions from p, their bases 32 apart, x 48 filters: 2 x 3 accumulators, 2 values of a run per iteration. */
     private static void rows2x3d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
@@ -2953,17 +3367,26 @@ final class VectorConvKernel {
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        }
     }
 
     /** 2 positions from p, their bases 64 apart, x 48 filters: 2 x 3 accumulators, 2 values of a run per iteration. */
     private static void rows2x3d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z, c0_2 = z;
@@ -3002,17 +3425,26 @@ final class VectorConvKernel {
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
         FloatVector d2 = FloatVector.fromArray(S, bias, 32);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c0_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 32)).max(lo).intoArray(y, yOff + (p + 0) * ld + 32);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c1_2.add(d2).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 32)).max(lo).intoArray(y, yOff + (p + 1) * ld + 32);
+        }
     }
 
     /** 8 positions from p, their bases 1 apart, x 32 filters: 8 x 2 accumulators. */
     private static void rows8x2d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z;
@@ -3060,27 +3492,46 @@ final class VectorConvKernel {
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
-        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
-        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
-        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
-        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 16)).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 16)).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c6_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld)).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld + 16)).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c7_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld)).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld + 16)).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        }
     }
 
     /** 8 positions from p, their bases 16 apart, x 32 filters: 8 x 2 accumulators, 2 values of a run per iteration. */
     private static void rows8x2d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z;
@@ -3154,27 +3605,46 @@ final class VectorConvKernel {
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
-        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
-        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
-        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
-        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 16)).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 16)).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c6_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld)).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld + 16)).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c7_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld)).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld + 16)).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        }
     }
 
     /** 8 positions from p, their bases 32 apart, x 32 filters: 8 x 2 accumulators, 2 values of a run per iteration. */
     private static void rows8x2d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z;
@@ -3248,27 +3718,46 @@ final class VectorConvKernel {
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
-        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
-        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
-        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
-        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 16)).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 16)).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c6_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld)).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld + 16)).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c7_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld)).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld + 16)).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        }
     }
 
     /** 8 positions from p, their bases 64 apart, x 32 filters: 8 x 2 accumulators, 2 values of a run per iteration. */
     private static void rows8x2d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z;
@@ -3342,27 +3831,46 @@ final class VectorConvKernel {
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
-        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
-        c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
-        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
-        c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c4_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld + 16)).max(lo).intoArray(y, yOff + (p + 4) * ld + 16);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c5_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld + 16)).max(lo).intoArray(y, yOff + (p + 5) * ld + 16);
+            c6_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld)).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c6_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld + 16)).max(lo).intoArray(y, yOff + (p + 6) * ld + 16);
+            c7_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld)).max(lo).intoArray(y, yOff + (p + 7) * ld);
+            c7_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld + 16)).max(lo).intoArray(y, yOff + (p + 7) * ld + 16);
+        }
     }
 
     /** 4 positions from p, their bases 1 apart, x 32 filters: 4 x 2 accumulators. */
     private static void rows4x2d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z;
@@ -3394,19 +3902,30 @@ final class VectorConvKernel {
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        }
     }
 
     /** 4 positions from p, their bases 16 apart, x 32 filters: 4 x 2 accumulators, 2 values of a run per iteration. */
     private static void rows4x2d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z;
@@ -3452,19 +3971,30 @@ final class VectorConvKernel {
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        }
     }
 
     /** 4 positions from p, their bases 32 apart, x 32 filters: 4 x 2 accumulators, 2 values of a run per iteration. */
     private static void rows4x2d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z;
@@ -3510,19 +4040,30 @@ final class VectorConvKernel {
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        }
     }
 
     /** 4 positions from p, their bases 64 apart, x 32 filters: 4 x 2 accumulators, 2 values of a run per iteration. */
     private static void rows4x2d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z;
@@ -3568,19 +4109,30 @@ final class VectorConvKernel {
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c2_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld + 16)).max(lo).intoArray(y, yOff + (p + 2) * ld + 16);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c3_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld + 16)).max(lo).intoArray(y, yOff + (p + 3) * ld + 16);
+        }
     }
 
     /** 2 positions from p, their bases 1 apart, x 32 filters: 2 x 2 accumulators. */
     private static void rows2x2d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z;
@@ -3604,15 +4156,22 @@ final class VectorConvKernel {
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        }
     }
 
     /** 2 positions from p, their bases 16 apart, x 32 filters: 2 x 2 accumulators, 2 values of a run per iteration. */
     private static void rows2x2d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z;
@@ -3644,15 +4203,22 @@ final class VectorConvKernel {
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        }
     }
 
     /** 2 positions from p, their bases 32 apart, x 32 filters: 2 x 2 accumulators, 2 values of a run per iteration. */
     private static void rows2x2d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z;
@@ -3684,15 +4250,22 @@ final class VectorConvKernel {
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        }
     }
 
     /** 2 positions from p, their bases 64 apart, x 32 filters: 2 x 2 accumulators, 2 values of a run per iteration. */
     private static void rows2x2d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z, c0_1 = z;
@@ -3724,15 +4297,22 @@ final class VectorConvKernel {
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
         FloatVector d1 = FloatVector.fromArray(S, bias, 16);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c0_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld + 16)).max(lo).intoArray(y, yOff + (p + 0) * ld + 16);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c1_1.add(d1).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld + 16)).max(lo).intoArray(y, yOff + (p + 1) * ld + 16);
+        }
     }
 
     /** 8 positions from p, their bases 1 apart, x 16 filters: 8 x 1 accumulators. */
     private static void rows8x1d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z;
@@ -3770,19 +4350,30 @@ final class VectorConvKernel {
             c7_0 = a.fma(b0, c7_0);
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
-        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c6_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld)).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c7_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld)).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        }
     }
 
     /** 8 positions from p, their bases 16 apart, x 16 filters: 8 x 1 accumulators, 2 values of a run per iteration. */
     private static void rows8x1d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z;
@@ -3837,19 +4428,30 @@ final class VectorConvKernel {
             c7_0 = a.fma(b0, c7_0);
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
-        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c6_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld)).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c7_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld)).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        }
     }
 
     /** 8 positions from p, their bases 32 apart, x 16 filters: 8 x 1 accumulators, 2 values of a run per iteration. */
     private static void rows8x1d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z;
@@ -3904,19 +4506,30 @@ final class VectorConvKernel {
             c7_0 = a.fma(b0, c7_0);
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
-        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c6_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld)).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c7_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld)).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        }
     }
 
     /** 8 positions from p, their bases 64 apart, x 16 filters: 8 x 1 accumulators, 2 values of a run per iteration. */
     private static void rows8x1d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z;
@@ -3971,19 +4584,30 @@ final class VectorConvKernel {
             c7_0 = a.fma(b0, c7_0);
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
-        c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
-        c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
-        c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
-        c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c4_0.add(d0).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c5_0.add(d0).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c6_0.add(d0).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c7_0.add(d0).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+            c4_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 4) * ld)).max(lo).intoArray(y, yOff + (p + 4) * ld);
+            c5_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 5) * ld)).max(lo).intoArray(y, yOff + (p + 5) * ld);
+            c6_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 6) * ld)).max(lo).intoArray(y, yOff + (p + 6) * ld);
+            c7_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 7) * ld)).max(lo).intoArray(y, yOff + (p + 7) * ld);
+        }
     }
 
     /** 4 positions from p, their bases 1 apart, x 16 filters: 4 x 1 accumulators. */
     private static void rows4x1d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z;
@@ -4009,15 +4633,22 @@ final class VectorConvKernel {
             c3_0 = a.fma(b0, c3_0);
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        }
     }
 
     /** 4 positions from p, their bases 16 apart, x 16 filters: 4 x 1 accumulators, 2 values of a run per iteration. */
     private static void rows4x1d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z;
@@ -4052,15 +4683,22 @@ final class VectorConvKernel {
             c3_0 = a.fma(b0, c3_0);
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        }
     }
 
     /** 4 positions from p, their bases 32 apart, x 16 filters: 4 x 1 accumulators, 2 values of a run per iteration. */
     private static void rows4x1d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z;
@@ -4095,15 +4733,22 @@ final class VectorConvKernel {
             c3_0 = a.fma(b0, c3_0);
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        }
     }
 
     /** 4 positions from p, their bases 64 apart, x 16 filters: 4 x 1 accumulators, 2 values of a run per iteration. */
     private static void rows4x1d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z;
@@ -4138,15 +4783,22 @@ final class VectorConvKernel {
             c3_0 = a.fma(b0, c3_0);
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
-        c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
-        c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+            c2_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 2) * ld)).max(lo).intoArray(y, yOff + (p + 2) * ld);
+            c3_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 3) * ld)).max(lo).intoArray(y, yOff + (p + 3) * ld);
+        }
     }
 
     /** 2 positions from p, their bases 1 apart, x 16 filters: 2 x 1 accumulators. */
     private static void rows2x1d1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z;
@@ -4166,13 +4818,18 @@ final class VectorConvKernel {
             c1_0 = a.fma(b0, c1_0);
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        }
     }
 
     /** 2 positions from p, their bases 16 apart, x 16 filters: 2 x 1 accumulators, 2 values of a run per iteration. */
     private static void rows2x1d16u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z;
@@ -4197,13 +4854,18 @@ final class VectorConvKernel {
             c1_0 = a.fma(b0, c1_0);
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        }
     }
 
     /** 2 positions from p, their bases 32 apart, x 16 filters: 2 x 1 accumulators, 2 values of a run per iteration. */
     private static void rows2x1d32u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z;
@@ -4228,13 +4890,18 @@ final class VectorConvKernel {
             c1_0 = a.fma(b0, c1_0);
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        }
     }
 
     /** 2 positions from p, their bases 64 apart, x 16 filters: 2 x 1 accumulators, 2 values of a run per iteration. */
     private static void rows2x1d64u2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector lo = FloatVector.broadcast(S, floor);
         FloatVector c0_0 = z;
@@ -4259,13 +4926,18 @@ final class VectorConvKernel {
             c1_0 = a.fma(b0, c1_0);
         }
         FloatVector d0 = FloatVector.fromArray(S, bias, 0);
-        c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
-        c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        if (add == null) {
+            c0_0.add(d0).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        } else { // a residual block's sum, then f
+            c0_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 0) * ld)).max(lo).intoArray(y, yOff + (p + 0) * ld);
+            c1_0.add(d0).add(FloatVector.fromArray(S, add, addOff + (p + 1) * ld)).max(lo).intoArray(y, yOff + (p + 1) * ld);
+        }
     }
 
     /** One position p x 64 filters, its taps from base. */
     private static void row1x4(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z, c3 = z;
         int s = 0;
@@ -4281,15 +4953,31 @@ final class VectorConvKernel {
             c3 = a.fma(FloatVector.fromArray(S, w, o + 48), c3);
         }
         FloatVector lo = FloatVector.broadcast(S, floor);
-        c0.add(FloatVector.fromArray(S, bias, 0)).max(lo).intoArray(y, yOff + p * ld);
-        c1.add(FloatVector.fromArray(S, bias, 16)).max(lo).intoArray(y, yOff + p * ld + 16);
-        c2.add(FloatVector.fromArray(S, bias, 32)).max(lo).intoArray(y, yOff + p * ld + 32);
-        c3.add(FloatVector.fromArray(S, bias, 48)).max(lo).intoArray(y, yOff + p * ld + 48);
+        c0 = c0.add(FloatVector.fromArray(S, bias, 0));
+        if (add != null) {
+            c0 = c0.add(FloatVector.fromArray(S, add, addOff + p * ld));
+        }
+        c0.max(lo).intoArray(y, yOff + p * ld);
+        c1 = c1.add(FloatVector.fromArray(S, bias, 16));
+        if (add != null) {
+            c1 = c1.add(FloatVector.fromArray(S, add, addOff + p * ld + 16));
+        }
+        c1.max(lo).intoArray(y, yOff + p * ld + 16);
+        c2 = c2.add(FloatVector.fromArray(S, bias, 32));
+        if (add != null) {
+            c2 = c2.add(FloatVector.fromArray(S, add, addOff + p * ld + 32));
+        }
+        c2.max(lo).intoArray(y, yOff + p * ld + 32);
+        c3 = c3.add(FloatVector.fromArray(S, bias, 48));
+        if (add != null) {
+            c3 = c3.add(FloatVector.fromArray(S, add, addOff + p * ld + 48));
+        }
+        c3.max(lo).intoArray(y, yOff + p * ld + 48);
     }
 
     /** One position p x 48 filters, its taps from base. */
     private static void row1x3(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z, c2 = z;
         int s = 0;
@@ -4304,14 +4992,26 @@ final class VectorConvKernel {
             c2 = a.fma(FloatVector.fromArray(S, w, o + 32), c2);
         }
         FloatVector lo = FloatVector.broadcast(S, floor);
-        c0.add(FloatVector.fromArray(S, bias, 0)).max(lo).intoArray(y, yOff + p * ld);
-        c1.add(FloatVector.fromArray(S, bias, 16)).max(lo).intoArray(y, yOff + p * ld + 16);
-        c2.add(FloatVector.fromArray(S, bias, 32)).max(lo).intoArray(y, yOff + p * ld + 32);
+        c0 = c0.add(FloatVector.fromArray(S, bias, 0));
+        if (add != null) {
+            c0 = c0.add(FloatVector.fromArray(S, add, addOff + p * ld));
+        }
+        c0.max(lo).intoArray(y, yOff + p * ld);
+        c1 = c1.add(FloatVector.fromArray(S, bias, 16));
+        if (add != null) {
+            c1 = c1.add(FloatVector.fromArray(S, add, addOff + p * ld + 16));
+        }
+        c1.max(lo).intoArray(y, yOff + p * ld + 16);
+        c2 = c2.add(FloatVector.fromArray(S, bias, 32));
+        if (add != null) {
+            c2 = c2.add(FloatVector.fromArray(S, add, addOff + p * ld + 32));
+        }
+        c2.max(lo).intoArray(y, yOff + p * ld + 32);
     }
 
     /** One position p x 32 filters, its taps from base. */
     private static void row1x2(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z, c1 = z;
         int s = 0;
@@ -4325,13 +5025,21 @@ final class VectorConvKernel {
             c1 = a.fma(FloatVector.fromArray(S, w, o + 16), c1);
         }
         FloatVector lo = FloatVector.broadcast(S, floor);
-        c0.add(FloatVector.fromArray(S, bias, 0)).max(lo).intoArray(y, yOff + p * ld);
-        c1.add(FloatVector.fromArray(S, bias, 16)).max(lo).intoArray(y, yOff + p * ld + 16);
+        c0 = c0.add(FloatVector.fromArray(S, bias, 0));
+        if (add != null) {
+            c0 = c0.add(FloatVector.fromArray(S, add, addOff + p * ld));
+        }
+        c0.max(lo).intoArray(y, yOff + p * ld);
+        c1 = c1.add(FloatVector.fromArray(S, bias, 16));
+        if (add != null) {
+            c1 = c1.add(FloatVector.fromArray(S, add, addOff + p * ld + 16));
+        }
+        c1.max(lo).intoArray(y, yOff + p * ld + 16);
     }
 
     /** One position p x 16 filters, its taps from base. */
     private static void row1x1(float[] x, int base, int[] tapOff, int taps, int run, int p, float[] w, int ld,
-            float[] bias, float floor, float[] y, int yOff) {
+            float[] bias, float floor, float[] y, int yOff, float[] add, int addOff) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c0 = z;
         int s = 0;
@@ -4344,6 +5052,10 @@ final class VectorConvKernel {
             c0 = a.fma(FloatVector.fromArray(S, w, o), c0);
         }
         FloatVector lo = FloatVector.broadcast(S, floor);
-        c0.add(FloatVector.fromArray(S, bias, 0)).max(lo).intoArray(y, yOff + p * ld);
+        c0 = c0.add(FloatVector.fromArray(S, bias, 0));
+        if (add != null) {
+            c0 = c0.add(FloatVector.fromArray(S, add, addOff + p * ld));
+        }
+        c0.max(lo).intoArray(y, yOff + p * ld);
     }
 }

@@ -70,8 +70,8 @@ final class VectorDenseKernel extends VectorKernel {
 
     @Override
     public void convolveTiles(float[] x, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, float[] w,
-            float[] bias, int ld, boolean relu, float[] y, int yOff) {
-        VectorConvKernel.convolveTiles(x, bases, tapOff, taps, run, tiles, stride, w, bias, ld, relu, y, yOff);
+            float[] bias, int ld, boolean relu, float[] y, int yOff, float[] add, int addOff) {
+        VectorConvKernel.convolveTiles(x, bases, tapOff, taps, run, tiles, stride, w, bias, ld, relu, y, yOff, add, addOff);
     }
 
     @Override

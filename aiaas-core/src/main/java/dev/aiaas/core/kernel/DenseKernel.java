@@ -228,7 +228,7 @@ public interface DenseKernel {
      * taps at the same offsets from its base): for each output position p in
      * {@code [0, bases.length)} and column j in {@code [0, ld)}
      * <pre>
-     * y[yOff + p·ld + j] = f(Σ_t Σ_c x[bases[p] + tapOff[t] + c] · w[(t·run + c)·ld + j] + bias[j])
+     * y[yOff + p·ld + j] = f(Σ_t Σ_c x[bases[p] + tapOff[t] + c] · w[(t·run + c)·ld + j] + bias[j] + add[addOff + p·ld + j])
      * </pre>
      * t over {@code [0, taps)}, c over {@code [0, run)}, W and f as in {@link #convolve}. The
      * positions come in {@code tiles}, each entry {@code p << 5 | R} the R positions from p
@@ -253,9 +253,11 @@ public interface DenseKernel {
      * @param relu   ReLU after the sum, else the identity
      * @param y      the output
      * @param yOff   index in {@code y} of position 0's first filter
+     * @param add    values added after the bias, before f (a residual block's other branch, laid out as y), or null for none
+     * @param addOff index in {@code add} of position 0's first filter
      */
     default void convolveTiles(float[] x, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, float[] w,
-            float[] bias, int ld, boolean relu, float[] y, int yOff) {
+            float[] bias, int ld, boolean relu, float[] y, int yOff, float[] add, int addOff) {
         for (int p = 0; p < bases.length; p++) {
             for (int j = 0; j < ld; j++) {
                 float acc = 0f;
@@ -266,6 +268,9 @@ public interface DenseKernel {
                     }
                 }
                 float v = acc + bias[j];
+                if (add != null) {
+                    v += add[addOff + p * ld + j];
+                }
                 y[yOff + p * ld + j] = relu ? Math.max(v, 0f) : v;
             }
         }

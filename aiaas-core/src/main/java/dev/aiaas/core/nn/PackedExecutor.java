@@ -477,6 +477,7 @@ final class PackedExecutor implements PredictorExecutor {
                 } else if (step instanceof PaddedStep s) {
                     float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
                     float[] pad = padded[lane][s.buffer()];
+                    float[] add = s.addDepth() < 0 ? null : saved[lane][s.addDepth()]; // a residual block's add, fused
                     int[] copy = s.copy();
                     for (int r = 0; r < n; r++) {
                         int x0 = curOff + r * ld;
@@ -484,7 +485,7 @@ final class PackedExecutor implements PredictorExecutor {
                             System.arraycopy(cur, x0 + copy[j], pad, copy[j + 1], copy[j + 2]);
                         }
                         kernel.convolveTiles(pad, s.bases(), s.tapOff(), s.taps(), s.run(), s.tiles(), s.stride(), s.w(), s.bias(),
-                                s.unitLd(), s.relu(), dst, r * s.ld());
+                                s.unitLd(), s.relu(), dst, r * s.ld(), add, r * s.ld());
                     }
                     cur = dst;
                     curOff = 0;

@@ -67,10 +67,16 @@ final class PackedPlan {
      * per row, the runs of {@code copy} (triples src, dst, length) put the input into the lane's
      * padded buffer {@code buffer} of {@code size} floats (its padding, never written, stays
      * zero), then position p's outputs are the sums over its taps at {@code bases[p] + tapOff[t]}:
-     * [n, ·] -> [n, positions·unitLd] (row stride ld).
+     * [n, ·] -> [n, positions·unitLd] (row stride ld). With {@code addDepth} ≥ 0 the rows saved at
+     * that residual level are added before ReLU (a residual block's {@link AddStep} and its ReLU,
+     * fused: a block's last convolution, or its shortcut's).
      */
     record PaddedStep(int buffer, int size, int[] copy, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, int units,
-                      int unitLd, int ld, float[] w, float[] bias, boolean relu) implements Step {
+                      int unitLd, int ld, float[] w, float[] bias, boolean relu, int addDepth) implements Step {
+        /** This step with a residual block's add of the rows saved at {@code depth} (and its ReLU, when {@code relu}) fused into it. */
+        PaddedStep withAdd(int depth, boolean relu) {
+            return new PaddedStep(buffer, size, copy, bases, tapOff, taps, run, tiles, stride, units, unitLd, ld, w, bias, relu, depth);
+        }
     }
 
     /**
@@ -315,7 +321,27 @@ final class PackedPlan {
                 out[i] = (Step) b.raw.get(i);
             }
         }
-        return new PackedPlan(out, Math.toIntExact(model.inputShape()[0]));
+        return new PackedPlan(fuseAdds(out), Math.toIntExact(model.inputShape()[0]));
+    }
+
+    /**
+     * A padded convolution without activation followed by a residual block's add of rows laid
+     * out as its output (and a ReLU) is one step: the add (and the ReLU) in the convolution's
+     * epilogue, the same sums in the same order.
+     */
+    private static Step[] fuseAdds(Step[] steps) {
+        List<Step> out = new ArrayList<>();
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] instanceof PaddedStep s && !s.relu() && s.addDepth() < 0 && i + 1 < steps.length
+                    && steps[i + 1] instanceof AddStep a && a.cols() == s.ld()) {
+                boolean relu = i + 2 < steps.length && steps[i + 2] instanceof ActStep f && f.fn() == DenseKernel.Fn.RELU && f.cols() == s.ld();
+                out.add(s.withAdd(a.depth(), relu));
+                i += relu ? 2 : 1;
+            } else {
+                out.add(steps[i]);
+            }
+        }
+        return out.toArray(new Step[0]);
     }
 
     /**
@@ -537,7 +563,7 @@ final class PackedPlan {
             }
         }
         return new PaddedStep(index, Math.multiplyExact(hp * wp, im.cld), copy, bases, tapOff, taps, run,
-                tiles.stream().mapToInt(Integer::intValue).toArray(), stride, d.units(), d.unitLd(), d.ld(), d.w(), d.bias(), d.relu());
+                tiles.stream().mapToInt(Integer::intValue).toArray(), stride, d.units(), d.unitLd(), d.ld(), d.w(), d.bias(), d.relu(), -1);
     }
 
     /**

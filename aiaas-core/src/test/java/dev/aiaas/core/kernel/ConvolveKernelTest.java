@@ -152,12 +152,16 @@ class ConvolveKernelTest {
                     float[] w = random(r, taps * run * ld);
                     float[] b = random(r, ld);
                     int[] tileArray = tiles.stream().mapToInt(Integer::intValue).toArray();
+                    float[] add = random(r, positions * ld + 2);
                     for (boolean relu : new boolean[] {false, true}) {
-                        float[] want = new float[positions * ld + 5];
-                        float[] got = new float[positions * ld + 5];
-                        ref.convolveTiles(x, bases, tapOff, taps, run, tileArray, stride, w, b, ld, relu, want, 5);
-                        k.convolveTiles(x, bases, tapOff, taps, run, tileArray, stride, w, b, ld, relu, got, 5);
-                        assertClose(want, got, "ld " + ld + ", stride " + stride + ", run " + run + ", taps " + taps + ", relu " + relu);
+                        for (float[] residual : new float[][] {null, add}) {
+                            float[] want = new float[positions * ld + 5];
+                            float[] got = new float[positions * ld + 5];
+                            ref.convolveTiles(x, bases, tapOff, taps, run, tileArray, stride, w, b, ld, relu, want, 5, residual, 2);
+                            k.convolveTiles(x, bases, tapOff, taps, run, tileArray, stride, w, b, ld, relu, got, 5, residual, 2);
+                            assertClose(want, got, "ld " + ld + ", stride " + stride + ", run " + run + ", taps " + taps + ", relu " + relu
+                                    + ", add " + (residual != null));
+                        }
                     }
                 }
             }
@@ -211,8 +215,13 @@ class ConvolveKernelTest {
         ref.convolve(x, 0, 4, new int[] {0, -1, 2, 1}, 2, 2, 2, w, new float[] {0.5f}, 1, false, y, 0);
         assertEquals(1 + 2 * 10 + 0.5f, y[0]);
         assertEquals(3 + 4 * 10 + 2 * 100 + 3 * 1000 + 0.5f, y[1]);
-        ref.convolveTiles(x, new int[] {0, 1}, new int[] {0, 2}, 2, 2, new int[] {0 << 5 | 2}, 1, w, new float[] {-5000f}, 1, true, y, 0);
+        ref.convolveTiles(x, new int[] {0, 1}, new int[] {0, 2}, 2, 2, new int[] {0 << 5 | 2}, 1, w, new float[] {-5000f}, 1, true, y, 0,
+                null, 0);
         assertEquals(0f, y[0]); // 1 + 20 + 300 + 4000 - 5000 < 0
-        assertEquals(2 + 30 + 400 + 0 - 5000 < 0 ? 0f : 2 + 30 + 400 - 5000f, y[1]);
+        assertEquals(0f, y[1]); // 2 + 30 + 400 + 0 - 5000 < 0
+        ref.convolveTiles(x, new int[] {0, 1}, new int[] {0, 2}, 2, 2, new int[] {0 << 5 | 2}, 1, w, new float[] {-5000f}, 1, true, y, 0,
+                new float[] {9, 1000, 5000}, 1);
+        assertEquals(1 + 20 + 300 + 4000 - 5000 + 1000f, y[0]); // the add after the bias, before ReLU
+        assertEquals(2 + 30 + 400 - 5000 + 5000f, y[1]);
     }
 }
