@@ -32,7 +32,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       multiplies it by its packed W with the dense kernel; its
  *       outputs lie channels last ({@code [P, units]} per row, each position's units padded to
  *       whole vectors), a per-channel scale and shift and a ReLU after it fold and fuse into it,
- *       and K is reordered so that its gathers from channels-last rows are runs of C values;</li>
+ *       and K is reordered so that its gathers from channels-last rows are runs of C values;
+ *       when the kernel {@link DenseKernel#convolves()} it builds no patch matrix instead: a
+ *       {@link PaddedStep} (an image's convolution: a zero-padded copy of the input, tiles of an
+ *       output row's positions, a residual add and its ReLU after it fused) or else a
+ *       {@link DirectStep} (patches read in place through a tap table), the same outputs
+ *       ({@link #CONV_PROPERTY} picks, to compare);</li>
  *   <li>a window step (max or average pooling) keeps the order of its input (channels last
  *       stays so) and takes the maximum or the mean over runs of outputs whose taps are runs
  *       too;</li>
