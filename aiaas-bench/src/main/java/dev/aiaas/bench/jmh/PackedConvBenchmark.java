@@ -72,6 +72,7 @@ public class PackedConvBenchmark {
     private float[] patches;
     private float[] wPacked;
 
+    /** The kernel, x (uniform in [0, 1)), W (uniform in [-0.1, 0.1)) in each kernel's layout, and the tables. */
     @Setup(Level.Trial)
     public void setup() {
         kernel = DenseKernels.of(512).filter(DenseKernel::convolves)
@@ -139,6 +140,11 @@ public class PackedConvBenchmark {
         patches = new float[112 * DenseKernel.ROW_STRIDE];
     }
 
+    /**
+     * The padded copy and {@link DenseKernel#convolveTiles}.
+     *
+     * @return y, so that the work is not dropped
+     */
     @Benchmark
     public float[] padded() {
         for (int i = 0; i < h; i++) {
@@ -148,12 +154,22 @@ public class PackedConvBenchmark {
         return y;
     }
 
+    /**
+     * {@link DenseKernel#convolve} through the tap table.
+     *
+     * @return y
+     */
     @Benchmark
     public float[] direct() {
         kernel.convolve(xz, 0, x.length, src, 9, c, h * w, wRows, bias, ld, true, y, 0);
         return y;
     }
 
+    /**
+     * The patch matrix by blocks of 112 positions, and {@link DenseKernel#forward}.
+     *
+     * @return y
+     */
     @Benchmark
     public float[] patches() {
         int positions = h * w;
