@@ -50,12 +50,13 @@ public final class AiaasCnn extends TaskWorkload<CnnTask> {
     }
 
     /**
-     * The network's builder in aiaas.
+     * The network's builder in aiaas (the workloads build it with seed {@link Inputs#SEED}; the
+     * ONNX Runtime peer exports the ResNet so built).
      *
      * @param net a network {@link #supports} accepts
      * @return a new builder
      */
-    static Model.Builder builder(CnnNet net) {
+    public static Model.Builder builder(CnnNet net) {
         return switch (net) {
             case LENET5 -> Networks.lenet5(net.classes());
             case CNN -> Networks.cnn(net.channels(), net.height(), net.width(), net.classes());

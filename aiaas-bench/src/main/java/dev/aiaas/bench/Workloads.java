@@ -94,14 +94,15 @@ public final class Workloads {
 
     /**
      * The CNN tasks, in run order: training steps of {@code cnn-b128} (the CLI's {@code --model cnn}
-     * at its batch size), {@code lenet5-b64} and {@code resnet-small-b64}; inference of the cnn at
-     * batch 1 and 128.
+     * at its batch size), {@code lenet5-b64} and {@code resnet-small-b64}; inference of the cnn and of
+     * the small ResNet at batch 1 and 128.
      *
      * @return the tasks
      */
     public static List<CnnTask> cnnTasks() {
         return List.of(CnnTask.training(CnnNet.CNN, 128), CnnTask.inference(CnnNet.CNN, 1), CnnTask.inference(CnnNet.CNN, 128),
-                CnnTask.training(CnnNet.LENET5, 64), CnnTask.training(CnnNet.RESNET_SMALL, 64));
+                CnnTask.training(CnnNet.LENET5, 64), CnnTask.training(CnnNet.RESNET_SMALL, 64), CnnTask.inference(CnnNet.RESNET_SMALL, 1),
+                CnnTask.inference(CnnNet.RESNET_SMALL, 128));
     }
 
     /**

@@ -109,6 +109,29 @@ class PeersTest {
         }
     }
 
+    /**
+     * The small ResNet: ONNX Runtime on the model aiaas exports ({@link CnnOnnx#resnetSmall()})
+     * gives the logits of aiaas's predictor (its packed path) on the same weights and input.
+     */
+    @Test
+    void onnxRuntimeComputesAiaassResNetLogits() {
+        for (int batch : new int[] {1, 4}) {
+            OrtCnn ort = new OrtCnn(CnnTask.inference(CnnNet.RESNET_SMALL, batch));
+            ort.setup();
+            try (dev.aiaas.core.nn.Model m = dev.aiaas.bench.AiaasCnn.builder(CnnNet.RESNET_SMALL).seed(Inputs.SEED).build();
+                 dev.aiaas.core.nn.Predictor p = m.predictor();
+                 INDArray x = Nd4j.create(Inputs.featureValues(batch, CnnNet.RESNET_SMALL.inputs()),
+                         new long[] {batch, CnnNet.RESNET_SMALL.inputs()}, 'c');
+                 INDArray y = p.predict(x)) {
+                float[] want = y.dup('c').data().asFloat();
+                assertEquals(batch * 10, want.length);
+                assertClose(want, ort.logits(), "resnet onnxruntime against aiaas (" + p.kernel() + ") b" + batch);
+            } finally {
+                ort.close();
+            }
+        }
+    }
+
     /** DJL's CNN training steps (every network) lower the loss of their batch. */
     @Test
     void djlCnnTrainingStepsLowerTheLoss() {

@@ -1,7 +1,10 @@
 package dev.aiaas.bench.peers;
 
+import dev.aiaas.bench.AiaasCnn;
 import dev.aiaas.bench.CnnNet;
 import dev.aiaas.bench.Inputs;
+import dev.aiaas.core.nn.Model;
+import dev.aiaas.core.onnx.OnnxExport;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -50,6 +53,21 @@ final class CnnOnnx {
         return OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("aiaas-bench")
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
                 .setGraph(g).build().toByteArray();
+    }
+
+    /**
+     * The small ResNet ({@link CnnNet#RESNET_SMALL}) as aiaas builds it for its row
+     * ({@code AiaasCnn.builder(net).seed(Inputs.SEED)}: the same weights, batch norms at γ 1, β 0,
+     * mean 0, variance 1), written by aiaas's {@link OnnxExport} (opset 17; input "input"
+     * {@code [batch, 3072]}, output "output" {@code [batch, 10]}); checked against aiaas's
+     * predictor by {@code PeersTest}.
+     *
+     * @return the serialised model
+     */
+    static byte[] resnetSmall() {
+        try (Model m = AiaasCnn.builder(CnnNet.RESNET_SMALL).seed(Inputs.SEED).build()) {
+            return OnnxExport.toBytes(m);
+        }
     }
 
     /** MaxPool 2×2. */

@@ -3,6 +3,7 @@ package dev.aiaas.bench.peers;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.aiaas.bench.CnnNet;
 import dev.aiaas.bench.CnnTask;
 import dev.aiaas.bench.PeerWorkload;
 import dev.aiaas.bench.Inputs;
@@ -10,8 +11,9 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
- * ONNX Runtime inference of the cnn: one {@link OrtSession} on the model {@link CnnOnnx} builds
- * (PyTorch's weights; all graph optimisations, sequential execution, {@code threads} intra-op
+ * ONNX Runtime inference of the cnn or the small ResNet: one {@link OrtSession} on the model
+ * {@link CnnOnnx} builds (the cnn, PyTorch's weights) or on aiaas's ResNet as {@code OnnxExport}
+ * writes it ({@link CnnOnnx#resnetSmall()}, the aiaas row's weights); all graph optimisations, sequential execution, {@code threads} intra-op
  * threads, one inter-op thread), the benchmark batch x {@code [B, 784]} as an {@link OnnxTensor}
  * made once; one step is {@code session.run}, whose result is closed at once.
  */
@@ -27,7 +29,8 @@ public final class OrtCnn extends PeerWorkload<CnnTask> {
 
     @Override
     public void setup() {
-        ort = OrtSessions.open(CnnOnnx.cnn(), threads, "the cnn model");
+        boolean cnn = task.net() == CnnNet.CNN;
+        ort = OrtSessions.open(cnn ? CnnOnnx.cnn() : CnnOnnx.resnetSmall(), threads, cnn ? "the cnn model" : "the small ResNet");
         try {
             int inputs = task.net().inputs();
             feed = Map.of("input", ort.own(OnnxTensor.createTensor(OrtSessions.environment(),

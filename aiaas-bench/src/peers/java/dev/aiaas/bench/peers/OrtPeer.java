@@ -55,10 +55,14 @@ public final class OrtPeer implements PeerEngine {
         return !task.train() && task.shape().equals(Workloads.SMALL);
     }
 
-    /** Inference of the cnn, built in memory by {@link CnnOnnx}. */
+    /**
+     * Inference of the cnn, built in memory by {@link CnnOnnx}, and of the small ResNet, aiaas's
+     * network (seed {@code Inputs.SEED}, the weights of the aiaas row) exported by aiaas's
+     * {@code OnnxExport}.
+     */
     @Override
     public boolean supports(CnnTask task) {
-        return !task.train() && task.net() == CnnNet.CNN;
+        return !task.train() && (task.net() == CnnNet.CNN || task.net() == CnnNet.RESNET_SMALL);
     }
 
     /** The GPT-style decoder's inference tasks, on the network exported by aiaas. */
@@ -93,8 +97,8 @@ public final class OrtPeer implements PeerEngine {
     @Override
     public Workload workload(CnnTask task) {
         if (!supports(task)) {
-            throw new IllegalArgumentException(ENGINE + " only infers with the cnn. Received: " + task.benchmark()
-                    + "; use an infer-cnn-b<B> task");
+            throw new IllegalArgumentException(ENGINE + " only infers with the cnn and the small ResNet. Received: " + task.benchmark()
+                    + "; use an infer-cnn-b<B> or infer-resnet-small-b<B> task");
         }
         return new OrtCnn(task);
     }

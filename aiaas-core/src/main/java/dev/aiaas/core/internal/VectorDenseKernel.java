@@ -58,6 +58,23 @@ final class VectorDenseKernel extends VectorKernel {
     }
 
     @Override
+    public boolean convolves() {
+        return true;
+    }
+
+    @Override
+    public void convolve(float[] x, int xOff, int zero, int[] src, int taps, int run, int positions, float[] w, float[] bias, int ld,
+            boolean relu, float[] y, int yOff) {
+        VectorConvKernel.convolve(x, xOff, zero, src, taps, run, positions, w, bias, ld, relu, y, yOff);
+    }
+
+    @Override
+    public void convolveTiles(float[] x, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, float[] w,
+            float[] bias, int ld, boolean relu, float[] y, int yOff, float[] add, int addOff) {
+        VectorConvKernel.convolveTiles(x, bases, tapOff, taps, run, tiles, stride, w, bias, ld, relu, y, yOff, add, addOff);
+    }
+
+    @Override
     public void forward(float[] x, int xOff, int ldx, int rows, int in, float[] w, float[] bias, int units, boolean relu,
             float[] y, int yOff, int ldy, int panelFrom, int panelTo) {
         // max(v, -∞) = v (NaN and -0 included) and max(v, 0) is the ReLU: no branch per store. It

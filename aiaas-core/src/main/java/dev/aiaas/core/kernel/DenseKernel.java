@@ -165,4 +165,114 @@ public interface DenseKernel {
             y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
         }
     }
+
+    /**
+     * Whether {@link #convolve} runs a vector kernel: the predictor's packed path then runs its
+     * convolutions in place instead of gathering patch matrices for {@link #forward}. False by
+     * default ({@link #convolve}'s plain loops are a reference, not a fast path).
+     *
+     * @return true when {@link #convolve} is vectorised
+     */
+    default boolean convolves() {
+        return false;
+    }
+
+    /**
+     * A convolution read in place (an implicit GEMM over the kernel's taps, no patch matrix): for
+     * each output position p in {@code [0, positions)} and column j in {@code [0, ld)}
+     * <pre>
+     * y[yOff + p·ld + j] = f(Σ_t Σ_c x[s(p, t) + c] · w[(t·run + c)·ld + j] + bias[j]),
+     * s(p, t) = xOff + src[p·taps + t], or {@code zero} where src[p·taps + t] is −1 (padding)
+     * </pre>
+     * t over {@code [0, taps)}, c over {@code [0, run)}: each tap is a run of {@code run} input
+     * values that lie one after the other (a pixel's channels in a channels-last row, or a
+     * kernel row's pixels and channels), and a padding tap reads {@code run} zeros that the caller
+     * keeps at {@code x[zero ..]}. W is {@code [taps·run, ld]} row-major, its columns the filters
+     * padded with zeros to {@code ld}; f is ReLU or the identity. Each output is a sum over t and
+     * c in that order, then the bias.
+     *
+     * @param x         the input row (and the zeros at {@code zero})
+     * @param xOff      index in {@code x} that {@code src} counts from
+     * @param zero      index in {@code x} of at least {@code run} zeros
+     * @param src       {@code positions·taps} tap offsets from {@code xOff}, −1 for padding
+     * @param taps      taps per position, at least 1
+     * @param run       values per tap, at least 1
+     * @param positions output positions
+     * @param w         W, {@code taps·run·ld} values
+     * @param bias      b, {@code ld} values (0 in the padding)
+     * @param ld        the filters padded to whole vectors of {@link #lanes()}: y's stride per position
+     * @param relu      ReLU after the sum, else the identity
+     * @param y         the output, {@code positions·ld} values from {@code yOff}
+     * @param yOff      index in {@code y} of position 0's first filter
+     */
+    default void convolve(float[] x, int xOff, int zero, int[] src, int taps, int run, int positions, float[] w, float[] bias, int ld,
+            boolean relu, float[] y, int yOff) {
+        for (int p = 0; p < positions; p++) {
+            for (int j = 0; j < ld; j++) {
+                float acc = 0f;
+                for (int t = 0; t < taps; t++) {
+                    int s = src[p * taps + t];
+                    int b = s < 0 ? zero : xOff + s;
+                    for (int c = 0; c < run; c++) {
+                        acc = Math.fma(x[b + c], w[(t * run + c) * ld + j], acc);
+                    }
+                }
+                float v = acc + bias[j];
+                y[yOff + p * ld + j] = relu ? Math.max(v, 0f) : v;
+            }
+        }
+    }
+
+    /**
+     * A convolution read in place from a zero-padded input (no padding taps, every position's
+     * taps at the same offsets from its base): for each output position p in
+     * {@code [0, bases.length)} and column j in {@code [0, ld)}
+     * <pre>
+     * y[yOff + p·ld + j] = f(Σ_t Σ_c x[bases[p] + tapOff[t] + c] · w[(t·run + c)·ld + j] + bias[j] + add[addOff + p·ld + j])
+     * </pre>
+     * t over {@code [0, taps)}, c over {@code [0, run)}, W and f as in {@link #convolve}. The
+     * positions come in {@code tiles}, each entry {@code p << 5 | R} the R positions from p
+     * (R in {@code [1, 31]}), whose bases are {@code stride} apart when R &gt; 1
+     * ({@code bases[p + r] = bases[p] + r·stride}); together they cover every position once. A
+     * kernel that {@link #convolves()} runs it fastest for {@code ld} 16, 32, 48 or 64, an R of
+     * its blocks (6, 4 or 2 positions for 64 filters, 8, 4 or 2 else) and
+     * {@code stride} 1 with an odd run (a planar image's row of a kernel) or 16, 32 or 64 with an
+     * even one (one pixel's channels in a channels-last row); any other tile one position at a
+     * time.
+     *
+     * @param x      the padded input
+     * @param bases  each position's base index in x
+     * @param tapOff each tap's offset from a base
+     * @param taps   taps per position
+     * @param run    values per tap
+     * @param tiles  the tiles and single positions, covering every position
+     * @param stride the distance between the bases of a tile's positions
+     * @param w      W, {@code taps·run·ld} values
+     * @param bias   b, {@code ld} values
+     * @param ld     the filters padded to whole vectors: y's stride per position
+     * @param relu   ReLU after the sum, else the identity
+     * @param y      the output
+     * @param yOff   index in {@code y} of position 0's first filter
+     * @param add    values added after the bias, before f (a residual block's other branch, laid out as y), or null for none
+     * @param addOff index in {@code add} of position 0's first filter
+     */
+    default void convolveTiles(float[] x, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, float[] w,
+            float[] bias, int ld, boolean relu, float[] y, int yOff, float[] add, int addOff) {
+        for (int p = 0; p < bases.length; p++) {
+            for (int j = 0; j < ld; j++) {
+                float acc = 0f;
+                for (int t = 0; t < taps; t++) {
+                    int b = bases[p] + tapOff[t];
+                    for (int c = 0; c < run; c++) {
+                        acc = Math.fma(x[b + c], w[(t * run + c) * ld + j], acc);
+                    }
+                }
+                float v = acc + bias[j];
+                if (add != null) {
+                    v += add[addOff + p * ld + j];
+                }
+                y[yOff + p * ld + j] = relu ? Math.max(v, 0f) : v;
+            }
+        }
+    }
 }

@@ -8,6 +8,8 @@ import dev.aiaas.core.kernel.Parallel;
 import dev.aiaas.core.nn.PackedPlan.ActStep;
 import dev.aiaas.core.nn.PackedPlan.AddStep;
 import dev.aiaas.core.nn.PackedPlan.DenseStep;
+import dev.aiaas.core.nn.PackedPlan.DirectStep;
+import dev.aiaas.core.nn.PackedPlan.PaddedStep;
 import dev.aiaas.core.nn.PackedPlan.GatherStep;
 import dev.aiaas.core.nn.PackedPlan.LoadStep;
 import dev.aiaas.core.nn.PackedPlan.PatchStep;
@@ -82,6 +84,10 @@ final class PackedExecutor implements PredictorExecutor {
     private final int savedCols;
     private final int maxLd;
     private final int patchValues;
+    /** The zeros at the end of each lane buffer, for a {@link DirectStep}'s padding taps ({@link PackedPlan#zeroTail}). */
+    private final int zeroTail;
+    /** The padded buffers' sizes of the {@link PaddedStep}s ({@link PackedPlan#paddedSizes}). */
+    private final int[] paddedSizes;
     /** The calls' scratches, lent to one call at a time. */
     private final ScratchPool<Scratch> pool;
 
@@ -105,6 +111,8 @@ final class PackedExecutor implements PredictorExecutor {
         this.savedCols = plan.savedCols;
         this.maxLd = plan.maxLd;
         this.patchValues = plan.patchValues;
+        this.zeroTail = plan.zeroTail;
+        this.paddedSizes = plan.paddedSizes;
         this.name = "packed, " + kernel.describe() + ", " + (threads > 1 ? threads + " threads" : "1 thread");
         this.pool = new ScratchPool<>(maxCalls, Scratch::new, () -> { }, Predictor.CLOSED);
         pool.give(pool.take()); // the first call's scratch, made now
@@ -196,6 +204,8 @@ final class PackedExecutor implements PredictorExecutor {
         private final float[][] staged;
         /** Per lane: a patch step's patch matrix for one row (empty without patch steps). */
         private final float[][] patches;
+        /** Per lane and {@link PaddedStep}: its padded input, zeros where nothing is copied. */
+        private final float[][][] padded;
         /** Per lane and residual nesting level: a block's input, kept for the add at its end. */
         private final float[][][] saved;
         private final Parallel.Task chunkTask = this::chunk;
@@ -227,12 +237,19 @@ final class PackedExecutor implements PredictorExecutor {
 
         Scratch() {
             int lanes = threads;
-            saved = new float[lanes][depths][CHUNK * savedCols];
-            xs = new float[lanes][CHUNK * xld];
-            ping = new float[lanes][CHUNK * maxLd];
-            pong = new float[lanes][CHUNK * maxLd];
+            // each with zeroTail zeros at its end, which no step writes (a direct step's padding reads them)
+            saved = new float[lanes][depths][CHUNK * savedCols + zeroTail];
+            xs = new float[lanes][CHUNK * xld + zeroTail];
+            ping = new float[lanes][CHUNK * maxLd + zeroTail];
+            pong = new float[lanes][CHUNK * maxLd + zeroTail];
             staged = new float[lanes][CHUNK * outSize];
             patches = new float[lanes][patchValues];
+            padded = new float[lanes][paddedSizes.length][];
+            for (float[][] lane : padded) {
+                for (int i = 0; i < paddedSizes.length; i++) {
+                    lane[i] = new float[paddedSizes[i]];
+                }
+            }
         }
 
         INDArray predict(INDArray x) {
@@ -444,6 +461,32 @@ final class PackedExecutor implements PredictorExecutor {
                 if (step instanceof DenseStep s) {
                     float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
                     kernel.forward(cur, curOff, ld, n, s.in(), s.w(), s.bias(), s.units(), s.relu(), dst, 0, s.ld());
+                    cur = dst;
+                    curOff = 0;
+                    ld = s.ld();
+                } else if (step instanceof DirectStep s) {
+                    float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
+                    int zero = cur.length - zeroTail;
+                    for (int r = 0; r < n; r++) {
+                        kernel.convolve(cur, curOff + r * ld, zero, s.src(), s.taps(), s.run(), s.positions(), s.w(), s.bias(), s.unitLd(),
+                                s.relu(), dst, r * s.ld());
+                    }
+                    cur = dst;
+                    curOff = 0;
+                    ld = s.ld();
+                } else if (step instanceof PaddedStep s) {
+                    float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
+                    float[] pad = padded[lane][s.buffer()];
+                    float[] add = s.addDepth() < 0 ? null : saved[lane][s.addDepth()]; // a residual block's add, fused
+                    int[] copy = s.copy();
+                    for (int r = 0; r < n; r++) {
+                        int x0 = curOff + r * ld;
+                        for (int j = 0; j < copy.length; j += 3) {
+                            System.arraycopy(cur, x0 + copy[j], pad, copy[j + 1], copy[j + 2]);
+                        }
+                        kernel.convolveTiles(pad, s.bases(), s.tapOff(), s.taps(), s.run(), s.tiles(), s.stride(), s.w(), s.bias(),
+                                s.unitLd(), s.relu(), dst, r * s.ld(), add, r * s.ld());
+                    }
                     cur = dst;
                     curOff = 0;
                     ld = s.ld();

@@ -32,7 +32,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       multiplies it by its packed W with the dense kernel; its
  *       outputs lie channels last ({@code [P, units]} per row, each position's units padded to
  *       whole vectors), a per-channel scale and shift and a ReLU after it fold and fuse into it,
- *       and K is reordered so that its gathers from channels-last rows are runs of C values;</li>
+ *       and K is reordered so that its gathers from channels-last rows are runs of C values;
+ *       when the kernel {@link DenseKernel#convolves()} it builds no patch matrix instead: a
+ *       {@link PaddedStep} (an image's convolution: a zero-padded copy of the input, tiles of an
+ *       output row's positions, a residual add and its ReLU after it fused) or else a
+ *       {@link DirectStep} (patches read in place through a tap table), the same outputs
+ *       ({@link #CONV_PROPERTY} picks, to compare);</li>
  *   <li>a window step (max or average pooling) keeps the order of its input (channels last
  *       stays so) and takes the maximum or the mean over runs of outputs whose taps are runs
  *       too;</li>
@@ -47,8 +52,46 @@ final class PackedPlan {
 
     /** One step of the packed path, on a chunk's row-major block of {@code cols} features per row. */
     sealed interface Step permits DenseStep, ActStep, SoftmaxStep, NormStep, ScaleStep, SaveStep, AddStep, LoadStep, PatchStep,
-            WindowStep, GatherStep {
+            DirectStep, PaddedStep, WindowStep, GatherStep {
     }
+
+    /**
+     * A dense product over patches read in place (a convolution, {@link DenseKernel#convolve}):
+     * per row, position p's patch is {@code taps} runs of {@code run} contiguous values, run t
+     * starting at {@code src[p·taps + t]} in the row (−1: padding, zeros), multiplied by W
+     * ({@code [taps·run, unitLd]} row-major, the filters padded), with ReLU or no activation fused,
+     * each position's outputs {@code unitLd} apart: [n, ·] -> [n, positions·unitLd] (row stride ld).
+     * The rows it reads lie in a buffer with {@link PackedPlan#zeroTail} zeros at its end.
+     */
+    record DirectStep(int positions, int taps, int run, int[] src, int units, int unitLd, int ld, float[] w, float[] bias, boolean relu)
+            implements Step {
+    }
+
+    /**
+     * A {@link DirectStep} on a zero-padded copy of its input ({@link DenseKernel#convolveTiles}):
+     * per row, the runs of {@code copy} (triples src, dst, length) put the input into the lane's
+     * padded buffer {@code buffer} of {@code size} floats (its padding, never written, stays
+     * zero), then position p's outputs are the sums over its taps at {@code bases[p] + tapOff[t]}:
+     * [n, ·] -> [n, positions·unitLd] (row stride ld). With {@code addDepth} ≥ 0 the rows saved at
+     * that residual level are added before ReLU (a residual block's {@link AddStep} and its ReLU,
+     * fused: a block's last convolution, or its shortcut's).
+     */
+    record PaddedStep(int buffer, int size, int[] copy, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, int units,
+                      int unitLd, int ld, float[] w, float[] bias, boolean relu, int addDepth) implements Step {
+        /** This step with a residual block's add of the rows saved at {@code depth} (and its ReLU, when {@code relu}) fused into it. */
+        PaddedStep withAdd(int depth, boolean relu) {
+            return new PaddedStep(buffer, size, copy, bases, tapOff, taps, run, tiles, stride, units, unitLd, ld, w, bias, relu, depth);
+        }
+    }
+
+    /**
+     * The system property that picks how the packed path runs a convolution when the kernel
+     * {@link DenseKernel#convolves()}: {@code padded} (the default) a {@link PaddedStep} where the
+     * layer and its input allow, else a {@link DirectStep}; {@code direct} always the latter;
+     * {@code patches} patch matrices for the dense kernel (the path before; to compare). Another
+     * value is refused.
+     */
+    static final String CONV_PROPERTY = "aiaas.packed.conv";
 
     /**
      * A dense product over patches (a convolution): per row, {@code block} positions at a time,
@@ -148,25 +191,42 @@ final class PackedPlan {
     final int savedCols;
     /** The largest patch matrix of a {@link PatchStep} (values per lane's patch buffer), 0 without one. */
     final int patchValues;
+    /**
+     * The zeros kept at the end of each lane buffer a {@link DirectStep} may read (its padding
+     * taps read them there): the longest run of a direct step, 0 without one.
+     */
+    final int zeroTail;
+    /** The sizes of the {@link PaddedStep}s' padded buffers, by {@link PaddedStep#buffer}. */
+    final int[] paddedSizes;
 
     private PackedPlan(String why) {
         this.why = why;
         this.steps = null;
         this.copyInput = false;
-        this.maxLd = this.xld = this.depths = this.savedCols = this.patchValues = 0;
+        this.maxLd = this.xld = this.depths = this.savedCols = this.patchValues = this.zeroTail = 0;
+        this.paddedSizes = new int[0];
     }
 
     private PackedPlan(Step[] planned, int inSize) {
         this.why = null;
+        // a direct step first reads a copy of x, which has the zeros at its end
         this.copyInput = planned.length == 0 || !(planned[0] instanceof DenseStep || planned[0] instanceof PatchStep
                 || planned[0] instanceof WindowStep || planned[0] instanceof GatherStep);
         int ld = inSize;
         int depth = 0;
         int cols = 0;
         int patchValues = 0;
+        int zeros = 0;
+        List<Integer> paddedSizes = new ArrayList<>();
         for (Step st : planned) {
             if (st instanceof DenseStep d) {
                 ld = Math.max(ld, d.ld);
+            } else if (st instanceof PaddedStep d) {
+                ld = Math.max(ld, d.ld);
+                paddedSizes.add(d.size);
+            } else if (st instanceof DirectStep d) {
+                ld = Math.max(ld, d.ld);
+                zeros = Math.max(zeros, d.run);
             } else if (st instanceof PatchStep p) {
                 ld = Math.max(ld, p.ld);
                 patchValues = Math.max(patchValues, p.block * p.patchLd);
@@ -193,6 +253,8 @@ final class PackedPlan {
         this.depths = depth;
         this.savedCols = cols;
         this.patchValues = patchValues;
+        this.zeroTail = zeros;
+        this.paddedSizes = paddedSizes.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Why the packed path cannot take the model, or null when it can. */
@@ -207,7 +269,8 @@ final class PackedPlan {
      * @return the plan, or one whose {@link #why()} says why there is none
      * @throws IllegalArgumentException when a {@link PackedLayer} describes itself inconsistently
      *                                  (an array of the wrong length, steps that do not give its
-     *                                  output width)
+     *                                  output width), or {@code -Daiaas.packed.conv} is not
+     *                                  {@code padded}, {@code direct} or {@code patches}
      */
     static PackedPlan of(Model model, DenseKernel kernel) {
         if (model.dataType() != DataType.FLOAT) {
@@ -229,11 +292,23 @@ final class PackedPlan {
             return new PackedPlan(e.getMessage());
         }
         Step[] out = new Step[b.raw.size()];
+        String conv = System.getProperty(CONV_PROPERTY, "padded");
+        if (!conv.equals("padded") && !conv.equals("direct") && !conv.equals("patches")) {
+            throw new IllegalArgumentException("-D" + CONV_PROPERTY + " must be padded, direct or patches; got " + CONV_PROPERTY + "="
+                    + conv + ". Leave it unset for padded (convolutions read in place)");
+        }
+        boolean direct = kernel.convolves() && !"patches".equals(conv);
+        int paddedSteps = 0;
         for (int i = 0; i < out.length; i++) {
             if (b.raw.get(i) instanceof RawDense d) {
                 int ld = DenseKernels.padded(d.units, kernel.lanes());
                 out[i] = new DenseStep(d.in, d.units, ld, DenseKernels.pack(d.w, d.in, d.units, kernel.panel(), kernel.lanes()),
                         Arrays.copyOf(d.bias, ld), d.relu);
+            } else if (b.raw.get(i) instanceof RawPatch p && direct) {
+                DirectStep d = direct(p); // read in place: no patch matrix
+                PaddedStep padded = "direct".equals(conv) ? null : padded(p, d, paddedSteps);
+                out[i] = padded == null ? d : padded;
+                paddedSteps += padded == null ? 0 : 1;
             } else if (b.raw.get(i) instanceof RawPatch p) {
                 // rows ROW_STRIDE apart, the stride the kernels read fastest (ldx = K measured 20 % slower on
                 // the cnn's 32-filter convolution: its strided 8x2 blocks), in blocks of whole 8-row tiles
@@ -251,7 +326,276 @@ final class PackedPlan {
                 out[i] = (Step) b.raw.get(i);
             }
         }
-        return new PackedPlan(out, Math.toIntExact(model.inputShape()[0]));
+        return new PackedPlan(fuseAdds(out), Math.toIntExact(model.inputShape()[0]));
+    }
+
+    /**
+     * A padded convolution without activation followed by a residual block's add of rows laid
+     * out as its output (and a ReLU) is one step: the add (and the ReLU) in the convolution's
+     * epilogue, the same sums in the same order.
+     */
+    private static Step[] fuseAdds(Step[] steps) {
+        List<Step> out = new ArrayList<>();
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] instanceof PaddedStep s && !s.relu() && s.addDepth() < 0 && i + 1 < steps.length
+                    && steps[i + 1] instanceof AddStep a && a.cols() == s.ld()) {
+                boolean relu = i + 2 < steps.length && steps[i + 2] instanceof ActStep f && f.fn() == DenseKernel.Fn.RELU && f.cols() == s.ld();
+                out.add(s.withAdd(a.depth(), relu));
+                i += relu ? 2 : 1;
+            } else {
+                out.add(steps[i]);
+            }
+        }
+        return out.toArray(new Step[0]);
+    }
+
+    /**
+     * The patch step as a {@link DirectStep}: its patches cut into runs of the longest length L
+     * dividing K for which every run of every patch is either padding throughout or L contiguous
+     * values (a channels-last convolution's runs are a pixel's C channels, or a kernel row's;
+     * L = 1 always qualifies), and W laid out {@code [K, unitLd]} row-major for the kernel.
+     */
+    static DirectStep direct(RawPatch p) {
+        int k = p.k;
+        int run = 1;
+        for (int len = k; len > 1; len--) {
+            if (k % len == 0 && runsOf(p.gather, p.positions, k, len)) {
+                run = len;
+                break;
+            }
+        }
+        int taps = k / run;
+        int[] src = new int[Math.multiplyExact(p.positions, taps)];
+        for (int q = 0; q < p.positions; q++) {
+            for (int t = 0; t < taps; t++) {
+                src[q * taps + t] = p.gather[q * k + t * run];
+            }
+        }
+        float[] w = new float[Math.multiplyExact(k, p.unitLd)];
+        for (int u = 0; u < p.units; u++) {
+            for (int j = 0; j < k; j++) {
+                w[j * p.unitLd + u] = p.w[u * k + j];
+            }
+        }
+        return new DirectStep(p.positions, taps, run, src, p.units, p.unitLd, Math.multiplyExact(p.positions, p.unitLd), w,
+                Arrays.copyOf(p.bias, p.unitLd), p.relu);
+    }
+
+    /** Whether each patch's K values, cut into runs of {@code len}, are runs of padding or of contiguous places. */
+    private static boolean runsOf(int[] gather, int positions, int k, int len) {
+        for (int q = 0; q < positions; q++) {
+            for (int r = q * k; r < (q + 1) * k; r += len) {
+                int first = gather[r];
+                for (int j = 1; j < len; j++) {
+                    int v = gather[r + j];
+                    if (first < 0 ? v >= 0 : v != first + j) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A patch step's input as an image of H·W pixels: channels last, each pixel's channels
+     * {@code cld} apart ({@code planar} false), or planar ({@code [C, H, W]} in the layers' own
+     * order, {@code planar} true, cld = C).
+     */
+    private record Image(int height, int width, int cld, boolean planar) {
+        /** The channel of place s. */
+        int channel(int s) {
+            return planar ? s / (height * width) : s % cld;
+        }
+
+        /** The pixel (y·W + x) of place s. */
+        int pixel(int s) {
+            return planar ? s % (height * width) : s / cld;
+        }
+
+        /** The place of channel c of pixel (y, x) in an image of hp × wp pixels. */
+        int place(int c, int y, int x, int hp, int wp) {
+            return planar ? (c * hp + y) * wp + x : (y * wp + x) * cld + c;
+        }
+
+        /** The pixels a run of {@code run} values from channel c covers along a row, or 0 when it is not whole pixels or part of one. */
+        int span(int c, int run) {
+            if (planar) {
+                return run;
+            }
+            return c + run <= cld ? 1 : c == 0 && run % cld == 0 ? run / cld : 0;
+        }
+    }
+
+    /** The distances between a tile's positions for which the kernels have blocks ({@link DenseKernel#convolveTiles}). */
+    private static final int[] TILE_STRIDES = {1, 16, 32, 64};
+    /** The positions of the kernel's widest tile by vectors of filters (1 to 4). */
+    private static final int[] TILE_POSITIONS = {0, 8, 8, 8, 6};
+
+    /**
+     * The direct step {@code d} of patch step {@code p} on a zero-padded copy of its input, when
+     * the input is an image ({@link Image}, channels last or planar) and the patches are a
+     * convolution's: every position's taps at the same pixel offsets from an anchor pixel, those
+     * outside the image padding; the padded image takes the image and every tap, the positions
+     * go in tiles of consecutive positions whose anchors are one stride apart (an output row, cut
+     * by {@link #rowTiles}). Null when any of that does not hold, or the stride or the filters
+     * have no kernel blocks (the direct step then runs).
+     */
+    static PaddedStep padded(RawPatch p, DirectStep d, int index) {
+        Image im = p.image;
+        if (im == null || d.unitLd() > 64) {
+            return null;
+        }
+        int taps = d.taps();
+        int run = d.run();
+        int[] src = d.src();
+        // tap offsets (pixels) from tap 0, from a position whose taps are all inside
+        int full = -1;
+        for (int q = 0; q < d.positions() && full < 0; q++) {
+            boolean all = true;
+            for (int t = 0; t < taps && all; t++) {
+                all = src[q * taps + t] >= 0;
+            }
+            full = all ? q : -1;
+        }
+        if (full < 0) {
+            return null;
+        }
+        int[] dy = new int[taps];
+        int[] dx = new int[taps];
+        int[] ch = new int[taps];
+        int[] spans = new int[taps];
+        int pix0 = im.pixel(src[full * taps]);
+        for (int t = 0; t < taps; t++) {
+            int s = src[full * taps + t];
+            int pix = im.pixel(s);
+            dy[t] = pix / im.width - pix0 / im.width;
+            dx[t] = pix % im.width - pix0 % im.width;
+            ch[t] = im.channel(s);
+            spans[t] = im.span(ch[t], run);
+            if (spans[t] == 0) {
+                return null; // a run that is not whole pixels or part of one
+            }
+        }
+        int n = d.positions();
+        int[] ay = new int[n];
+        int[] ax = new int[n];
+        int minY = 0;
+        int maxY = im.height - 1;
+        int minX = 0;
+        int maxX = im.width - 1;
+        for (int q = 0; q < n; q++) {
+            int t1 = 0;
+            while (t1 < taps && src[q * taps + t1] < 0) {
+                t1++;
+            }
+            if (t1 == taps) {
+                return null;
+            }
+            int pix = im.pixel(src[q * taps + t1]);
+            ay[q] = pix / im.width - dy[t1];
+            ax[q] = pix % im.width - dx[t1];
+            for (int t = 0; t < taps; t++) {
+                int y = ay[q] + dy[t];
+                int x = ax[q] + dx[t];
+                int s = src[q * taps + t];
+                if (s >= 0 ? s != im.place(ch[t], y, x, im.height, im.width) || x + spans[t] > im.width
+                        : y >= 0 && y < im.height && x + spans[t] > 0 && x < im.width) {
+                    return null; // not the same taps as the full position's, or padding inside the image
+                }
+                minY = Math.min(minY, y);
+                maxY = Math.max(maxY, y);
+                minX = Math.min(minX, x);
+                maxX = Math.max(maxX, x + spans[t] - 1);
+            }
+        }
+        int hp = maxY - minY + 1;
+        int wp = maxX - minX + 1;
+        int[] tapOff = new int[taps];
+        for (int t = 0; t < taps; t++) {
+            tapOff[t] = im.place(ch[t], dy[t] - minY, dx[t] - minX, hp, wp) - im.place(0, -minY, -minX, hp, wp);
+        }
+        // taps that follow one another in the padded image (a kernel row's pixels) join one run
+        for (int g = taps; g > 1; g--) {
+            if (taps % g != 0) {
+                continue;
+            }
+            boolean joins = true;
+            for (int t = 0; t < taps && joins; t++) {
+                joins = t % g == 0 || tapOff[t] == tapOff[t - 1] + run;
+            }
+            if (joins) {
+                int[] merged = new int[taps / g];
+                for (int t = 0; t < merged.length; t++) {
+                    merged[t] = tapOff[t * g];
+                }
+                tapOff = merged;
+                taps /= g;
+                run *= g;
+                break;
+            }
+        }
+        int[] bases = new int[n];
+        for (int q = 0; q < n; q++) {
+            bases[q] = im.place(0, ay[q] - minY, ax[q] - minX, hp, wp);
+        }
+        int stride = n > 1 ? bases[1] - bases[0] : 0;
+        if (Arrays.stream(TILE_STRIDES).noneMatch(v -> v == stride)) {
+            return null;
+        }
+        if (stride == 1 ? run % 2 == 0 : run % 2 != 0) {
+            return null; // the kernel's blocks: stride 1 with odd runs (one channel), 16 to 64 with even ones
+        }
+        int tile = TILE_POSITIONS[d.unitLd() / 16];
+        List<Integer> tiles = new ArrayList<>();
+        for (int q = 0; q < n; ) {
+            int len = 1; // a row: positions whose bases are one stride apart
+            while (q + len < n && bases[q + len] == bases[q + len - 1] + stride) {
+                len++;
+            }
+            for (int size : rowTiles(len, tile)) {
+                tiles.add(q << 5 | size);
+                q += size;
+            }
+        }
+        int planes = im.planar ? im.cld : 1;
+        int[] copy = new int[3 * im.height * planes];
+        for (int c = 0, i = 0; c < planes; c++) {
+            for (int y = 0; y < im.height; y++, i += 3) {
+                copy[i] = im.place(c, y, 0, im.height, im.width);
+                copy[i + 1] = im.place(c, y - minY, -minX, hp, wp);
+                copy[i + 2] = im.width * (im.planar ? 1 : im.cld);
+            }
+        }
+        return new PaddedStep(index, Math.multiplyExact(hp * wp, im.cld), copy, bases, tapOff, taps, run,
+                tiles.stream().mapToInt(Integer::intValue).toArray(), stride, d.units(), d.unitLd(), d.ld(), d.w(), d.bias(), d.relu(), -1);
+    }
+
+    /**
+     * A row of {@code len} positions cut into tiles of {@code tile}, 4, 2 and 1 positions at the
+     * least cost, a tile of s positions costing {@code s / rate(s)}: the blocks' rates, relative,
+     * guessed from their accumulators (a block of fewer than 12 waits on its FMAs' latency):
+     * 14 positions go 6 + 4 + 4 rather than 6 + 6 + 2.
+     */
+    static int[] rowTiles(int len, int tile) {
+        int[] sizes = {tile, 8, 4, 2, 1};
+        double[] rate = {1.0, tile > 8 ? 0.95 : 0, 0.9, 0.55, 0.3};
+        double[] best = new double[len + 1];
+        int[] pick = new int[len + 1];
+        for (int n = 1; n <= len; n++) {
+            best[n] = Double.MAX_VALUE;
+            for (int i = 0; i < sizes.length; i++) {
+                if (rate[i] > 0 && sizes[i] <= n && best[n - sizes[i]] + sizes[i] / rate[i] < best[n]) {
+                    best[n] = best[n - sizes[i]] + sizes[i] / rate[i];
+                    pick[n] = sizes[i];
+                }
+            }
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int n = len; n > 0; n -= pick[n]) {
+            out.add(pick[n]);
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** A dense layer before packing, W column-major [in, units] (θ's layout), so that a scale and shift can fold into it. */
@@ -264,7 +608,7 @@ final class PackedPlan {
      * {@code p·k + j}, −1: zero), so that a per-channel scale and shift can fold into it.
      */
     private record RawPatch(int positions, int k, int[] gather, int[] runs, int[] starts, int units, int unitLd, float[] w, float[] bias,
-                            boolean relu) {
+                            boolean relu, Image image) {
     }
 
     /** A layer the packed path cannot run: the message says which and why. */
@@ -443,7 +787,7 @@ final class PackedPlan {
                 raw.set(raw.size() - 1, new RawDense(plain.in, plain.units, plain.w, plain.bias, true));
             } else if (f.equals(Activation.RELU) && patch != null) {
                 raw.set(raw.size() - 1, new RawPatch(patch.positions, patch.k, patch.gather, patch.runs, patch.starts, patch.units, patch.unitLd,
-                        patch.w, patch.bias, true));
+                        patch.w, patch.bias, true, patch.image));
             } else if (!f.equals(Activation.IDENTITY)) {
                 if (f.name().equals("softmax")) {
                     flatOnly("softmax");
@@ -482,7 +826,7 @@ final class PackedPlan {
                     }
                     b[u] = (float) (b[u] * scale[u * p] + shift[u * p]);
                 }
-                raw.set(raw.size() - 1, new RawPatch(p, patch.k, patch.gather, patch.runs, patch.starts, patch.units, patch.unitLd, w, b, false));
+                raw.set(raw.size() - 1, new RawPatch(p, patch.k, patch.gather, patch.runs, patch.starts, patch.units, patch.unitLd, w, b, false, patch.image));
             } else {
                 float[] sc = new float[phys];
                 float[] sh = new float[phys];
@@ -571,7 +915,7 @@ final class PackedPlan {
             }
             starts[positions] = runs.size();
             raw.add(new RawPatch(positions, k, gather, runs.stream().mapToInt(Integer::intValue).toArray(), starts, units, unitLd, wk,
-                    bias.clone(), f.equals(Activation.RELU)));
+                    bias.clone(), f.equals(Activation.RELU), image()));
             width = Math.multiplyExact(units, positions);
             phys = Math.multiplyExact(unitLd, positions);
             layout = new int[width];
@@ -583,6 +927,35 @@ final class PackedPlan {
             if (!f.equals(Activation.RELU) && !f.equals(Activation.IDENTITY)) {
                 activation(f);
             }
+        }
+
+        /**
+         * The current rows as an image {@code [C, H, W]} laid out channels last (feature
+         * {@code (c·H + y)·W + x} at {@code (y·W + x)·cLd + c}, cLd ≥ C), or null when the
+         * layer's input is not an image or not so laid out.
+         */
+        private Image image() {
+            if (shape.length != 3) {
+                return null;
+            }
+            int c = Math.toIntExact(shape[0]);
+            int h = Math.toIntExact(shape[1]);
+            int w = Math.toIntExact(shape[2]);
+            if (c > 1 && layout == null) {
+                return new Image(h, w, c, true); // the layers' own order: channel planes
+            }
+            if (phys % (h * w) != 0 || phys / (h * w) < c) {
+                return null;
+            }
+            int cld = phys / (h * w);
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < h * w; i++) {
+                    if (at(ch * h * w + i) != i * cld + ch) {
+                        return null;
+                    }
+                }
+            }
+            return new Image(h, w, cld, false);
         }
 
         @Override
