@@ -11,6 +11,8 @@ import dev.aiaas.core.nn.ActivationLayer;
 import dev.aiaas.core.nn.Chain;
 import dev.aiaas.core.nn.Layer;
 import dev.aiaas.core.nn.Layers;
+import dev.aiaas.core.nn.Model;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A batch norm and the ReLU after it, fused in a {@link Chain} ({@link BatchNorm2d#instantiateFused}),
@@ -99,6 +102,61 @@ class BatchNormReluFusionTest {
                 INDArray x = random(full, 99, false); // inference
                 INDArray h = a.forward(x, false);
                 assertArrayEquals(floats(b.forward(h, false)), floats(chain.forward(x, false)), "inference y");
+            }
+        }
+    }
+
+    /** The cnn's and the ResNet's layers in a chain (fused) against their instances one by one: the same bits. */
+    @Test
+    void wholeNetworksGiveTheBitsOfTheirLayersOneByOne() {
+        for (Model.Builder builder : List.of(Networks.cnn(1, 12, 12, 10), Networks.resnetSmall(3, 8, 8, 10))) {
+            List<Layer> layers;
+            long[] in;
+            try (Model m = builder.seed(5).build()) {
+                layers = m.layers();
+                in = m.inputShape();
+            }
+            int n = layers.size();
+            long[] offsets = new long[n + 1];
+            long[][] shapes = Chain.shapes("", layers, in, offsets);
+            List<Layer.Instance> one = new ArrayList<>();
+            try (Chain chain = new Chain(layers, in, DataType.FLOAT);
+                 INDArray pf = Nd4j.create(DataType.FLOAT, offsets[n]);
+                 INDArray gf = Nd4j.create(DataType.FLOAT, offsets[n]);
+                 INDArray gu = Nd4j.create(DataType.FLOAT, offsets[n])) {
+                chain.bind(pf, gf);
+                chain.initialise(new SplittableRandom(1));
+                INDArray pu = pf.dup();
+                for (int i = 0; i < n; i++) {
+                    Layer.Instance inst = layers.get(i).instantiate(shapes[i], DataType.FLOAT);
+                    one.add(inst);
+                    if (offsets[i + 1] > offsets[i]) {
+                        inst.bind(pu.get(NDArrayIndex.interval(offsets[i], offsets[i + 1])),
+                                gu.get(NDArrayIndex.interval(offsets[i], offsets[i + 1])));
+                    } else {
+                        inst.bind(null, null);
+                    }
+                }
+                for (int step = 0; step < 2; step++) {
+                    INDArray x = Nd4j.rand(DataType.FLOAT, 'c', 64, in[0]).subi(0.5);
+                    INDArray yf = chain.forward(x, true);
+                    INDArray[] acts = new INDArray[n + 1];
+                    acts[0] = x;
+                    for (int i = 0; i < n; i++) {
+                        acts[i + 1] = one.get(i).forward(acts[i], true);
+                    }
+                    assertArrayEquals(floats(acts[n]), floats(yf), "output, step " + step);
+                    INDArray dy = yf.dup('f').muli(0.1);
+                    chain.backward(dy, false);
+                    INDArray d = dy;
+                    for (int i = n - 1; i >= 0 && offsets[i + 1] > 0; i--) {
+                        d = one.get(i).backward(acts[i], acts[i + 1], d, offsets[i] > 0);
+                    }
+                    assertArrayEquals(floats(gu), floats(gf), "gradients, step " + step);
+                    assertArrayEquals(floats(pu), floats(pf), "running statistics, step " + step);
+                }
+            } finally {
+                one.forEach(Layer.Instance::close);
             }
         }
     }
