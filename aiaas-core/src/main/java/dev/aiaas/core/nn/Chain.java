@@ -23,6 +23,10 @@ public final class Chain implements AutoCloseable {
     final long[] offsets;  // offsets[i] is where layer i's parameters start; offsets[n] the total
     private final List<Layer.Instance> instances = new ArrayList<>();
     private final INDArray[] activations;
+    /** fused[i]: instance i runs layers i and i + 1 ({@link Layer#instantiateFused}); instance i + 1 is not run. */
+    private final boolean[] fused;
+    /** Whether chains fuse layer pairs ({@code -Daiaas.fuse}, default true). */
+    private static final boolean FUSE = !"false".equals(System.getProperty("aiaas.fuse"));
 
     /**
      * Instantiates {@code layers} for per-example input shape {@code inputShape}.
@@ -51,9 +55,15 @@ public final class Chain implements AutoCloseable {
         offsets = new long[n + 1];
         shapes = shapes(what, this.layers, inputShape, offsets);
         activations = new INDArray[n + 1];
+        fused = new boolean[n];
         try {
             for (int i = 0; i < n; i++) {
-                instances.add(layers.get(i).instantiate(shapes[i], dataType));
+                Layer.Instance pair = null;
+                if (FUSE && i + 1 < n && (i == 0 || !fused[i - 1]) && offsets[i + 2] == offsets[i + 1]) {
+                    pair = layers.get(i).instantiateFused(layers.get(i + 1), shapes[i], dataType);
+                }
+                fused[i] = pair != null;
+                instances.add(pair != null ? pair : layers.get(i).instantiate(shapes[i], dataType));
             }
         } catch (RuntimeException e) {
             close();
@@ -207,7 +217,13 @@ public final class Chain implements AutoCloseable {
     public INDArray forward(INDArray x, boolean training) {
         activations[0] = x;
         for (int i = 0; i < instances.size(); i++) {
-            activations[i + 1] = instances.get(i).forward(activations[i], training);
+            if (fused[i]) { // layers i and i + 1 in one: i's own output is not made
+                activations[i + 2] = instances.get(i).forward(activations[i], training);
+                activations[i + 1] = null;
+                i++;
+            } else {
+                activations[i + 1] = instances.get(i).forward(activations[i], training);
+            }
         }
         return activations[instances.size()];
     }
@@ -227,6 +243,12 @@ public final class Chain implements AutoCloseable {
         for (int i = instances.size() - 1; i >= 0; i--) {
             if (!needInput && offsets[i + 1] == 0) {
                 return null; // layers 0..i hold no parameters
+            }
+            if (i > 0 && fused[i - 1]) { // the pair (i − 1, i): x of i − 1, y of i
+                i--;
+                boolean need = needInput || offsets[i] > 0;
+                d = instances.get(i).backward(activations[i], activations[i + 2], d, need);
+                continue;
             }
             boolean need = needInput || offsets[i] > 0;
             d = instances.get(i).backward(activations[i], activations[i + 1], d, need);

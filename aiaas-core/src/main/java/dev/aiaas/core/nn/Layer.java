@@ -76,6 +76,28 @@ public interface Layer {
     Instance instantiate(long[] inputShape, DataType dataType);
 
     /**
+     * Optionally, one instance that runs this layer and then {@code next} (a layer without
+     * parameters) in one go, for {@link Chain} to run in place of the two: an internal
+     * optimisation, such as a batch normalisation that applies the ReLU after it in the same sweep
+     * over the batch. The pair's results must be those of the two layers run one after the other
+     * (the same values, float32 sums possibly in another order): forward returns what
+     * {@code next}'s forward would return, backward takes ∂L/∂(next's output), is given x (this
+     * layer's input) and y (next's output), and returns ∂L/∂x. The instance is bound to this
+     * layer's parameters; {@code next}'s own instance is still made and bound but not run. The
+     * model, its parameters and its saved form do not change. {@code -Daiaas.fuse=false} turns
+     * fusing off in every chain.
+     *
+     * @param next       the layer right after this one in a chain, with no parameters
+     * @param inputShape this layer's input example shape
+     * @param dataType   FLOAT or DOUBLE, the model's
+     * @return a new instance for the pair, or null (the default) when this layer does not fuse with
+     *         {@code next}
+     */
+    default Instance instantiateFused(Layer next, long[] inputShape, DataType dataType) {
+        return null;
+    }
+
+    /**
      * Where this layer's parameters lie by role, counted from the start of its own slice of θ:
      * ranges that tile {@code [0, parameterCount(inputShape))} in order, each parameter in exactly
      * one ({@link Model} checks this when it is built). {@link Model#kernelSlices()} and

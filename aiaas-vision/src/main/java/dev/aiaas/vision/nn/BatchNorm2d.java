@@ -97,8 +97,27 @@ public record BatchNorm2d(double momentum, double epsilon) implements PackedLaye
     @Override
     public Layer.Instance instantiate(long[] inputShape, DataType dataType) {
         int[] chw = Images.chw(TYPE, inputShape);
-        return new Instance(chw[0], chw[1] * chw[2], inputShape.clone(), dataType);
+        return new Instance(chw[0], chw[1] * chw[2], inputShape.clone(), dataType, false);
     }
+
+    /**
+     * This batch normalisation and a ReLU right after it ({@code Layers.relu()}), float32: the
+     * ReLU applied to each block as it is normalised (forward), and its gradient mask made again
+     * from x in the backward sweeps (the ReLU's input y = γ·x̂ + β recomputed in float32 as the
+     * forward pass made it), so neither the batch norm's output nor the ReLU's own passes over the
+     * batch exist: the same bits as the two layers one after the other. Null for any other next
+     * layer and for float64.
+     */
+    @Override
+    public Layer.Instance instantiateFused(Layer next, long[] inputShape, DataType dataType) {
+        if (dataType != DataType.FLOAT || !RELU.equals(next)) {
+            return null;
+        }
+        int[] chw = Images.chw(TYPE, inputShape);
+        return new Instance(chw[0], chw[1] * chw[2], inputShape.clone(), dataType, true);
+    }
+
+    private static final Layer RELU = new dev.aiaas.core.nn.ActivationLayer(dev.aiaas.core.nn.Activation.RELU);
 
     /**
      * On the packed path, the running statistics' affine map per channel, each over its H·W
@@ -146,10 +165,15 @@ public record BatchNorm2d(double momentum, double epsilon) implements PackedLaye
         private final double[] m2;
         private final double[] sumG;
         private final double[] sumGh;
+        /** One run's two sums in the fused backward pass. */
+        private final double[] sums = new double[2];
         private INDArray params;
         private INDArray grads;
+        /** Whether a ReLU follows in the same passes ({@link #instantiateFused}). */
+        private final boolean relu;
 
-        Instance(int channels, int area, long[] shape, DataType dataType) {
+        Instance(int channels, int area, long[] shape, DataType dataType, boolean relu) {
+            this.relu = relu;
             this.channels = channels;
             this.area = area;
             this.shape = shape;
@@ -228,6 +252,9 @@ public record BatchNorm2d(double momentum, double epsilon) implements PackedLaye
                 for (int c = 0; c < k; c++) {
                     xb.normaliseInPlace(batch * c, batch, useMean[c], useInv[c], p.get(c), p.get(k + c));
                 }
+                if (relu) {
+                    xb.reluInPlace(0, block);
+                }
                 xb.write(ys, block * q, 0, block);
             }
             return y;
@@ -244,11 +271,18 @@ public record BatchNorm2d(double momentum, double epsilon) implements PackedLaye
             gb.ensure(block);
             java.util.Arrays.fill(sumG, 0.0);
             java.util.Arrays.fill(sumGh, 0.0);
+            Buf p = Buf.of(params);
             for (int q = 0; q < area; q++) {
                 xb.read(xs, block * q, 0, block);
                 gb.read(g, block * q, 0, block);
                 for (int c = 0; c < k; c++) {
                     int from = batch * c;
+                    if (relu) { // ∂L/∂(the batch norm's output) is the ReLU's gradient, masked here
+                        gb.reluNormalisedSums(from, xb, batch, mean[c], inv[c], p.get(c), p.get(k + c), sums);
+                        sumG[c] += sums[0];
+                        sumGh[c] += sums[1];
+                        continue;
+                    }
                     sumG[c] += gb.sum(from, batch);
                     sumGh[c] += gb.dotNormalised(from, xb, batch, mean[c], inv[c]);
                 }
@@ -263,7 +297,6 @@ public record BatchNorm2d(double momentum, double epsilon) implements PackedLaye
             if (!needInput) {
                 return null;
             }
-            Buf p = Buf.of(params);
             double count = (double) batch * area;
             INDArray dx = buffers.batch("dx", batch, shape);
             Buf dxs = Buf.of(dx);
@@ -271,6 +304,11 @@ public record BatchNorm2d(double momentum, double epsilon) implements PackedLaye
                 xb.read(xs, block * q, 0, block);
                 gb.read(g, block * q, 0, block);
                 for (int c = 0; c < k; c++) {
+                    if (relu) {
+                        gb.reluNormaliseBackwardInPlace(batch * c, xb, batch, mean[c], inv[c], p.get(c), p.get(k + c),
+                                p.get(c) * inv[c], sumG[c] / count, sumGh[c] / count);
+                        continue;
+                    }
                     gb.normaliseBackwardInPlace(batch * c, xb, batch, mean[c], inv[c], p.get(c) * inv[c], sumG[c] / count,
                             sumGh[c] / count);
                 }

@@ -109,6 +109,26 @@ abstract sealed class Heap permits Heap.F, Heap.D {
     /** Batch normalisation of a run, in place: this[i] = γ·x̂ + β with x̂ = (this[i] − μ)·inv. */
     abstract void normaliseInPlace(int from, int len, double mean, double inv, double gamma, double beta);
 
+    /** this[i] = max(this[i], 0) over a run (a ReLU, as core's). */
+    abstract void reluInPlace(int from, int len);
+
+    /**
+     * A ReLU's backward pass over a run, its input y = γ·x̂ + β made from x as
+     * {@link #normaliseInPlace} makes it: this[i] (∂L/∂(ReLU output)) *= 1 where y &gt; 0, else 0
+     * (NaN where y is NaN), as core's ReLU gradient.
+     */
+    abstract void reluMaskNormalised(int from, Heap x, int len, double mean, double inv, double gamma, double beta);
+
+    /**
+     * {@link #reluMaskNormalised} then {@link #sum} and {@link #dotNormalised} without writing this:
+     * out[0] = Σ this'[i], out[1] = Σ this'[i]·x̂[i], this' the masked values.
+     */
+    abstract void reluNormalisedSums(int from, Heap x, int len, double mean, double inv, double gamma, double beta, double[] out);
+
+    /** {@link #reluMaskNormalised} then {@link #normaliseBackwardInPlace}. */
+    abstract void reluNormaliseBackwardInPlace(int from, Heap x, int len, double mean, double inv, double gamma, double beta,
+            double s, double mg, double mh);
+
     /** Σ this[i]·x̂[i] over a run, x̂ = (x − μ)·inv made as {@link #normaliseInPlace} makes it (this: ∂L/∂y). */
     abstract double dotNormalised(int from, Heap x, int len, double mean, double inv);
 
@@ -272,6 +292,28 @@ abstract sealed class Heap permits Heap.F, Heap.D {
         @Override
         void normaliseInPlace(int from, int len, double mean, double inv, double gamma, double beta) {
             K.normaliseInPlace(a, from, len, (float) mean, (float) inv, (float) gamma, (float) beta);
+        }
+
+        @Override
+        void reluInPlace(int from, int len) {
+            K.reluInPlace(a, from, len);
+        }
+
+        @Override
+        void reluNormalisedSums(int from, Heap x, int len, double mean, double inv, double gamma, double beta, double[] out) {
+            K.reluNormalisedSums(a, ((F) x).a, from, len, (float) mean, (float) inv, (float) gamma, (float) beta, out);
+        }
+
+        @Override
+        void reluNormaliseBackwardInPlace(int from, Heap x, int len, double mean, double inv, double gamma, double beta,
+                double s, double mg, double mh) {
+            K.reluNormaliseBackwardInPlace(a, ((F) x).a, from, len, (float) mean, (float) inv, (float) gamma, (float) beta, (float) s,
+                    (float) mg, (float) mh);
+        }
+
+        @Override
+        void reluMaskNormalised(int from, Heap x, int len, double mean, double inv, double gamma, double beta) {
+            K.reluMaskNormalised(a, ((F) x).a, from, len, (float) mean, (float) inv, (float) gamma, (float) beta);
         }
 
         @Override
@@ -499,6 +541,36 @@ abstract sealed class Heap permits Heap.F, Heap.D {
         void normaliseInPlace(int from, int len, double mean, double inv, double gamma, double beta) {
             for (int i = from; i < from + len; i++) {
                 a[i] = gamma * ((a[i] - mean) * inv) + beta;
+            }
+        }
+
+        @Override
+        void reluInPlace(int from, int len) {
+            for (int i = from; i < from + len; i++) {
+                a[i] = Math.max(a[i], 0.0);
+            }
+        }
+
+        @Override
+        void reluNormalisedSums(int from, Heap x, int len, double mean, double inv, double gamma, double beta, double[] out) {
+            reluMaskNormalised(from, x, len, mean, inv, gamma, beta);
+            out[0] = sum(from, len);
+            out[1] = dotNormalised(from, x, len, mean, inv);
+        }
+
+        @Override
+        void reluNormaliseBackwardInPlace(int from, Heap x, int len, double mean, double inv, double gamma, double beta,
+                double s, double mg, double mh) {
+            reluMaskNormalised(from, x, len, mean, inv, gamma, beta);
+            normaliseBackwardInPlace(from, x, len, mean, inv, s, mg, mh);
+        }
+
+        @Override
+        void reluMaskNormalised(int from, Heap x, int len, double mean, double inv, double gamma, double beta) {
+            double[] o = ((D) x).a;
+            for (int i = from; i < from + len; i++) {
+                double y = gamma * ((o[i] - mean) * inv) + beta;
+                a[i] *= Math.min(Math.max(y, 0.0) * Double.MAX_VALUE * Double.MAX_VALUE, 1.0);
             }
         }
 

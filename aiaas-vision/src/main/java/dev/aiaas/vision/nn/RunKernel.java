@@ -68,6 +68,28 @@ abstract class RunKernel {
     /** a[i] = g·((a[i] − mean)·inv) + b over [from, from + len): batch normalisation's y, in place. */
     abstract void normaliseInPlace(float[] a, int from, int len, float mean, float inv, float g, float b);
 
+    /** a[i] = max(a[i], 0) over [from, from + len) ({@link Math#max}: NaN stays NaN, −0 becomes +0), core's float32 ReLU. */
+    abstract void reluInPlace(float[] a, int from, int len);
+
+    /**
+     * The ReLU's backward pass after a batch normalisation, over [from, from + len): dy[i] *=
+     * min(max(y, 0)·M·M, 1), M the largest finite float, with y = g·x̂ + b and x̂ = (x[i] − mean)·inv
+     * made in float32 as {@link #normaliseInPlace} makes them: core's float32 ReLU gradient of
+     * that y, bit for bit.
+     */
+    abstract void reluMaskNormalised(float[] dy, float[] x, int from, int len, float mean, float inv, float g, float b);
+
+    /**
+     * {@link #sum} and {@link #dotNormalised} of dy' = dy ⊙ mask in one sweep, the mask that of
+     * {@link #reluMaskNormalised} (dy is not written): out[0] = Σ dy', out[1] = Σ dy'·x̂, each
+     * summed as those two sum.
+     */
+    abstract void reluNormalisedSums(float[] dy, float[] x, int from, int len, float mean, float inv, float g, float b, double[] out);
+
+    /** {@link #reluMaskNormalised} then {@link #normaliseBackwardInPlace}, in one sweep. */
+    abstract void reluNormaliseBackwardInPlace(float[] dy, float[] x, int from, int len, float mean, float inv, float g, float b,
+            float s, float mg, float mh);
+
     /** Σ dy[i]·x̂[i] over [from, from + len), x̂[i] = (x[i] − mean)·inv in float32 as {@link #normaliseInPlace} makes it. */
     abstract double dotNormalised(float[] dy, float[] x, int from, int len, float mean, float inv);
 
@@ -202,6 +224,48 @@ abstract class RunKernel {
             for (int i = from; i < from + len; i++) {
                 float v = (a[i] - mean) * inv;
                 a[i] = g * v + b;
+            }
+        }
+
+        @Override
+        void reluNormalisedSums(float[] dy, float[] x, int from, int len, float mean, float inv, float g, float b, double[] out) {
+            double sg = 0;
+            double sh = 0;
+            for (int i = from; i < from + len; i++) {
+                float h = (x[i] - mean) * inv;
+                float y = g * h + b;
+                float d = dy[i] * Math.min(Math.max(y, 0f) * Float.MAX_VALUE * Float.MAX_VALUE, 1f);
+                sg += d;
+                sh += (double) d * h;
+            }
+            out[0] = sg;
+            out[1] = sh;
+        }
+
+        @Override
+        void reluNormaliseBackwardInPlace(float[] dy, float[] x, int from, int len, float mean, float inv, float g, float b,
+                float s, float mg, float mh) {
+            for (int i = from; i < from + len; i++) {
+                float h = (x[i] - mean) * inv;
+                float y = g * h + b;
+                float d = dy[i] * Math.min(Math.max(y, 0f) * Float.MAX_VALUE * Float.MAX_VALUE, 1f);
+                dy[i] = s * (d - mg - h * mh);
+            }
+        }
+
+        @Override
+        void reluInPlace(float[] a, int from, int len) {
+            for (int i = from; i < from + len; i++) {
+                a[i] = Math.max(a[i], 0f);
+            }
+        }
+
+        @Override
+        void reluMaskNormalised(float[] dy, float[] x, int from, int len, float mean, float inv, float g, float b) {
+            for (int i = from; i < from + len; i++) {
+                float v = (x[i] - mean) * inv;
+                float y = g * v + b;
+                dy[i] *= Math.min(Math.max(y, 0f) * Float.MAX_VALUE * Float.MAX_VALUE, 1f);
             }
         }
 

@@ -142,6 +142,74 @@ final class VectorRunKernel extends RunKernel {
     }
 
     @Override
+    void reluNormalisedSums(float[] dy, float[] x, int from, int len, float mean, float inv, float g, float b, double[] out) {
+        FloatVector accG = FloatVector.zero(S);
+        FloatVector accH = FloatVector.zero(S);
+        int i = from;
+        for (int end = from + S.loopBound(len); i < end; i += L) {
+            FloatVector h = FloatVector.fromArray(S, x, i).sub(mean).mul(inv);
+            FloatVector mask = h.mul(g).add(b).max(0f).mul(Float.MAX_VALUE).mul(Float.MAX_VALUE).min(1f);
+            FloatVector d = FloatVector.fromArray(S, dy, i).mul(mask);
+            accG = accG.add(d);
+            accH = accH.add(d.mul(h));
+        }
+        double sg = accG.reduceLanes(VectorOperators.ADD);
+        double sh = accH.reduceLanes(VectorOperators.ADD);
+        for (; i < from + len; i++) {
+            float h = (x[i] - mean) * inv;
+            float y = g * h + b;
+            float d = dy[i] * Math.min(Math.max(y, 0f) * Float.MAX_VALUE * Float.MAX_VALUE, 1f);
+            sg += d;
+            sh += (double) d * h;
+        }
+        out[0] = sg;
+        out[1] = sh;
+    }
+
+    @Override
+    void reluNormaliseBackwardInPlace(float[] dy, float[] x, int from, int len, float mean, float inv, float g, float b,
+            float s, float mg, float mh) {
+        int i = from;
+        for (int end = from + S.loopBound(len); i < end; i += L) {
+            FloatVector h = FloatVector.fromArray(S, x, i).sub(mean).mul(inv);
+            FloatVector mask = h.mul(g).add(b).max(0f).mul(Float.MAX_VALUE).mul(Float.MAX_VALUE).min(1f);
+            FloatVector.fromArray(S, dy, i).mul(mask).sub(mg).sub(h.mul(mh)).mul(s).intoArray(dy, i);
+        }
+        for (; i < from + len; i++) {
+            float h = (x[i] - mean) * inv;
+            float y = g * h + b;
+            float d = dy[i] * Math.min(Math.max(y, 0f) * Float.MAX_VALUE * Float.MAX_VALUE, 1f);
+            dy[i] = s * (d - mg - h * mh);
+        }
+    }
+
+    @Override
+    void reluInPlace(float[] a, int from, int len) {
+        int i = from;
+        for (int end = from + S.loopBound(len); i < end; i += L) {
+            FloatVector.fromArray(S, a, i).max(0f).intoArray(a, i);
+        }
+        for (; i < from + len; i++) {
+            a[i] = Math.max(a[i], 0f);
+        }
+    }
+
+    @Override
+    void reluMaskNormalised(float[] dy, float[] x, int from, int len, float mean, float inv, float g, float b) {
+        int i = from;
+        for (int end = from + S.loopBound(len); i < end; i += L) {
+            FloatVector y = FloatVector.fromArray(S, x, i).sub(mean).mul(inv).mul(g).add(b);
+            FloatVector mask = y.max(0f).mul(Float.MAX_VALUE).mul(Float.MAX_VALUE).min(1f);
+            FloatVector.fromArray(S, dy, i).mul(mask).intoArray(dy, i);
+        }
+        for (; i < from + len; i++) {
+            float v = (x[i] - mean) * inv;
+            float y = g * v + b;
+            dy[i] *= Math.min(Math.max(y, 0f) * Float.MAX_VALUE * Float.MAX_VALUE, 1f);
+        }
+    }
+
+    @Override
     double dotNormalised(float[] dy, float[] x, int from, int len, float mean, float inv) {
         FloatVector acc = FloatVector.zero(S);
         int i = from;

@@ -43,10 +43,17 @@ public final class ConvSpeed {
         long[] offsets = new long[n + 1];
         shapes[0] = in;
         List<Layer.Instance> inst = new ArrayList<>();
+        boolean fuse = Boolean.getBoolean("fuse"); // -Dfuse=true: pairs as Chain runs them (Layer.instantiateFused), timed on the first
+        boolean[] fused = new boolean[n];
         for (int i = 0; i < n; i++) {
             shapes[i + 1] = layers.get(i).outputShape(shapes[i]);
             offsets[i + 1] = offsets[i] + layers.get(i).parameterCount(shapes[i]);
-            inst.add(layers.get(i).instantiate(shapes[i], DataType.FLOAT));
+        }
+        for (int i = 0; i < n; i++) {
+            Layer.Instance pair = fuse && i + 1 < n && (i == 0 || !fused[i - 1]) && offsets[i + 2] == offsets[i + 1]
+                    ? layers.get(i).instantiateFused(layers.get(i + 1), shapes[i], DataType.FLOAT) : null;
+            fused[i] = pair != null;
+            inst.add(pair != null ? pair : layers.get(i).instantiate(shapes[i], DataType.FLOAT));
         }
         INDArray params = Nd4j.create(DataType.FLOAT, offsets[n]);
         INDArray grads = Nd4j.create(DataType.FLOAT, offsets[n]);
@@ -67,16 +74,26 @@ public final class ConvSpeed {
         for (int rep = -5; rep < reps; rep++) {
             acts[0] = x;
             for (int i = 0; i < n; i++) {
+                if (i > 0 && fused[i - 1]) {
+                    continue; // run with layer i - 1
+                }
                 long t0 = clock.getAsLong();
                 acts[i + 1] = inst.get(i).forward(acts[i], true);
+                if (fused[i]) {
+                    acts[i + 2] = acts[i + 1];
+                }
                 if (rep >= 0) {
                     fw[i][rep] = (clock.getAsLong() - t0) / 1e6;
                 }
             }
             INDArray d = acts[n].dup('f');
             for (int i = n - 1; i >= 0; i--) {
+                if (i > 0 && fused[i - 1]) {
+                    continue;
+                }
                 long t0 = clock.getAsLong();
-                d = inst.get(i).backward(acts[i], acts[i + 1], d, i > 0);
+                // as Chain asks: ∂L/∂x only where a layer before has parameters
+                d = inst.get(i).backward(acts[i], acts[fused[i] ? i + 2 : i + 1], d, offsets[i] > 0);
                 if (rep >= 0) {
                     bw[i][rep] = (clock.getAsLong() - t0) / 1e6;
                 }

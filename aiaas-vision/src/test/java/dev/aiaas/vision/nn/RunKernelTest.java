@@ -88,6 +88,53 @@ class RunKernelTest {
     }
 
     @Test
+    void theBatchNormReluLoopsGiveTheBitsOfTheLoopsTheyFuse() {
+        SplittableRandom r = new SplittableRandom(11);
+        float mean = 0.25f;
+        float inv = 1.7f;
+        for (int len : LENGTHS) {
+            int from = 3;
+            float[] x = random(r, len + 10);
+            float[] g = random(r, len + 10);
+            x[from] = mean; // x̂ = 0: y = β, cut when β ≤ 0
+            g[from + len - 1] = 0f;
+            for (float[] gb : new float[][] {{0.9f, -0.3f}, {-1.1f, 0.4f}, {0.7f, 0f}}) {
+                for (RunKernel k : new RunKernel[] {RunKernel.SCALAR, vector()}) {
+                    // the ReLU's forward: core's Math.max
+                    float[] y = x.clone();
+                    k.normaliseInPlace(y, from, len, mean, inv, gb[0], gb[1]);
+                    float[] yRef = y.clone();
+                    for (int i = from; i < from + len; i++) {
+                        yRef[i] = Math.max(yRef[i], 0f);
+                    }
+                    k.reluInPlace(y, from, len);
+                    assertArrayEquals(yRef, y, k.name() + " reluInPlace " + len);
+                    // the mask: core's float32 ReLU gradient of y (the normalised x, before the ReLU)
+                    float[] masked = g.clone();
+                    float[] yPre = x.clone();
+                    k.normaliseInPlace(yPre, from, len, mean, inv, gb[0], gb[1]);
+                    float[] maskedRef = g.clone();
+                    for (int i = from; i < from + len; i++) {
+                        maskedRef[i] *= Math.min(Math.max(yPre[i], 0f) * Float.MAX_VALUE * Float.MAX_VALUE, 1f);
+                    }
+                    k.reluMaskNormalised(masked, x, from, len, mean, inv, gb[0], gb[1]);
+                    assertArrayEquals(maskedRef, masked, k.name() + " reluMaskNormalised " + len);
+                    // the fused sums and ∂L/∂x: the separate loops on the masked gradient, bit for bit
+                    double[] sums = new double[2];
+                    k.reluNormalisedSums(g, x, from, len, mean, inv, gb[0], gb[1], sums);
+                    assertEquals(k.sum(maskedRef, from, len), sums[0], k.name() + " reluNormalisedSums Σ " + len);
+                    assertEquals(k.dotNormalised(maskedRef, x, from, len, mean, inv), sums[1], k.name() + " reluNormalisedSums dot " + len);
+                    float[] dx = g.clone();
+                    k.reluNormaliseBackwardInPlace(dx, x, from, len, mean, inv, gb[0], gb[1], 0.8f, 0.11f, -0.6f);
+                    float[] dxRef = maskedRef.clone();
+                    k.normaliseBackwardInPlace(dxRef, x, from, len, mean, inv, 0.8f, 0.11f, -0.6f);
+                    assertArrayEquals(dxRef, dx, k.name() + " reluNormaliseBackwardInPlace " + len);
+                }
+            }
+        }
+    }
+
+    @Test
     void theResidualReluLoopsGiveTheSameBitsAndKeepTheirRules() {
         RunKernel s = RunKernel.SCALAR;
         RunKernel v = vector();
