@@ -481,8 +481,12 @@ final class PackedExecutor implements PredictorExecutor {
                     int[] copy = s.copy();
                     for (int r = 0; r < n; r++) {
                         int x0 = curOff + r * ld;
-                        for (int j = 0; j < copy.length; j += 3) {
-                            System.arraycopy(cur, x0 + copy[j], pad, copy[j + 1], copy[j + 2]);
+                        if (s.pool() != null) { // a max pool fused: its maxima written straight into the padded buffer
+                            kernel.windowMax(s.window(), s.pool(), cur, x0, pad, 0);
+                        } else {
+                            for (int j = 0; j < copy.length; j += 3) {
+                                System.arraycopy(cur, x0 + copy[j], pad, copy[j + 1], copy[j + 2]);
+                            }
                         }
                         kernel.convolveTiles(pad, s.bases(), s.tapOff(), s.taps(), s.run(), s.tiles(), s.stride(), s.w(), s.bias(),
                                 s.unitLd(), s.relu(), dst, r * s.ld(), add, r * s.ld());
@@ -520,7 +524,7 @@ final class PackedExecutor implements PredictorExecutor {
                         if (s.mean()) {
                             windowMean(s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
                         } else {
-                            windowMax(kernel, s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
+                            kernel.windowMax(s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
                         }
                     }
                     cur = dst;
@@ -620,30 +624,6 @@ final class PackedExecutor implements PredictorExecutor {
                     int src = index[e + j];
                     y[d + j] = src < 0 ? 0f : x[xOff + src];
                 }
-            }
-        }
-
-        /** Max pooling of one row: per run (dst, length, the taps' sources), {@code y[dst + i] = max_t x[src_t + i]}. */
-        private static void windowMax(DenseKernel kernel, int window, int[] runs, float[] x, int xOff, float[] y, int yOff) {
-            int i = 0;
-            while (i < runs.length) {
-                int dst = yOff + runs[i];
-                int len = runs[i + 1];
-                boolean first = true;
-                for (int t = 0; t < window; t++) {
-                    int src = runs[i + 2 + t];
-                    if (src < 0) {
-                        continue;
-                    }
-                    int s = xOff + src;
-                    if (first) {
-                        System.arraycopy(x, s, y, dst, len);
-                        first = false;
-                    } else {
-                        kernel.maxInto(x, s, y, dst, len);
-                    }
-                }
-                i += 2 + window;
             }
         }
 

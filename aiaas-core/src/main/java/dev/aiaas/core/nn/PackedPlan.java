@@ -74,13 +74,23 @@ final class PackedPlan {
      * zero), then position p's outputs are the sums over its taps at {@code bases[p] + tapOff[t]}:
      * [n, ·] -> [n, positions·unitLd] (row stride ld). With {@code addDepth} ≥ 0 the rows saved at
      * that residual level are added before ReLU (a residual block's {@link AddStep} and its ReLU,
-     * fused: a block's last convolution, or its shortcut's).
+     * fused: a block's last convolution, or its shortcut's). With {@code pool} not null a max
+     * pool before it is fused: instead of the copy, its {@link WindowStep} runs of {@code window}
+     * taps, their dst moved into the padded buffer, write the maxima there
+     * ({@link DenseKernel#windowMax}), so the pooled rows are never stored.
      */
     record PaddedStep(int buffer, int size, int[] copy, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, int units,
-                      int unitLd, int ld, float[] w, float[] bias, boolean relu, int addDepth) implements Step {
+                      int unitLd, int ld, float[] w, float[] bias, boolean relu, int addDepth, int window, int[] pool) implements Step {
         /** This step with a residual block's add of the rows saved at {@code depth} (and its ReLU, when {@code relu}) fused into it. */
         PaddedStep withAdd(int depth, boolean relu) {
-            return new PaddedStep(buffer, size, copy, bases, tapOff, taps, run, tiles, stride, units, unitLd, ld, w, bias, relu, depth);
+            return new PaddedStep(buffer, size, copy, bases, tapOff, taps, run, tiles, stride, units, unitLd, ld, w, bias, relu, depth,
+                    window, pool);
+        }
+
+        /** This step reading a max pool's input: the pool's runs of {@code window} taps, their dst in the padded buffer. */
+        PaddedStep withPool(int window, int[] pool) {
+            return new PaddedStep(buffer, size, copy, bases, tapOff, taps, run, tiles, stride, units, unitLd, ld, w, bias, relu, addDepth,
+                    window, pool);
         }
     }
 
@@ -326,7 +336,94 @@ final class PackedPlan {
                 out[i] = (Step) b.raw.get(i);
             }
         }
-        return new PackedPlan(fuseAdds(out), Math.toIntExact(model.inputShape()[0]));
+        return new PackedPlan(fusePools(fuseAdds(out)), Math.toIntExact(model.inputShape()[0]));
+    }
+
+    /**
+     * The property that turns off {@link #fusePools} ({@code -Daiaas.packed.pool=separate}), to
+     * compare; any other value, or none, fuses.
+     */
+    static final String POOL_PROPERTY = "aiaas.packed.pool";
+
+    /**
+     * A max pool followed by a padded convolution is one step: the pool writes its maxima straight
+     * into the convolution's padded buffer ({@link PaddedStep#pool}), the same values in the
+     * same places as the pool then the copy; a pool whose outputs the copy does not read exactly
+     * once each stays a step of its own.
+     */
+    static Step[] fusePools(Step[] steps) {
+        if ("separate".equals(System.getProperty(POOL_PROPERTY))) {
+            return steps;
+        }
+        List<Step> out = new ArrayList<>();
+        for (int i = 0; i < steps.length; i++) {
+            int[] pool = null;
+            if (steps[i] instanceof WindowStep w && !w.mean() && i + 1 < steps.length && steps[i + 1] instanceof PaddedStep p
+                    && p.pool() == null) {
+                pool = poolInto(w, p.copy());
+            }
+            if (pool != null) {
+                out.add(((PaddedStep) steps[i + 1]).withPool(((WindowStep) steps[i]).window(), pool));
+                i++;
+            } else {
+                out.add(steps[i]);
+            }
+        }
+        return out.toArray(new Step[0]);
+    }
+
+    /**
+     * The window step's runs with their dst moved by the copy's runs (src, dst, length) into the
+     * padded buffer, a run cut where it crosses copy runs (values the copy does not read dropped);
+     * null unless each value the copy reads is written by exactly one run.
+     */
+    private static int[] poolInto(WindowStep w, int[] copy) {
+        int stride = 2 + w.window();
+        int[] hits = new int[w.ld()];
+        for (int i = 0; i < w.runs().length; i += stride) {
+            for (int j = 0; j < w.runs()[i + 1]; j++) {
+                int at = w.runs()[i] + j;
+                if (at < 0 || at >= hits.length) {
+                    return null;
+                }
+                hits[at]++;
+            }
+        }
+        int copied = 0;
+        for (int j = 0; j < copy.length; j += 3) {
+            for (int v = 0; v < copy[j + 2]; v++) {
+                int at = copy[j] + v;
+                if (at < 0 || at >= hits.length || hits[at] != 1) {
+                    return null;
+                }
+                hits[at] = 2; // read once
+            }
+            copied += copy[j + 2];
+        }
+        List<Integer> runs = new ArrayList<>();
+        int written = 0;
+        for (int i = 0; i < w.runs().length; i += stride) {
+            int dst = w.runs()[i];
+            int len = w.runs()[i + 1];
+            for (int j = 0; j < copy.length; j += 3) {
+                int from = Math.max(dst, copy[j]);
+                int to = Math.min(dst + len, copy[j] + copy[j + 2]);
+                if (from >= to) {
+                    continue;
+                }
+                runs.add(copy[j + 1] + from - copy[j]);
+                runs.add(to - from);
+                for (int t = 0; t < w.window(); t++) {
+                    int src = w.runs()[i + 2 + t];
+                    runs.add(src < 0 ? -1 : src + from - dst);
+                }
+                written += to - from;
+            }
+        }
+        if (written != copied) {
+            return null; // a pooled value the convolution does not read
+        }
+        return runs.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -568,7 +665,7 @@ final class PackedPlan {
             }
         }
         return new PaddedStep(index, Math.multiplyExact(hp * wp, im.cld), copy, bases, tapOff, taps, run,
-                tiles.stream().mapToInt(Integer::intValue).toArray(), stride, d.units(), d.unitLd(), d.ld(), d.w(), d.bias(), d.relu(), -1);
+                tiles.stream().mapToInt(Integer::intValue).toArray(), stride, d.units(), d.unitLd(), d.ld(), d.w(), d.bias(), d.relu(), -1, 0, null);
     }
 
     /**

@@ -245,7 +245,7 @@ class PackedConvPathsTest {
                 && tb.isThreadAllocatedMemoryEnabled(), "per-thread allocation accounting");
         com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
         // the ResNet (padded steps, fused adds) and a direct step (80 filters) after a padded one
-        for (Model.Builder b : List.of(Networks.resnetSmall(1, 12, 12, 10).seed(1),
+        for (Model.Builder b : List.of(Networks.resnetSmall(1, 12, 12, 10).seed(1), Networks.cnn(1, 12, 12, 10).seed(1),
                 image(1, 12, 12).add(ConvLayers.conv2d(16, 3)).add(ConvLayers.conv2d(80, 3).withPadding(Padding.same()))
                         .add(ConvLayers.globalAvgPool()).add(Layers.dense(10)))) {
             allocatesNothingPerCall(b.build(), k, tb);
@@ -276,6 +276,78 @@ class PackedConvPathsTest {
                 }
                 assertTrue(least < 16L * calls, "heap bytes in " + calls + " calls at batch " + batch + ": " + least + " ("
                         + Arrays.stream(PackedPlan.of(m, k).steps).map(st -> st.getClass().getSimpleName()).toList() + ")");
+            }
+        }
+    }
+
+    /**
+     * A max pool before a padded convolution writes into its padded buffer (one step, no
+     * {@link PackedPlan.WindowStep}), and gives the model's outputs and those of the pool as a step
+     * of its own ({@code -Daiaas.packed.pool=separate}): the cnn (2×2 pools), a 3×3 pool of stride
+     * 2 over odd sizes, a pool before a stride-2 convolution; a mean pool, and a max pool before a
+     * direct step (80 filters), stay steps of their own.
+     */
+    @Test
+    void aMaxPoolFusesIntoTheConvolutionAfterIt() {
+        DenseKernel k = vector();
+        record Case(String what, Model.Builder model, long windows, long separateWindows) {
+        }
+        List<Case> cases = List.of(
+                new Case("cnn", Networks.cnn(1, 28, 28, 10).seed(1), 1, 2), // the last pool precedes the dense layers
+                new Case("3x3 pool stride 2, odd", image(1, 13, 11).add(ConvLayers.conv2d(16, 3).withPadding(Padding.same()))
+                        .add(ConvLayers.maxPool2d(3, 2)).add(ConvLayers.conv2d(32, 3).withPadding(Padding.same()))
+                        .add(ConvLayers.flatten()), 0, 1),
+                new Case("pool then stride 2", image(2, 12, 12).add(ConvLayers.conv2d(16, 3))
+                        .add(ConvLayers.maxPool2d(2)).add(ConvLayers.conv2d(32, 3).withStride(2).withPadding(Padding.of(1)))
+                        .add(ConvLayers.flatten()), 0, 1),
+                new Case("mean pool", image(1, 12, 12).add(ConvLayers.conv2d(16, 3)).add(ConvLayers.avgPool2d(2))
+                        .add(ConvLayers.conv2d(16, 3).withPadding(Padding.same())).add(ConvLayers.flatten()), 1, 1),
+                new Case("pool then 80 filters", image(1, 12, 12).add(ConvLayers.conv2d(16, 3)).add(ConvLayers.maxPool2d(2))
+                        .add(ConvLayers.conv2d(80, 3).withPadding(Padding.same())).add(ConvLayers.flatten()), 1, 1));
+        for (Case c : cases) {
+            try (Model m = c.model.build()) {
+                List<String> fused = steps(m, k, "padded");
+                List<String> separate = withPools("separate", () -> steps(m, k, "padded"));
+                assertEquals(c.windows, fused.stream().filter(s -> s.equals("WindowStep")).count(), c.what + ": " + fused);
+                assertEquals(c.separateWindows, separate.stream().filter(s -> s.equals("WindowStep")).count(), c.what + ": " + separate);
+                randomise(m, 5);
+                int inputs = (int) m.inputShape()[0];
+                SplittableRandom r = new SplittableRandom(9);
+                for (int batch : new int[] {1, 6}) {
+                    float[] x = new float[batch * inputs];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) r.nextDouble(-1, 1);
+                    }
+                    INDArray want = m.predict(Nd4j.createFromArray(x).reshape(batch, inputs));
+                    float[] ref = want.dup('c').data().asFloat();
+                    double tol = 2e-5 * (1 + want.amaxNumber().doubleValue());
+                    float[] a;
+                    float[] b;
+                    try (Predictor p = Predictor.of(m, k)) {
+                        a = p.predict(x);
+                    }
+                    try (Predictor p = withPools("separate", () -> Predictor.of(m, k))) {
+                        b = p.predict(x);
+                    }
+                    for (int i = 0; i < ref.length; i++) {
+                        assertEquals(ref[i], a[i], tol, c.what + ", fused, batch " + batch + ", value " + i);
+                        assertEquals(b[i], a[i], c.what + ", fused against separate (the same sums), batch " + batch + ", value " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    private static <T> T withPools(String mode, Supplier<T> body) {
+        String before = System.getProperty(PackedPlan.POOL_PROPERTY);
+        System.setProperty(PackedPlan.POOL_PROPERTY, mode);
+        try {
+            return body.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(PackedPlan.POOL_PROPERTY);
+            } else {
+                System.setProperty(PackedPlan.POOL_PROPERTY, before);
             }
         }
     }
