@@ -32,4 +32,9 @@ abstract class VectorKernel implements DenseKernel {
     public void maxInto(float[] x, int xOff, float[] y, int yOff, int len) {
         VectorRowOps.maxInto(x, xOff, y, yOff, len);
     }
+
+    @Override
+    public void windowMax(int window, int[] runs, float[] x, int xOff, float[] y, int yOff) {
+        VectorRowOps.windowMax(window, runs, x, xOff, y, yOff);
+    }
 }

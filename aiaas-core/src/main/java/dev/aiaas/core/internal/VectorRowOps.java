@@ -224,4 +224,44 @@ final class VectorRowOps {
             y[yOff + i] = Math.max(y[yOff + i], x[xOff + i]);
         }
     }
+
+    /**
+     * {@link dev.aiaas.core.kernel.DenseKernel#windowMax}: per run, each vector of the taps' maxima
+     * from one load per tap and one store (no copy of the first tap then a pass per tap).
+     */
+    static void windowMax(int window, int[] runs, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < runs.length; i += 2 + window) {
+            int dst = yOff + runs[i];
+            int len = runs[i + 1];
+            int t0 = 0;
+            while (t0 < window && runs[i + 2 + t0] < 0) {
+                t0++;
+            }
+            if (t0 == window) {
+                continue; // every tap padding: y as it is
+            }
+            int s0 = xOff + runs[i + 2 + t0];
+            int whole = len - len % L;
+            for (int j = 0; j < whole; j += L) {
+                FloatVector m = FloatVector.fromArray(S, x, s0 + j);
+                for (int t = t0 + 1; t < window; t++) {
+                    int src = runs[i + 2 + t];
+                    if (src >= 0) {
+                        m = m.max(FloatVector.fromArray(S, x, xOff + src + j));
+                    }
+                }
+                m.intoArray(y, dst + j);
+            }
+            for (int j = whole; j < len; j++) {
+                float m = x[s0 + j];
+                for (int t = t0 + 1; t < window; t++) {
+                    int src = runs[i + 2 + t];
+                    if (src >= 0) {
+                        m = Math.max(m, x[xOff + src + j]);
+                    }
+                }
+                y[dst + j] = m;
+            }
+        }
+    }
 }

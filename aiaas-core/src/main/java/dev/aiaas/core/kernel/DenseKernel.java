@@ -167,6 +167,40 @@ public interface DenseKernel {
     }
 
     /**
+     * Max pooling of one row: per run of {@code runs} (dst, length, then {@code window} source
+     * offsets, −1 for a padded tap), {@code y[yOff + dst + i] = max_t x[xOff + src_t + i]} for i
+     * in {@code [0, length)} over the taps that are not −1, a NaN in any giving NaN; a run whose
+     * taps are all −1 leaves y as it is.
+     *
+     * @param window the taps per window (4 for a 2×2 pool)
+     * @param runs   the runs, {@code 2 + window} ints each
+     * @param x      the row read
+     * @param xOff   index in {@code x} of the row's first value
+     * @param y      the pooled values, written
+     * @param yOff   index in {@code y} that dst counts from
+     */
+    default void windowMax(int window, int[] runs, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < runs.length; i += 2 + window) {
+            int dst = yOff + runs[i];
+            int len = runs[i + 1];
+            boolean first = true;
+            for (int t = 0; t < window; t++) {
+                int src = runs[i + 2 + t];
+                if (src < 0) {
+                    continue;
+                }
+                int s = xOff + src;
+                if (first) {
+                    System.arraycopy(x, s, y, dst, len);
+                    first = false;
+                } else {
+                    maxInto(x, s, y, dst, len);
+                }
+            }
+        }
+    }
+
+    /**
      * Whether {@link #convolve} runs a vector kernel: the predictor's packed path then runs its
      * convolutions in place instead of gathering patch matrices for {@link #forward}. False by
      * default ({@link #convolve}'s plain loops are a reference, not a fast path).

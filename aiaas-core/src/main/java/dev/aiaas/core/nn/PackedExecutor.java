@@ -476,16 +476,8 @@ final class PackedExecutor implements PredictorExecutor {
                     ld = s.ld();
                 } else if (step instanceof PaddedStep s) {
                     float[] dst = cur == ping[lane] ? pong[lane] : ping[lane];
-                    float[] pad = padded[lane][s.buffer()];
-                    float[] add = s.addDepth() < 0 ? null : saved[lane][s.addDepth()]; // a residual block's add, fused
-                    int[] copy = s.copy();
                     for (int r = 0; r < n; r++) {
-                        int x0 = curOff + r * ld;
-                        for (int j = 0; j < copy.length; j += 3) {
-                            System.arraycopy(cur, x0 + copy[j], pad, copy[j + 1], copy[j + 2]);
-                        }
-                        kernel.convolveTiles(pad, s.bases(), s.tapOff(), s.taps(), s.run(), s.tiles(), s.stride(), s.w(), s.bias(),
-                                s.unitLd(), s.relu(), dst, r * s.ld(), add, r * s.ld());
+                        padded(s, lane, cur, curOff + r * ld, r, dst, r * s.ld());
                     }
                     cur = dst;
                     curOff = 0;
@@ -520,7 +512,7 @@ final class PackedExecutor implements PredictorExecutor {
                         if (s.mean()) {
                             windowMean(s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
                         } else {
-                            windowMax(kernel, s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
+                            kernel.windowMax(s.window(), s.runs(), cur, curOff + r * ld, dst, r * s.ld());
                         }
                     }
                     cur = dst;
@@ -584,6 +576,37 @@ final class PackedExecutor implements PredictorExecutor {
             }
         }
 
+        /**
+         * One row of a padded step: its padded buffer filled (by the copy, a fused max pool, or
+         * the fused convolution before it, run first), then its tiles into y at yOff, or with
+         * {@link PaddedStep#rowTiles} into the next step's padded buffer (y) run by run.
+         */
+        private void padded(PaddedStep s, int lane, float[] cur, int x0, int r, float[] y, int yOff) {
+            float[] pad = padded[lane][s.buffer()];
+            if (s.before() != null) { // the convolution before writes straight into pad
+                padded(s.before(), lane, cur, x0, r, pad, 0);
+            } else if (s.pool() != null) { // a max pool fused: its maxima written straight into pad
+                kernel.windowMax(s.window(), s.pool(), cur, x0, pad, 0);
+            } else {
+                int[] copy = s.copy();
+                for (int j = 0; j < copy.length; j += 3) {
+                    System.arraycopy(cur, x0 + copy[j], pad, copy[j + 1], copy[j + 2]);
+                }
+            }
+            float[] add = s.addDepth() < 0 ? null : saved[lane][s.addDepth()]; // a residual block's add, fused
+            int[][] rows = s.rowTiles();
+            if (rows == null) {
+                kernel.convolveTiles(pad, s.bases(), s.tapOff(), s.taps(), s.run(), s.tiles(), s.stride(), s.w(), s.bias(), s.unitLd(),
+                        s.relu(), y, yOff, add, r * s.ld());
+            } else {
+                int[] off = s.rowOff();
+                for (int i = 0; i < rows.length; i++) {
+                    kernel.convolveTiles(pad, s.bases(), s.tapOff(), s.taps(), s.run(), rows[i], s.stride(), s.w(), s.bias(),
+                            s.unitLd(), s.relu(), y, yOff + off[i], add, r * s.ld());
+                }
+            }
+        }
+
         /** {@code y[yOff + dst + i] = x[xOff + src + i]} per run (src, dst, length), zeros where src is −1. */
         private static void gatherInto(int[] runs, float[] x, int xOff, float[] y, int yOff) {
             gather(runs, 0, runs.length, x, xOff, y, yOff);
@@ -620,30 +643,6 @@ final class PackedExecutor implements PredictorExecutor {
                     int src = index[e + j];
                     y[d + j] = src < 0 ? 0f : x[xOff + src];
                 }
-            }
-        }
-
-        /** Max pooling of one row: per run (dst, length, the taps' sources), {@code y[dst + i] = max_t x[src_t + i]}. */
-        private static void windowMax(DenseKernel kernel, int window, int[] runs, float[] x, int xOff, float[] y, int yOff) {
-            int i = 0;
-            while (i < runs.length) {
-                int dst = yOff + runs[i];
-                int len = runs[i + 1];
-                boolean first = true;
-                for (int t = 0; t < window; t++) {
-                    int src = runs[i + 2 + t];
-                    if (src < 0) {
-                        continue;
-                    }
-                    int s = xOff + src;
-                    if (first) {
-                        System.arraycopy(x, s, y, dst, len);
-                        first = false;
-                    } else {
-                        kernel.maxInto(x, s, y, dst, len);
-                    }
-                }
-                i += 2 + window;
             }
         }
 

@@ -74,13 +74,41 @@ final class PackedPlan {
      * zero), then position p's outputs are the sums over its taps at {@code bases[p] + tapOff[t]}:
      * [n, ·] -> [n, positions·unitLd] (row stride ld). With {@code addDepth} ≥ 0 the rows saved at
      * that residual level are added before ReLU (a residual block's {@link AddStep} and its ReLU,
-     * fused: a block's last convolution, or its shortcut's).
+     * fused: a block's last convolution, or its shortcut's). With {@code pool} not null a max
+     * pool before it is fused: instead of the copy, its {@link WindowStep} runs of {@code window}
+     * taps, their dst moved into the padded buffer, write the maxima there
+     * ({@link DenseKernel#windowMax}), so the pooled rows are never stored. With {@code before}
+     * not null the convolution before it is fused: per row, that step (its {@code rowTiles} not
+     * null) writes its outputs straight into this step's padded buffer instead of the copy.
+     * With {@code rowTiles} not null this step is such a {@code before}: it runs the tiles of
+     * {@code rowTiles[i]} with y offset {@code rowOff[i]} (the next step's copy run i, dst − src)
+     * into the next step's padded buffer.
      */
     record PaddedStep(int buffer, int size, int[] copy, int[] bases, int[] tapOff, int taps, int run, int[] tiles, int stride, int units,
-                      int unitLd, int ld, float[] w, float[] bias, boolean relu, int addDepth) implements Step {
+                      int unitLd, int ld, float[] w, float[] bias, boolean relu, int addDepth, int window, int[] pool, PaddedStep before,
+                      int[][] rowTiles, int[] rowOff) implements Step {
         /** This step with a residual block's add of the rows saved at {@code depth} (and its ReLU, when {@code relu}) fused into it. */
         PaddedStep withAdd(int depth, boolean relu) {
-            return new PaddedStep(buffer, size, copy, bases, tapOff, taps, run, tiles, stride, units, unitLd, ld, w, bias, relu, depth);
+            return new PaddedStep(buffer, size, copy, bases, tapOff, taps, run, tiles, stride, units, unitLd, ld, w, bias, relu, depth,
+                    window, pool, before, rowTiles, rowOff);
+        }
+
+        /** This step reading a max pool's input: the pool's runs of {@code window} taps, their dst in the padded buffer. */
+        PaddedStep withPool(int window, int[] pool) {
+            return new PaddedStep(buffer, size, copy, bases, tapOff, taps, run, tiles, stride, units, unitLd, ld, w, bias, relu, addDepth,
+                    window, pool, before, rowTiles, rowOff);
+        }
+
+        /** This step reading the input of {@code before}, which writes into this step's padded buffer. */
+        PaddedStep withBefore(PaddedStep before) {
+            return new PaddedStep(buffer, size, copy, bases, tapOff, taps, run, tiles, stride, units, unitLd, ld, w, bias, relu, addDepth,
+                    window, pool, before, rowTiles, rowOff);
+        }
+
+        /** This step writing into the next step's padded buffer, tiles {@code rowTiles[i]} at y offset {@code rowOff[i]}. */
+        PaddedStep withRows(int[][] rowTiles, int[] rowOff) {
+            return new PaddedStep(buffer, size, copy, bases, tapOff, taps, run, tiles, stride, units, unitLd, ld, w, bias, relu, addDepth,
+                    window, pool, before, rowTiles, rowOff);
         }
     }
 
@@ -223,7 +251,7 @@ final class PackedPlan {
                 ld = Math.max(ld, d.ld);
             } else if (st instanceof PaddedStep d) {
                 ld = Math.max(ld, d.ld);
-                paddedSizes.add(d.size);
+                addSizes(d, paddedSizes);
             } else if (st instanceof DirectStep d) {
                 ld = Math.max(ld, d.ld);
                 zeros = Math.max(zeros, d.run);
@@ -255,6 +283,17 @@ final class PackedPlan {
         this.patchValues = patchValues;
         this.zeroTail = zeros;
         this.paddedSizes = paddedSizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The padded buffers' sizes of a step and the steps fused before it, in buffer order. */
+    private static void addSizes(PaddedStep d, List<Integer> sizes) {
+        if (d.before != null) {
+            addSizes(d.before, sizes);
+        }
+        if (d.buffer != sizes.size()) {
+            throw new IllegalStateException("padded buffer " + d.buffer + " planned at " + sizes.size());
+        }
+        sizes.add(d.size);
     }
 
     /** Why the packed path cannot take the model, or null when it can. */
@@ -326,7 +365,163 @@ final class PackedPlan {
                 out[i] = (Step) b.raw.get(i);
             }
         }
-        return new PackedPlan(fuseAdds(out), Math.toIntExact(model.inputShape()[0]));
+        return new PackedPlan(fuseConvs(fusePools(fuseAdds(out))), Math.toIntExact(model.inputShape()[0]));
+    }
+
+    /**
+     * The property that turns off {@link #fusePools} and {@link #fuseConvs}
+     * ({@code -Daiaas.packed.fuse=none}), to compare; any other value, or none, fuses.
+     */
+    static final String FUSE_PROPERTY = "aiaas.packed.fuse";
+
+    /**
+     * A max pool followed by a padded convolution is one step: the pool writes its maxima straight
+     * into the convolution's padded buffer ({@link PaddedStep#pool}), the same values in the
+     * same places as the pool then the copy; a pool whose outputs the copy does not read exactly
+     * once each stays a step of its own.
+     */
+    static Step[] fusePools(Step[] steps) {
+        if ("none".equals(System.getProperty(FUSE_PROPERTY))) {
+            return steps;
+        }
+        List<Step> out = new ArrayList<>();
+        for (int i = 0; i < steps.length; i++) {
+            int[] pool = null;
+            if (steps[i] instanceof WindowStep w && !w.mean() && i + 1 < steps.length && steps[i + 1] instanceof PaddedStep p
+                    && p.pool() == null) {
+                pool = poolInto(w, p.copy());
+            }
+            if (pool != null) {
+                out.add(((PaddedStep) steps[i + 1]).withPool(((WindowStep) steps[i]).window(), pool));
+                i++;
+            } else {
+                out.add(steps[i]);
+            }
+        }
+        return out.toArray(new Step[0]);
+    }
+
+    /**
+     * A padded convolution followed by another that copies its outputs whole positions at a time
+     * (its copy runs each a whole number of the first's output rows of tiles) is one step: per
+     * row the first writes its tiles straight into the second's padded buffer
+     * ({@link PaddedStep#before}), the same sums in the same places as its output then the copy.
+     */
+    static Step[] fuseConvs(Step[] steps) {
+        if ("none".equals(System.getProperty(FUSE_PROPERTY))) {
+            return steps;
+        }
+        List<Step> out = new ArrayList<>();
+        for (Step st : steps) {
+            if (st instanceof PaddedStep b && b.pool() == null && b.before() == null && !out.isEmpty()
+                    && out.get(out.size() - 1) instanceof PaddedStep a && a.rowTiles() == null) {
+                PaddedStep rows = into(a, b.copy());
+                if (rows != null) {
+                    out.set(out.size() - 1, b.withBefore(rows));
+                    continue;
+                }
+            }
+            out.add(st);
+        }
+        return out.toArray(new Step[0]);
+    }
+
+    /**
+     * Step a writing into the padded buffer that {@code copy} (runs src, dst, length over a's
+     * outputs) fills: its tiles grouped by copy run, each at that run's dst − src; null unless
+     * each run copies whole positions, every position once, and no tile crosses runs.
+     */
+    private static PaddedStep into(PaddedStep a, int[] copy) {
+        int ld = a.unitLd();
+        int positions = a.bases().length;
+        int[] runOf = new int[positions];
+        Arrays.fill(runOf, -1);
+        for (int j = 0; j < copy.length; j += 3) {
+            if (copy[j] % ld != 0 || copy[j + 2] % ld != 0 || copy[j] < 0 || copy[j] + copy[j + 2] > positions * ld) {
+                return null;
+            }
+            for (int q = copy[j] / ld; q < (copy[j] + copy[j + 2]) / ld; q++) {
+                if (runOf[q] >= 0) {
+                    return null;
+                }
+                runOf[q] = j / 3;
+            }
+        }
+        List<List<Integer>> groups = new ArrayList<>();
+        for (int j = 0; j < copy.length; j += 3) {
+            groups.add(new ArrayList<>());
+        }
+        for (int tile : a.tiles()) {
+            int q = tile >>> 5;
+            int size = Math.max(1, tile & 31);
+            for (int v = q; v < q + size; v++) {
+                if (runOf[v] < 0 || runOf[v] != runOf[q]) {
+                    return null;
+                }
+            }
+            groups.get(runOf[q]).add(tile);
+        }
+        int[][] rowTiles = new int[groups.size()][];
+        int[] rowOff = new int[groups.size()];
+        for (int i = 0; i < rowTiles.length; i++) {
+            rowTiles[i] = groups.get(i).stream().mapToInt(Integer::intValue).toArray();
+            rowOff[i] = copy[3 * i + 1] - copy[3 * i];
+        }
+        return a.withRows(rowTiles, rowOff);
+    }
+
+    /**
+     * The window step's runs with their dst moved by the copy's runs (src, dst, length) into the
+     * padded buffer, a run cut where it crosses copy runs (values the copy does not read dropped);
+     * null unless each value the copy reads is written by exactly one run.
+     */
+    private static int[] poolInto(WindowStep w, int[] copy) {
+        int stride = 2 + w.window();
+        int[] hits = new int[w.ld()];
+        for (int i = 0; i < w.runs().length; i += stride) {
+            for (int j = 0; j < w.runs()[i + 1]; j++) {
+                int at = w.runs()[i] + j;
+                if (at < 0 || at >= hits.length) {
+                    return null;
+                }
+                hits[at]++;
+            }
+        }
+        int copied = 0;
+        for (int j = 0; j < copy.length; j += 3) {
+            for (int v = 0; v < copy[j + 2]; v++) {
+                int at = copy[j] + v;
+                if (at < 0 || at >= hits.length || hits[at] != 1) {
+                    return null;
+                }
+                hits[at] = 2; // read once
+            }
+            copied += copy[j + 2];
+        }
+        List<Integer> runs = new ArrayList<>();
+        int written = 0;
+        for (int i = 0; i < w.runs().length; i += stride) {
+            int dst = w.runs()[i];
+            int len = w.runs()[i + 1];
+            for (int j = 0; j < copy.length; j += 3) {
+                int from = Math.max(dst, copy[j]);
+                int to = Math.min(dst + len, copy[j] + copy[j + 2]);
+                if (from >= to) {
+                    continue;
+                }
+                runs.add(copy[j + 1] + from - copy[j]);
+                runs.add(to - from);
+                for (int t = 0; t < w.window(); t++) {
+                    int src = w.runs()[i + 2 + t];
+                    runs.add(src < 0 ? -1 : src + from - dst);
+                }
+                written += to - from;
+            }
+        }
+        if (written != copied) {
+            return null; // a pooled value the convolution does not read
+        }
+        return runs.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -568,7 +763,8 @@ final class PackedPlan {
             }
         }
         return new PaddedStep(index, Math.multiplyExact(hp * wp, im.cld), copy, bases, tapOff, taps, run,
-                tiles.stream().mapToInt(Integer::intValue).toArray(), stride, d.units(), d.unitLd(), d.ld(), d.w(), d.bias(), d.relu(), -1);
+                tiles.stream().mapToInt(Integer::intValue).toArray(), stride, d.units(), d.unitLd(), d.ld(), d.w(), d.bias(), d.relu(), -1, 0, null, null,
+                null, null);
     }
 
     /**

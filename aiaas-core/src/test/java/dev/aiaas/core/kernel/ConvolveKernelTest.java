@@ -224,4 +224,51 @@ class ConvolveKernelTest {
         assertEquals(1 + 20 + 300 + 4000 - 5000 + 1000f, y[0]); // the add after the bias, before ReLU
         assertEquals(2 + 30 + 400 - 5000 + 5000f, y[1]);
     }
+
+    /**
+     * The vector kernel's max pooling of a row ({@link DenseKernel#windowMax}) against the plain
+     * loops: runs of 1 to 40 values (whole vectors and tails), windows of 1, 4 and 9 taps, padded
+     * taps (−1) first, in the middle and throughout (y left as it was), NaNs passed on.
+     */
+    @Test
+    void windowMaxMatchesThePlainLoops() {
+        DenseKernel k = vector();
+        DenseKernel ref = plain(k);
+        SplittableRandom r = new SplittableRandom(11);
+        float[] x = new float[600];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble(-1, 1);
+        }
+        x[37] = Float.NaN;
+        for (int window : new int[] {1, 4, 9}) {
+            List<Integer> runs = new ArrayList<>();
+            int dst = 0;
+            for (int len : new int[] {1, 15, 16, 17, 32, 40, 3}) {
+                for (int pad = 0; pad < 3; pad++) { // no padded tap, the first padded, all padded
+                    runs.add(dst);
+                    runs.add(len);
+                    for (int t = 0; t < window; t++) {
+                        boolean padded = pad == 2 || pad == 1 && (t == 0 || t == window / 2);
+                        runs.add(padded && window > 1 || pad == 2 ? -1 : r.nextInt(x.length - 40 - 3) + 3);
+                    }
+                    dst += len + 1;
+                }
+            }
+            int[] rs = runs.stream().mapToInt(Integer::intValue).toArray();
+            float[] want = new float[dst + 8];
+            float[] got = new float[dst + 8];
+            java.util.Arrays.fill(want, 7f);
+            java.util.Arrays.fill(got, 7f);
+            ref.windowMax(window, rs, x, 3, want, 5);
+            k.windowMax(window, rs, x, 3, got, 5);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], "window " + window + ", value " + i);
+            }
+            assertTrue(java.util.stream.IntStream.range(0, got.length).anyMatch(i -> got[i] == 7f), "an all-padded run leaves y");
+        }
+        float[] y = {0, 0};
+        ref.windowMax(2, new int[] {0, 2, 0, 2}, new float[] {1, Float.NaN, 3, -4}, 0, y, 0);
+        assertEquals(3f, y[0]); // the definition: max over the taps
+        assertTrue(Float.isNaN(y[1]));
+    }
 }

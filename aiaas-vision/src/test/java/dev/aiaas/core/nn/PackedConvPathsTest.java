@@ -207,7 +207,7 @@ class PackedConvPathsTest {
         try (Model m = Networks.cnn(1, 28, 28, 10).seed(1).build()) {
             List<String> s = steps(m, plain, "padded");
             assertEquals(4, s.stream().filter(x -> x.equals("PatchStep")).count(), s.toString());
-            List<String> v = steps(m, k, "padded");
+            List<String> v = withPools("none", () -> steps(m, k, "padded"));
             assertEquals(4, v.stream().filter(x -> x.equals("PaddedStep")).count(), v.toString());
         }
     }
@@ -231,7 +231,8 @@ class PackedConvPathsTest {
         }
         try (Model m = Networks.resnetSmall(3, 16, 16, 10).seed(1).build()) {
             List<String> s = steps(m, k, "padded");
-            assertEquals(9, s.stream().filter(x -> x.equals("PaddedStep")).count(), s.toString()); // stem, 2 per block, 2 shortcuts
+            assertEquals(9, withPools("none", () -> steps(m, k, "padded")).stream().filter(x -> x.equals("PaddedStep")).count(),
+                    s.toString()); // stem, 2 per block, 2 shortcuts (each block's first fused into its second by default)
             assertModesAgree(m, k, "resnet");
         }
     }
@@ -245,7 +246,7 @@ class PackedConvPathsTest {
                 && tb.isThreadAllocatedMemoryEnabled(), "per-thread allocation accounting");
         com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) bean;
         // the ResNet (padded steps, fused adds) and a direct step (80 filters) after a padded one
-        for (Model.Builder b : List.of(Networks.resnetSmall(1, 12, 12, 10).seed(1),
+        for (Model.Builder b : List.of(Networks.resnetSmall(1, 12, 12, 10).seed(1), Networks.cnn(1, 12, 12, 10).seed(1),
                 image(1, 12, 12).add(ConvLayers.conv2d(16, 3)).add(ConvLayers.conv2d(80, 3).withPadding(Padding.same()))
                         .add(ConvLayers.globalAvgPool()).add(Layers.dense(10)))) {
             allocatesNothingPerCall(b.build(), k, tb);
@@ -276,6 +277,110 @@ class PackedConvPathsTest {
                 }
                 assertTrue(least < 16L * calls, "heap bytes in " + calls + " calls at batch " + batch + ": " + least + " ("
                         + Arrays.stream(PackedPlan.of(m, k).steps).map(st -> st.getClass().getSimpleName()).toList() + ")");
+            }
+        }
+    }
+
+    /**
+     * A max pool before a padded convolution writes into its padded buffer (one step, no
+     * {@link PackedPlan.WindowStep}), and so does a padded convolution before another
+     * ({@link PackedPlan.PaddedStep#before}); both give the model's outputs and exactly those of
+     * the steps apart ({@code -Daiaas.packed.fuse=none}): the cnn (2×2 pools, two pairs of
+     * convolutions), the ResNet (each block's first convolution into its second, with the add), a
+     * 3×3 pool of stride 2 over odd sizes, a pool or a convolution before a stride-2 convolution,
+     * three convolutions in a chain, valid padding and dilation; a mean pool, and a max pool or a
+     * convolution before a direct step (80 filters), stay steps of their own.
+     */
+    @Test
+    void poolsAndConvolutionsFuseIntoTheConvolutionAfterThem() {
+        DenseKernel k = vector();
+        record Case(String what, Model.Builder model, long windows, long separateWindows, long befores) {
+        }
+        List<Case> cases = List.of(
+                new Case("cnn", Networks.cnn(1, 28, 28, 10).seed(1), 1, 2, 2), // the last pool precedes the dense layers
+                new Case("resnet", Networks.resnetSmall(3, 16, 16, 10).seed(1), 1, 1, 3), // its global mean pool stays
+                new Case("3x3 pool stride 2, odd", image(1, 13, 11).add(ConvLayers.conv2d(16, 3).withPadding(Padding.same()))
+                        .add(ConvLayers.maxPool2d(3, 2)).add(ConvLayers.conv2d(32, 3).withPadding(Padding.same()))
+                        .add(ConvLayers.flatten()), 0, 1, 0),
+                new Case("pool then stride 2", image(2, 12, 12).add(ConvLayers.conv2d(16, 3))
+                        .add(ConvLayers.maxPool2d(2)).add(ConvLayers.conv2d(32, 3).withStride(2).withPadding(Padding.of(1)))
+                        .add(ConvLayers.flatten()), 0, 1, 0),
+                new Case("chain of three, odd, stride 2 last", image(1, 13, 11).add(ConvLayers.conv2d(16, 3).withPadding(Padding.same()))
+                        .add(Layers.relu()).add(ConvLayers.conv2d(32, 3)).add(ConvLayers.conv2d(64, 3).withStride(2)
+                                .withPadding(Padding.of(1))).add(ConvLayers.flatten()).add(Layers.dense(4)), 0, 0, 2),
+                new Case("dilation after valid", image(2, 12, 12).add(ConvLayers.conv2d(32, 3))
+                        .add(ConvLayers.conv2d(16, 3).withDilation(2, 2).withPadding(Padding.same())).add(ConvLayers.flatten()), 0, 0, 1),
+                new Case("mean pool", image(1, 12, 12).add(ConvLayers.conv2d(16, 3)).add(ConvLayers.avgPool2d(2))
+                        .add(ConvLayers.conv2d(16, 3).withPadding(Padding.same())).add(ConvLayers.flatten()), 1, 1, 0),
+                new Case("pool then 80 filters", image(1, 12, 12).add(ConvLayers.conv2d(16, 3)).add(ConvLayers.maxPool2d(2))
+                        .add(ConvLayers.conv2d(80, 3).withPadding(Padding.same())).add(ConvLayers.flatten()), 1, 1, 0),
+                new Case("conv then 80 filters", image(1, 12, 12).add(ConvLayers.conv2d(16, 3))
+                        .add(ConvLayers.conv2d(80, 3).withPadding(Padding.same())).add(ConvLayers.flatten()), 0, 0, 0));
+        for (Case c : cases) {
+            try (Model m = c.model.build()) {
+                PackedPlan.Step[] fused = withMode("padded", () -> PackedPlan.of(m, k).steps);
+                PackedPlan.Step[] separate = withPools("none", () -> withMode("padded", () -> PackedPlan.of(m, k).steps));
+                String plan = Arrays.stream(fused).map(s -> s.getClass().getSimpleName()).toList().toString();
+                assertEquals(c.windows, Arrays.stream(fused).filter(s -> s instanceof PackedPlan.WindowStep).count(), c.what + ": " + plan);
+                assertEquals(c.separateWindows, Arrays.stream(separate).filter(s -> s instanceof PackedPlan.WindowStep).count(), c.what);
+                assertEquals(c.befores, befores(fused), c.what + ": " + plan);
+                assertEquals(0, befores(separate), c.what);
+                assertEquals(paddedCount(separate), paddedCount(fused) + c.befores, c.what + ": every convolution kept");
+                randomise(m, 5);
+                int inputs = (int) m.inputShape()[0];
+                SplittableRandom r = new SplittableRandom(9);
+                for (int batch : new int[] {1, 6}) {
+                    float[] x = new float[batch * inputs];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = (float) r.nextDouble(-1, 1);
+                    }
+                    INDArray want = m.predict(Nd4j.createFromArray(x).reshape(batch, inputs));
+                    float[] ref = want.dup('c').data().asFloat();
+                    double tol = 2e-5 * (1 + want.amaxNumber().doubleValue());
+                    float[] a;
+                    float[] b;
+                    try (Predictor p = withMode("padded", () -> Predictor.of(m, k))) {
+                        a = p.predict(x);
+                    }
+                    try (Predictor p = withPools("none", () -> withMode("padded", () -> Predictor.of(m, k)))) {
+                        b = p.predict(x);
+                    }
+                    for (int i = 0; i < ref.length; i++) {
+                        assertEquals(ref[i], a[i], tol, c.what + ", fused, batch " + batch + ", value " + i);
+                        assertEquals(b[i], a[i], c.what + ", fused against apart (the same sums), batch " + batch + ", value " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The convolutions fused before others, at any depth. */
+    private static long befores(PackedPlan.Step[] steps) {
+        long n = 0;
+        for (PackedPlan.Step s : steps) {
+            if (s instanceof PackedPlan.PaddedStep p) {
+                for (PackedPlan.PaddedStep b = p.before(); b != null; b = b.before()) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static long paddedCount(PackedPlan.Step[] steps) {
+        return Arrays.stream(steps).filter(s -> s instanceof PackedPlan.PaddedStep).count();
+    }
+
+    private static <T> T withPools(String mode, Supplier<T> body) {
+        String before = System.getProperty(PackedPlan.FUSE_PROPERTY);
+        System.setProperty(PackedPlan.FUSE_PROPERTY, mode);
+        try {
+            return body.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(PackedPlan.FUSE_PROPERTY);
+            } else {
+                System.setProperty(PackedPlan.FUSE_PROPERTY, before);
             }
         }
     }
