@@ -25,8 +25,8 @@ public final class Chain implements AutoCloseable {
     private final INDArray[] activations;
     /** fused[i]: instance i runs layers i and i + 1 ({@link Layer#instantiateFused}); instance i + 1 is not run. */
     private final boolean[] fused;
-    /** Whether chains fuse layer pairs ({@code -Daiaas.fuse}, default true). */
-    private static final boolean FUSE = !"false".equals(System.getProperty("aiaas.fuse"));
+    /** The property that turns the fusing of layer pairs off ({@code -Daiaas.fuse=false}), to compare. */
+    static final String FUSE_PROPERTY = "aiaas.fuse";
 
     /**
      * Instantiates {@code layers} for per-example input shape {@code inputShape}.
@@ -56,10 +56,11 @@ public final class Chain implements AutoCloseable {
         shapes = shapes(what, this.layers, inputShape, offsets);
         activations = new INDArray[n + 1];
         fused = new boolean[n];
+        boolean fuse = fuses();
         try {
             for (int i = 0; i < n; i++) {
                 Layer.Instance pair = null;
-                if (FUSE && i + 1 < n && (i == 0 || !fused[i - 1]) && offsets[i + 2] == offsets[i + 1]) {
+                if (fuse && i + 1 < n && (i == 0 || !fused[i - 1]) && offsets[i + 2] == offsets[i + 1]) {
                     pair = layers.get(i).instantiateFused(layers.get(i + 1), shapes[i], dataType);
                 }
                 fused[i] = pair != null;
@@ -69,6 +70,21 @@ public final class Chain implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The {@link #FUSE_PROPERTY} setting, checked.
+     *
+     * @return whether chains fuse layer pairs ({@link Layer#instantiateFused}): {@code true} (the default) or {@code false}
+     * @throws IllegalArgumentException for another value
+     */
+    static boolean fuses() {
+        String s = System.getProperty(FUSE_PROPERTY, "true");
+        if (!s.equals("true") && !s.equals("false")) {
+            throw new IllegalArgumentException("-D" + FUSE_PROPERTY + " must be true or false; got " + FUSE_PROPERTY + "=" + s
+                    + ". Leave it unset to fuse layer pairs (the default)");
+        }
+        return s.equals("true");
     }
 
     /**

@@ -370,9 +370,24 @@ final class PackedPlan {
 
     /**
      * The property that turns off {@link #fusePools} and {@link #fuseConvs}
-     * ({@code -Daiaas.packed.fuse=none}), to compare; any other value, or none, fuses.
+     * ({@code -Daiaas.packed.fuse=none}), to compare; {@code all} (the default) fuses.
      */
     static final String FUSE_PROPERTY = "aiaas.packed.fuse";
+
+    /**
+     * The {@link #FUSE_PROPERTY} setting, checked.
+     *
+     * @return whether pools and convolutions fuse into the convolution after them
+     * @throws IllegalArgumentException for a value other than {@code all} or {@code none}
+     */
+    static boolean fuses() {
+        String s = System.getProperty(FUSE_PROPERTY, "all");
+        if (!s.equals("all") && !s.equals("none")) {
+            throw new IllegalArgumentException("-D" + FUSE_PROPERTY + " must be all or none; got " + FUSE_PROPERTY + "=" + s
+                    + ". Leave it unset for all (pools and convolutions write into the next convolution's buffer)");
+        }
+        return s.equals("all");
+    }
 
     /**
      * A max pool followed by a padded convolution is one step: the pool writes its maxima straight
@@ -381,7 +396,7 @@ final class PackedPlan {
      * once each stays a step of its own.
      */
     static Step[] fusePools(Step[] steps) {
-        if ("none".equals(System.getProperty(FUSE_PROPERTY))) {
+        if (!fuses()) {
             return steps;
         }
         List<Step> out = new ArrayList<>();
@@ -408,7 +423,7 @@ final class PackedPlan {
      * ({@link PaddedStep#before}), the same sums in the same places as its output then the copy.
      */
     static Step[] fuseConvs(Step[] steps) {
-        if ("none".equals(System.getProperty(FUSE_PROPERTY))) {
+        if (!fuses()) {
             return steps;
         }
         List<Step> out = new ArrayList<>();

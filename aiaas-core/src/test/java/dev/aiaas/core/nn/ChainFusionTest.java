@@ -1,6 +1,8 @@
 package dev.aiaas.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.aiaas.core.backend.Backends;
 import java.util.ArrayList;
@@ -117,5 +119,25 @@ class ChainFusionTest {
         List<String> log = new ArrayList<>();
         List<Layer> layers = List.of(new Probe(log, "a", true), Layers.dense(3), new Probe(log, "b", true));
         assertEquals(List.of("a forward", "b forward", "shape 3", "b needs", "a needs"), run(layers, true, log));
+    }
+
+    @Test
+    void theSwitchTurnsFusingOffAndRefusesAnotherValue() {
+        List<String> log = new ArrayList<>();
+        List<Layer> layers = List.of(new Probe(log, "a", true), new Probe(log, "b", false));
+        String before = System.getProperty(Chain.FUSE_PROPERTY);
+        try {
+            System.setProperty(Chain.FUSE_PROPERTY, "false");
+            assertEquals(List.of("a forward", "b forward", "shape 4", "b needs", "a needs"), run(layers, true, log));
+            System.setProperty(Chain.FUSE_PROPERTY, "off");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Chain(layers, new long[] {4}, DataType.DOUBLE));
+            assertTrue(e.getMessage().contains("aiaas.fuse=off") && e.getMessage().contains("true or false"), e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(Chain.FUSE_PROPERTY);
+            } else {
+                System.setProperty(Chain.FUSE_PROPERTY, before);
+            }
+        }
     }
 }

@@ -220,6 +220,9 @@ class PackedConvPathsTest {
                     () -> withMode("im2col", () -> PackedPlan.of(m, k)));
             assertTrue(e.getMessage().contains("aiaas.packed.conv=im2col") && e.getMessage().contains("padded, direct or patches"),
                     e.getMessage());
+            IllegalArgumentException f = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> withPools("pools", () -> PackedPlan.of(m, k)));
+            assertTrue(f.getMessage().contains("aiaas.packed.fuse=pools") && f.getMessage().contains("all or none"), f.getMessage());
         }
     }
 
