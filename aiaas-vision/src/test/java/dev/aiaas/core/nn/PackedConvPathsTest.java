@@ -45,15 +45,20 @@ class PackedConvPathsTest {
     }
 
     private static <T> T withMode(String mode, Supplier<T> body) {
-        String before = System.getProperty(PackedPlan.CONV_PROPERTY);
-        System.setProperty(PackedPlan.CONV_PROPERTY, mode);
+        return withProperty(PackedPlan.CONV_PROPERTY, mode, body);
+    }
+
+    /** {@code body} with the system property {@code key} set to {@code value}, then as it was. */
+    private static <T> T withProperty(String key, String value, Supplier<T> body) {
+        String before = System.getProperty(key);
+        System.setProperty(key, value);
         try {
             return body.get();
         } finally {
             if (before == null) {
-                System.clearProperty(PackedPlan.CONV_PROPERTY);
+                System.clearProperty(key);
             } else {
-                System.setProperty(PackedPlan.CONV_PROPERTY, before);
+                System.setProperty(key, before);
             }
         }
     }
@@ -375,16 +380,6 @@ class PackedConvPathsTest {
     }
 
     private static <T> T withPools(String mode, Supplier<T> body) {
-        String before = System.getProperty(PackedPlan.FUSE_PROPERTY);
-        System.setProperty(PackedPlan.FUSE_PROPERTY, mode);
-        try {
-            return body.get();
-        } finally {
-            if (before == null) {
-                System.clearProperty(PackedPlan.FUSE_PROPERTY);
-            } else {
-                System.setProperty(PackedPlan.FUSE_PROPERTY, before);
-            }
-        }
+        return withProperty(PackedPlan.FUSE_PROPERTY, mode, body);
     }
 }
