@@ -1,5 +1,7 @@
 package dev.aiaas.vision.nn;
 
+import static dev.aiaas.vision.nn.ConvPathArrays.assertClose;
+import static dev.aiaas.vision.nn.ConvPathArrays.uniform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -83,15 +85,15 @@ class DirectConvTest {
                     INDArray x = uniform(new long[] {batches[round], k.c(), k.h(), k.w()}, 10 + round);
                     INDArray yA = blas.forward(x, true);
                     INDArray yB = direct.forward(x, true);
-                    close(yA, yB, w + ": y");
+                    assertClose(yA, yB, w + ": y");
                     INDArray dy = uniform(yA.shape(), 20 + round).subi(0.5);
                     INDArray dxA = blas.backward(x, yA, dy, true);
                     INDArray dxB = direct.backward(x, yB, dy, true);
-                    close(dxA, dxB, w + ": dx");
-                    close(gradsA, gradsB, w + ": dW and db");
+                    assertClose(dxA, dxB, w + ": dx");
+                    assertClose(gradsA, gradsB, w + ": dW and db");
                     assertTrue(gradsB.norm2Number().doubleValue() > 0, w);
                     assertNull(direct.backward(x, yB, dy, false), w + ": no dx asked, none given");
-                    close(gradsA, gradsB, w + ": dW and db without dx");
+                    assertClose(gradsA, gradsB, w + ": dW and db without dx");
                 }
             } finally {
                 blas.close();
@@ -124,12 +126,12 @@ class DirectConvTest {
                 INDArray x = uniform(new long[] {batches[i], 6, 8, 8}, 30 + i);
                 INDArray yA = blas.forward(x, true);
                 INDArray yB = direct.forward(x, true);
-                close(yA, yB, what + ": y");
+                assertClose(yA, yB, what + ": y");
                 INDArray other = uniform(new long[] {batches[i], 6, 8, 8}, 60 + i);
-                close(blas.forward(other, false), direct.forward(other, false), what + ": inference y");
+                assertClose(blas.forward(other, false), direct.forward(other, false), what + ": inference y");
                 INDArray dy = uniform(yA.shape(), 40 + i).subi(0.5);
-                close(blas.backward(x, yA, dy, true), direct.backward(x, yB, dy, true), what + ": dx");
-                close(gradsA, gradsB, what + ": dW and db");
+                assertClose(blas.backward(x, yA, dy, true), direct.backward(x, yB, dy, true), what + ": dx");
+                assertClose(gradsA, gradsB, what + ": dW and db");
             }
         }
     }
@@ -204,17 +206,6 @@ class DirectConvTest {
         }
     }
 
-    private static INDArray uniform(long[] shape, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[Math.toIntExact(java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact))];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextDouble();
-        }
-        INDArray a = Nd4j.create(DataType.FLOAT, shape, 'f');
-        dev.aiaas.core.math.Buf.of(a).write(0, v, v.length);
-        return a;
-    }
-
     private static void assertSameBits(INDArray want, INDArray got, String what) {
         int n = Math.toIntExact(want.length());
         assertEquals(n, got.length(), what);
@@ -223,22 +214,5 @@ class DirectConvTest {
         dev.aiaas.core.math.Buf.of(want).read(0, a, n);
         dev.aiaas.core.math.Buf.of(got).read(0, b, n);
         assertTrue(java.util.Arrays.equals(a, b), what + ": the same bits on 1 and 3 threads");
-    }
-
-    /** Equal within float32 rounding of sums: 2e-5 of the largest magnitude. */
-    private static void close(INDArray want, INDArray got, String what) {
-        assertEquals(want.length(), got.length(), what);
-        int n = Math.toIntExact(want.length());
-        float[] a = new float[n];
-        float[] b = new float[n];
-        dev.aiaas.core.math.Buf.of(want).read(0, a, n);
-        dev.aiaas.core.math.Buf.of(got).read(0, b, n);
-        double scale = 1e-6;
-        for (float v : a) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int i = 0; i < n; i++) {
-            assertTrue(Math.abs(a[i] - b[i]) <= 2e-5 * scale, what + " at " + i + ": BLAS " + a[i] + ", direct " + b[i]);
-        }
     }
 }

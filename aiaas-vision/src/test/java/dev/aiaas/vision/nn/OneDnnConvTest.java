@@ -1,5 +1,7 @@
 package dev.aiaas.vision.nn;
 
+import static dev.aiaas.vision.nn.ConvPathArrays.assertClose;
+import static dev.aiaas.vision.nn.ConvPathArrays.uniform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -76,12 +78,12 @@ class OneDnnConvTest {
                     INDArray x = uniform(new long[] {batch, k.c(), k.h(), k.w()}, 10 + round);
                     INDArray yA = im2col.forward(x, true);
                     INDArray yB = onednn.forward(x, true);
-                    close(yA, yB, what + ": y");
+                    assertClose(yA, yB, what + ": y");
                     INDArray dy = uniform(yA.shape(), 20 + round).subi(0.5);
                     INDArray dxA = im2col.backward(x, yA, dy, true);
                     INDArray dxB = onednn.backward(x, yB, dy, true);
-                    close(dxA, dxB, what + ": dx");
-                    close(gradsA, gradsB, what + ": dW and db");
+                    assertClose(dxA, dxB, what + ": dx");
+                    assertClose(gradsA, gradsB, what + ": dW and db");
                     assertTrue(gradsB.norm2Number().doubleValue() > 0, what);
                 }
             } finally {
@@ -113,10 +115,10 @@ class OneDnnConvTest {
                 INDArray x = uniform(new long[] {batches[i], 6, 8, 8}, 30 + i);
                 INDArray yA = im2col.forward(x, true);
                 INDArray yB = onednn.forward(x, true);
-                close(yA, yB, what + ": y");
+                assertClose(yA, yB, what + ": y");
                 INDArray dy = uniform(yA.shape(), 40 + i).subi(0.5);
-                close(im2col.backward(x, yA, dy, true), onednn.backward(x, yB, dy, true), what + ": dx");
-                close(gradsA, gradsB, what + ": dW and db");
+                assertClose(im2col.backward(x, yA, dy, true), onednn.backward(x, yB, dy, true), what + ": dx");
+                assertClose(gradsA, gradsB, what + ": dW and db");
             }
         }
     }
@@ -171,25 +173,5 @@ class OneDnnConvTest {
         }
         assertNull(conv.withGroups(2).instantiateOneDnn(in, DataType.FLOAT), "libnd4j's conv2d has no groups");
         assertNull(conv.withDilation(2, 2).instantiateOneDnn(in, DataType.FLOAT), "M2.1's oneDNN helper fails on dilation");
-    }
-
-    private static INDArray uniform(long[] shape, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        INDArray a = Nd4j.create(DataType.FLOAT, shape, 'f');
-        for (long i = 0, n = a.length(); i < n; i++) {
-            a.putScalar(i, r.nextDouble());
-        }
-        return a;
-    }
-
-    /** Equal within float32 rounding of sums: 2e-5 of the largest magnitude. */
-    private static void close(INDArray want, INDArray got, String what) {
-        assertEquals(want.length(), got.length(), what);
-        double scale = Math.max(1e-6, want.amaxNumber().doubleValue());
-        for (long i = 0, n = want.length(); i < n; i++) {
-            double a = want.getDouble(i);
-            double b = got.getDouble(i);
-            assertTrue(Math.abs(a - b) <= 2e-5 * scale, what + " at " + i + ": im2col " + a + ", oneDNN " + b);
-        }
     }
 }
